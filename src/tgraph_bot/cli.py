@@ -1,0 +1,162 @@
+"""The ``tgraph-bot`` command line. Each subcommand is a small function below."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tgraph_bot import __version__
+from tgraph_bot.errors import ConfigError, UserFacingError
+from tgraph_bot.i18n import LANGUAGES, Translator, translator
+
+DEFAULT_CONFIG = "config.yml"
+
+Handler = Callable[[argparse.Namespace, Translator], int]
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "config", None) or os.environ.get("TGRAPH_CONFIG") or DEFAULT_CONFIG)
+
+
+def _language_for(args: argparse.Namespace) -> str:
+    """The language to speak before the config is known to be valid."""
+    wanted = getattr(args, "language", None) or os.environ.get("TGRAPH_LANGUAGE")
+    if wanted in LANGUAGES:
+        return str(wanted)
+    try:
+        from tgraph_bot.config.store import read_document
+
+        value = read_document(config_path(args)).get("LANGUAGE")
+    except (ConfigError, OSError):
+        return "en"
+    return str(value) if value in LANGUAGES else "en"
+
+
+def _open_store(args: argparse.Namespace, tr: Translator, *, must_exist: bool = True):  # noqa: ANN202
+    from tgraph_bot.config.store import ConfigStore
+
+    path = config_path(args)
+    if must_exist and not path.is_file():
+        raise UserFacingError(
+            tr._("No configuration file at {path}. Copy config.yml.sample to {path} and edit it."),
+            path=str(path),
+        )
+    return ConfigStore(path)
+
+
+# -- check / config ----------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.config.readiness import readiness_problems
+
+    store = _open_store(args, tr)
+    problems = readiness_problems(store.settings)
+    for problem in problems:
+        print(problem.render(tr))
+    if problems:
+        return 1
+    print(tr._("{path}: the configuration is valid.").format(path=store.path))
+    return 0
+
+
+def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.config.problems import unknown_key
+    from tgraph_bot.config.schema import KEYS
+    from tgraph_bot.config.store import display_value
+
+    store = _open_store(args, tr, must_exist=False)
+    keys = [args.key] if args.key else list(KEYS)
+    for key in keys:
+        if key not in KEYS:
+            raise ConfigError([unknown_key(key)])
+        value = display_value(store.settings, key)
+        print(value if args.key else f"{key}: {value}")
+    return 0
+
+
+def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
+    store = _open_store(args, tr)
+    result = store.set(args.key, args.value)
+    from tgraph_bot.config.store import display_value
+
+    print(tr._("{key} is now {value}.").format(key=args.key, value=display_value(result.settings, args.key)))
+    if result.overridden_by_environment:
+        print(
+            tr._("Note: {key} is also set in the environment or .env, which wins over the file.").format(
+                key=args.key
+            )
+        )
+    return 0
+
+
+# -- graphs ------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.graphs.demo import run_demo
+
+    return run_demo(Path(args.out), language=args.language or "en", tr=tr)
+
+
+# -- parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="configuration file (default: $TGRAPH_CONFIG or ./config.yml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="tgraph-bot",
+        description="Tautulli graphs, personal stats and a camera-time ranking for Discord.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"tgraph-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)")
+    p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
+    p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
+
+    add("check", cmd_check, "validate the configuration file and say what is missing")
+
+    config = sub.add_parser("config", parents=[common], help="read or change one setting")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    p = config_sub.add_parser("get", parents=[common], help="print a setting (secrets are masked)")
+    p.add_argument("key", nargs="?", help="the key; all keys when left out")
+    p.set_defaults(handler=cmd_config_get)
+    p = config_sub.add_parser("set", parents=[common], help="validate and save one setting")
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=cmd_config_set)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    tr = translator(_language_for(args))
+    handler: Handler = args.handler
+    try:
+        return handler(args, tr)
+    except UserFacingError as exc:
+        print(exc.render(tr), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

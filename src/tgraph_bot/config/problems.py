@@ -1,0 +1,71 @@
+"""Turn pydantic's validation errors into one translated line per problem."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from tgraph_bot.config.schema import KEYS
+from tgraph_bot.errors import ConfigProblem
+from tgraph_bot.i18n import N_
+
+# pydantic error type -> (message, names of ctx values it uses)
+_MESSAGES: dict[str, str] = {
+    "greater_than_equal": N_("must be at least {ge}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must be at least {min_length} character(s) long"),
+    "string_too_long": N_("must be at most {max_length} character(s) long"),
+    "list_type": N_("must be a list of Discord ids"),
+    "literal_error": N_("must be one of: {expected}"),
+    "missing": N_("is required"),
+}
+
+# Messages raised by the schema's own validators, marked here for translation.
+VALIDATOR_MESSAGES = (
+    N_("not a colour: use #RRGGBB or a colour name such as 'steelblue'"),
+    N_('not a time: use "HH:MM" (24-hour) or "XX:XX" for no fixed time'),
+    N_("not a time zone: use an IANA name such as 'Europe/Copenhagen'"),
+    N_("not a URL: use http://host:port or https://host"),
+)
+
+
+def unknown_key(key: str) -> ConfigProblem:
+    close = difflib.get_close_matches(key.upper(), KEYS, n=1, cutoff=0.6)
+    if close:
+        return ConfigProblem(key, None, N_("unknown key; did you mean {close}?"), close=close[0])
+    return ConfigProblem(key, None, N_("unknown key"))
+
+
+def from_validation_error(
+    error: ValidationError, data: Mapping[str, Any], secret_keys: frozenset[str]
+) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    for err in error.errors(include_url=False):
+        key = str(err["loc"][0]) if err["loc"] else "?"
+        if err["type"] == "extra_forbidden":
+            problems.append(unknown_key(key))
+            continue
+        shown = "********" if key in secret_keys else data.get(key)
+        ctx: dict[str, Any] = dict(err.get("ctx") or {})
+        if err["type"] == "value_error":
+            problems.append(ConfigProblem(key, shown, str(ctx.get("error", err["msg"]))))
+            continue
+        message = _MESSAGES.get(err["type"])
+        if message is None:
+            problems.append(ConfigProblem(key, shown, "{detail}", detail=err["msg"]))
+        else:
+            problems.append(ConfigProblem(key, shown, message, **ctx))
+    return problems

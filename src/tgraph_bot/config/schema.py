@@ -1,0 +1,188 @@
+"""The configuration schema: every key, its type, default and rules, in one place.
+
+Keys are the seeds' flat UPPER_CASE names. Secrets are ``SecretStr``; a field marked
+``restart=True`` in its metadata is read at start-up only and so is not editable live.
+Everything else about a key (is it editable? is it secret?) is derived from here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+)
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+
+
+def _colour(value: str) -> str:
+    if _HEX.match(value):
+        return value
+    from matplotlib.colors import is_color_like  # deferred: only when a name is given
+
+    if value.strip() and not value.strip().replace(".", "", 1).isdigit() and is_color_like(value):
+        return value
+    raise ValueError("not a colour: use #RRGGBB or a colour name such as 'steelblue'")
+
+
+def _fixed_time(value: str) -> str:
+    if value == "XX:XX" or _HHMM.match(value):
+        return value
+    raise ValueError('not a time: use "HH:MM" (24-hour) or "XX:XX" for no fixed time')
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not a time zone: use an IANA name such as 'Europe/Copenhagen'") from None
+    return value
+
+
+def _id_list(value: Any) -> Any:
+    """Accept a YAML list, or a comma-separated string (from the environment)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+def _url(value: str) -> str:
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("not a URL: use http://host:port or https://host")
+    return value.rstrip("/")
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+DiscordId = Annotated[int, Field(ge=0, le=2**64 - 1)]
+Secret = SecretStr
+
+
+def _restart(**extra: Any) -> dict[str, Any]:
+    return {"restart": True, **extra}
+
+
+class Settings(BaseModel):
+    """Every setting of TGraph Bot. Immutable: a change makes a new snapshot."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    # Essentials
+    TAUTULLI_API_KEY: Secret = SecretStr("")
+    TAUTULLI_URL: Annotated[str, AfterValidator(_url)] = "http://localhost:8181/api/v2"
+    DISCORD_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
+    CHANNEL_ID: DiscordId = 0
+
+    # Timing and retention
+    UPDATE_DAYS: int = Field(default=7, ge=1, le=365)
+    FIXED_UPDATE_TIME: Annotated[str, AfterValidator(_fixed_time)] = "XX:XX"
+    KEEP_DAYS: int = Field(default=7, ge=1, le=3650)
+    TIME_RANGE_DAYS: int = Field(default=30, ge=1, le=3650)
+    LANGUAGE: Literal["en", "da"] = "en"
+    TIMEZONE: Annotated[str, AfterValidator(_timezone)] = "UTC"
+
+    # Graph options
+    CENSOR_USERNAMES: bool = True
+    ENABLE_GRAPH_GRID: bool = False
+    GRAPH_Y_AXIS: Literal["plays", "duration"] = "plays"
+    ENABLE_DAILY_PLAY_COUNT: bool = True
+    ENABLE_PLAY_COUNT_BY_DAYOFWEEK: bool = True
+    ENABLE_PLAY_COUNT_BY_HOUROFDAY: bool = True
+    ENABLE_TOP_10_PLATFORMS: bool = True
+    ENABLE_TOP_10_USERS: bool = True
+    ENABLE_PLAY_COUNT_BY_MONTH: bool = True
+    ENABLE_DAILY_PLAY_COUNT_BY_STREAM_TYPE: bool = True
+    ENABLE_DAILY_CONCURRENT_STREAM_COUNT: bool = True
+    ENABLE_PLAY_COUNT_BY_SOURCE_RESOLUTION: bool = True
+    ENABLE_PLAY_COUNT_BY_STREAM_RESOLUTION: bool = True
+    ENABLE_TOP_10_PLATFORMS_BY_STREAM_TYPE: bool = True
+    ENABLE_TOP_10_USERS_BY_STREAM_TYPE: bool = True
+
+    # Graph colours
+    TV_COLOR: Colour = "#1f77b4"
+    MOVIE_COLOR: Colour = "#ff7f0e"
+    MUSIC_COLOR: Colour = "#2ca02c"
+    LIVE_TV_COLOR: Colour = "#d62728"
+    GRAPH_BACKGROUND_COLOR: Colour = "#ffffff"
+    ANNOTATION_COLOR: Colour = "#ff0000"
+    ANNOTATION_OUTLINE_COLOR: Colour = "#000000"
+    ENABLE_ANNOTATION_OUTLINE: bool = True
+
+    # Annotation options
+    ANNOTATE_DAILY_PLAY_COUNT: bool = True
+    ANNOTATE_PLAY_COUNT_BY_DAYOFWEEK: bool = True
+    ANNOTATE_PLAY_COUNT_BY_HOUROFDAY: bool = True
+    ANNOTATE_TOP_10_PLATFORMS: bool = True
+    ANNOTATE_TOP_10_USERS: bool = True
+    ANNOTATE_PLAY_COUNT_BY_MONTH: bool = True
+    ANNOTATE_DAILY_PLAY_COUNT_BY_STREAM_TYPE: bool = True
+    ANNOTATE_DAILY_CONCURRENT_STREAM_COUNT: bool = True
+    ANNOTATE_PLAY_COUNT_BY_SOURCE_RESOLUTION: bool = True
+    ANNOTATE_PLAY_COUNT_BY_STREAM_RESOLUTION: bool = True
+    ANNOTATE_TOP_10_PLATFORMS_BY_STREAM_TYPE: bool = True
+    ANNOTATE_TOP_10_USERS_BY_STREAM_TYPE: bool = True
+
+    # Command cooldowns
+    CONFIG_COOLDOWN_MINUTES: int = Field(default=0, ge=0, le=1440)
+    CONFIG_GLOBAL_COOLDOWN_SECONDS: int = Field(default=0, ge=0, le=86400)
+    UPDATE_GRAPHS_COOLDOWN_MINUTES: int = Field(default=0, ge=0, le=1440)
+    UPDATE_GRAPHS_GLOBAL_COOLDOWN_SECONDS: int = Field(default=0, ge=0, le=86400)
+    MY_STATS_COOLDOWN_MINUTES: int = Field(default=5, ge=0, le=1440)
+    MY_STATS_GLOBAL_COOLDOWN_SECONDS: int = Field(default=60, ge=0, le=86400)
+
+    # Personal stats
+    MY_STATS_VERIFICATION: Literal["plex", "admin", "none"] = "plex"
+    PLEX_TV_URL: Annotated[str, AfterValidator(_url)] = "https://plex.tv"
+
+    # Camera ranking
+    CAMERA_TRACKING_ENABLED: bool = True
+    CAMERA_IGNORED_CHANNEL_IDS: Annotated[list[DiscordId], BeforeValidator(_id_list)] = Field(
+        default_factory=list[int]
+    )
+    COMMAND_PREFIX: str = Field(default="!", min_length=1, max_length=5)
+    ENABLE_PREFIX_COMMANDS: bool = Field(default=False, json_schema_extra=_restart())
+
+    # Plex automation
+    PLEX_ENABLED: bool = Field(default=False, json_schema_extra=_restart())
+    PLEX_URL: Annotated[str, AfterValidator(_url)] = "http://localhost:32400"
+    PLEX_TOKEN: Secret = SecretStr("")
+    PLEX_MUSIC_LIBRARY: str = "Music"
+    DISCOGS_TOKEN: Secret = SecretStr("")
+    MUSICBRAINZ_USER_AGENT: str = "TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )"
+    CREDITS_POSITION: Literal["before", "after"] = "after"
+    TOP_RATED_PLAYLIST: str = Field(default="My Top Rated", min_length=1)
+    TOP_RATED_MIN_STARS: float = Field(default=4, ge=0.5, le=5)
+    PLAYLIST_SYNC_HOURS: int = Field(default=24, ge=0, le=720)
+
+    # Advanced
+    DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart())
+    DISCORD_API_BASE_URL: Annotated[str, AfterValidator(_url)] = Field(
+        default="", json_schema_extra=_restart()
+    )
+
+
+def _extra(name: str) -> dict[str, Any]:
+    extra = Settings.model_fields[name].json_schema_extra
+    return extra if isinstance(extra, dict) else {}
+
+
+KEYS: tuple[str, ...] = tuple(Settings.model_fields)
+SECRET_KEYS: frozenset[str] = frozenset(
+    name for name, field in Settings.model_fields.items() if field.annotation is SecretStr
+)
+RESTART_KEYS: frozenset[str] = frozenset(name for name in KEYS if _extra(name).get("restart"))
+EDITABLE_KEYS: tuple[str, ...] = tuple(
+    name for name in KEYS if name not in SECRET_KEYS and name not in RESTART_KEYS
+)
+
+__all__ = ["EDITABLE_KEYS", "KEYS", "RESTART_KEYS", "SECRET_KEYS", "Settings"]

@@ -1,0 +1,305 @@
+"""Load, validate and save ``config.yml``; hold the live snapshot and tell subscribers.
+
+- The file is edited with ruamel's round-trip mode, so comments, order, quoting and
+  blank lines survive an edit; only the edited key's line changes.
+- Saving is atomic: a temporary file in the same folder, fsync, rename, fsync of the
+  folder. A kill at any moment leaves the old file or the new one, never a torn one.
+- Edits are serialised by a lock (a thread lock, and ``flock`` on a side file so the
+  CLI and a running bot do not interleave).
+- Values from the environment (``KEY`` or ``TGRAPH_KEY``) and from ``.env`` beside the
+  file override the file. ``LANGUAGE`` is only read as ``TGRAPH_LANGUAGE`` because the
+  bare name belongs to gettext and is set on many systems.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from dotenv import dotenv_values
+from pydantic import SecretStr, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+from tgraph_bot.config.problems import from_validation_error, unknown_key
+from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, SECRET_KEYS, Settings
+from tgraph_bot.errors import ConfigError, ConfigProblem
+from tgraph_bot.i18n import N_
+
+log = logging.getLogger(__name__)
+
+ENV_PREFIX = "TGRAPH_"
+_ENV_ONLY_PREFIXED = frozenset({"LANGUAGE"})
+
+Subscriber = Callable[[Settings, Settings], None]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    return yaml
+
+
+def read_document(path: Path) -> CommentedMap:
+    """The file as a round-trip mapping (empty when the file does not exist)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return CommentedMap()
+    try:
+        doc = _yaml().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark is not None else "?"
+        raise ConfigError(
+            [ConfigProblem(str(path), None, N_("not valid YAML at {line}"), line=line)]
+        ) from None
+    if doc is None:
+        return CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise ConfigError(
+            [ConfigProblem(str(path), None, N_("must be a mapping of KEY: value lines"))]
+        )
+    return doc
+
+
+def environment_overrides(
+    environ: Mapping[str, str], dotenv_path: Path | None
+) -> dict[str, str]:
+    """Keys set in ``.env`` or the environment (the environment wins)."""
+    sources: list[Mapping[str, str | None]] = []
+    if dotenv_path is not None and dotenv_path.is_file():
+        sources.append(dotenv_values(dotenv_path))
+    sources.append(environ)
+    found: dict[str, str] = {}
+    for source in sources:
+        for key in KEYS:
+            bare = None if key in _ENV_ONLY_PREFIXED else source.get(key)
+            value = source.get(ENV_PREFIX + key, bare)
+            if value is not None:
+                found[key] = value
+    return found
+
+
+def validate(data: Mapping[str, Any]) -> Settings:
+    """Validate a mapping of keys; raise ConfigError with one problem per bad key."""
+    try:
+        return Settings.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ConfigError(from_validation_error(exc, data, SECRET_KEYS)) from None
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """Turn a value typed by a person (CLI or Discord) into what the schema expects."""
+    default = Settings.model_fields[key].get_default(call_default_factory=True)
+    if isinstance(default, str | SecretStr) or key == "CAMERA_IGNORED_CHANNEL_IDS":
+        return raw
+    try:
+        parsed = YAML(typ="safe").load(raw)
+    except YAMLError:
+        return raw
+    return raw if parsed is None or isinstance(parsed, dict | list) else parsed
+
+
+def display_value(settings: Settings, key: str) -> str:
+    """A value as it may be shown to anyone: secrets are never revealed."""
+    value = getattr(settings, key)
+    if key in SECRET_KEYS:
+        return "********" if cast(SecretStr, value).get_secret_value() else "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in cast(list[object], value)) or "(none)"
+    return str(value)
+
+
+def _styled(old: object, new: object) -> object:
+    """Keep the quoting style the file used for this key."""
+    if isinstance(new, str):
+        if isinstance(old, DoubleQuotedScalarString) or new.startswith("#"):
+            return DoubleQuotedScalarString(new)
+        if isinstance(old, SingleQuotedScalarString):
+            return SingleQuotedScalarString(new)
+    return new
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the thread lock alone
+        yield
+        return
+    lock_path = path.with_name(f".{path.name}.lock")
+    with lock_path.open("a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    settings: Settings
+    overridden_by_environment: bool
+
+
+class ConfigStore:
+    """The configuration file and the live, immutable snapshot of its settings."""
+
+    def __init__(
+        self,
+        path: Path,
+        environ: Mapping[str, str] | None = None,
+        *,
+        use_dotenv: bool = True,
+    ) -> None:
+        self.path = path
+        self._environ = dict(os.environ if environ is None else environ)
+        self._dotenv = path.parent / ".env" if use_dotenv else None
+        self._lock = threading.RLock()
+        self._subscribers: list[Subscriber] = []
+        self._stamp: tuple[int, int, int] | None = None
+        self._settings = self._load()
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def overrides(self) -> dict[str, str]:
+        return environment_overrides(self._environ, self._dotenv)
+
+    def _merged(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+        problems = [unknown_key(str(k)) for k in doc if k not in KEYS]
+        if problems:
+            raise ConfigError(problems)
+        return {**{str(k): v for k, v in doc.items()}, **self.overrides()}
+
+    def _load(self) -> Settings:
+        with self._lock:
+            self._stamp = self._file_stamp()
+            return validate(self._merged(read_document(self.path)))
+
+    # -- changing ------------------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    def _publish(self, new: Settings) -> None:
+        old, self._settings = self._settings, new
+        if old == new:
+            return
+        for callback in list(self._subscribers):
+            try:
+                callback(old, new)
+            except Exception:
+                log.exception("config subscriber failed")
+
+    def set(self, key: str, raw: str) -> EditResult:
+        """Validate one edit, save it atomically with comments kept, apply it live."""
+        if key not in KEYS:
+            raise ConfigError([unknown_key(key)])
+        if key not in EDITABLE_KEYS:
+            message = (
+                N_("is a secret and can only be changed in the file or the environment")
+                if key in SECRET_KEYS
+                else N_("is read at start-up: change it in the file and restart")
+            )
+            raise ConfigError([ConfigProblem(key, None, message)])
+        value = parse_value(key, raw)
+        with self._lock, _file_lock(self.path):
+            doc = read_document(self.path)
+            merged = self._merged(doc)
+            overridden = key in self.overrides()
+            accepted = getattr(validate({**merged, key: value}), key)
+            if isinstance(accepted, list):
+                seq = CommentedSeq(cast(list[int], accepted))
+                seq.fa.set_flow_style()
+                value = seq
+            doc[key] = _styled(doc.get(key), value)
+            settings = validate(self._merged(doc))
+            buffer = io.BytesIO()
+            _yaml().dump(doc, buffer)
+            atomic_write(self.path, buffer.getvalue())
+            self._stamp = self._file_stamp()
+            self._publish(settings)
+            return EditResult(settings, overridden)
+
+    def reload_if_changed(self) -> bool:
+        """Pick up a hand edit of the file. A bad edit is logged and ignored."""
+        with self._lock:
+            if self._file_stamp() == self._stamp:
+                return False
+            try:
+                new = self._load()
+            except ConfigError as exc:
+                for problem in exc.problems:
+                    log.error("config file edit ignored: %s", problem)
+                return False
+            self._publish(new)
+            return True
+
+    async def watch(self, interval: float = 2.0) -> None:
+        """Poll the file for hand edits until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            await asyncio.to_thread(self.reload_if_changed)
+
+
+__all__ = [
+    "ConfigStore",
+    "EditResult",
+    "atomic_write",
+    "display_value",
+    "environment_overrides",
+    "parse_value",
+    "read_document",
+    "validate",
+]

@@ -1,0 +1,1 @@
+"""Graphs: the registry, the theme, the renderer and one spec per graph."""
