@@ -1,1 +1,1 @@
-"""core"""
+"""The pure core: standard library only. No discord, httpx, plexapi, matplotlib, sqlite, pydantic."""

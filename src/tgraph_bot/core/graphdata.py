@@ -1,0 +1,65 @@
+"""The data of one graph, as Tautulli's aggregate commands return it.
+
+Every Tautulli graph command answers ``{"categories": [...], "series": [{"name", "data"}]}``;
+this is that shape, immutable and typed, parsed in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+YAxis = Literal["plays", "duration"]
+
+
+class GraphDataError(ValueError):
+    """An answer that does not have the shape of a Tautulli graph."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    data: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphData:
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+
+    @classmethod
+    def parse(cls, data: object) -> GraphData:
+        if not isinstance(data, Mapping):
+            raise GraphDataError("graph data is not an object")
+        fields: Mapping[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        categories = fields.get("categories")
+        series = fields.get("series")
+        if not isinstance(categories, Sequence) or not isinstance(series, Sequence):
+            raise GraphDataError("graph data lacks categories or series")
+        parsed: list[Series] = []
+        for item in series:  # pyright: ignore[reportUnknownVariableType]
+            if not isinstance(item, Mapping) or not isinstance(item.get("data"), Sequence):
+                raise GraphDataError("a series lacks its data")
+            values = tuple(float(v or 0) for v in item["data"])  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+            if len(values) != len(categories):  # pyright: ignore[reportUnknownArgumentType]
+                raise GraphDataError("a series does not match its categories")
+            parsed.append(Series(str(item.get("name", "")), values))  # pyright: ignore[reportUnknownArgumentType]
+        return cls(tuple(str(c) for c in categories), tuple(parsed))  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.categories or all(not any(s.data) for s in self.series)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedGraph:
+    """Graph data and where it came from: live, or the last good answer kept on disk."""
+
+    data: GraphData
+    fetched_at: datetime
+    stale: bool = False
+
+
+__all__ = ["FetchedGraph", "GraphData", "GraphDataError", "Series", "YAxis"]

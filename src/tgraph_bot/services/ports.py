@@ -1,0 +1,23 @@
+"""The ports services depend on. Adapters implement them; tests use real implementations."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.ids import TautulliUserId
+
+
+class GraphSource(Protocol):
+    """Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample)."""
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> FetchedGraph:
+        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``."""
+        ...
