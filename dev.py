@@ -56,7 +56,7 @@ def compile_catalogs() -> int:
 
 def extract(out: Path) -> int:
     return sh(
-        BIN / "pybabel", "extract", "-q", "-F", "babel.cfg", "--no-location", "--sort-output",
+        BIN / "pybabel", "extract", "-F", "babel.cfg", "--no-location", "--sort-output",
         "--project", "tgraph-bot", "--copyright-holder", "TGraph Bot contributors",
         "--msgid-bugs-address", "https://github.com/tgraph-bot/tgraph-bot/issues",
         "-o", out, "src",
@@ -100,7 +100,7 @@ def main(argv: list[str]) -> int:
     if job == "i18n":
         if extract(POT) != 0:
             return 1
-        return sh(BIN / "pybabel", "update", "-q", "--no-fuzzy-matching", "--ignore-obsolete",
+        return sh(BIN / "pybabel", "update", "--no-fuzzy-matching", "--ignore-obsolete",
                   "-i", POT, "-d", LOCALE, "-D", "messages")
     if job == "check":
         steps: list[tuple[str, list[str | Path]]] = [
