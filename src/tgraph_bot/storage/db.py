@@ -46,8 +46,10 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise StorageError(f"migrations are not numbered 1..n: {versions}")
+    # Numbers are unique and increasing; gaps are allowed, because each feature branch
+    # owns its own number and they merge in any order.
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise StorageError(f"migrations must have unique numbers from 1 up: {versions}")
     return found
 
 
@@ -55,11 +57,12 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations this database has not seen; return the final version."""
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     steps = migrations()
-    if current > len(steps):
+    latest = steps[-1][0] if steps else 0
+    if current > latest:
         raise StorageError(
-            f"the database is at version {current}, newer than this program ({len(steps)})"
+            f"the database is at version {current}, newer than this program ({latest})"
         )
-    for version, name, sql in steps[current:]:
+    for version, name, sql in (step for step in steps if step[0] > current):
         try:
             conn.executescript(
                 f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
@@ -68,7 +71,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StorageError(f"migration {name} failed: {exc}") from exc
-    return len(steps)
+    return latest
 
 
 class Database:
