@@ -83,16 +83,12 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
     result = store.set(args.key, args.value)
     from tgraph_bot.config.store import display_value
 
-    print(
-        tr._("{key} is now {value}.").format(
-            key=args.key, value=display_value(result.settings, args.key)
-        )
-    )
+    print(tr._("{key} is now {value}.").format(key=args.key, value=display_value(result.settings, args.key)))
     if result.overridden_by_environment:
         print(
-            tr._(
-                "Note: {key} is also set in the environment or .env, which wins over the file."
-            ).format(key=args.key)
+            tr._("Note: {key} is also set in the environment or .env, which wins over the file.").format(
+                key=args.key
+            )
         )
     return 0
 
@@ -130,9 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add(
-        "demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)"
-    )
+    p = add("demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)")
     p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
     p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
 

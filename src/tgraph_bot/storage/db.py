@@ -46,10 +46,8 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    # Numbers are unique and increasing; gaps are allowed, because each feature branch
-    # owns its own number and they merge in any order.
-    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
-        raise StorageError(f"migrations must have unique numbers from 1 up: {versions}")
+    if len(set(versions)) != len(versions) or any(v < 1 for v in versions):
+        raise StorageError(f"migration numbers must be unique and positive: {versions}")
     return found
 
 
@@ -62,6 +60,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         raise StorageError(
             f"the database is at version {current}, newer than this program ({latest})"
         )
+    # Numbers are reserved per feature branch, so a gap (002 not merged yet) is allowed.
     for version, name, sql in (step for step in steps if step[0] > current):
         try:
             conn.executescript(
