@@ -218,6 +218,9 @@ async def test_admin_link_and_unlink(env: Env) -> None:
     with pytest.raises(PlexUserNotFoundError) as missing:
         await env.service.link(C, "nobody")
     assert missing.value.render(TR) == "No Plex user named nobody uses this server."
+    with pytest.raises(PlexUserNotFoundError) as by_email:
+        await env.service.link(C, HARPER_EMAIL)
+    assert HARPER_EMAIL not in by_email.value.render(TR) + str(by_email.value)
 
     assert await env.service.unlink(A) is True
     assert await env.service.unlink(A) is False

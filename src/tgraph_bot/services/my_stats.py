@@ -90,11 +90,6 @@ REPLY_TEXTS: dict[Reply, str] = {
     ),
 }
 
-SIGN_IN_EXPIRY = (
-    N_("The link works for {minutes} minute."),
-    N_("The link works for {minutes} minutes."),
-)
-
 # The plain statement of what MY_STATS_VERIFICATION = none exposes (shown to admins).
 EMAIL_MODE_NOTICE = N_(
     "Personal stats are in email-only mode: anyone who knows the email of a Plex user of "
@@ -105,6 +100,9 @@ EMAIL_MODE_NOTICE = N_(
 ADMIN_LINKED = N_("{member} is now linked to the Plex user {username}.")
 ADMIN_UNLINKED = N_("{member} is no longer linked to a Plex user.")
 ADMIN_NOT_LINKED = N_("{member} was not linked to a Plex user.")
+NOT_AN_EMAIL = N_(
+    "Name the Plex user by their Plex username or the name Tautulli shows, not by email."
+)
 
 
 @dataclass(frozen=True)
@@ -135,15 +133,15 @@ class Outcome:
     def render(self, tr: Translator) -> str:
         """The reply in the caller's language, placeholders filled."""
         params: dict[str, Any] = {"username": self.plex_username or ""}
-        text = tr._(self.message)
-        if self.signin is not None:
-            params["url"] = self.signin.url
-            text = tr._(self.message).format(**params)
-            now = self.now or self.signin.expires_at
-            minutes = max(1, math.ceil((self.signin.expires_at - now).total_seconds() / 60))
-            expiry = tr.ngettext(SIGN_IN_EXPIRY[0], SIGN_IN_EXPIRY[1], minutes)
-            return text + "\n" + expiry.format(minutes=minutes)
-        return text.format(**params)
+        if self.signin is None:
+            return tr._(self.message).format(**params)
+        text = tr._(self.message).format(url=self.signin.url, **params)
+        now = self.now or self.signin.expires_at
+        minutes = max(1, math.ceil((self.signin.expires_at - now).total_seconds() / 60))
+        expiry = tr.ngettext(
+            "The link works for {minutes} minute.", "The link works for {minutes} minutes.", minutes
+        )
+        return text + "\n" + expiry.format(minutes=minutes)
 
 
 def _outcome(
@@ -179,6 +177,9 @@ def find_by_name(users: list[TautulliUser], name: str) -> TautulliUser:
     by_friendly = [u for u in real if u.friendly_name.casefold() == wanted]
     if len(by_friendly) == 1:
         return by_friendly[0]
+    if "@" in name:
+        # Never echo an email back (replies and error logs): say what to use instead.
+        raise PlexUserNotFoundError(NOT_AN_EMAIL)
     if len(by_username) + len(by_friendly) > 1:
         raise PlexUserAmbiguousError(name=name.strip())
     raise PlexUserNotFoundError(name=name.strip())
