@@ -14,6 +14,7 @@ from tgraph_bot.core.my_stats import (
     account_matches,
     decide_request,
     decide_signin,
+    link_counts,
     visible_reply,
 )
 from tgraph_bot.core.users import TautulliUser, find_by_email
@@ -124,6 +125,12 @@ def test_the_table_by_example() -> None:
     assert decide_signin(user=harper, account=by_mail).grant == harper.user_id
     assert decide_signin(user=harper, account=stranger).decision is Decision.NEUTRAL_ACK
     assert decide_signin(user=harper, account=None).decision is Decision.SIGNIN_EXPIRED
+
+
+def test_only_verified_links_count_once_verification_is_on() -> None:
+    assert link_counts(Mode.NONE, "email") and link_counts(Mode.NONE, "plex")
+    assert not link_counts(Mode.PLEX, "email") and not link_counts(Mode.ADMIN, "email")
+    assert link_counts(Mode.PLEX, "admin") and link_counts(Mode.ADMIN, "plex")
 
 
 def test_local_never_matches() -> None:

@@ -269,6 +269,22 @@ async def test_none_mode_email_alone_then_the_link(env: Env) -> None:
     assert (await env.service.request(A, None, settings("none"))).decision is Decision.NEED_EMAIL
 
 
+async def test_an_email_only_link_stops_counting_when_verification_is_on(env: Env) -> None:
+    # A claimed Harper's email while the bot ran in mode none; then plex mode was chosen.
+    claimed = await env.service.request(A, HARPER_EMAIL, settings("none"))
+    assert claimed.user_id == HARPER
+    for mode in ("plex", "admin"):
+        outcome = await env.service.request(A, None, settings(mode))
+        assert outcome.user_id is None
+    assert (await env.service.request(A, None, settings("plex"))).decision is Decision.NEED_EMAIL
+    assert (await env.service.request(A, None, settings("admin"))).decision is Decision.ASK_ADMIN
+    # A real sign-in replaces it.
+    _, done = await signin(env, A, ISLA_EMAIL, ISLA_PLEX)
+    assert done.user_id == ISLA
+    again = await env.service.request(A, None, settings("plex"))
+    assert (again.decision, again.user_id) == (Decision.SEND_TO_LINKED, ISLA)
+
+
 async def test_none_mode_two_members_racing_for_one_email(env: Env) -> None:
     outcomes = await asyncio.gather(
         *(env.service.request(m, HARPER_EMAIL, settings("none")) for m in (A, B, C))

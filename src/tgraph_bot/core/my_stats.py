@@ -77,6 +77,12 @@ class Verdict:
     link_to: TautulliUser | None = None
 
 
+def link_counts(mode: Mode, how: str) -> bool:
+    """Does an existing link count in this mode? A link made from an email alone (mode
+    none) proves nothing, so it stops counting once verification is switched on."""
+    return mode is Mode.NONE or how != "email"
+
+
 def decide_request(
     mode: Mode,
     *,
@@ -161,5 +167,6 @@ __all__ = [
     "account_matches",
     "decide_request",
     "decide_signin",
+    "link_counts",
     "visible_reply",
 ]

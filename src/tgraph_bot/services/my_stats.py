@@ -34,6 +34,7 @@ from tgraph_bot.core.my_stats import (
     Reply,
     decide_request,
     decide_signin,
+    link_counts,
     visible_reply,
 )
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser, normalise_email
@@ -230,6 +231,8 @@ class MyStatsService:
         def decide(conn: Any) -> tuple[Decision, TautulliUserId | None, str | None]:
             links.purge_signins(conn, now)
             link = links.get_link(conn, member_id)
+            if link is not None and not link_counts(mode, link.how):
+                link = None
             elsewhere = user is not None and links.is_linked_elsewhere(
                 conn, user.user_id, member_id
             )
