@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tgraph_bot.core.ids import TautulliUserId
-from tgraph_bot.core.users import TautulliUser, find_by_email
+from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -26,16 +25,9 @@ class Clock:
 
 def recorded_users() -> list[TautulliUser]:
     """The users of the recorded Tautulli ``get_users`` answer, "Local" included."""
-    raw = json.loads((FIXTURES / "tautulli" / "get_users.json").read_text(encoding="utf-8"))
-    return [
-        TautulliUser(
-            user_id=TautulliUserId(int(row["user_id"])),
-            username=str(row["username"]),
-            friendly_name=str(row["friendly_name"]),
-            email=row["email"],
-        )
-        for row in raw["body"]["response"]["data"]
-    ]
+    path = FIXTURES / "tautulli" / "recorded" / "get_users.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return parse_users(raw["body"]["response"]["data"])
 
 
 class RecordedUsers:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 from tgraph_bot.core.ids import TautulliUserId
-from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser, normalise_email
+from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 
 
 class Mode(StrEnum):
@@ -75,6 +75,11 @@ class Verdict:
     decision: Decision
     grant: TautulliUserId | None = None
     link_to: TautulliUser | None = None
+
+
+def normalise_email(email: str) -> str:
+    """The form in which two spellings of one email compare equal (trimmed, lower case)."""
+    return email.strip().lower()
 
 
 def link_counts(mode: Mode, how: str) -> bool:
@@ -168,5 +173,6 @@ __all__ = [
     "decide_request",
     "decide_signin",
     "link_counts",
+    "normalise_email",
     "visible_reply",
 ]

@@ -35,9 +35,10 @@ from tgraph_bot.core.my_stats import (
     decide_request,
     decide_signin,
     link_counts,
+    normalise_email,
     visible_reply,
 )
-from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser, normalise_email
+from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.storage import links
