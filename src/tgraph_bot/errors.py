@@ -67,3 +67,21 @@ class StorageError(TGraphError):
 
 
 __all__ = ["ConfigError", "ConfigProblem", "StorageError", "TGraphError", "UserFacingError"]
+
+
+class PlexTvError(UserFacingError):
+    """plex.tv could not be reached or answered something unexpected."""
+
+    message = N_("Plex sign-in is not available right now. Please try again later.")
+
+
+class PlexUserNotFoundError(UserFacingError):
+    """An admin named a Plex user this server's Tautulli does not know."""
+
+    message = N_("No Plex user named {name} uses this server.")
+
+
+class PlexUserAmbiguousError(UserFacingError):
+    """An admin named a Plex user by a friendly name several users share."""
+
+    message = N_("Several Plex users are called {name}: use the Plex username instead.")
