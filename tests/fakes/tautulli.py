@@ -144,7 +144,7 @@ class Recordings:
         if graph:
             time_range = out.get("time_range")
             out["time_range"] = time_range if isinstance(time_range, int) and time_range else 30
-            out["y_axis"] = "plays" if out.get("y_axis") == "plays" else "duration"
+            out["y_axis"] = "plays" if out.get("y_axis", "plays") == "plays" else "duration"
         return out
 
     def find(self, cmd: str, params: dict[str, str], activity: str) -> Recording | None:

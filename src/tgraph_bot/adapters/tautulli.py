@@ -7,7 +7,10 @@ Every command goes through :meth:`TautulliClient._request`, which
 - reads ``response.result``, not only the HTTP status: every Tautulli error is HTTP 400
   with ``"result": "error"`` (a wrong key too), an exception inside Tautulli is 500;
 - retries connection errors, timeouts and 5xx only (never a 400 or a refused key), with
-  exponential backoff and full jitter, within ``retry_budget`` seconds in total.
+  exponential backoff and full jitter, within ``retry_budget`` seconds in total: a retry
+  is made only when it still has 0.25 s (or the whole timeout) to answer before the budget
+  ends, and its timeout is cut to what is left. The first attempt always has the full
+  timeout, so one call takes at most about ``max(timeout, retry_budget)``.
 
 The API key is added to the URL by a small transport wrapper *below* httpx's client, so
 the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions never holds the
@@ -80,6 +83,9 @@ API_DISABLED = N_(
 )
 
 Sleep = Callable[[float], Awaitable[None]]
+
+_MIN_ATTEMPT: Final = 0.25
+"""A retry is only worth making with at least this long (or the whole timeout) to answer."""
 
 
 def api_url(url: str) -> httpx.URL:
@@ -232,7 +238,7 @@ class TautulliClient:
                 ceiling = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
                 delay = self._rng.uniform(0.0, ceiling)
                 remaining = self._retry_budget - (self._monotonic() - started) - delay
-                if remaining <= 0:
+                if remaining < min(self._timeout, _MIN_ATTEMPT):
                     log.warning("Tautulli %s failed after %d attempt(s): %s", command, attempt, exc)
                     raise
                 log.info("Tautulli %s: %s; retrying in %.2f s", command, exc, delay)
