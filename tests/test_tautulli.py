@@ -416,3 +416,18 @@ async def test_a_graph_of_the_wrong_shape_is_refused() -> None:
     async with mock_client(200, body) as client:
         with pytest.raises(TautulliNotApi, match="get_plays_by_date"):
             await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
+
+
+async def test_a_redirect_is_not_followed_and_shown_without_its_query() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        target = request.url.copy_with(scheme="https")  # carries ?apikey=... along
+        return httpx.Response(301, headers={"Location": str(target)})
+
+    transport = httpx.MockTransport(handler)
+    async with TautulliClient("http://tautulli.invalid", KEY, transport=transport) as client:
+        with pytest.raises(TautulliNotApi) as caught:
+            await client.users()
+    assert str(caught.value).startswith(
+        "http://tautulli.invalid/api/v2 redirects to https://tautulli.invalid/api/v2: "
+    )
+    assert KEY not in str(caught.value)

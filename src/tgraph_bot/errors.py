@@ -79,7 +79,7 @@ __all__ = ["ConfigError", "ConfigProblem", "StorageError", "TGraphError", "UserF
 class TautulliError(UserFacingError):
     """Tautulli answered, but with an error (the base of every Tautulli problem)."""
 
-    message = N_("Tautulli refused the request {command}: {detail}")
+    message = N_("Tautulli answered with an error.")
     unavailable: bool = False
 
 

@@ -82,6 +82,11 @@ API_DISABLED = N_(
     "Tautulli's API is switched off: enable it in Tautulli > Settings > Web Interface"
 )
 
+REFUSED = N_("Tautulli refused the request {command}: {detail}")
+REDIRECTED = N_(
+    "{url} redirects to {location}: set TAUTULLI_URL to the address Tautulli is really at"
+)
+
 Sleep = Callable[[float], Awaitable[None]]
 
 _MIN_ATTEMPT: Final = 0.25
@@ -239,7 +244,8 @@ class TautulliClient:
                 delay = self._rng.uniform(0.0, ceiling)
                 remaining = self._retry_budget - (self._monotonic() - started) - delay
                 if remaining < min(self._timeout, _MIN_ATTEMPT):
-                    log.warning("Tautulli %s failed after %d attempt(s): %s", command, attempt, exc)
+                    # The caller reports it (or serves the cache): one line per event.
+                    log.debug("Tautulli %s failed after %d attempt(s): %s", command, attempt, exc)
                     raise
                 log.info("Tautulli %s: %s; retrying in %.2f s", command, exc, delay)
                 limit = min(self._timeout, remaining)
@@ -255,6 +261,14 @@ class TautulliClient:
         except httpx.HTTPError:
             # Connection refused, DNS, reset, TLS, ... The httpx text may hold URLs: not shown.
             raise TautulliUnreachable(url=self.url) from None
+        if response.is_redirect:
+            # Never followed: the redirect would carry the key to wherever it points.
+            location = response.headers.get("Location", "")
+            try:
+                shown = display_url(self._endpoint.join(location)) if location else "?"
+            except (httpx.InvalidURL, UnicodeError):
+                shown = "?"
+            raise TautulliNotApi(REDIRECTED, url=self.url, location=shown)
         answer = _decode(response.status_code, response.content)
         log.debug(
             "Tautulli %s %s -> HTTP %d %s in %.0f ms",
@@ -281,7 +295,9 @@ class TautulliClient:
             raise TautulliAuthError()
         if "api not enabled" in lowered:
             raise TautulliAuthError(API_DISABLED)
-        raise TautulliError(command=command, detail=detail[:200] or f"HTTP {answer.status}")
+        raise TautulliError(
+            REFUSED, command=command, detail=detail[:200] or f"HTTP {answer.status}"
+        )
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text
