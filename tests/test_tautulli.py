@@ -343,8 +343,7 @@ async def test_the_api_key_never_appears_in_errors_or_logs(
         texts = [str(exc), repr(exc), exc.render(tr), "".join(traceback.format_exception(exc))]
         assert not any(secret in text for text in texts)
         # Nothing from httpx is chained in: its text may hold the full URL.
-        assert exc.__cause__ is None
-        assert exc.__context__ is None or exc.__suppress_context__
+        assert exc.__cause__ is None and exc.__context__ is None
     logged = [r.getMessage() for r in caplog.records] + [caplog.text]
     assert logged and not any(secret in text for text in logged)
     if mode not in {"down", "hang"}:
@@ -431,3 +430,14 @@ async def test_a_redirect_is_not_followed_and_shown_without_its_query() -> None:
         "http://tautulli.invalid/api/v2 redirects to https://tautulli.invalid/api/v2: "
     )
     assert KEY not in str(caught.value)
+
+
+async def test_slow_tautulli_within_and_beyond_the_timeout(fake: FakeTautulli) -> None:
+    await fake.set_mode("slow:0.05")
+    async with client_for(fake.url, timeout=2.0) as client:
+        assert await client.server_name() == "Synthetic Plex"
+    await fake.set_mode("slow:1")
+    async with client_for(fake.url, timeout=0.1) as client:
+        with pytest.raises(TautulliTimeout):
+            await client.server_name()
+    assert [r.mode for r in fake.requests] == ["slow:0.05", "slow:1"]

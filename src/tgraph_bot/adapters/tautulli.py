@@ -251,16 +251,23 @@ class TautulliClient:
                 limit = min(self._timeout, remaining)
             await self._sleep(delay)
 
-    async def _attempt(self, command: str, query: Mapping[str, str], limit: float) -> object:
-        started = time.perf_counter()
+    async def _send(self, query: Mapping[str, str], limit: float) -> httpx.Response | TautulliError:
         try:
             async with asyncio.timeout(limit):
-                response = await self._http.get(self._endpoint, params=query, timeout=limit)
+                return await self._http.get(self._endpoint, params=query, timeout=limit)
         except (TimeoutError, httpx.TimeoutException):
-            raise TautulliTimeout(url=self.url, seconds=f"{self._timeout:g}") from None
+            return TautulliTimeout(url=self.url, seconds=f"{self._timeout:g}")
         except httpx.HTTPError:
             # Connection refused, DNS, reset, TLS, ... The httpx text may hold URLs: not shown.
-            raise TautulliUnreachable(url=self.url) from None
+            return TautulliUnreachable(url=self.url)
+
+    async def _attempt(self, command: str, query: Mapping[str, str], limit: float) -> object:
+        started = time.perf_counter()
+        response = await self._send(query, limit)
+        if isinstance(response, TautulliError):
+            # Raised here, outside the ``except``, so not even ``__context__`` holds httpx's
+            # exception (whose text may hold URLs).
+            raise response
         if response.is_redirect:
             # Never followed: the redirect would carry the key to wherever it points.
             location = response.headers.get("Location", "")
@@ -300,7 +307,8 @@ class TautulliClient:
         )
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        """Tautulli's own words, with the key blotted out should they ever echo it."""
+        return text.replace(self._api_key, "***") if len(self._api_key) >= 6 else text
 
     # -- commands ----------------------------------------------------------------------------
 
