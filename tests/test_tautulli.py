@@ -240,7 +240,7 @@ async def test_down_is_unreachable(fake: FakeTautulli) -> None:
 
 async def test_server_error_is_retried_then_raised(fake: FakeTautulli) -> None:
     await fake.set_mode("error500")
-    async with client_for(fake.url, retry_budget=0.5, backoff_base=0.01, backoff_cap=0.02) as c:
+    async with client_for(fake.url, retry_budget=1.0, backoff_base=0.05, backoff_cap=0.1) as c:
         with pytest.raises(TautulliServerError) as caught:
             await c.graph("get_plays_by_dayofweek", time_range=30, y_axis="plays")
     assert "HTTP 500" in str(caught.value)

@@ -56,7 +56,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def client_for(fake: FakeTautulli, key: str = KEY) -> TautulliClient:
-    return TautulliClient(fake.url, key, timeout=0.3, retry_budget=0.0)
+    return TautulliClient(fake.url, key, timeout=1.0, retry_budget=0.0)
 
 
 def rows(db_path: Path) -> list[tuple[object, ...]]:
