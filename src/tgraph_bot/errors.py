@@ -85,3 +85,72 @@ class PlexUserAmbiguousError(UserFacingError):
     """An admin named a Plex user by a friendly name several users share."""
 
     message = N_("Several Plex users are called {name}: use the Plex username instead.")
+
+
+# --- Tautulli -------------------------------------------------------------------------------
+# Messages name the URL (never the API key) and say what to do. ``unavailable`` marks the
+# errors that mean "Tautulli cannot answer right now": those are retried, and the graph cache
+# may stand in for them. A wrong key, a wrong URL or an outdated Tautulli are not masked: the
+# admin has to learn about them.
+
+
+class TautulliError(UserFacingError):
+    """Tautulli answered, but with an error (the base of every Tautulli problem)."""
+
+    message = N_("Tautulli answered with an error.")
+    unavailable: bool = False
+
+
+class TautulliAuthError(TautulliError):
+    """The API key was refused (Tautulli says so with HTTP 400, not 401)."""
+
+    message = N_("Tautulli refused the API key: check TAUTULLI_API_KEY")
+
+
+class TautulliUnreachable(TautulliError):
+    """Connection refused, DNS failure, connection reset: nothing answered."""
+
+    message = N_("Cannot reach Tautulli at {url}: check TAUTULLI_URL and that Tautulli is running")
+    unavailable = True
+
+
+class TautulliTimeout(TautulliError):
+    """Tautulli accepted the connection but did not answer in time."""
+
+    message = N_(
+        "Tautulli at {url} did not answer within {seconds} seconds: it may be busy or stuck"
+    )
+    unavailable = True
+
+
+class TautulliNotApi(TautulliError):
+    """An answer that is not Tautulli's API (a reverse proxy's login page, a 404 page, ...)."""
+
+    message = N_(
+        "The answer from {url} is not Tautulli's API: check TAUTULLI_URL "
+        "(a reverse proxy's login page or a wrong base path?)"
+    )
+
+
+class TautulliUnknownCommand(TautulliError):
+    """This Tautulli does not know a command: it is older than the bot needs."""
+
+    message = N_("Tautulli does not know the command {command}: update Tautulli")
+
+
+class TautulliServerError(TautulliError):
+    """Tautulli (or the proxy in front of it) failed with a 5xx."""
+
+    message = N_("Tautulli failed with HTTP {status} on {command}: see Tautulli's logs")
+    unavailable = True
+
+
+__all__ += [
+    "TautulliAuthError",
+    "TautulliError",
+    "TautulliNotApi",
+    "TautulliServerError",
+    "TautulliTimeout",
+    "TautulliUnknownCommand",
+    "TautulliUnreachable",
+]
