@@ -1,9 +1,11 @@
 """The renderer: a pool of worker processes that draw graphs off the event loop.
 
 Created once and reused for the life of the bot, so matplotlib is imported once per
-worker, not once per graph. Workers start from a "forkserver" that has already
-imported the drawing code (never ``fork`` from a process running asyncio); "spawn"
-where forkserver does not exist.
+worker, not once per graph. Workers start from a bare "forkserver" (never ``fork``
+from a process running asyncio; "spawn" where forkserver does not exist) and import
+matplotlib themselves while the main process goes on: the main process never imports
+it. The forkserver does not preload matplotlib, because its copy would be a third
+resident one (sharing pages, but counted in every RSS sum).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import AsyncIterator, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -23,8 +25,6 @@ from typing import cast
 from tgraph_bot.graphs.model import RenderJob
 
 log = logging.getLogger(__name__)
-
-WORKER_MODULE = "tgraph_bot.graphs.worker"
 
 
 def _draw(job: RenderJob) -> str:
@@ -49,20 +49,23 @@ class Renderer:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
+        self._warming: list[Future[int]] = []
 
     def _context(self) -> BaseContext:
         if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([WORKER_MODULE])
-            return ctx
+            return multiprocessing.get_context("forkserver")
         return multiprocessing.get_context("spawn")
 
     def start(self) -> None:
         """Start the workers now (and import matplotlib in them) instead of on first use."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context())
-            for _ in range(self.workers):
-                self._pool.submit(_warm)
+            self._warming = [self._pool.submit(_warm) for _ in range(self.workers)]
+
+    async def ready(self) -> None:
+        """Start the workers and wait until they have imported the drawing code."""
+        self.start()
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming))
 
     @property
     def worker_pids(self) -> list[int]:

@@ -92,6 +92,11 @@ def stale_note(fetched: FetchedGraph, tr: Translator) -> str | None:
     return tr._("Data from {when} (Tautulli unavailable)").format(when=when)
 
 
+def _numbers(values: tuple[float, ...]) -> list[float | int]:
+    """Whole numbers as integers (plays), the rest as they are (hours)."""
+    return [int(v) if v.is_integer() else v for v in values]
+
+
 def sidecar(
     spec: GraphSpec, job: RenderJob, *, days: int, generated_at: datetime, fetched: FetchedGraph
 ) -> dict[str, object]:
@@ -103,7 +108,7 @@ def sidecar(
         "y_axis": graph.y_axis,
         "time_range_days": days,
         "categories": list(graph.categories),
-        "series": [{"name": s.name, "key": s.key, "data": list(s.data)} for s in graph.series],
+        "series": [{"name": s.name, "key": s.key, "data": _numbers(s.data)} for s in graph.series],
         "generated_at": generated_at.astimezone(UTC).isoformat(),
         "data_from": fetched.fetched_at.astimezone(UTC).isoformat(),
         "stale": fetched.stale,

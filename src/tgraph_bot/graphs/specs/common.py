@@ -135,7 +135,7 @@ def date_ticks(categories: Sequence[str], tr: Translator) -> tuple[tuple[int, st
     return tuple(ticks)
 
 
-def _axes_px(horizontal: bool) -> tuple[float, float]:
+def axes_px(horizontal: bool) -> tuple[float, float]:
     left, bottom, right, top = AXES_HBARS if horizontal else AXES
     return (right - left) * WIDTH_PX, (top - bottom) * HEIGHT_PX
 
@@ -144,7 +144,7 @@ def line_labels(
     series: Sequence[PreparedSeries], n: int, y_max: float, y_axis: YAxis, tr: Translator
 ) -> tuple[ValueLabel, ...]:
     """Labels for a line graph: the peaks first, as many as fit without overlapping."""
-    width, height = _axes_px(False)
+    width, height = axes_px(False)
     candidates = [
         Candidate((s, i), (i + 0.5) / n * width, v / y_max * height, v, value_text(v, y_axis, tr))
         for s, one in enumerate(series)
@@ -158,7 +158,7 @@ def bar_labels(
     totals: Sequence[float], y_max: float, y_axis: YAxis, tr: Translator, *, horizontal: bool
 ) -> tuple[ValueLabel, ...]:
     """Labels for stacked bars: each bar's total, where it fits."""
-    width, height = _axes_px(horizontal)
+    width, height = axes_px(horizontal)
     n = len(totals)
     if horizontal:  # one label per row, right of the bar: rows never share a line
         return tuple(
@@ -202,6 +202,7 @@ __all__ = [
     "HEADROOM",
     "LABEL_FONT_SIZE",
     "PrepareContext",
+    "axes_px",
     "bar_labels",
     "convert",
     "date_ticks",
