@@ -50,6 +50,17 @@ def _pss(pid: int) -> int:
     return 0
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process, and of its children now alive."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def one(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return one(os.getpid()), sum(one(p) for p in _descendants(os.getpid()))
+
+
 def memory() -> dict[str, float]:
     """RSS now, peak RSS (VmHWM) and PSS, summed over this process and its children."""
     pids = [os.getpid(), *_descendants(os.getpid())]
@@ -73,14 +84,21 @@ async def pipeline(out: Path) -> None:
         for run in (1, 2, 3):
             target = out / str(run)
             t = time.perf_counter()
+            main0, workers0 = cpu_seconds()
             report = await service.render(settings, target)
             wall = time.perf_counter() - t
+            main1, workers1 = cpu_seconds()
             assert not report.failures, report.failures
             m = memory()
             print(
                 f"run {run}: {len(report.graphs)} graphs in {wall:.2f} s; "
                 f"{m['processes']} processes: RSS {m['rss']:.0f} MB, "
                 f"peak RSS {m['peak_rss']:.0f} MB, PSS {m['pss']:.0f} MB"
+            )
+            print(
+                f"       CPU: main {main1 - main0:.2f} s, workers {workers1 - workers0:.2f} s "
+                f"(on an idle machine the wall time is about the larger of main and workers/"
+                f"{renderer.workers})"
             )
     finally:
         renderer.close()

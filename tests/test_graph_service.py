@@ -19,7 +19,7 @@ from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.registry import BY_ID, GRAPHS, GraphSpec
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_source import SampleGraphSource
-from tgraph_bot.services.graphs import GraphService
+from tgraph_bot.services.graphs import GraphService, months_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
@@ -104,7 +104,7 @@ async def test_every_sidecar_holds_the_sample_data_as_drawn(
         assert doc["time_range_days"] == 30
         assert doc["generated_at"] == "2026-11-21T08:30:00+00:00"
         assert doc["data_from"] == "2026-11-20T00:00:00+00:00"
-        assert "(last 12 months)" if spec.monthly else "(last 30 days)" in doc["title"]
+        assert ("(last 12 months)" if spec.monthly else "(last 30 days)") in doc["title"]
 
 
 async def test_duration_is_drawn_in_hours_except_stream_counts(
@@ -274,3 +274,7 @@ async def test_the_pool_is_reused_run_after_run(renderer: Renderer, tmp_path: Pa
     for a, b in zip(first.graphs, second.graphs, strict=True):
         assert _sidecar(a.sidecar) == _sidecar(b.sidecar)
         assert a.png.read_bytes() == b.png.read_bytes()
+
+
+def test_the_monthly_graph_covers_at_least_a_year_in_whole_months() -> None:
+    assert [months_for(d) for d in (1, 30, 365, 366, 730, 3650)] == [12, 12, 12, 12, 24, 120]

@@ -11,17 +11,19 @@ from tgraph_bot.i18n import Translator
 
 
 async def render_demo(out: Path, *, language: str, days: int) -> tuple[list[Path], list[str]]:
-    from tgraph_bot.config.schema import Settings
     from tgraph_bot.graphs.render import Renderer
-    from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
-    from tgraph_bot.i18n import translator
-    from tgraph_bot.services.graphs import GraphService
 
-    settings = Settings.model_validate({"LANGUAGE": language, "TIME_RANGE_DAYS": days})
-    tr = translator(language)
+    # Start the workers first: they import matplotlib while this process imports the rest.
     async with Renderer() as renderer:
+        from tgraph_bot.config.schema import Settings
+        from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
+        from tgraph_bot.i18n import translator
+        from tgraph_bot.services.graphs import GraphService
+
+        settings = Settings.model_validate({"LANGUAGE": language, "TIME_RANGE_DAYS": days})
         service = GraphService(SampleGraphSource(), renderer, clock=lambda: RECORDED_AT)
         report = await service.render(settings, out)
+    tr = translator(language)
     files = [p for g in report.graphs for p in (g.png, g.sidecar)]
     problems = [
         f"{f.graph_id}: {f.error.render(tr) if isinstance(f.error, UserFacingError) else f.error}"

@@ -6,10 +6,13 @@ Workers get no settings, no translator and no network: everything they draw is i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from tgraph_bot.core.graphdata import YAxis
-from tgraph_bot.graphs.registry import Kind
 from tgraph_bot.graphs.theme import Theme
+
+Kind = Literal["line", "bars", "hbars"]
+"""line: one line per series over dates; bars: stacked columns; hbars: stacked rows."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tgraph_bot.core.ids import GraphId
+from tgraph_bot.graphs.model import Kind
 from tgraph_bot.i18n import N_
-
-Kind = Literal["line", "bars", "hbars"]
-"""line: one line per series over dates; bars: stacked columns; hbars: stacked rows."""
 
 Axis = Literal["date", "weekday", "hour", "month", "platform", "user", "resolution"]
 Palette = Literal["media", "stream"]

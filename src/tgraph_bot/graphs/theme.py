@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tgraph_bot.config.schema import Settings
+if TYPE_CHECKING:
+    from tgraph_bot.config.schema import Settings
 
 STREAM_COLOURS: dict[str, str] = {
     "Direct Play": "#2a9d8f",

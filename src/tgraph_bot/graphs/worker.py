@@ -81,7 +81,7 @@ def draw_job(job: RenderJob) -> str:
                 alpha=0.85,
             )
         buffer = BytesIO()
-        canvas.print_png(buffer, pil_kwargs={"compress_level": 3})
+        canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
     finally:
         fig.clear()
         del canvas, fig
@@ -106,6 +106,7 @@ def _libc_trim() -> Callable[[int], int] | None:
 
 
 _TRIM = _libc_trim()
+gc.freeze()  # matplotlib's modules: never garbage, so never scanned again by gc.collect()
 
 
 def _give_back_memory() -> None:
@@ -129,4 +130,7 @@ def warm() -> int:
     fig.text(0.5, 0.5, "warm", fontweight="bold")
     canvas.print_png(BytesIO())
     fig.clear()
+    del canvas, fig
+    gc.collect()
+    gc.freeze()  # what exists now lives as long as the worker: keep it out of every collection
     return os.getpid()

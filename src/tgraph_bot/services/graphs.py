@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,8 +54,9 @@ class RenderReport:
 
 
 def months_for(days: int) -> int:
-    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare."""
-    return max(12, math.ceil(days / 30))
+    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
+    (a 30-day period would give one or two bars); longer periods in whole months."""
+    return max(12, round(days / 30.44))
 
 
 def enabled_graphs(settings: Settings) -> list[GraphSpec]:

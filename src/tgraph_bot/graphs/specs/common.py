@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from tgraph_bot.core.censor import censor
 from tgraph_bot.core.graphdata import GraphData, YAxis
@@ -17,7 +18,9 @@ from tgraph_bot.core.labels import Candidate, choose_labels
 from tgraph_bot.graphs.model import PreparedGraph, PreparedSeries, ValueLabel
 from tgraph_bot.graphs.registry import SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.theme import Theme
-from tgraph_bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from tgraph_bot.i18n import Translator
 
 WIDTH_PX = 1400
 HEIGHT_PX = 700
