@@ -21,7 +21,7 @@ from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.model import PreparedGraph, RenderJob
-from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, GraphSpec
+from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
@@ -148,6 +148,7 @@ class GraphService:
             censor=settings.CENSOR_USERNAMES,
             annotate=bool(getattr(settings, spec.annotate_key)),
             theme=theme,
+            series_names={key: tr._(name) for key, name in SERIES_NAMES.items()},
         )
         graph = prepare(spec, fetched, ctx)
         return RenderJob(

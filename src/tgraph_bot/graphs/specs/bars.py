@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from tgraph_bot.core.graphdata import GraphData
 from tgraph_bot.graphs.model import PreparedGraph, RenderJob
-from tgraph_bot.graphs.registry import GraphSpec
 from tgraph_bot.graphs.specs.common import (
     AXES,
     AXES_HBARS,
@@ -25,6 +24,8 @@ from tgraph_bot.graphs.specs.common import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from tgraph_bot.graphs.registry import GraphSpec
 
 
 def prepare(spec: GraphSpec, data: GraphData, ctx: PrepareContext) -> PreparedGraph:

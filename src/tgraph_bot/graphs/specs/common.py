@@ -7,8 +7,8 @@ with the drawing code so label boxes can be estimated in pixels without drawing.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,10 @@ from tgraph_bot.core.censor import censor
 from tgraph_bot.core.graphdata import GraphData, YAxis
 from tgraph_bot.core.labels import Candidate, choose_labels
 from tgraph_bot.graphs.model import PreparedGraph, PreparedSeries, ValueLabel
-from tgraph_bot.graphs.registry import SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.theme import Theme
 
 if TYPE_CHECKING:
+    from tgraph_bot.graphs.registry import GraphSpec
     from tgraph_bot.i18n import Translator
 
 WIDTH_PX = 1400
@@ -57,6 +57,8 @@ class PrepareContext:
     censor: bool
     annotate: bool
     theme: Theme
+    series_names: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Tautulli's series names as drawn (translated); unknown names are drawn as they are."""
 
 
 def effective_y_axis(spec: GraphSpec, wanted: YAxis) -> YAxis:
@@ -189,7 +191,7 @@ def prepare_series(
         if s.name in DROPPED_SERIES:
             continue
         values = tuple(convert(s.data[i], y_axis) for i in order)
-        name = ctx.tr._(SERIES_NAMES[s.name]) if s.name in SERIES_NAMES else s.name
+        name = ctx.series_names.get(s.name, s.name)
         emphasis = s.name == "Max. Concurrent Streams"
         out.append(PreparedSeries(s.name, name, values, ctx.theme.colour(s.name, index), emphasis))
     return tuple(out)
