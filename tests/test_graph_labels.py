@@ -3,6 +3,9 @@
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.graphdata import GraphData
 from tgraph_bot.core.ids import GraphId
@@ -71,3 +74,27 @@ def test_choose_labels_respects_the_limit() -> None:
     spread = [Candidate((0, i), i * 100.0, 0.0, float(i + 1), str(i + 1)) for i in range(50)]
     kept = choose_labels(spread, limit=7)
     assert [c.text for c in kept] == ["50", "49", "48", "47", "46", "45", "44"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1300, allow_nan=False),
+            st.floats(0, 530, allow_nan=False),
+            st.integers(0, 100_000),
+        ),
+        max_size=200,
+    ),
+    st.integers(1, 80),
+)
+def test_chosen_labels_never_overlap_and_respect_the_limit(
+    points: list[tuple[float, float, int]], limit: int
+) -> None:
+    candidates = [Candidate((0, i), x, y, float(v), str(v)) for i, (x, y, v) in enumerate(points)]
+    kept = choose_labels(candidates, limit=limit)
+    assert len(kept) <= limit
+    assert all(c.value > 0 for c in kept)
+    boxes = [label_box(c, char_width=7.0, height=13.0, gap=4.0) for c in kept]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    if any(c.value > 0 for c in candidates):
+        assert max(c.value for c in candidates) in {c.value for c in kept}

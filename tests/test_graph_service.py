@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,21 @@ async def test_the_pool_is_reused_run_after_run(renderer: Renderer, tmp_path: Pa
 
 def test_the_monthly_graph_covers_at_least_a_year_in_whole_months() -> None:
     assert [months_for(d) for d in (1, 30, 365, 366, 730, 3650)] == [12, 12, 12, 12, 24, 120]
+
+
+async def test_render_many_yields_every_job_as_it_finishes(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    source = SampleGraphSource(FIXTURES)
+    jobs = []
+    for graph in ("daily_play_count", "top_10_platforms"):
+        spec = BY_ID[GraphId(graph)]
+        fetched = await source.graph(spec.command, time_range=30, y_axis="plays")
+        jobs.append(service.job(spec, fetched, Settings(), tmp_path, _tr("en")))
+    unwritable = replace(jobs[0], png=str(tmp_path / "missing-folder" / "x.png"))
+    results = {job.png: result async for job, result in renderer.render_many([*jobs, unwritable])}
+    assert results[jobs[0].png] == tmp_path / "daily_play_count.png"
+    assert results[jobs[1].png] == tmp_path / "top_10_platforms.png"
+    assert isinstance(results[unwritable.png], FileNotFoundError)
+    assert _png_size(tmp_path / "top_10_platforms.png") == (1400, 700)
