@@ -98,3 +98,12 @@ def test_chosen_labels_never_overlap_and_respect_the_limit(
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     if any(c.value > 0 for c in candidates):
         assert max(c.value for c in candidates) in {c.value for c in kept}
+
+
+def test_long_row_names_are_shortened_to_fit_the_margin() -> None:
+    from tgraph_bot.graphs.specs.common import shorten
+
+    assert shorten("Chrome") == "Chrome"
+    assert shorten("A" * 26) == "A" * 26
+    long = shorten("Wolfeschlegelsteinhausenbergerdorff the Elder")
+    assert len(long) == 26 and long.endswith("…")

@@ -29,6 +29,7 @@ AXES = (0.06, 0.10, 0.985, 0.86)
 AXES_HBARS = (0.15, 0.10, 0.985, 0.86)
 LABEL_FONT_SIZE = 8.5
 HEADROOM = 1.12  # the value axis ends this much above the highest value
+NAME_LIMIT = 26  # characters of a row name that fit in AXES_HBARS' margin
 
 ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ENGLISH_MONTHS = (
@@ -100,7 +101,14 @@ def display_categories(
         shown = [censor(categories[i]) for i in order]
     else:
         shown = [categories[i] for i in order]
+    if spec.kind == "hbars":  # row names live in a fixed margin
+        shown = [shorten(name) for name in shown]
     return order, shown
+
+
+def shorten(name: str, limit: int = NAME_LIMIT) -> str:
+    """A long user or platform name cut to fit the margin: ``"A very long na…"``."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def convert(value: float, y_axis: YAxis) -> float:
