@@ -217,6 +217,14 @@ async def test_an_empty_period_gives_an_image_and_an_empty_sidecar(
     )
     assert job.empty_text == "No data for this period"
     assert job.note == "Data from 2026-11-21 08:30 UTC (Tautulli unavailable)"
+    local = service.job(
+        BY_ID[GraphId("top_10_users")],
+        await EmptySource().graph("get_plays_by_date", time_range=30, y_axis="plays"),
+        Settings(TIMEZONE="Europe/Copenhagen"),
+        tmp_path,
+        _tr("en"),
+    )
+    assert local.note == "Data from 2026-11-21 09:30 CET (Tautulli unavailable)"
 
 
 class Unreachable(UserFacingError):

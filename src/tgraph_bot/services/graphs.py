@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import atomic_write
@@ -85,10 +86,11 @@ def y_label(spec: GraphSpec, y_axis: YAxis, tr: Translator) -> str:
     return tr._("Hours") if y_axis == "duration" else tr._("Plays")
 
 
-def stale_note(fetched: FetchedGraph, tr: Translator) -> str | None:
+def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> str | None:
+    """Small print on a graph drawn from the last good answer, in the configured time zone."""
     if not fetched.stale:
         return None
-    when = fetched.fetched_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = fetched.fetched_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
     return tr._("Data from {when} (Tautulli unavailable)").format(when=when)
 
 
@@ -158,7 +160,7 @@ class GraphService:
             title=title(spec, settings.TIME_RANGE_DAYS, tr),
             x_label=tr._(AXIS_LABELS[spec.axis]),
             y_label=y_label(spec, graph.y_axis, tr),
-            note=stale_note(fetched, tr),
+            note=stale_note(fetched, tr, settings.TIMEZONE),
             empty_text=tr._("No data for this period"),
             png=str(out_dir / f"{spec.id}.png"),
         )
