@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import struct
 from collections.abc import Iterator
 from dataclasses import replace
@@ -320,3 +322,19 @@ async def test_render_many_yields_every_job_as_it_finishes(
     assert results[jobs[1].png] == tmp_path / "top_10_platforms.png"
     assert isinstance(results[unwritable.png], FileNotFoundError)
     assert _png_size(tmp_path / "top_10_platforms.png") == (1400, 700)
+
+
+async def test_a_dead_worker_fails_its_graphs_and_the_next_run_gets_new_workers(
+    tmp_path: Path,
+) -> None:
+    settings = only("play_count_by_dayofweek", "top_10_platforms")
+    async with Renderer(workers=1) as renderer:
+        service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+        assert (await service.render(settings, tmp_path / "1")).failures == []
+        [pid] = renderer.worker_pids
+        os.kill(pid, signal.SIGKILL)  # a worker this test started
+        broken = await service.render(settings, tmp_path / "2")
+        assert broken.failures, "graphs sent to a dead worker must fail, not hang"
+        healed = await service.render(settings, tmp_path / "3")
+        assert healed.failures == [] and len(healed.graphs) == 2
+        assert renderer.worker_pids != [pid]
