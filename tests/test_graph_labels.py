@@ -47,7 +47,7 @@ def test_365_days_labels_a_bounded_set_of_peaks_without_overlap() -> None:
         )
         for lb in graph.labels
     ]
-    boxes = [label_box(c, char_width=7.0, height=13.0, gap=4.0) for c in candidates]
+    boxes = [label_box(c) for c in candidates]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
@@ -94,7 +94,7 @@ def test_chosen_labels_never_overlap_and_respect_the_limit(
     kept = choose_labels(candidates, limit=limit)
     assert len(kept) <= limit
     assert all(c.value > 0 for c in kept)
-    boxes = [label_box(c, char_width=7.0, height=13.0, gap=4.0) for c in kept]
+    boxes = [label_box(c) for c in kept]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     if any(c.value > 0 for c in candidates):
         assert max(c.value for c in candidates) in {c.value for c in kept}

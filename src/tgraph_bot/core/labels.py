@@ -37,7 +37,14 @@ class Box:
         )
 
 
-def label_box(c: Candidate, *, char_width: float, height: float, gap: float) -> Box:
+CHAR_WIDTH = 8.0  # pixels per character of a 9 pt bold label at 100 dpi
+HEIGHT = 14.0
+GAP = 4.0
+
+
+def label_box(
+    c: Candidate, *, char_width: float = CHAR_WIDTH, height: float = HEIGHT, gap: float = GAP
+) -> Box:
     """The label's box: centred above its anchor, ``gap`` pixels up."""
     width = char_width * max(1, len(c.text)) + 4.0
     return Box(c.x - width / 2, c.y + gap, c.x + width / 2, c.y + gap + height)
@@ -46,9 +53,9 @@ def label_box(c: Candidate, *, char_width: float, height: float, gap: float) -> 
 def choose_labels(
     candidates: Sequence[Candidate],
     *,
-    char_width: float = 7.0,
-    height: float = 13.0,
-    gap: float = 4.0,
+    char_width: float = CHAR_WIDTH,
+    height: float = HEIGHT,
+    gap: float = GAP,
     limit: int = 60,
 ) -> list[Candidate]:
     """Greedy: biggest values first; keep a label when its box overlaps no kept box.

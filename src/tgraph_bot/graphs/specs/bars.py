@@ -65,7 +65,7 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
         base = [b + v for b, v in zip(base, s.data, strict=True)]
     theme = job.theme
     effects = (
-        [withStroke(linewidth=1.6, foreground=theme.annotation_outline)]
+        [withStroke(linewidth=1.1, foreground=theme.annotation_outline)]
         if theme.annotation_outline
         else None
     )

@@ -27,7 +27,7 @@ HEIGHT_PX = 700
 # Axes position as figure fractions (left, bottom, right, top); hbars need room for names.
 AXES = (0.06, 0.10, 0.985, 0.86)
 AXES_HBARS = (0.15, 0.10, 0.985, 0.86)
-LABEL_FONT_SIZE = 8.5
+LABEL_FONT_SIZE = 9.0
 HEADROOM = 1.12  # the value axis ends this much above the highest value
 NAME_LIMIT = 26  # characters of a row name that fit in AXES_HBARS' margin
 

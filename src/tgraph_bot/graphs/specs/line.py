@@ -73,7 +73,7 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
     ax.set_xticks([i for i, _ in graph.ticks], [label for _, label in graph.ticks])
     theme = job.theme
     effects = (
-        [withStroke(linewidth=1.6, foreground=theme.annotation_outline)]
+        [withStroke(linewidth=1.1, foreground=theme.annotation_outline)]
         if theme.annotation_outline
         else None
     )
