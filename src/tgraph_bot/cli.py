@@ -103,7 +103,7 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.graphs.demo import run_demo
 
-    return run_demo(Path(args.out), language=args.language or "en", tr=tr)
+    return run_demo(Path(args.out), language=args.language or "en", tr=tr, days=args.days)
 
 
 # -- parser ------------------------------------------------------------------------------
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
     p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
+    p.add_argument("--days", type=int, choices=(30, 365), default=30, help="period in days")
 
     add("check", cmd_check, "validate the configuration file and say what is missing")
 

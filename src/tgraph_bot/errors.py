@@ -154,3 +154,15 @@ __all__ += [
     "TautulliUnknownCommand",
     "TautulliUnreachable",
 ]
+
+
+class SampleDataMissing(UserFacingError):
+    """The bundled sample data has nothing for a graph command."""
+
+    message = N_("The sample data has nothing for {command}.")
+
+
+class GraphRenderError(UserFacingError):
+    """Drawing one graph failed; the others are still drawn."""
+
+    message = N_("The graph {graph} could not be drawn.")
