@@ -49,16 +49,13 @@ _PERIOD_ALIASES: dict[str, Period] = {
 
 
 def observed_state(
-    guild: discord.Guild,
-    member: discord.Member,
-    voice: discord.VoiceState | None,
-    settings: Settings,
+    guild: discord.Guild, voice: discord.VoiceState | None, is_bot: bool, settings: Settings
 ) -> ObservedState:
     """What counts of a member's voice state under the live settings."""
     channel = None if voice is None else voice.channel
     if voice is None or channel is None:
-        return ObservedState(counted=False, is_bot=member.bot)
-    afk = guild.afk_channel
+        return ObservedState(counted=False, is_bot=is_bot)
+    afk = guild.afk_channel  # VoiceState.afk is the "suppressed" flag, not this
     counted = not (
         (afk is not None and channel.id == afk.id)
         or channel.id in settings.CAMERA_IGNORED_CHANNEL_IDS
@@ -67,21 +64,28 @@ def observed_state(
         counted=counted,
         self_video=voice.self_video,
         self_stream=bool(voice.self_stream),
-        is_bot=member.bot,
+        is_bot=is_bot,
     )
 
 
 def present_in(guild: discord.Guild, settings: Settings) -> dict[int, Present]:
-    """Everyone in a voice or stage channel of ``guild`` right now."""
+    """Everyone in a voice or stage channel of ``guild`` right now.
+
+    Read from the channels' voice states, which do not need the member cache; the name
+    and bot flag come from the cache when the member is in it (Discord sends the members
+    in voice with the guild).
+    """
     present: dict[int, Present] = {}
     channels: Iterable[discord.VoiceChannel | discord.StageChannel] = [
         *guild.voice_channels,
         *guild.stage_channels,
     ]
     for channel in channels:
-        for member in channel.members:
-            state = observed_state(guild, member, member.voice, settings)
-            present[member.id] = Present(member.display_name, state)
+        for member_id, voice in channel.voice_states.items():
+            member = guild.get_member(member_id)
+            name = "" if member is None else member.display_name
+            is_bot = False if member is None else member.bot
+            present[member_id] = Present(name, observed_state(guild, voice, is_bot, settings))
     return present
 
 
@@ -173,7 +177,7 @@ class CameraCog(commands.Cog):
         settings = self._settings()
         if not settings.CAMERA_TRACKING_ENABLED:
             return
-        state = observed_state(member.guild, member, after, settings)
+        state = observed_state(member.guild, after, member.bot, settings)
         await self._service.observe(member.guild.id, member.id, member.display_name, state, now)
 
     async def _reconcile(self, guilds: Iterable[discord.Guild], now: datetime) -> None:
@@ -196,6 +200,12 @@ class CameraCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
+        now = self._now()
+        await self._reconcile([guild], now)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        # Added to a guild (or, on some gateways, a guild arriving after READY).
         now = self._now()
         await self._reconcile([guild], now)
 
