@@ -29,7 +29,8 @@ async def main(path: Path) -> None:
     await svc.observe(1, 101, "ann", OFF, at(20))  # a finished session
     await svc.heartbeat(at(30))
     await svc.observe(1, 103, "cy", ON, at(40))  # opened after the last heartbeat
-    print("READY", flush=True)
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
     await asyncio.sleep(3600)  # killed here, with bob and cy still open
 
 

@@ -190,7 +190,7 @@ async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> N
     lines = (embed.description or "").splitlines()
     assert lines == [
         f"**1.** {ann.mention} — 1h 3min 45s (1 session)",
-        f"**2.** bob — 1h 2min 5s (1 session)",  # bob left voice: not cached, last name
+        "**2.** bob — 1h 2min 5s (1 session)",  # bob left voice: not cached, last name
     ]
 
     result = await ann.slash(text, "ranking", period="week", metric="stream")

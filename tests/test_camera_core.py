@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -102,7 +103,7 @@ def test_any_event_sequence_counts_each_instant_once(
         spans = sorted((c.started_at, c.ended_at) for c in finished if c.metric is metric)
         for start, end in spans:
             assert end >= start
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in pairwise(spans):
             assert start >= end  # no overlap: no time counted twice
 
 
@@ -161,7 +162,12 @@ def test_a_midnight_that_does_not_exist() -> None:
 
 
 @pytest.mark.parametrize("period", [Period.WEEK, Period.MONTH])
-@given(moment=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis draws naive values
+        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    )
+)
 def test_period_start_is_at_or_before_now_and_local_midnight(
     period: Period, moment: datetime
 ) -> None:

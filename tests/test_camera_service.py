@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -282,7 +283,7 @@ def test_no_time_counted_twice_and_totals_equal_the_sessions(
         by_key.setdefault((member, metric), []).append((start, stop))
     for key, spans in by_key.items():
         spans.sort()
-        for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        for (_, e1), (s2, _) in pairwise(spans):
             assert s2 >= e1  # no overlap: no time counted twice
         assert totals[key] == (sum(e - s for s, e in spans), len(spans))
     for row in open_rows:  # an open session starts after every finished one of its key
@@ -344,7 +345,8 @@ async def test_import_adds_all_time_totals_once(tmp_path: Path) -> None:
             "not a Discord user id",
         ),
         (
-            '{\n  "1": {"total_seconds": 5, "sessions": 1},\n\n  "2": {"total_seconds": -1, "sessions": 1}\n}',
+            '{\n  "1": {"total_seconds": 5, "sessions": 1},\n\n'
+            '  "2": {"total_seconds": -1, "sessions": 1}\n}',
             4,
             "total_seconds",
         ),

@@ -124,22 +124,33 @@ def get_heartbeat(conn: sqlite3.Connection) -> int | None:
 
 # -- queries ---------------------------------------------------------------------------
 
+# For each member who has ever finished a session (camera_total), seek their sessions
+# ending after :start in camera_session_member; the GROUP BY follows the outer loop's
+# order, so SQLite sorts only the per-member totals, not the period's sessions.
 _PERIOD_TOP = """
-WITH s (member_id, millis) AS (
-    SELECT member_id, ended_at - MAX(started_at, :start)
-      FROM camera_session INDEXED BY camera_session_period
-     WHERE guild_id = :guild AND metric = :metric AND ended_at >= :start
-       AND (ended_at > :start OR started_at >= :start)
+WITH finished (member_id, millis, sessions) AS (
+    SELECT t.member_id, SUM(s.ended_at - MAX(s.started_at, :start)), COUNT(*)
+      FROM camera_total AS t
+     CROSS JOIN camera_session AS s INDEXED BY camera_session_member
+     WHERE t.guild_id = :guild AND t.metric = :metric
+       AND s.guild_id = :guild AND s.member_id = t.member_id AND s.metric = :metric
+       AND s.ended_at >= :start AND (s.ended_at > :start OR s.started_at >= :start)
+     GROUP BY t.member_id
+), s (member_id, millis, sessions) AS (
+    SELECT member_id, millis, sessions FROM finished
     UNION ALL
-    SELECT member_id, MAX(:now, started_at) - MAX(started_at, :start)
+    SELECT member_id, MAX(:now, started_at) - MAX(started_at, :start), 1
       FROM camera_open
      WHERE guild_id = :guild AND metric = :metric
+), top (member_id, millis, sessions) AS (
+    SELECT member_id, SUM(millis), SUM(sessions) FROM s
+     GROUP BY member_id
+     ORDER BY 2 DESC, 3 DESC, member_id
+     LIMIT :limit
 )
-SELECT s.member_id, m.last_name, SUM(s.millis) AS millis, COUNT(*) AS sessions
-  FROM s LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = s.member_id
- GROUP BY s.member_id
- ORDER BY millis DESC, sessions DESC, s.member_id
- LIMIT :limit
+SELECT top.member_id, m.last_name, top.millis, top.sessions
+  FROM top LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = top.member_id
+ ORDER BY top.millis DESC, top.sessions DESC, top.member_id
 """
 
 _ALL_TOP = """
@@ -152,12 +163,15 @@ WITH s (member_id, millis, sessions) AS (
     UNION ALL
     SELECT member_id, MAX(:now, started_at) - started_at, 1 FROM camera_open
      WHERE guild_id = :guild AND metric = :metric
+), top (member_id, millis, sessions) AS (
+    SELECT member_id, SUM(millis), SUM(sessions) FROM s
+     GROUP BY member_id
+     ORDER BY 2 DESC, 3 DESC, member_id
+     LIMIT :limit
 )
-SELECT s.member_id, m.last_name, SUM(s.millis) AS millis, SUM(s.sessions) AS sessions
-  FROM s LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = s.member_id
- GROUP BY s.member_id
- ORDER BY millis DESC, sessions DESC, s.member_id
- LIMIT :limit
+SELECT top.member_id, m.last_name, top.millis, top.sessions
+  FROM top LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = top.member_id
+ ORDER BY top.millis DESC, top.sessions DESC, top.member_id
 """
 
 

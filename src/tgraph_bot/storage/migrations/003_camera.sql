@@ -11,10 +11,8 @@ CREATE TABLE camera_session (
     CHECK (ended_at >= started_at)
 ) STRICT;
 
--- Period top-10: only sessions ending after the period start are read, from the index alone.
-CREATE INDEX camera_session_period
-    ON camera_session (guild_id, metric, ended_at, member_id, started_at);
--- One member's totals.
+-- Period rankings and one member's totals: for each member, an index seek to the sessions
+-- ending after the period start, read from the index alone (no sort over the period's rows).
 CREATE INDEX camera_session_member
     ON camera_session (guild_id, member_id, metric, ended_at, started_at);
 
@@ -24,7 +22,8 @@ BEGIN
 END;
 
 -- All-time totals derived from camera_session by trigger, so the all-time ranking does
--- not scan every session. Never written directly.
+-- not scan every session; also the list of members a period ranking walks. Never
+-- written directly.
 CREATE TABLE camera_total (
     guild_id  INTEGER NOT NULL,
     member_id INTEGER NOT NULL,
