@@ -206,3 +206,16 @@ async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> N
         fields["All time"]
         == "Camera: 1h 2min 5s (1 session)\nScreen sharing: 0h 0min 0s (0 sessions)"
     )
+
+
+async def test_a_clean_stop_closes_open_sessions_at_the_stop_time(
+    simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    harness.advance(75)
+    await simcord_bot.remove_cog("CameraCog")
+    assert harness.open_rows() == []
+    assert harness.finished() == [(ann.id, "video", ms(0), ms(75))]

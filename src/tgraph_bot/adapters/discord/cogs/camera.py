@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
+from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals, format_duration
@@ -141,6 +142,13 @@ def member_embed(
     return embed
 
 
+def _connected(bot: commands.Bot) -> bool:
+    if bot.is_closed() or not bot.is_ready():
+        return False
+    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connect
+    return ws is not None and ws.open
+
+
 class CameraCog(commands.Cog):
     """Counts camera (and screen-sharing) time per member and shows the rankings."""
 
@@ -159,7 +167,11 @@ class CameraCog(commands.Cog):
         self.heartbeat.start()
 
     async def cog_unload(self) -> None:
+        # Bot.close() removes every cog: this is the clean stop, so open sessions end now
+        # (a kill instead leaves them to recover() at the last heartbeat).
+        now = self._now()
         self.heartbeat.cancel()
+        await self._service.close_all(now)
 
     def _now(self) -> datetime:
         return self._service.clock()
@@ -220,7 +232,7 @@ class CameraCog(commands.Cog):
     async def heartbeat(self) -> None:
         now = self._now()
         bot = self._bot
-        if bot is None or bot.is_closed() or not bot.is_ready():
+        if bot is None or not _connected(bot):
             return  # not connected: no heartbeat, so a crash now closes at the last one
         enabled = self._settings().CAMERA_TRACKING_ENABLED
         if not enabled:
