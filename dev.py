@@ -51,21 +51,37 @@ def ensure_venv() -> None:
 
 
 def compile_catalogs() -> int:
-    return sh(PY, "-c", "import hatch_build as h, pathlib; h.compile_catalogs(pathlib.Path(r'%s'))" % LOCALE)
+    return sh(
+        PY,
+        "-c",
+        "import hatch_build as h, pathlib; h.compile_catalogs(pathlib.Path(r'%s'))" % LOCALE,
+    )
 
 
 def extract(out: Path) -> int:
     return sh(
-        BIN / "pybabel", "extract", "-F", "babel.cfg", "--no-location", "--sort-output",
-        "--project", "tgraph-bot", "--copyright-holder", "TGraph Bot contributors",
-        "--msgid-bugs-address", "https://github.com/tgraph-bot/tgraph-bot/issues",
-        "-o", out, "src",
+        BIN / "pybabel",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "tgraph-bot",
+        "--copyright-holder",
+        "TGraph Bot contributors",
+        "--msgid-bugs-address",
+        "https://github.com/tgraph-bot/tgraph-bot/issues",
+        "-o",
+        out,
+        "src",
     )
 
 
 def _body(path: Path) -> str:
     return "\n".join(
-        line for line in path.read_text(encoding="utf-8").splitlines()
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
         if not line.startswith('"POT-Creation-Date')
     )
 
@@ -100,8 +116,18 @@ def main(argv: list[str]) -> int:
     if job == "i18n":
         if extract(POT) != 0:
             return 1
-        return sh(BIN / "pybabel", "update", "--no-fuzzy-matching", "--ignore-obsolete",
-                  "-i", POT, "-d", LOCALE, "-D", "messages")
+        return sh(
+            BIN / "pybabel",
+            "update",
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+            "-i",
+            POT,
+            "-d",
+            LOCALE,
+            "-D",
+            "messages",
+        )
     if job == "check":
         steps: list[tuple[str, list[str | Path]]] = [
             ("format", [BIN / "ruff", "format", "--check", *SOURCES]),

@@ -75,9 +75,7 @@ def read_document(path: Path) -> CommentedMap:
     return doc
 
 
-def environment_overrides(
-    environ: Mapping[str, str], dotenv_path: Path | None
-) -> dict[str, str]:
+def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
     """Keys set in ``.env`` or the environment (the environment wins)."""
     sources: list[Mapping[str, str | None]] = []
     if dotenv_path is not None and dotenv_path.is_file():
