@@ -219,3 +219,26 @@ async def test_a_clean_stop_closes_open_sessions_at_the_stop_time(
     await simcord_bot.remove_cog("CameraCog")
     assert harness.open_rows() == []
     assert harness.finished() == [(ann.id, "video", ms(0), ms(75))]
+
+
+async def test_live_settings_apply_on_the_heartbeat_tick(
+    simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    cog = simcord_bot.get_cog("CameraCog")
+    assert isinstance(cog, CameraCog)
+    harness.advance(30)
+    harness.settings = Settings.model_validate({"CAMERA_IGNORED_CHANNEL_IDS": [lounge.id]})
+    await cog.heartbeat()  # one tick of the 30 s loop
+    assert harness.finished() == [(ann.id, "video", ms(0), ms(30))]
+    harness.advance(30)
+    harness.settings = Settings.model_validate({"CAMERA_TRACKING_ENABLED": False})
+    await cog.heartbeat()
+    assert harness.open_rows() == []  # switched off: nothing opens
+    harness.advance(30)
+    harness.settings = Settings()
+    await cog.heartbeat()  # switched back on: ann, still on camera, counts again
+    assert harness.open_rows() == [(ann.id, "video", ms(90))]
