@@ -49,7 +49,6 @@ class Harness:
                 db = Database(harness.path)
                 await db.__aenter__()
                 service = CameraService(db, clock=harness.clock)
-                await service.recover(harness.clock())
                 harness.databases.append(db)
                 harness.services.append(service)
                 await self.add_cog(CameraCog(service, lambda: harness.settings))

@@ -178,3 +178,23 @@ def test_period_start_is_at_or_before_now_and_local_midnight(
     local = start.astimezone(COPENHAGEN)
     assert (local.hour, local.minute) == (0, 0)
     assert local.weekday() == 0 if period is Period.WEEK else local.day == 1
+
+
+def test_the_camera_core_imports_only_the_standard_library() -> None:
+    import ast
+    import sys
+    from pathlib import Path
+
+    import tgraph_bot.core.camera as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    assert names
+    for name in names:
+        top = name.split(".")[0]
+        assert top in sys.stdlib_module_names or name.startswith("tgraph_bot.core"), name

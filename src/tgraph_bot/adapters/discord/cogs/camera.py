@@ -164,6 +164,9 @@ class CameraCog(commands.Cog):
         return await super()._inject(bot, *args, **kwargs)
 
     async def cog_load(self) -> None:
+        # Runs in setup_hook, before the gateway connects: close what a crash left open
+        # (at the last heartbeat); on_ready then reopens for those still on camera.
+        await self._service.recover(self._now())
         self.heartbeat.start()
 
     async def cog_unload(self) -> None:
