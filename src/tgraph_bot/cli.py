@@ -106,6 +106,44 @@ def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
     return run_demo(Path(args.out), language=args.language or "en", tr=tr, days=args.days)
 
 
+# -- camera ------------------------------------------------------------------------------
+
+
+def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from tgraph_bot.services.camera import CameraService
+    from tgraph_bot.storage.db import Database
+
+    store = _open_store(args, tr)
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserFacingError(tr._("No file at {path}."), path=str(source))
+    db_path = Path(store.settings.DATA_DIR) / "tgraph.db"
+
+    async def work() -> tuple[int, int]:
+        async with Database(db_path) as db:
+            service = CameraService(db, clock=lambda: datetime.now(UTC))
+            result = await service.import_seed_file(source, args.guild)
+            return result.members, result.changed
+
+    members, changed = asyncio.run(work())
+    if changed == 0:
+        print(
+            tr._("{path}: already imported, nothing changed ({members} members).").format(
+                path=source, members=members
+            )
+        )
+    else:
+        print(
+            tr._("{path}: imported the all-time camera totals of {members} members.").format(
+                path=source, members=members
+            )
+        )
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -138,6 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, choices=(30, 365), default=30, help="period in days")
 
     add("check", cmd_check, "validate the configuration file and say what is missing")
+
+    p = add(
+        "import-camera",
+        cmd_import_camera,
+        "import seed 003's video_ranking.json as all-time camera totals (safe to re-run)",
+    )
+    p.add_argument("file", metavar="FILE", help="the video_ranking.json to import")
+    p.add_argument("--guild", type=int, required=True, metavar="ID", help="the Discord server id")
 
     config = sub.add_parser("config", parents=[common], help="read or change one setting")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")

@@ -166,3 +166,23 @@ class GraphRenderError(UserFacingError):
     """Drawing one graph failed; the others are still drawn."""
 
     message = N_("The graph {graph} could not be drawn.")
+
+
+class CameraImportError(UserFacingError):
+    """A seed 003 ``video_ranking.json`` that cannot be imported; nothing was imported."""
+
+    def __init__(self, source: str, line: int, reason: str, **params: Any) -> None:
+        self.source = source
+        self.line = line
+        self.reason = reason
+        super().__init__(
+            N_("{source}, line {line}: {reason} Nothing was imported."),
+            source=source,
+            line=line,
+            reason=reason.format(**params),
+        )
+        self.reason_params = params
+
+    def render(self, tr: Translator) -> str:
+        reason = tr._(self.reason).format(**self.reason_params)
+        return tr._(self.message).format(source=self.source, line=self.line, reason=reason)
