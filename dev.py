@@ -52,12 +52,13 @@ def ensure_venv() -> None:
 
 def compile_catalogs() -> int:
     """.po -> .mo (build artefacts, never committed); fails on a catalog that does not compile."""
-    return sh(BIN / "pybabel", "compile", "-d", LOCALE, "-D", "messages", stdout=subprocess.DEVNULL)
+    return sh(BIN / "pybabel", "-q", "compile", "-d", LOCALE, "-D", "messages")
 
 
 def extract(out: Path) -> int:
     return sh(
         BIN / "pybabel",
+        "-q",
         "extract",
         "-F",
         "babel.cfg",
@@ -116,6 +117,7 @@ def main(argv: list[str]) -> int:
             return 1
         return sh(
             BIN / "pybabel",
+            "-q",
             "update",
             "--no-fuzzy-matching",
             "--ignore-obsolete",
