@@ -61,9 +61,9 @@ def cpu_seconds() -> tuple[float, float]:
     return one(os.getpid()), sum(one(p) for p in _descendants(os.getpid()))
 
 
-def memory() -> dict[str, float]:
+def memory(exclude: frozenset[int] = frozenset()) -> dict[str, float]:
     """RSS now, peak RSS (VmHWM) and PSS, summed over this process and its children."""
-    pids = [os.getpid(), *_descendants(os.getpid())]
+    pids = [p for p in (os.getpid(), *_descendants(os.getpid())) if p not in exclude]
     return {
         "processes": len(pids),
         "rss": sum(_status(p, "VmRSS") for p in pids) / MB,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,21 +107,30 @@ def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
     return run_demo(Path(args.out), language=args.language or "en", tr=tr, days=args.days)
 
 
+def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.graphs.demo import report_files
+    from tgraph_bot.graphs.live import render_live
+
+    store = _open_store(args, tr)
+    out = Path(args.out)
+    report = asyncio.run(render_live(store.settings, out, email=args.user))
+    return report_files(report, out, tr)
+
+
 # -- camera ------------------------------------------------------------------------------
 
 
 def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
-    import asyncio
     from datetime import UTC, datetime
 
     from tgraph_bot.services.camera import CameraService
-    from tgraph_bot.storage.db import Database
+    from tgraph_bot.storage.db import Database, database_path
 
     store = _open_store(args, tr)
     source = Path(args.file)
     if not source.is_file():
         raise UserFacingError(tr._("No file at {path}."), path=str(source))
-    db_path = Path(store.settings.DATA_DIR) / "tgraph.db"
+    db_path = database_path(store.settings.DATA_DIR)
 
     async def work() -> tuple[int, int]:
         async with Database(db_path) as db:
@@ -174,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
     p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
     p.add_argument("--days", type=int, choices=(30, 365), default=30, help="period in days")
+
+    p = add("render", cmd_render, "render the graphs from the configured Tautulli")
+    p.add_argument("--out", default="graphs", metavar="DIR", help="where to write the images")
+    p.add_argument("--user", metavar="EMAIL", default=None, help="one member's graphs (by email)")
 
     add("check", cmd_check, "validate the configuration file and say what is missing")
 

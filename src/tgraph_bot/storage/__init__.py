@@ -1,5 +1,5 @@
 """SQLite storage: one database file in DATA_DIR, migrated by PRAGMA user_version."""
 
-from tgraph_bot.storage.db import Database, connect, migrate
+from tgraph_bot.storage.db import Database, connect, database_path, migrate
 
-__all__ = ["Database", "connect", "migrate"]
+__all__ = ["Database", "connect", "database_path", "migrate"]

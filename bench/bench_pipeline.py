@@ -1,0 +1,114 @@
+"""All twelve 365-day graphs from a Tautulli on 127.0.0.1, first request to last PNG.
+
+A fake Tautulli (tests/fakes/tautulli.py) runs as its own process and replays the
+recorded 365-day answers with no delay; the bot's side is measured: the real
+TautulliClient, the SQLite cache, GraphService and the worker-pool Renderer, warm as in
+the running bot. Then a whole `tgraph-bot render` process, as a person runs it.
+Targets (issue 3): pipeline <= 1.5 s, `render` process <= 3 s, all processes together
+<= 250 MB, runs 2 and 3 no bigger than run 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench_render import memory
+from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.services.graphs import GraphService
+from tgraph_bot.storage import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "bench-key"
+
+
+def start_fake() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.tautulli", "--api-key", KEY],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def pipeline(url: str, tmp: Path, fake_pid: int) -> None:
+    settings = Settings(TIME_RANGE_DAYS=365, TAUTULLI_URL=url)
+    async with (
+        Renderer() as renderer,
+        Database(tmp / "tgraph.db") as db,
+        TautulliClient(url, KEY) as client,
+    ):
+        await renderer.ready()
+        service = GraphService(CachedGraphSource(client, db, clock=now), renderer, clock=now)
+        for run in (1, 2, 3):
+            t = time.perf_counter()
+            report = await service.render(settings, tmp / f"run{run}")
+            wall = time.perf_counter() - t
+            assert not report.failures, report.failures
+            m = memory(exclude=frozenset({fake_pid}))
+            print(
+                f"pipeline run {run}: {len(report.graphs)} graphs in {wall:.2f} s; "
+                f"{m['processes']:.0f} processes: RSS {m['rss']:.0f} MB, "
+                f"peak RSS {m['peak_rss']:.0f} MB, PSS {m['pss']:.0f} MB"
+            )
+
+
+def render_process(url: str, tmp: Path) -> None:
+    exe = shutil.which("tgraph-bot", path=str(Path(sys.executable).parent)) or "tgraph-bot"
+    config = tmp / "config.yml"
+    shutil.copyfile(ROOT / "config.yml.sample", config)
+    env = {**os.environ, "TAUTULLI_URL": url, "TAUTULLI_API_KEY": KEY, "TIME_RANGE_DAYS": "365"}
+    times: list[float] = []
+    for i in range(3):
+        t = time.perf_counter()
+        subprocess.run(
+            [exe, "render", "--config", str(config), "--out", str(tmp / f"render{i}")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            cwd=tmp,
+        )
+        times.append(time.perf_counter() - t)
+    print(
+        "tgraph-bot render, 365 days (whole process): "
+        + ", ".join(f"{t:.2f}" for t in times)
+        + f" s (median {statistics.median(times):.2f} s)"
+    )
+
+
+def main() -> None:
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
+    )
+    fake, url = start_fake()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            asyncio.run(pipeline(url, Path(tmp), fake.pid))
+            render_process(url, Path(tmp))
+    finally:
+        fake.terminate()
+        fake.wait()
+        if fake.stdout is not None:
+            fake.stdout.close()
+
+
+if __name__ == "__main__":
+    main()
