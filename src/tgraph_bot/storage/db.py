@@ -46,8 +46,8 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise StorageError(f"migrations are not numbered 1..n: {versions}")
+    if len(set(versions)) != len(versions) or any(v < 1 for v in versions):
+        raise StorageError(f"migration numbers must be unique and positive: {versions}")
     return found
 
 
@@ -55,18 +55,20 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations this database has not seen; return the final version."""
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     steps = migrations()
-    if current > len(steps):
+    latest = steps[-1][0] if steps else 0
+    if current > latest:
         raise StorageError(
-            f"the database is at version {current}, newer than this program ({len(steps)})"
+            f"the database is at version {current}, newer than this program ({latest})"
         )
-    for version, name, sql in steps[current:]:
+    # Numbers are reserved per feature branch, so a gap (002 not merged yet) is allowed.
+    for version, name, sql in (step for step in steps if step[0] > current):
         try:
             conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StorageError(f"migration {name} failed: {exc}") from exc
-    return len(steps)
+    return latest
 
 
 class Database:
