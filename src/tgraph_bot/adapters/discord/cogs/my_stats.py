@@ -52,9 +52,11 @@ class MyStatsCog(commands.Cog):
             for i in range(0, len(usable), MAX_FILES_PER_MESSAGE):
                 group = usable[i : i + MAX_FILES_PER_MESSAGE]
                 await interaction.user.send(
-                    tr._("Your Plex statistics for the last {days} days.").format(
-                        days=settings.TIME_RANGE_DAYS
-                    )
+                    tr.ngettext(
+                        "Your Plex statistics for the last {days} day.",
+                        "Your Plex statistics for the last {days} days.",
+                        settings.TIME_RANGE_DAYS,
+                    ).format(days=settings.TIME_RANGE_DAYS)
                     if i == 0
                     else None,
                     files=[discord.File(p, filename=p.name) for p in group],
