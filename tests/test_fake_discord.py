@@ -58,6 +58,7 @@ async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator
                 posting_store=posting_store,
                 my_stats=MyStatsService(find_user, renderer, images, clock=discord.utils.utcnow),
                 schedule=False,
+                guild_ready_timeout=0.1,
             )
         )
         async with bot:

@@ -50,6 +50,7 @@ class BotParts:
     clock: Callable[[], datetime] = discord.utils.utcnow
     schedule: bool = True
     retry_base: float = 30.0
+    guild_ready_timeout: float = 2.0  # discord.py's wait for more guilds before on_ready
     # Cogs built by the composition root for other modules (the camera ranking's CameraCog
     # goes here: app.py builds it and passes it in).
     extra_cogs: Sequence[commands.Cog] = field(default_factory=list[commands.Cog])
@@ -72,6 +73,7 @@ class TGraphBot(commands.Bot):
             tree_cls=TGraphTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=parts.guild_ready_timeout,
         )
 
     # -- live settings -------------------------------------------------------------------
