@@ -14,6 +14,7 @@ from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.users import TautulliUser, find_by_email
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage.db import Database
@@ -29,26 +30,24 @@ LANGUAGE: en
 TV_COLOR: "#1f77b4"  # the TV series colour
 MY_STATS_COOLDOWN_MINUTES: 0
 MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0
+MY_STATS_VERIFICATION: none
 """
 
 
-@dataclass(frozen=True)
-class PlexUser:
-    user_id: TautulliUserId
-    username: str
-    friendly_name: str
-    email: str
+USERS = [
+    TautulliUser(TautulliUserId(0), "Local", "Local", "local@example.com"),
+    TautulliUser(TautulliUserId(42), "alice", "Alice", "Alice@Example.com"),
+]
 
 
-USERS = (
-    PlexUser(TautulliUserId(0), "Local", "Local", "local@example.com"),
-    PlexUser(TautulliUserId(42), "alice", "Alice", "Alice@Example.com"),
-)
+class Directory:
+    """Tautulli's users, as the adapter serves them (a real UserDirectory)."""
 
+    async def users(self) -> list[TautulliUser]:
+        return list(USERS)
 
-async def find_user(email: str) -> PlexUser | None:
-    """Tautulli's users by email, without regard to case (what the adapter does)."""
-    return next((u for u in USERS if u.email.lower() == email.lower()), None)
+    async def find_user_by_email(self, email: str) -> TautulliUser | None:
+        return find_by_email(USERS, email)
 
 
 @dataclass
@@ -87,12 +86,14 @@ async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
         posting_store = PostingStore(db)
         clock = discord.utils.utcnow
         posting = PostingService(renderer, posting_store, images, clock=clock)
-        my_stats = MyStatsService(find_user, renderer, images, clock=clock)
+        my_stats = MyStatsService(db, None, Directory(), clock=clock)
         bot_parts = BotParts(
             store=store,
             posting=posting,
             posting_store=posting_store,
             my_stats=my_stats,
+            rendering=renderer,
+            images_dir=images,
             schedule=False,
         )
         yield Parts(store, db, posting_store, renderer, images, bot_parts)

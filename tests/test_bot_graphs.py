@@ -75,7 +75,7 @@ async def test_my_stats_sends_graphs_by_dm_and_replies_ephemerally(world: World)
     result = await world.member.slash(world.channel, "my_stats", email="ALICE@example.com")
     assert _deferred_first(world) and result.ephemeral
     (reply,) = _texts(result)
-    assert reply.startswith("If that email belongs to an account on this Plex server")
+    assert reply.startswith("If that email belongs to a Plex user of this server")
     dms = sorted(world.member.user.dm_channel.history(), key=lambda m: m.id)
     assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days.", ""]
     assert [len(m.attachments) for m in dms] == [10, 2]
@@ -84,12 +84,15 @@ async def test_my_stats_sends_graphs_by_dm_and_replies_ephemerally(world: World)
 
 
 async def test_my_stats_unknown_email_reads_the_same_and_renders_nothing(world: World) -> None:
+    carol = world.guild.add_member(world.env.create_user("carol"))
+    dave = world.guild.add_member(world.env.create_user("dave"))
     known = await world.member.slash(world.channel, "my_stats", email="alice@example.com")
-    unknown = await world.member.slash(world.channel, "my_stats", email="nobody@example.com")
-    local = await world.member.slash(world.channel, "my_stats", email="local@example.com")
+    unknown = await carol.slash(world.channel, "my_stats", email="nobody@example.com")
+    local = await dave.slash(world.channel, "my_stats", email="local@example.com")
     assert _texts(known) == _texts(unknown) == _texts(local)
     assert unknown.ephemeral and local.ephemeral
     assert world.renderer.calls == [42]
+    assert carol.user.dm_channel.history() == [] and dave.user.dm_channel.history() == []
 
 
 async def test_my_stats_with_closed_dms_says_so_ephemerally(world: World) -> None:

@@ -72,7 +72,8 @@ async def bot_process(tmp_path: Path, *, last_post: datetime | None) -> AsyncIte
             f'DISCORD_API_BASE_URL: "{fake.url}"\n'
             f'DATA_DIR: "{data_dir}"\n'
             "MY_STATS_COOLDOWN_MINUTES: 0\n"
-            "MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n",
+            "MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
+            "MY_STATS_VERIFICATION: none\n",
             encoding="utf-8",
         )
         log = tmp_path / "bot.log"
@@ -124,8 +125,9 @@ async def test_commands_dms_rate_limit_and_sigterm(tmp_path: Path) -> None:
         assert stats.deferred and stats.ephemeral
         assert any(f[0].endswith(".png") for m in fake.dms_to(MEMBER_ID) for f in m.files)
 
-        fake.dm_blocked.add(ADMIN_ID)
-        blocked = await fake.invoke("my_stats", user=ADMIN_ID, options={"email": EMAIL})
+        # Now linked, the member needs no email; with DMs closed they are told so.
+        fake.dm_blocked.add(MEMBER_ID)
+        blocked = await fake.invoke("my_stats", user=MEMBER_ID)
         await fake.wait_for(lambda: bool(blocked.followups), 60)
         assert blocked.followups[0]["content"].startswith("I cannot send you direct messages")
         assert int(blocked.followups[0].get("flags", 0)) & 64

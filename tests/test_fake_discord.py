@@ -21,7 +21,7 @@ from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.posting import PostingStore
 
-from .discord_env import find_user
+from .discord_env import Directory
 
 
 @dataclass
@@ -44,6 +44,7 @@ async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator
     config.write_text(
         f"CHANNEL_ID: {CHANNEL_ID}\n"
         "MY_STATS_COOLDOWN_MINUTES: 0\nMY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
+        "MY_STATS_VERIFICATION: none\n"
     )
     store = ConfigStore(config, environ={}, use_dotenv=False)
     async with FakeDiscord() as fake, Database(tmp_path / "db.sqlite3") as db:
@@ -56,7 +57,9 @@ async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator
                 store=store,
                 posting=PostingService(renderer, posting_store, images, clock=discord.utils.utcnow),
                 posting_store=posting_store,
-                my_stats=MyStatsService(find_user, renderer, images, clock=discord.utils.utcnow),
+                my_stats=MyStatsService(db, None, Directory(), clock=discord.utils.utcnow),
+                rendering=renderer,
+                images_dir=images,
                 schedule=False,
                 guild_ready_timeout=0.1,
             )

@@ -18,12 +18,14 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
+from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
+from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.posting import PostingStore
 
@@ -61,6 +63,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         tautulli = await stack.enter_async_context(
             TautulliClient(settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value())
         )
+        client_id = await db.run(links.plex_client_identifier)
+        plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
         renderer = await stack.enter_async_context(Renderer())
         graphs = GraphService(CachedGraphSource(tautulli, db, clock=utcnow), renderer)
         posting_store = PostingStore(db)
@@ -71,7 +75,9 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
                 store=store,
                 posting=PostingService(graphs, posting_store, images, clock=utcnow),
                 posting_store=posting_store,
-                my_stats=MyStatsService(tautulli.find_user_by_email, graphs, images, clock=utcnow),
+                my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
+                rendering=graphs,
+                images_dir=images,
                 extra_cogs=extra_cogs,
             )
         )

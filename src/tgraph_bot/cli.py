@@ -35,7 +35,7 @@ def _language_for(args: argparse.Namespace) -> str:
     return str(value) if value in LANGUAGES else "en"
 
 
-def _open_store(args: argparse.Namespace, tr: Translator, *, must_exist: bool = True):  # noqa: ANN202
+def _open_store(args: argparse.Namespace, tr: Translator, *, must_exist: bool = True):
     from tgraph_bot.config.store import ConfigStore
 
     path = config_path(args)
@@ -83,12 +83,16 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
     result = store.set(args.key, args.value)
     from tgraph_bot.config.store import display_value
 
-    print(tr._("{key} is now {value}.").format(key=args.key, value=display_value(result.settings, args.key)))
+    print(
+        tr._("{key} is now {value}.").format(
+            key=args.key, value=display_value(result.settings, args.key)
+        )
+    )
     if result.overridden_by_environment:
         print(
-            tr._("Note: {key} is also set in the environment or .env, which wins over the file.").format(
-                key=args.key
-            )
+            tr._(
+                "Note: {key} is also set in the environment or .env, which wins over the file."
+            ).format(key=args.key)
         )
     return 0
 
@@ -122,7 +126,45 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.graphs.demo import run_demo
 
-    return run_demo(Path(args.out), language=args.language or "en", tr=tr)
+    return run_demo(Path(args.out), language=args.language or "en", tr=tr, days=args.days)
+
+
+# -- camera ------------------------------------------------------------------------------
+
+
+def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from tgraph_bot.services.camera import CameraService
+    from tgraph_bot.storage.db import Database
+
+    store = _open_store(args, tr)
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserFacingError(tr._("No file at {path}."), path=str(source))
+    db_path = Path(store.settings.DATA_DIR) / "tgraph.db"
+
+    async def work() -> tuple[int, int]:
+        async with Database(db_path) as db:
+            service = CameraService(db, clock=lambda: datetime.now(UTC))
+            result = await service.import_seed_file(source, args.guild)
+            return result.members, result.changed
+
+    members, changed = asyncio.run(work())
+    if changed == 0:
+        print(
+            tr._("{path}: already imported, nothing changed ({members} members).").format(
+                path=source, members=members
+            )
+        )
+    else:
+        print(
+            tr._("{path}: imported the all-time camera totals of {members} members.").format(
+                path=source, members=members
+            )
+        )
+    return 0
 
 
 # -- parser ------------------------------------------------------------------------------
@@ -149,13 +191,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)")
+    p = add(
+        "demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)"
+    )
     p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
     p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
+    p.add_argument("--days", type=int, choices=(30, 365), default=30, help="period in days")
 
     add("run", cmd_run, "start the bot (stops cleanly on SIGTERM or Ctrl-C)")
 
     add("check", cmd_check, "validate the configuration file and say what is missing")
+
+    p = add(
+        "import-camera",
+        cmd_import_camera,
+        "import seed 003's video_ranking.json as all-time camera totals (safe to re-run)",
+    )
+    p.add_argument("file", metavar="FILE", help="the video_ranking.json to import")
+    p.add_argument("--guild", type=int, required=True, metavar="ID", help="the Discord server id")
 
     config = sub.add_parser("config", parents=[common], help="read or change one setting")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")

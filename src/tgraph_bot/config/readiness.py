@@ -11,16 +11,28 @@ def readiness_problems(settings: Settings) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     if not settings.DISCORD_TOKEN.get_secret_value():
         problems.append(
-            ConfigProblem("DISCORD_TOKEN", None, N_("is required: the bot's token from the Discord developer portal"))
+            ConfigProblem(
+                "DISCORD_TOKEN",
+                None,
+                N_("is required: the bot's token from the Discord developer portal"),
+            )
         )
     if not settings.TAUTULLI_API_KEY.get_secret_value():
         problems.append(
-            ConfigProblem("TAUTULLI_API_KEY", None, N_("is required: Tautulli > Settings > Web Interface > API key"))
+            ConfigProblem(
+                "TAUTULLI_API_KEY",
+                None,
+                N_("is required: Tautulli > Settings > Web Interface > API key"),
+            )
         )
     if settings.CHANNEL_ID == 0:
         problems.append(
-            ConfigProblem("CHANNEL_ID", 0, N_("is required: right-click the channel > Copy Channel ID"))
+            ConfigProblem(
+                "CHANNEL_ID", 0, N_("is required: right-click the channel > Copy Channel ID")
+            )
         )
     if settings.PLEX_ENABLED and not settings.PLEX_TOKEN.get_secret_value():
-        problems.append(ConfigProblem("PLEX_TOKEN", None, N_("is required when PLEX_ENABLED is true")))
+        problems.append(
+            ConfigProblem("PLEX_TOKEN", None, N_("is required when PLEX_ENABLED is true"))
+        )
     return problems

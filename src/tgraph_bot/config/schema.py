@@ -8,7 +8,7 @@ Everything else about a key (is it editable? is it secret?) is derived from here
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -173,7 +173,7 @@ class Settings(BaseModel):
 
 def _extra(name: str) -> dict[str, Any]:
     extra = Settings.model_fields[name].json_schema_extra
-    return extra if isinstance(extra, dict) else {}
+    return cast(dict[str, Any], extra) if isinstance(extra, dict) else {}
 
 
 KEYS: tuple[str, ...] = tuple(Settings.model_fields)

@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -43,21 +43,23 @@ ENV_PREFIX = "TGRAPH_"
 _ENV_ONLY_PREFIXED = frozenset({"LANGUAGE"})
 
 Subscriber = Callable[[Settings, Settings], None]
+# The round-trip mapping ruamel returns (a CommentedMap), seen through a typed lens.
+Document = MutableMapping[str, Any]
 
 
-def _yaml() -> YAML:
+def _yaml() -> Any:  # ruamel is untyped: Any here, typed values past this point
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
     return yaml
 
 
-def read_document(path: Path) -> CommentedMap:
+def read_document(path: Path) -> Document:
     """The file as a round-trip mapping (empty when the file does not exist)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return CommentedMap()
+        return cast(Document, CommentedMap())
     try:
         doc = _yaml().load(text)
     except YAMLError as exc:
@@ -67,17 +69,15 @@ def read_document(path: Path) -> CommentedMap:
             [ConfigProblem(str(path), None, N_("not valid YAML at {line}"), line=line)]
         ) from None
     if doc is None:
-        return CommentedMap()
+        return cast(Document, CommentedMap())
     if not isinstance(doc, CommentedMap):
         raise ConfigError(
             [ConfigProblem(str(path), None, N_("must be a mapping of KEY: value lines"))]
         )
-    return doc
+    return cast(Document, doc)
 
 
-def environment_overrides(
-    environ: Mapping[str, str], dotenv_path: Path | None
-) -> dict[str, str]:
+def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
     """Keys set in ``.env`` or the environment (the environment wins)."""
     sources: list[Mapping[str, str | None]] = []
     if dotenv_path is not None and dotenv_path.is_file():
@@ -107,7 +107,8 @@ def parse_value(key: str, raw: str) -> Any:
     if isinstance(default, str | SecretStr) or key == "CAMERA_IGNORED_CHANNEL_IDS":
         return raw
     try:
-        parsed = YAML(typ="safe").load(raw)
+        safe: Any = YAML(typ="safe")
+        parsed = safe.load(raw)
     except YAMLError:
         return raw
     return raw if parsed is None or isinstance(parsed, dict | list) else parsed
@@ -138,18 +139,19 @@ def _styled(old: object, new: object) -> object:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
+            tmp.chmod(path.stat().st_mode & 0o777)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -160,7 +162,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
+def _file_lock(path: Path) -> Generator[None]:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: the thread lock alone
@@ -197,7 +199,15 @@ class ConfigStore:
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
         self._stamp: tuple[int, int, int] | None = None
+        self._remove_leftovers()
         self._settings = self._load()
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files a save killed before its rename left behind."""
+        with self._lock, _file_lock(self.path):
+            for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     # -- reading -------------------------------------------------------------------
 
@@ -260,7 +270,7 @@ class ConfigStore:
             overridden = key in self.overrides()
             accepted = getattr(validate({**merged, key: value}), key)
             if isinstance(accepted, list):
-                seq = CommentedSeq(cast(list[int], accepted))
+                seq: Any = CommentedSeq(cast(list[int], accepted))
                 seq.fa.set_flow_style()
                 value = seq
             doc[key] = _styled(doc.get(key), value)

@@ -1,1 +1,4 @@
-"""The pure core: standard library only. No discord, httpx, plexapi, matplotlib, sqlite, pydantic."""
+"""The pure core: standard library only.
+
+No discord, httpx, plexapi, matplotlib, sqlite, pydantic here.
+"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 YAxis = Literal["plays", "duration"]
 
@@ -33,20 +33,26 @@ class GraphData:
     def parse(cls, data: object) -> GraphData:
         if not isinstance(data, Mapping):
             raise GraphDataError("graph data is not an object")
-        fields: Mapping[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        fields = cast(Mapping[str, Any], data)
         categories = fields.get("categories")
         series = fields.get("series")
         if not isinstance(categories, Sequence) or not isinstance(series, Sequence):
             raise GraphDataError("graph data lacks categories or series")
         parsed: list[Series] = []
-        for item in series:  # pyright: ignore[reportUnknownVariableType]
-            if not isinstance(item, Mapping) or not isinstance(item.get("data"), Sequence):
+        labels = tuple(str(c) for c in cast(Sequence[object], categories))
+        for raw in cast(Sequence[object], series):
+            item: Mapping[str, Any] = (
+                cast(Mapping[str, Any], raw) if isinstance(raw, Mapping) else {}
+            )
+            points: object = item.get("data")
+            if not isinstance(points, Sequence) or isinstance(points, str):
                 raise GraphDataError("a series lacks its data")
-            values = tuple(float(v or 0) for v in item["data"])  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
-            if len(values) != len(categories):  # pyright: ignore[reportUnknownArgumentType]
+            values = tuple(float(v or 0) for v in cast(Sequence[Any], points))
+            if len(values) != len(labels):
                 raise GraphDataError("a series does not match its categories")
-            parsed.append(Series(str(item.get("name", "")), values))  # pyright: ignore[reportUnknownArgumentType]
-        return cls(tuple(str(c) for c in categories), tuple(parsed))  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+            name: object = item.get("name", "")
+            parsed.append(Series(str(name), values))
+        return cls(labels, tuple(parsed))
 
     @property
     def is_empty(self) -> bool:

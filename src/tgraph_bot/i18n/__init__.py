@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_day_names, get_month_names
@@ -22,7 +23,7 @@ DOMAIN = "messages"
 LANGUAGES: tuple[str, ...] = ("en", "da")
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it (translate it where shown)."""
     return message
 
@@ -56,12 +57,16 @@ class Translator:
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, format=fmt, locale=self.locale)
 
-    def weekday_names(self, width: str = "abbreviated") -> Sequence[str]:
+    def weekday_names(
+        self, width: Literal["abbreviated", "narrow", "short", "wide"] = "abbreviated"
+    ) -> Sequence[str]:
         """Monday first, as Tautulli's day-of-week graph orders them."""
         names = get_day_names(width, context="stand-alone", locale=self.locale)
         return [str(names[i]) for i in range(7)]
 
-    def month_names(self, width: str = "abbreviated") -> Sequence[str]:
+    def month_names(
+        self, width: Literal["abbreviated", "narrow", "wide"] = "abbreviated"
+    ) -> Sequence[str]:
         """January first."""
         names = get_month_names(width, context="stand-alone", locale=self.locale)
         return [str(names[i]) for i in range(1, 13)]

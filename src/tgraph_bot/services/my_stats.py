@@ -1,87 +1,432 @@
-"""/my_stats: a member's own graphs. Who may see whose stats is decided in ONE place below."""
+"""Personal stats (``/my_stats``) without handing one member's history to another.
+
+The service gathers facts (the caller's link, the Tautulli user of an email, the Plex
+account a sign-in proved) and lets :mod:`tgraph_bot.core.my_stats` decide. It returns an
+:class:`Outcome`: what to tell the caller and, only when allowed, the Tautulli user to
+render stats for. The Discord cog sends the reply and the DM.
+
+Privacy rules kept here: no email is stored (a pending sign-in keeps a keyed hash), none
+is logged, and none names a file; images live under an opaque per-member id.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
+import logging
+import math
+import secrets
+import shutil
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from tgraph_bot.adapters.plextv import PinStatus, PlexTvClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
-from tgraph_bot.services.rendering import GraphRendering, Progress
+from tgraph_bot.core.my_stats import (
+    Decision,
+    Mode,
+    PlexAccount,
+    Reply,
+    decide_request,
+    decide_signin,
+    link_counts,
+    normalise_email,
+    visible_reply,
+)
+from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
+from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
+from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.storage import links
+from tgraph_bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
 
 
-class StatsUser(Protocol):
-    """A Tautulli user (adapters.tautulli's TautulliUser fits)."""
+class UserDirectory(Protocol):
+    """The server's Plex users as Tautulli lists them (the Tautulli adapter provides it)."""
+
+    async def users(self) -> list[TautulliUser]: ...
+
+    async def find_user_by_email(self, email: str) -> TautulliUser | None: ...
+
+
+REPLY_TEXTS: dict[Reply, str] = {
+    Reply.SENDING: N_("Your stats are on their way by DM."),
+    Reply.LINKED_AND_SENDING: N_(
+        "You are now linked to the Plex account {username}, and your stats are on their "
+        "way by DM. Next time just use /my_stats, no email needed."
+    ),
+    Reply.SIGN_IN: N_(
+        "To prove the Plex account is yours, sign in to Plex here: {url}\n"
+        "If the email you gave is the email of the Plex account you sign in with, you "
+        "will be linked to it and your stats will be sent by DM."
+    ),
+    Reply.NEED_EMAIL: N_(
+        "You are not linked to a Plex account yet. The first time, give the email of "
+        "your Plex account: /my_stats email:you@example.com"
+    ),
+    Reply.ASK_ADMIN: N_(
+        "You are not linked to a Plex account yet. Please ask an admin to link you."
+    ),
+    Reply.EMAIL_MODE_ACK: N_(
+        "If that email belongs to a Plex user of this server who is not linked to another "
+        "member, their stats are on their way by DM."
+    ),
+    Reply.NOT_THIS_ACCOUNT: N_(
+        "Nothing was linked: the email you gave is not the email of the Plex account you "
+        "signed in with, or that account does not use this server."
+    ),
+    Reply.SIGNIN_EXPIRED: N_(
+        "The Plex sign-in was not completed in time. Use /my_stats again for a new link."
+    ),
+    Reply.FORGOTTEN: N_(
+        "Done: your link to a Plex account and any stored images of your stats are deleted."
+    ),
+}
+
+# The plain statement of what MY_STATS_VERIFICATION = none exposes (shown to admins).
+EMAIL_MODE_NOTICE = N_(
+    "Personal stats are in email-only mode: anyone who knows the email of a Plex user of "
+    "this server can receive that user's viewing history by DM, until that user has used "
+    "/my_stats themselves. Set MY_STATS_VERIFICATION to plex or admin to close this."
+)
+
+ADMIN_LINKED = N_("{member} is now linked to the Plex user {username}.")
+ADMIN_UNLINKED = N_("{member} is no longer linked to a Plex user.")
+ADMIN_NOT_LINKED = N_("{member} was not linked to a Plex user.")
+NOT_AN_EMAIL = N_(
+    "Name the Plex user by their Plex username or the name Tautulli shows, not by email."
+)
+
+
+@dataclass(frozen=True)
+class SignInStart:
+    """A Plex sign-in waiting for the member: the opaque id to finish it, and the page."""
+
+    id: str
+    url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to tell the caller, and the Tautulli user to send stats for (None: send nothing)."""
+
+    decision: Decision
+    reply: Reply
+    user_id: TautulliUserId | None = None
+    signin: SignInStart | None = None
+    plex_username: str | None = None
+    now: datetime | None = None
 
     @property
-    def user_id(self) -> TautulliUserId: ...
+    def message(self) -> str:
+        """The untranslated reply (an N_ msgid), before placeholders are filled."""
+        return REPLY_TEXTS[self.reply]
 
-    @property
-    def username(self) -> str: ...
+    def render(self, tr: Translator) -> str:
+        """The reply in the caller's language, placeholders filled."""
+        params: dict[str, Any] = {"username": self.plex_username or ""}
+        if self.signin is None:
+            return tr._(self.message).format(**params)
+        text = tr._(self.message).format(url=self.signin.url, **params)
+        now = self.now or self.signin.expires_at
+        minutes = max(1, math.ceil((self.signin.expires_at - now).total_seconds() / 60))
+        expiry = tr.ngettext(
+            "The link works for {minutes} minute.", "The link works for {minutes} minutes.", minutes
+        )
+        return text + "\n" + expiry.format(minutes=minutes)
 
 
-FindUser = Callable[[str], Awaitable[StatsUser | None]]
+def _outcome(
+    decision: Decision,
+    mode: Mode,
+    *,
+    user_id: TautulliUserId | None = None,
+    signin: SignInStart | None = None,
+    plex_username: str | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    return Outcome(
+        decision,
+        visible_reply(decision, mode),
+        user_id=user_id,
+        signin=signin,
+        plex_username=plex_username,
+        now=now,
+    )
 
 
-def is_local_user(user: StatsUser) -> bool:
-    """Tautulli's built-in "Local" account is never anyone's statistics."""
-    return user.username.strip().lower() == "local"
+def _keyed(key: bytes, purpose: str, value: str) -> str:
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-async def resolve_stats_user(
-    *, email: str, requester: MemberId, settings: Settings, find_user: FindUser
-) -> StatsUser | None:
-    """Whose statistics ``requester`` gets for ``email``; None when nobody's.
-
-    The one decision point for privacy (MY_STATS_VERIFICATION). For now mode "none":
-    the user with that email, matched without regard to case.
-    """
-    del requester, settings  # used by the verification modes (privacy work)
-    address = email.strip()
-    if "@" not in address:
-        return None
-    user = await find_user(address)
-    if user is None or is_local_user(user):
-        return None
-    return user
+def find_by_name(users: list[TautulliUser], name: str) -> TautulliUser:
+    """The user an admin named: Plex username first, then friendly name (case-insensitive)."""
+    wanted = name.strip().casefold()
+    real = [u for u in users if u.user_id != LOCAL_USER_ID]
+    by_username = [u for u in real if u.username.casefold() == wanted]
+    if len(by_username) == 1:
+        return by_username[0]
+    by_friendly = [u for u in real if u.friendly_name.casefold() == wanted]
+    if len(by_friendly) == 1:
+        return by_friendly[0]
+    if "@" in name:
+        # Never echo an email back (replies and error logs): say what to use instead.
+        raise PlexUserNotFoundError(NOT_AN_EMAIL)
+    if len(by_username) + len(by_friendly) > 1:
+        raise PlexUserAmbiguousError(name=name.strip())
+    raise PlexUserNotFoundError(name=name.strip())
 
 
 class MyStatsService:
+    """Links members to Plex users and decides whose stats a member may receive."""
+
     def __init__(
         self,
-        find_user: FindUser,
-        rendering: GraphRendering,
-        images_dir: Path,
+        db: Database,
+        plextv: PlexTvClient | None,
+        users: UserDirectory,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
+        poll_interval: float = 2.0,
+        max_wait: timedelta = timedelta(minutes=14),
     ) -> None:
-        self._find_user = find_user
-        self._rendering = rendering
-        self._images_dir = images_dir
+        self._db = db
+        self._plextv = plextv
+        self._users = users
         self._clock = clock
+        self._sleep = sleep
+        self._poll_interval = poll_interval
+        self._max_wait = max_wait
+        self._key: bytes | None = None
 
-    async def graphs_for(
-        self,
-        settings: Settings,
-        *,
-        requester: MemberId,
-        email: str,
-        progress: Progress | None = None,
-    ) -> list[Path] | None:
-        """The PNGs of the resolved user's graphs, or None when there is nobody to show."""
-        user = await resolve_stats_user(
-            email=email, requester=requester, settings=settings, find_user=self._find_user
+    async def _secret(self) -> bytes:
+        if self._key is None:
+            self._key = await self._db.run(links.secret)
+        return self._key
+
+    async def _email_hash(self, email: str) -> str:
+        return _keyed(await self._secret(), "email", normalise_email(email))
+
+    # -- /my_stats [email] -------------------------------------------------------------
+
+    async def request(self, member_id: MemberId, email: str | None, settings: Settings) -> Outcome:
+        """Decide a ``/my_stats`` request; start a Plex sign-in when that is what is needed."""
+        mode = Mode(settings.MY_STATS_VERIFICATION)
+        now = self._clock()
+        given = (email or "").strip() or None
+        user: TautulliUser | None = None
+        if mode is Mode.NONE and given is not None:
+            user = await self._users.find_user_by_email(given)
+
+        def decide(conn: Any) -> tuple[Decision, TautulliUserId | None, str | None]:
+            links.purge_signins(conn, now)
+            link = links.get_link(conn, member_id)
+            if link is not None and not link_counts(mode, link.how):
+                link = None
+            elsewhere = user is not None and links.is_linked_elsewhere(
+                conn, user.user_id, member_id
+            )
+            verdict = decide_request(
+                mode,
+                linked=None if link is None else link.tautulli_user_id,
+                email_given=given is not None,
+                user=user,
+                user_linked_elsewhere=elsewhere,
+            )
+            if verdict.decision is Decision.LINK_AND_SEND and verdict.link_to is not None:
+                # Checked and claimed in one step on the database thread: two members
+                # naming the same email at once cannot both be linked to it.
+                links.put_link(
+                    conn,
+                    links.Link(
+                        member_id,
+                        verdict.link_to.user_id,
+                        verdict.link_to.username,
+                        now,
+                        "email",
+                    ),
+                )
+            shown = link.plex_username if link is not None else None
+            return verdict.decision, verdict.grant, shown
+
+        decision, grant, shown = await self._db.run(decide)
+        if decision is Decision.LINK_AND_SEND:
+            log.info("my_stats: member %s linked by email to Tautulli user %s", member_id, grant)
+        if decision is Decision.START_PLEX_SIGNIN:
+            assert given is not None
+            signin = await self._start_signin(member_id, given, now)
+            return _outcome(decision, mode, signin=signin, now=now)
+        return _outcome(decision, mode, user_id=grant, plex_username=shown)
+
+    async def _start_signin(self, member_id: MemberId, email: str, now: datetime) -> SignInStart:
+        if self._plextv is None:
+            log.warning("my_stats: plex verification is on but there is no plex.tv client")
+            raise PlexTvError()
+        pin = await self._plextv.create_pin()
+        pending = links.PendingSignin(
+            id=secrets.token_urlsafe(18),
+            member_id=member_id,
+            pin_id=pin.id,
+            email_hash=await self._email_hash(email),
+            created_at=now,
+            expires_at=pin.expires_at,
         )
-        if user is None:
-            return None
-        stamp = self._clock().strftime("%Y%m%dT%H%M%S%f")
-        out_dir = self._images_dir / "my_stats" / f"{requester}-{stamp}"
-        report = await self._rendering.render(
-            settings, out_dir, user_id=user.user_id, progress=progress
+        await self._db.run(lambda conn: links.put_signin(conn, pending))
+        log.info("my_stats: member %s started a Plex sign-in (PIN %s)", member_id, pin.id)
+        return SignInStart(pending.id, pin.auth_url, pin.expires_at)
+
+    async def complete_plex_signin(self, pending_id: str) -> Outcome:
+        """Wait (bounded) for the member to approve the PIN, then link them if it is theirs."""
+        pending = await self._db.run(lambda conn: links.get_signin(conn, pending_id))
+        if pending is None:
+            return _outcome(Decision.SIGNIN_EXPIRED, Mode.PLEX)
+        account = await self._wait_for_account(pending)
+        await self._db.run(lambda conn: links.delete_signin(conn, pending.id))
+        if account is None:
+            log.info("my_stats: the Plex sign-in of member %s ended unapproved", pending.member_id)
+            return _outcome(Decision.SIGNIN_EXPIRED, Mode.PLEX)
+        key = await self._secret()
+        user = next(
+            (
+                u
+                for u in await self._users.users()
+                if u.email
+                and u.user_id != LOCAL_USER_ID
+                and hmac.compare_digest(
+                    _keyed(key, "email", normalise_email(u.email)), pending.email_hash
+                )
+            ),
+            None,
         )
-        return [g.png for g in report.graphs]
+        verdict = decide_signin(user=user, account=account)
+        if verdict.decision is Decision.LINK_AND_SEND and verdict.link_to is not None:
+            link = links.Link(
+                pending.member_id,
+                verdict.link_to.user_id,
+                account.username or verdict.link_to.username,
+                self._clock(),
+                "plex",
+            )
+            await self._db.run(lambda conn: links.put_link(conn, link))
+            log.info(
+                "my_stats: member %s linked by Plex sign-in to Tautulli user %s",
+                pending.member_id,
+                link.tautulli_user_id,
+            )
+            return _outcome(
+                verdict.decision,
+                Mode.PLEX,
+                user_id=verdict.grant,
+                plex_username=link.plex_username,
+            )
+        log.info("my_stats: the Plex sign-in of member %s did not match", pending.member_id)
+        return _outcome(verdict.decision, Mode.PLEX)
+
+    async def _wait_for_account(self, pending: links.PendingSignin) -> PlexAccount | None:
+        if self._plextv is None:
+            raise PlexTvError()
+        deadline = min(pending.expires_at, self._clock() + self._max_wait)
+        while True:
+            try:
+                check = await self._plextv.check_pin(pending.pin_id)
+            except PlexTvError:
+                check = None  # a passing failure: try again until the deadline
+            if check is not None:
+                if check.status is PinStatus.APPROVED:
+                    return check.account
+                if check.status is PinStatus.EXPIRED:
+                    return None
+            if self._clock() >= deadline:
+                return None
+            await self._sleep(self._poll_interval)
+
+    # -- admins ------------------------------------------------------------------------
+
+    async def link(self, member_id: MemberId, plex_user: str) -> TautulliUser:
+        """Link a member to the Plex user an admin named (username or friendly name)."""
+        user = find_by_name(await self._users.users(), plex_user)
+        link = links.Link(member_id, user.user_id, user.username, self._clock(), "admin")
+        await self._db.run(lambda conn: links.put_link(conn, link))
+        log.info("my_stats: an admin linked member %s to Tautulli user %s", member_id, user.user_id)
+        return user
+
+    async def unlink(self, member_id: MemberId) -> bool:
+        """Remove a member's link; True when there was one."""
+        removed = await self._db.run(lambda conn: links.delete_link(conn, member_id))
+        if removed:
+            log.info("my_stats: an admin unlinked member %s", member_id)
+        return removed
+
+    async def linked_user(self, member_id: MemberId) -> links.Link | None:
+        return await self._db.run(lambda conn: links.get_link(conn, member_id))
+
+    # -- images and forgetting ---------------------------------------------------------
+
+    async def image_dir_for(self, member_id: MemberId, base: Path) -> Path:
+        """The folder for this member's stat images, named by an opaque id (never an email)."""
+        folder = base / _keyed(await self._secret(), "images", str(int(member_id)))[:32]
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        return folder
+
+    async def discard_images(self, member_id: MemberId, base: Path) -> None:
+        """Delete a member's images (after they are sent)."""
+        folder = base / _keyed(await self._secret(), "images", str(int(member_id)))[:32]
+        await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
+
+    async def forget(self, member_id: MemberId, images_dir: Path) -> Outcome:
+        """``/my_stats forget``: delete the member's link, pending sign-ins and images."""
+
+        def drop(conn: Any) -> None:
+            links.delete_link(conn, member_id)
+            links.delete_member_signins(conn, member_id)
+
+        await self._db.run(drop)
+        await self.discard_images(member_id, images_dir)
+        log.info("my_stats: member %s asked to be forgotten", member_id)
+        return _outcome(Decision.FORGOTTEN, Mode.PLEX)
+
+    async def purge_images(self, base: Path, keep_days: int, now: datetime) -> int:
+        """Delete image files older than ``keep_days``; return how many were deleted."""
+        cutoff = (now - timedelta(days=keep_days)).timestamp()
+        return await asyncio.to_thread(_purge, base, cutoff)
 
 
-__all__ = ["FindUser", "MyStatsService", "StatsUser", "is_local_user", "resolve_stats_user"]
+def _purge(base: Path, cutoff: float) -> int:
+    if not base.is_dir():
+        return 0
+    deleted = 0
+    for folder in base.iterdir():
+        if not folder.is_dir():
+            continue
+        for file in folder.rglob("*"):
+            if file.is_file() and file.stat().st_mtime < cutoff:
+                file.unlink(missing_ok=True)
+                deleted += 1
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return deleted
+
+
+__all__ = [
+    "ADMIN_LINKED",
+    "ADMIN_NOT_LINKED",
+    "ADMIN_UNLINKED",
+    "EMAIL_MODE_NOTICE",
+    "REPLY_TEXTS",
+    "MyStatsService",
+    "Outcome",
+    "SignInStart",
+    "UserDirectory",
+    "find_by_name",
+]

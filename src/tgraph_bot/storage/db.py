@@ -63,7 +63,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     # Numbers are reserved per feature branch, so a gap (002 not merged yet) is allowed.
     for version, name, sql in (step for step in steps if step[0] > current):
         try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import discord
 from discord.ext import commands
@@ -25,6 +26,7 @@ from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService, Scheduler
+from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ class BotParts:
     posting: PostingService | None = None
     posting_store: PostingStore | None = None
     my_stats: MyStatsService | None = None
+    rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
+    images_dir: Path = Path("data") / "graphs"
     clock: Callable[[], datetime] = discord.utils.utcnow
     schedule: bool = True
     retry_base: float = 30.0
@@ -119,8 +123,15 @@ class TGraphBot(commands.Bot):
         await self.add_cog(ConfigCog(self))
         if self.parts.posting is not None:
             await self.add_cog(GraphsCog(self, self.parts.posting))
-        if self.parts.my_stats is not None:
-            await self.add_cog(MyStatsCog(self, self.parts.my_stats))
+        if self.parts.my_stats is not None and self.parts.rendering is not None:
+            await self.add_cog(
+                MyStatsCog(
+                    self,
+                    self.parts.my_stats,
+                    self.parts.rendering,
+                    self.parts.images_dir / "my_stats",
+                )
+            )
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
         await self.tree.sync()

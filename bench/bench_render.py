@@ -1,0 +1,136 @@
+"""Render all twelve 365-day graphs from the bundled sample through GraphService.
+
+Prints the pipeline's wall time (first fetch to last PNG), the memory of the main
+process plus its workers after each of three runs in one process, and the time of a
+whole `tgraph-bot demo --days 365` process. Targets: <= 1.5 s, <= 250 MB, runs 2 and
+3 no bigger than run 1, demo <= 3 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.sample_source import SampleGraphSource
+from tgraph_bot.services.graphs import GraphService
+
+MB = 1024 * 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            out.append(int(child))
+            out.extend(_descendants(int(child)))
+    return out
+
+
+def _status(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _pss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process, and of its children now alive."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def one(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return one(os.getpid()), sum(one(p) for p in _descendants(os.getpid()))
+
+
+def memory() -> dict[str, float]:
+    """RSS now, peak RSS (VmHWM) and PSS, summed over this process and its children."""
+    pids = [os.getpid(), *_descendants(os.getpid())]
+    return {
+        "processes": len(pids),
+        "rss": sum(_status(p, "VmRSS") for p in pids) / MB,
+        "peak_rss": sum(_status(p, "VmHWM") for p in pids) / MB,
+        "pss": sum(_pss(p) for p in pids) / MB,
+    }
+
+
+async def pipeline(out: Path) -> None:
+    settings = Settings(TIME_RANGE_DAYS=365)
+    t0 = time.perf_counter()
+    renderer = Renderer()
+    await renderer.ready()
+    started = time.perf_counter() - t0
+    print(f"pool start (forkserver + {renderer.workers} workers, warm): {started:.2f} s")
+    service = GraphService(SampleGraphSource(), renderer)
+    try:
+        for run in (1, 2, 3):
+            target = out / str(run)
+            t = time.perf_counter()
+            main0, workers0 = cpu_seconds()
+            report = await service.render(settings, target)
+            wall = time.perf_counter() - t
+            main1, workers1 = cpu_seconds()
+            assert not report.failures, report.failures
+            m = memory()
+            print(
+                f"run {run}: {len(report.graphs)} graphs in {wall:.2f} s; "
+                f"{m['processes']} processes: RSS {m['rss']:.0f} MB, "
+                f"peak RSS {m['peak_rss']:.0f} MB, PSS {m['pss']:.0f} MB"
+            )
+            print(
+                f"       CPU: main {main1 - main0:.2f} s, workers {workers1 - workers0:.2f} s "
+                f"(on an idle machine the wall time is about the larger of main and workers/"
+                f"{renderer.workers})"
+            )
+    finally:
+        renderer.close()
+
+
+def demo_process(out: Path) -> None:
+    exe = shutil.which("tgraph-bot", path=str(Path(sys.executable).parent)) or "tgraph-bot"
+    times: list[float] = []
+    for i in range(3):
+        t = time.perf_counter()
+        subprocess.run(
+            [exe, "demo", "--days", "365", "--out", str(out / f"demo{i}")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - t)
+    print(
+        "tgraph-bot demo --days 365 (whole process): "
+        + ", ".join(f"{t:.2f}" for t in times)
+        + f" s (median {statistics.median(times):.2f} s)"
+    )
+
+
+def main() -> None:
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(pipeline(Path(tmp)))
+        demo_process(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

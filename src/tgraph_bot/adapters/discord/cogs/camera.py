@@ -1,0 +1,330 @@
+"""Camera-time ranking on Discord: voice listeners, a heartbeat, /ranking, /camera, !rankingvideo.
+
+Thin: each listener reads the clock first (before any ``await``: every listener call is
+its own task, so an ``await`` can reorder work), turns discord.py objects into a
+:class:`~tgraph_bot.core.camera.ObservedState` and hands it to the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from discord.gateway import DiscordWebSocket
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals, format_duration
+from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.services.camera import CameraService, Present
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30.0
+
+PERIOD_TITLES: dict[Period, str] = {
+    Period.WEEK: N_("this week"),
+    Period.MONTH: N_("this month"),
+    Period.ALL: N_("all time"),
+}
+METRIC_TITLES: dict[Metric, str] = {
+    Metric.VIDEO: N_("Camera ranking"),
+    Metric.STREAM: N_("Screen sharing ranking"),
+}
+METRIC_NAMES: dict[Metric, str] = {
+    Metric.VIDEO: N_("Camera"),
+    Metric.STREAM: N_("Screen sharing"),
+}
+
+_PERIOD_ALIASES: dict[str, Period] = {
+    "week": Period.WEEK,
+    "month": Period.MONTH,
+    "all": Period.ALL,
+    "alltime": Period.ALL,
+}
+
+
+def observed_state(
+    guild: discord.Guild, voice: discord.VoiceState | None, is_bot: bool, settings: Settings
+) -> ObservedState:
+    """What counts of a member's voice state under the live settings."""
+    channel = None if voice is None else voice.channel
+    if voice is None or channel is None:
+        return ObservedState(counted=False, is_bot=is_bot)
+    afk = guild.afk_channel  # VoiceState.afk is the "suppressed" flag, not this
+    counted = not (
+        (afk is not None and channel.id == afk.id)
+        or channel.id in settings.CAMERA_IGNORED_CHANNEL_IDS
+    )
+    return ObservedState(
+        counted=counted,
+        self_video=voice.self_video,
+        self_stream=bool(voice.self_stream),
+        is_bot=is_bot,
+    )
+
+
+def present_in(guild: discord.Guild, settings: Settings) -> dict[int, Present]:
+    """Everyone in a voice or stage channel of ``guild`` right now.
+
+    Read from the channels' voice states, which do not need the member cache; the name
+    and bot flag come from the cache when the member is in it (Discord sends the members
+    in voice with the guild).
+    """
+    present: dict[int, Present] = {}
+    channels: Iterable[discord.VoiceChannel | discord.StageChannel] = [
+        *guild.voice_channels,
+        *guild.stage_channels,
+    ]
+    for channel in channels:
+        for member_id, voice in channel.voice_states.items():
+            member = guild.get_member(member_id)
+            name = "" if member is None else member.display_name
+            is_bot = False if member is None else member.bot
+            present[member_id] = Present(name, observed_state(guild, voice, is_bot, settings))
+    return present
+
+
+def ranking_embed(
+    tr: Translator,
+    guild: discord.Guild,
+    rows: list[RankRow],
+    period: Period,
+    metric: Metric,
+) -> discord.Embed:
+    title = tr._("{ranking} — {period}").format(
+        ranking=tr._(METRIC_TITLES[metric]), period=tr._(PERIOD_TITLES[period])
+    )
+    lines: list[str] = []
+    for row in rows:
+        member = guild.get_member(row.member_id)
+        who = member.mention if member is not None else (row.name or f"<@{row.member_id}>")
+        sessions = tr.ngettext("{n} session", "{n} sessions", row.sessions).format(
+            n=tr.number(row.sessions)
+        )
+        lines.append(
+            tr._("**{position}.** {who} — {time} ({sessions})").format(
+                position=row.position, who=who, time=format_duration(row.seconds), sessions=sessions
+            )
+        )
+    description = "\n".join(lines) if lines else tr._("Nobody has been counted yet.")
+    embed = discord.Embed(title=title, description=description, colour=discord.Colour.blurple())
+    embed.set_footer(text=guild.name)
+    return embed
+
+
+def member_embed(
+    tr: Translator, who: str, totals: dict[Period, dict[Metric, Totals]]
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=tr._("Camera time of {member}").format(member=who), colour=discord.Colour.blurple()
+    )
+    for period in (Period.WEEK, Period.MONTH, Period.ALL):
+        lines: list[str] = []
+        for metric in Metric:
+            t = totals[period][metric]
+            sessions = tr.ngettext("{n} session", "{n} sessions", t.sessions).format(
+                n=tr.number(t.sessions)
+            )
+            lines.append(
+                tr._("{metric}: {time} ({sessions})").format(
+                    metric=tr._(METRIC_NAMES[metric]),
+                    time=format_duration(t.seconds),
+                    sessions=sessions,
+                )
+            )
+        embed.add_field(name=tr._(PERIOD_TITLES[period]).capitalize(), value="\n".join(lines))
+    return embed
+
+
+def _connected(bot: commands.Bot) -> bool:
+    if bot.is_closed() or not bot.is_ready():
+        return False
+    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connect
+    return ws is not None and ws.open
+
+
+class CameraCog(commands.Cog):
+    """Counts camera (and screen-sharing) time per member and shows the rankings."""
+
+    def __init__(self, service: CameraService, settings: Callable[[], Settings]) -> None:
+        self._service = service
+        self._settings = settings
+        self._bot: commands.Bot | None = None
+        self._tracking = True
+
+    # discord.py gives a cog no public handle on its bot before a listener runs; keep it.
+    async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> CameraCog:  # pyright: ignore[reportIncompatibleMethodOverride]
+        self._bot = bot
+        return await super()._inject(bot, *args, **kwargs)
+
+    async def cog_load(self) -> None:
+        # Runs in setup_hook, before the gateway connects: close what a crash left open
+        # (at the last heartbeat); on_ready then reopens for those still on camera.
+        await self._service.recover(self._now())
+        self.heartbeat.start()
+
+    async def cog_unload(self) -> None:
+        # Bot.close() removes every cog: this is the clean stop, so open sessions end now
+        # (a kill instead leaves them to recover() at the last heartbeat).
+        now = self._now()
+        self.heartbeat.cancel()
+        await self._service.close_all(now)
+
+    def _now(self) -> datetime:
+        return self._service.clock()
+
+    def _tr(self) -> Translator:
+        return translator(self._settings().LANGUAGE)
+
+    # -- listeners ------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        now = self._now()  # before any await
+        settings = self._settings()
+        if not settings.CAMERA_TRACKING_ENABLED:
+            return
+        state = observed_state(member.guild, after, member.bot, settings)
+        await self._service.observe(member.guild.id, member.id, member.display_name, state, now)
+
+    async def _reconcile(self, guilds: Iterable[discord.Guild], now: datetime) -> None:
+        settings = self._settings()
+        if not settings.CAMERA_TRACKING_ENABLED:
+            return
+        gone_since = self._service.last_heartbeat
+        for guild in guilds:
+            if guild.unavailable:
+                continue
+            await self._service.reconcile(
+                guild.id, present_in(guild, settings), now, gone_since=gone_since
+            )
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        now = self._now()
+        if self._bot is not None:
+            await self._reconcile(list(self._bot.guilds), now)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        now = self._now()
+        await self._reconcile([guild], now)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        # Added to a guild (or, on some gateways, a guild arriving after READY).
+        now = self._now()
+        await self._reconcile([guild], now)
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        # A resume replays the missed events, which observe() settles; just note we are up.
+        now = self._now()
+        if self._settings().CAMERA_TRACKING_ENABLED:
+            await self._service.heartbeat(now)
+
+    @tasks.loop(seconds=HEARTBEAT_SECONDS)
+    async def heartbeat(self) -> None:
+        now = self._now()
+        bot = self._bot
+        if bot is None or not _connected(bot):
+            return  # not connected: no heartbeat, so a crash now closes at the last one
+        enabled = self._settings().CAMERA_TRACKING_ENABLED
+        if not enabled:
+            if self._tracking:
+                await self._service.close_all(now)
+            self._tracking = False
+            return
+        self._tracking = True
+        await self._service.heartbeat(now)
+        # Apply live settings (ignored channels, the switch) to members who sent no event.
+        settings = self._settings()
+        for guild in list(bot.guilds):
+            if not guild.unavailable:
+                await self._service.reconcile(guild.id, present_in(guild, settings), now)
+
+    @heartbeat.error
+    async def _heartbeat_error(self, error: BaseException) -> None:  # pyright: ignore[reportUnusedFunction]
+        log.error("camera heartbeat failed: %s", error)
+
+    # -- commands -------------------------------------------------------------------
+
+    async def _ranking(self, guild: discord.Guild, period: Period, metric: Metric) -> discord.Embed:
+        now = self._now()
+        settings = self._settings()
+        tz = ZoneInfo(settings.TIMEZONE)
+        rows = await self._service.ranking(guild.id, period, metric, now, tz)
+        return ranking_embed(translator(settings.LANGUAGE), guild, rows, period, metric)
+
+    @app_commands.command(name="ranking", description=N_("Top 10 by camera or screen-sharing time"))
+    @app_commands.guild_only()
+    @app_commands.describe(period=N_("Which period (default: all time)"), metric=N_("What to rank"))
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name=N_("this week"), value="week"),
+            app_commands.Choice(name=N_("this month"), value="month"),
+            app_commands.Choice(name=N_("all time"), value="all"),
+        ],
+        metric=[
+            app_commands.Choice(name=N_("camera"), value="video"),
+            app_commands.Choice(name=N_("screen sharing"), value="stream"),
+        ],
+    )
+    async def ranking(
+        self,
+        interaction: discord.Interaction,
+        period: app_commands.Choice[str] | None = None,
+        metric: app_commands.Choice[str] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            return
+        chosen_period = Period.ALL if period is None else Period(period.value)
+        chosen_metric = Metric.VIDEO if metric is None else Metric(metric.value)
+        embed = await self._ranking(guild, chosen_period, chosen_metric)
+        await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(name="camera", description=N_("One member's camera time"))
+    @app_commands.guild_only()
+    @app_commands.describe(member=N_("Whose totals (default: yours)"))
+    async def camera(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        now = self._now()
+        guild = interaction.guild
+        if guild is None:
+            return
+        target = member or interaction.user
+        settings = self._settings()
+        totals = await self._service.member_totals(
+            guild.id, target.id, now, ZoneInfo(settings.TIMEZONE)
+        )
+        embed = member_embed(translator(settings.LANGUAGE), target.display_name, totals)
+        await interaction.response.send_message(embed=embed)
+
+    @commands.command(name="rankingvideo")
+    @commands.guild_only()
+    async def rankingvideo(self, ctx: commands.Context[Any], period: str = "all") -> None:
+        """Top 10 by camera time (seed 003's command); optional period: week, month, all."""
+        guild = ctx.guild
+        if guild is None:
+            return
+        chosen = _PERIOD_ALIASES.get(period.lower().replace(" ", ""))
+        if chosen is None:
+            tr = self._tr()
+            await ctx.send(
+                tr._("Unknown period {period!r}: use week, month or all.").format(period=period)
+            )
+            return
+        await ctx.send(embed=await self._ranking(guild, chosen, Metric.VIDEO))
+
+
+__all__ = ["CameraCog", "member_embed", "observed_state", "present_in", "ranking_embed"]

@@ -1,0 +1,496 @@
+"""Tautulli's HTTP API: one request function, typed answers, retries, clear errors, a cache.
+
+Every command goes through :meth:`TautulliClient._request`, which
+
+- sends ``GET <TAUTULLI_URL normalised to .../api/v2>?cmd=...&apikey=...&<args>``;
+- bounds each attempt with a total deadline (a Tautulli that hangs never answers);
+- reads ``response.result``, not only the HTTP status: every Tautulli error is HTTP 400
+  with ``"result": "error"`` (a wrong key too), an exception inside Tautulli is 500;
+- retries connection errors, timeouts and 5xx only (never a 400 or a refused key), with
+  exponential backoff and full jitter, within ``retry_budget`` seconds in total: a retry
+  is made only when it still has 0.25 s (or the whole timeout) to answer before the budget
+  ends, and its timeout is cut to what is left. The first attempt always has the full
+  timeout, so one call takes at most about ``max(timeout, retry_budget)``.
+
+The API key is added to the URL by a small transport wrapper *below* httpx's client, so
+the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions never holds the
+key. httpx exceptions are never chained into ours (``raise ... from None``): their text may
+hold URLs. Our messages show the URL without credentials, query or fragment.
+
+:class:`CachedGraphSource` keeps every good graph answer in SQLite and serves the last
+one, marked stale, when Tautulli is *unavailable* (unreachable, timing out, failing with
+5xx). A refused key, a URL that is not Tautulli's API and an outdated Tautulli are not
+masked by old data: the admin has to learn about them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Final, cast, get_args
+
+import httpx
+
+from tgraph_bot import __version__
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
+from tgraph_bot.errors import (
+    TautulliAuthError,
+    TautulliError,
+    TautulliNotApi,
+    TautulliServerError,
+    TautulliTimeout,
+    TautulliUnknownCommand,
+    TautulliUnreachable,
+)
+from tgraph_bot.i18n import N_
+from tgraph_bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+GRAPH_COMMANDS: Final[frozenset[str]] = frozenset(
+    {
+        "get_plays_by_date",
+        "get_plays_by_dayofweek",
+        "get_plays_by_hourofday",
+        "get_plays_per_month",
+        "get_plays_by_top_10_platforms",
+        "get_plays_by_top_10_users",
+        "get_plays_by_stream_type",
+        "get_concurrent_streams_by_stream_type",
+        "get_plays_by_source_resolution",
+        "get_plays_by_stream_resolution",
+        "get_stream_type_by_top_10_platforms",
+        "get_stream_type_by_top_10_users",
+    }
+)
+"""Tautulli's aggregate graph commands: the only ones :meth:`TautulliClient.graph` sends."""
+
+_Y_AXES: Final[frozenset[str]] = frozenset(get_args(YAxis))
+
+BAD_SHAPE = N_("Tautulli's answer to {command} has an unexpected shape: is Tautulli up to date?")
+API_DISABLED = N_(
+    "Tautulli's API is switched off: enable it in Tautulli > Settings > Web Interface"
+)
+
+REFUSED = N_("Tautulli refused the request {command}: {detail}")
+REDIRECTED = N_(
+    "{url} redirects to {location}: set TAUTULLI_URL to the address Tautulli is really at"
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+_MIN_ATTEMPT: Final = 0.25
+"""A retry is only worth making with at least this long (or the whole timeout) to answer."""
+
+
+def api_url(url: str) -> httpx.URL:
+    """``TAUTULLI_URL`` pointed at ``.../api/v2`` exactly once.
+
+    Accepts ``http://host:8181``, ``http://host:8181/api/v2``, either with a trailing slash,
+    and a reverse proxy's base path such as ``https://example.org/tautulli``. A query or
+    fragment pasted along with the URL is dropped (it could hold an old ``apikey=``).
+    """
+    parsed = httpx.URL(url.strip())
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError("TAUTULLI_URL must look like http://host:8181 or https://host/path")
+    path = parsed.path.rstrip("/")
+    lowered = path.lower()
+    if lowered.endswith("/api/v2"):
+        pass
+    elif lowered.endswith("/api"):
+        path += "/v2"
+    else:
+        path += "/api/v2"
+    return parsed.copy_with(path=path, query=None, fragment=None)
+
+
+def display_url(url: httpx.URL) -> str:
+    """The URL as it may be shown to a person: no user:password, no query, no fragment."""
+    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.path}"
+
+
+class _ApiKeyTransport(httpx.AsyncBaseTransport):
+    """Adds ``apikey`` to the query on the way out, below the client's logging."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, api_key: str) -> None:
+        self._inner = inner
+        self._api_key = api_key
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        keyed = httpx.Request(
+            request.method,
+            request.url.copy_add_param("apikey", self._api_key),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+        return await self._inner.handle_async_request(keyed)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What one HTTP exchange told us, before it is judged."""
+
+    status: int
+    result: str | None
+    message: str | None
+    data: object
+
+
+def _decode(status: int, content: bytes) -> _Answer:
+    try:
+        body: object = json.loads(content)
+    except ValueError:
+        return _Answer(status, None, None, None)
+    if not isinstance(body, Mapping):
+        return _Answer(status, None, None, None)
+    response = cast("Mapping[str, object]", body).get("response")
+    if not isinstance(response, Mapping):
+        return _Answer(status, None, None, None)
+    fields = cast("Mapping[str, object]", response)
+    result = fields.get("result")
+    message = fields.get("message")
+    return _Answer(
+        status,
+        result if isinstance(result, str) else None,
+        message if isinstance(message, str) else None,
+        fields.get("data"),
+    )
+
+
+class TautulliClient:
+    """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``."""
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        *,
+        timeout: float = 10.0,
+        retry_budget: float = 20.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        sleep: Sleep = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        self._endpoint = api_url(url)
+        self.url = display_url(self._endpoint)
+        """The API URL as it may be shown: no credentials, no key."""
+        self._api_key = api_key
+        self._timeout = timeout
+        self._retry_budget = max(0.0, retry_budget)
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._rng = rng or random.Random()
+        inner = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self._http = httpx.AsyncClient(
+            transport=_ApiKeyTransport(inner, api_key),
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            # No proxies from the environment: they would bypass the transport above.
+            trust_env=False,
+            headers={"Accept": "application/json", "User-Agent": f"tgraph-bot/{__version__}"},
+        )
+
+    async def __aenter__(self) -> TautulliClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- the one request function ------------------------------------------------------------
+
+    async def _request(self, command: str, params: Mapping[str, str | int]) -> object:
+        """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`."""
+        query = {"cmd": command, **{key: str(value) for key, value in params.items()}}
+        started = self._monotonic()
+        limit = self._timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(command, query, limit)
+            except TautulliError as exc:
+                if not exc.unavailable:
+                    raise
+                ceiling = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+                delay = self._rng.uniform(0.0, ceiling)
+                remaining = self._retry_budget - (self._monotonic() - started) - delay
+                if remaining < min(self._timeout, _MIN_ATTEMPT):
+                    # The caller reports it (or serves the cache): one line per event.
+                    log.debug("Tautulli %s failed after %d attempt(s): %s", command, attempt, exc)
+                    raise
+                log.info("Tautulli %s: %s; retrying in %.2f s", command, exc, delay)
+                limit = min(self._timeout, remaining)
+            await self._sleep(delay)
+
+    async def _send(self, query: Mapping[str, str], limit: float) -> httpx.Response | TautulliError:
+        try:
+            async with asyncio.timeout(limit):
+                return await self._http.get(self._endpoint, params=query, timeout=limit)
+        except (TimeoutError, httpx.TimeoutException):
+            return TautulliTimeout(url=self.url, seconds=f"{self._timeout:g}")
+        except httpx.HTTPError:
+            # Connection refused, DNS, reset, TLS, ... The httpx text may hold URLs: not shown.
+            return TautulliUnreachable(url=self.url)
+
+    async def _attempt(self, command: str, query: Mapping[str, str], limit: float) -> object:
+        started = time.perf_counter()
+        response = await self._send(query, limit)
+        if isinstance(response, TautulliError):
+            # Raised here, outside the ``except``, so not even ``__context__`` holds httpx's
+            # exception (whose text may hold URLs).
+            raise response
+        if response.is_redirect:
+            # Never followed: the redirect would carry the key to wherever it points.
+            location = response.headers.get("Location", "")
+            try:
+                shown = display_url(self._endpoint.join(location)) if location else "?"
+            except (httpx.InvalidURL, UnicodeError):
+                shown = "?"
+            raise TautulliNotApi(REDIRECTED, url=self.url, location=shown)
+        answer = _decode(response.status_code, response.content)
+        log.debug(
+            "Tautulli %s %s -> HTTP %d %s in %.0f ms",
+            command,
+            {k: v for k, v in query.items() if k != "cmd"},
+            answer.status,
+            answer.result,
+            (time.perf_counter() - started) * 1000,
+        )
+        return self._judge(command, answer)
+
+    def _judge(self, command: str, answer: _Answer) -> object:
+        if answer.status >= 500:
+            raise TautulliServerError(status=answer.status, command=command)
+        if answer.result == "success":
+            return answer.data
+        if answer.result != "error":
+            raise TautulliNotApi(url=self.url)
+        detail = self._scrub(answer.message or "")
+        lowered = detail.lower()
+        if lowered.startswith("unknown command"):
+            raise TautulliUnknownCommand(command=command)
+        if "apikey" in lowered:  # "Invalid apikey", "Parameter apikey is required"
+            raise TautulliAuthError()
+        if "api not enabled" in lowered:
+            raise TautulliAuthError(API_DISABLED)
+        raise TautulliError(
+            REFUSED, command=command, detail=detail[:200] or f"HTTP {answer.status}"
+        )
+
+    def _scrub(self, text: str) -> str:
+        """Tautulli's own words, with the key blotted out should they ever echo it."""
+        return text.replace(self._api_key, "***") if len(self._api_key) >= 6 else text
+
+    # -- commands ----------------------------------------------------------------------------
+
+    async def graph_json(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> tuple[GraphData, str]:
+        """The graph, and Tautulli's ``data`` for it as JSON text (what the cache keeps)."""
+        if command not in GRAPH_COMMANDS:
+            raise ValueError(f"{command!r} is not one of Tautulli's graph commands")
+        if isinstance(time_range, bool) or time_range < 1:
+            # Tautulli silently answers for 30 days when time_range is 0 or bad.
+            raise ValueError(f"time_range must be a positive number, not {time_range!r}")
+        if y_axis not in _Y_AXES:
+            # Tautulli reads every y_axis but "plays" as duration.
+            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {y_axis!r}")
+        params: dict[str, str | int] = {"time_range": time_range, "y_axis": y_axis}
+        if user_id is not None:
+            if user_id < 0:
+                # Tautulli ignores a user_id that is not digits and answers server-wide.
+                raise ValueError(f"user_id must not be negative, not {user_id!r}")
+            params["user_id"] = user_id
+        data = await self._request(command, params)
+        try:
+            graph = GraphData.parse(data)
+        except (GraphDataError, TypeError, ValueError):
+            raise TautulliNotApi(BAD_SHAPE, command=command) from None
+        return graph, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> GraphData:
+        """One aggregate graph command (see :data:`GRAPH_COMMANDS`); never pages history."""
+        graph, _ = await self.graph_json(
+            command, time_range=time_range, y_axis=y_axis, user_id=user_id
+        )
+        return graph
+
+    async def users(self) -> list[TautulliUser]:
+        """Every user Tautulli knows, "Local" (user_id 0) included."""
+        data = await self._request("get_users", {})
+        if not isinstance(data, list):
+            raise TautulliNotApi(BAD_SHAPE, command="get_users")
+        return parse_users(cast("list[object]", data))
+
+    async def find_user_by_email(self, email: str) -> TautulliUser | None:
+        """The user with this email (case-insensitive); never "Local"; None if nobody."""
+        if not email.strip():
+            return None
+        return find_by_email(await self.users(), email)
+
+    async def server_name(self) -> str:
+        """The Plex server's name (``get_server_info`` -> ``pms_name``), or "Plex"."""
+        data = await self._request("get_server_info", {})
+        if not isinstance(data, Mapping):
+            raise TautulliNotApi(BAD_SHAPE, command="get_server_info")
+        name = cast("Mapping[str, object]", data).get("pms_name")
+        return name.strip() if isinstance(name, str) and name.strip() else "Plex"
+
+
+# -- the graph cache -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _GraphKey:
+    command: str
+    time_range: int
+    y_axis: str
+    user_id: int | None
+
+
+def _save(conn: sqlite3.Connection, key: _GraphKey, body: str, fetched_at: datetime) -> None:
+    conn.execute(
+        "INSERT INTO tautulli_graph_cache "
+        "(command, time_range, y_axis, user_id, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (command, time_range, y_axis, ifnull(user_id, -1)) "
+        "DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
+        (
+            key.command,
+            key.time_range,
+            key.y_axis,
+            key.user_id,
+            body,
+            fetched_at.isoformat(),
+        ),
+    )
+
+
+def _load(conn: sqlite3.Connection, key: _GraphKey) -> tuple[str, datetime] | None:
+    row = conn.execute(
+        "SELECT body, fetched_at FROM tautulli_graph_cache "
+        "WHERE command = ? AND time_range = ? AND y_axis = ? AND user_id IS ?",
+        (key.command, key.time_range, key.y_axis, key.user_id),
+    ).fetchone()
+    if row is None:
+        return None
+    return str(row[0]), datetime.fromisoformat(str(row[1])).astimezone(UTC)
+
+
+class CachedGraphSource:
+    """A :class:`~tgraph_bot.services.ports.GraphSource`: Tautulli first, the last good
+    answer (``stale=True``) when Tautulli is unavailable.
+
+    Only errors marked ``unavailable`` (unreachable, timeout, 5xx) fall back; a refused
+    key, a URL that is not Tautulli and an outdated Tautulli are raised as they are, and
+    so is the original error when nothing was kept for this graph.
+    """
+
+    def __init__(
+        self, client: TautulliClient, db: Database, *, clock: Callable[[], datetime]
+    ) -> None:
+        self._client = client
+        self._db = db
+        self._clock = clock
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> FetchedGraph:
+        key = _GraphKey(command, time_range, y_axis, user_id)
+        try:
+            data, body = await self._client.graph_json(
+                command, time_range=time_range, y_axis=y_axis, user_id=user_id
+            )
+        except TautulliError as exc:
+            if not exc.unavailable:
+                raise
+            kept = await self._kept(key)
+            if kept is None:
+                raise
+            log.warning(
+                "Tautulli unavailable (%s); using the %s answer kept from %s",
+                exc,
+                command,
+                kept.fetched_at.isoformat(timespec="seconds"),
+            )
+            return kept
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the clock must give aware datetimes")
+        now = now.astimezone(UTC)
+        try:
+            await self._db.run(lambda conn: _save(conn, key, body, now))
+        except sqlite3.Error as exc:
+            # The live answer is good; failing to keep a copy must not hide it.
+            log.warning("could not keep the %s answer in the database: %s", command, exc)
+        return FetchedGraph(data, now)
+
+    async def _kept(self, key: _GraphKey) -> FetchedGraph | None:
+        try:
+            kept = await self._db.run(lambda conn: _load(conn, key))
+        except sqlite3.Error as exc:
+            log.warning("could not read the kept %s answer: %s", key.command, exc)
+            return None
+        if kept is None:
+            return None
+        body, fetched_at = kept
+        try:
+            data = GraphData.parse(json.loads(body))
+        except (GraphDataError, TypeError, ValueError):
+            log.warning("the kept %s answer is unreadable; ignoring it", key.command)
+            return None
+        return FetchedGraph(data, fetched_at, stale=True)
+
+
+__all__ = [
+    "GRAPH_COMMANDS",
+    "CachedGraphSource",
+    "TautulliClient",
+    "api_url",
+    "display_url",
+]

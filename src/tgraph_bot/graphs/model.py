@@ -1,0 +1,68 @@
+"""What a worker process needs to draw one graph: plain, picklable data, already translated.
+
+Workers get no settings, no translator and no network: everything they draw is in here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tgraph_bot.core.graphdata import YAxis
+from tgraph_bot.graphs.theme import Theme
+
+Kind = Literal["line", "bars", "hbars"]
+"""line: one line per series over dates; bars: stacked columns; hbars: stacked rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSeries:
+    key: str  # Tautulli's name, e.g. "Movies"
+    name: str  # as drawn, translated
+    data: tuple[float, ...]  # as drawn (censored categories, hours for duration)
+    colour: str
+    emphasis: bool = False  # a maximum or total, drawn distinctly
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLabel:
+    series: int  # index into series; -1 for a stacked total
+    index: int  # index into categories
+    value: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedGraph:
+    """The data exactly as drawn, and what the sidecar says."""
+
+    kind: Kind
+    categories: tuple[str, ...]
+    series: tuple[PreparedSeries, ...]
+    y_axis: YAxis
+    ticks: tuple[tuple[int, str], ...] = ()  # date axes: (category index, label)
+    labels: tuple[ValueLabel, ...] = ()
+    y_max: float = 1.0  # the top of the value axis
+
+    @property
+    def empty(self) -> bool:
+        return not self.categories or not self.series
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    graph_id: str
+    graph: PreparedGraph
+    theme: Theme
+    title: str
+    x_label: str
+    y_label: str
+    note: str | None  # small print, e.g. "Data from ... (Tautulli unavailable)"
+    empty_text: str  # "No data for this period", translated
+    png: str  # where the worker writes the image
+    width: float = 14.0
+    height: float = 7.0
+    dpi: int = 100
+
+
+__all__ = ["PreparedGraph", "PreparedSeries", "RenderJob", "ValueLabel"]

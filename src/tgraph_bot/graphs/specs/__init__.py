@@ -1,0 +1,1 @@
+"""One module per kind of graph: ``prepare`` (main process, pure) and ``draw`` (worker)."""

@@ -1,0 +1,95 @@
+# pyright: reportUnknownMemberType=false
+# matplotlib types its style options as **kwargs: Unknown; drawing code passes them freely.
+"""Stacked bars by category: weekday, hour, month, resolution (columns); top 10 (rows)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgraph_bot.core.graphdata import GraphData
+from tgraph_bot.graphs.model import PreparedGraph, RenderJob
+from tgraph_bot.graphs.specs.common import (
+    AXES,
+    AXES_HBARS,
+    HEADROOM,
+    LABEL_FONT_SIZE,
+    PrepareContext,
+    bar_labels,
+    display_categories,
+    effective_y_axis,
+    empty_graph,
+    prepare_series,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from tgraph_bot.graphs.registry import GraphSpec
+
+
+def prepare(spec: GraphSpec, data: GraphData, ctx: PrepareContext) -> PreparedGraph:
+    if data.is_empty:
+        return empty_graph(spec, ctx)
+    order, categories = display_categories(spec, data.categories, ctx)
+    series = prepare_series(spec, data, order, ctx)
+    y_axis = effective_y_axis(spec, ctx.y_axis)
+    totals = [sum(s.data[i] for s in series) for i in range(len(categories))]
+    y_max = max(1.0, max(totals, default=0.0) * HEADROOM)
+    horizontal = spec.kind == "hbars"
+    labels = (
+        bar_labels(totals, y_max, y_axis, ctx.tr, horizontal=horizontal) if ctx.annotate else ()
+    )
+    return PreparedGraph(spec.kind, tuple(categories), series, y_axis, labels=labels, y_max=y_max)
+
+
+def draw(fig: Figure, job: RenderJob) -> Axes:
+    from matplotlib.patheffects import withStroke
+
+    graph = job.graph
+    horizontal = graph.kind == "hbars"
+    left, bottom, right, top = AXES_HBARS if horizontal else AXES
+    ax = fig.add_axes((left, bottom, right - left, top - bottom))
+    n = len(graph.categories)
+    positions = list(range(n))
+    base = [0.0] * n
+    for s in graph.series:
+        if horizontal:
+            ax.barh(
+                positions, s.data, left=base, height=0.7, color=s.colour, label=s.name, zorder=3
+            )
+        else:
+            ax.bar(
+                positions, s.data, bottom=base, width=0.7, color=s.colour, label=s.name, zorder=3
+            )
+        base = [b + v for b, v in zip(base, s.data, strict=True)]
+    theme = job.theme
+    effects = (
+        [withStroke(linewidth=1.1, foreground=theme.annotation_outline)]
+        if theme.annotation_outline
+        else None
+    )
+    if horizontal:
+        ax.set_yticks(positions, list(graph.categories))
+        ax.set_ylim(n - 0.5, -0.5)  # the first (biggest) at the top
+        ax.set_xlim(0, graph.y_max)
+    else:
+        ax.set_xticks(positions, list(graph.categories))
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(0, graph.y_max)
+    for label in graph.labels:
+        anchor = (label.value, label.index) if horizontal else (label.index, label.value)
+        ax.annotate(
+            label.text,
+            anchor,
+            xytext=(4, 0) if horizontal else (0, 3),
+            textcoords="offset points",
+            ha="left" if horizontal else "center",
+            va="center" if horizontal else "bottom",
+            fontsize=LABEL_FONT_SIZE + 1,
+            color=theme.annotation,
+            path_effects=effects,
+            fontweight="bold",
+            zorder=5,
+        )
+    return ax

@@ -1,0 +1,136 @@
+# pyright: reportUnknownMemberType=false
+# matplotlib types its style options as **kwargs: Unknown; drawing code passes them freely.
+"""The drawing side: runs in the renderer's worker processes only.
+
+Imported (with matplotlib) by the workers, never by the bot's main process, which
+stays free of matplotlib's import time and memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import sys
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+from typing import cast
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.graphs.specs import bars, line
+
+
+def _style_axes(ax: Axes, job: RenderJob) -> None:
+    theme = job.theme
+    ax.set_facecolor(theme.background)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(theme.text)
+        ax.spines[side].set_alpha(0.5)
+    ax.tick_params(colors=theme.text, labelsize=10)
+    horizontal = job.graph.kind == "hbars"
+    ax.set_xlabel(job.y_label if horizontal else job.x_label, color=theme.text, fontsize=11)
+    ax.set_ylabel(job.x_label if horizontal else job.y_label, color=theme.text, fontsize=11)
+    if theme.grid:
+        ax.grid(True, axis="x" if horizontal else "y", color=theme.text, alpha=0.18, linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def draw_job(job: RenderJob) -> str:
+    """Draw one graph to its PNG (atomically) and return the path."""
+    theme = job.theme
+    fig = Figure(figsize=(job.width, job.height), dpi=job.dpi, facecolor=theme.background)
+    canvas = FigureCanvasAgg(fig)
+    try:
+        fig.text(
+            0.015, 0.965, job.title, fontsize=16, fontweight="bold", color=theme.text, va="top"
+        )
+        if job.graph.empty:
+            fig.text(
+                0.5, 0.5, job.empty_text, ha="center", va="center", fontsize=20, color=theme.text
+            )
+        else:
+            ax = line.draw(fig, job) if job.graph.kind == "line" else bars.draw(fig, job)
+            _style_axes(ax, job)
+            handles, names = ax.get_legend_handles_labels()
+            fig.legend(
+                handles,
+                names,
+                loc="upper left",
+                bbox_to_anchor=(0.01, 0.925),
+                ncol=len(names),
+                frameon=False,
+                labelcolor=theme.text,
+                fontsize=11,
+            )
+        if job.note:
+            fig.text(
+                0.985,
+                0.012,
+                job.note,
+                fontsize=9,
+                ha="right",
+                va="bottom",
+                color=theme.text,
+                alpha=0.85,
+            )
+        buffer = BytesIO()
+        canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+    finally:
+        fig.clear()
+        del canvas, fig
+    _give_back_memory()
+    target = Path(job.png)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(target)
+    return job.png
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, where there is one."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    trim = getattr(libc, "malloc_trim", None)
+    return cast("Callable[[int], int] | None", trim)
+
+
+_TRIM = _libc_trim()
+gc.freeze()  # matplotlib's modules: never garbage, so never scanned again by gc.collect()
+
+
+def _give_back_memory() -> None:
+    """Free the figure (its artists hold reference cycles) and give the memory back to
+    the system, so a long-running worker does not keep its peak."""
+    gc.collect()
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+def warm() -> int:
+    """Load fonts and the Agg machinery with a tiny drawing, so the first graph is not slower.
+
+    Returns the worker's pid.
+    """
+    fig = Figure(figsize=(1, 1), dpi=50)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.bar([0, 1], [1, 2])
+    ax.annotate("1", (0, 1), fontweight="bold")
+    fig.text(0.5, 0.5, "warm", fontweight="bold")
+    canvas.print_png(BytesIO())
+    fig.clear()
+    del canvas, fig
+    gc.collect()
+    gc.freeze()  # what exists now lives as long as the worker: keep it out of every collection
+    return os.getpid()

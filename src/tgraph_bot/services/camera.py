@@ -1,0 +1,358 @@
+"""Camera-time ranking use cases: observe voice states, reconcile, heartbeat, rank.
+
+Ordering. Every write is an *operation* appended, synchronously, to one queue at the
+moment it is called; operations run on the database thread in that order, many per
+transaction (group commit). Each decision (:func:`tgraph_bot.core.camera.decide`) is
+taken inside its operation against the open sessions as stored at that point, so two
+events for the same member can never both open or both close a session, whatever the
+event loop does between them. ``observe`` returns once its transaction is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from tgraph_bot.core.camera import (
+    Close,
+    Metric,
+    ObservedState,
+    Open,
+    Period,
+    RankRow,
+    Totals,
+    close_time,
+    decide,
+    period_start,
+    to_ms,
+)
+from tgraph_bot.errors import CameraImportError
+from tgraph_bot.i18n import N_
+from tgraph_bot.storage import camera as repo
+from tgraph_bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Op = Callable[[sqlite3.Connection], Any]
+
+_MAX_SNOWFLAKE = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """A member found in voice when reconciling."""
+
+    name: str
+    state: ObservedState
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    members: int
+    changed: int
+
+
+class CameraService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime]) -> None:
+        self._db = db
+        self.clock = clock
+        self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._names: dict[tuple[int, int], str] = {}
+        self.last_heartbeat: datetime | None = None
+
+    # -- the write queue ------------------------------------------------------------
+
+    def _submit(self, op: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[T] = loop.create_future()
+        self._pending.append((op, fut))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = loop.create_task(self._flush())
+        return fut
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            ops = [op for op, _ in batch]
+            try:
+                results = await self._db.run(functools.partial(_apply, ops=ops))
+            except BaseException as exc:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc if isinstance(exc, Exception) else RuntimeError(exc))
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, fut), result in zip(batch, results, strict=True):
+                if not fut.done():
+                    fut.set_result(result)
+
+    async def drain(self) -> None:
+        """Wait until every write submitted so far is committed."""
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
+
+    # -- events ---------------------------------------------------------------------
+
+    async def observe(
+        self,
+        guild_id: int,
+        member_id: int,
+        name: str,
+        state: ObservedState,
+        now: datetime,
+    ) -> list[Open | Close]:
+        """Record what Discord says about one member at ``now``; returns what changed."""
+        at = to_ms(now)
+        key = (guild_id, member_id)
+        new_name = None
+        if name and state.counted and not state.is_bot and self._names.get(key) != name:
+            new_name = self._names[key] = name
+
+        def op(conn: sqlite3.Connection) -> list[Open | Close]:
+            if new_name is not None:
+                repo.put_name(conn, guild_id, member_id, new_name)
+            return _transition(conn, guild_id, member_id, state, at)
+
+        return await self._submit(op)
+
+    async def reconcile(
+        self,
+        guild_id: int,
+        present: Mapping[int, Present],
+        now: datetime,
+        *,
+        gone_since: datetime | None = None,
+    ) -> int:
+        """Make the open sessions of a guild match who is in voice now.
+
+        Members in ``present`` are observed as usual (opening sessions of those already on
+        camera); open sessions of members not present are closed at ``gone_since`` (the
+        last heartbeat, when the bot may have missed events) or ``now``. Returns the
+        number of transitions.
+        """
+        at = to_ms(now)
+        gone = None if gone_since is None else to_ms(gone_since)
+        names = {
+            member_id: p.name
+            for member_id, p in present.items()
+            if p.name
+            and p.state.counted
+            and not p.state.is_bot
+            and self._names.get((guild_id, member_id)) != p.name
+        }
+        for member_id, name in names.items():
+            self._names[(guild_id, member_id)] = name
+
+        def op(conn: sqlite3.Connection) -> int:
+            count = 0
+            for member_id, name in names.items():
+                repo.put_name(conn, guild_id, member_id, name)
+            for member_id, p in present.items():
+                count += len(_transition(conn, guild_id, member_id, p.state, at))
+            for row in repo.all_open(conn, guild_id):
+                if row.member_id in present:
+                    continue
+                end = close_time(row.started_at, gone, at)
+                if repo.close_session(
+                    conn, guild_id, row.member_id, row.metric, row.started_at, end
+                ):
+                    count += 1
+            return count
+
+        return await self._submit(op)
+
+    async def heartbeat(self, now: datetime) -> None:
+        at = to_ms(now)
+        self.last_heartbeat = now
+        await self._submit(lambda conn: repo.put_heartbeat(conn, at))
+
+    async def recover(self, now: datetime) -> int:
+        """At start-up: close sessions a crash left open, at the last heartbeat."""
+        at = to_ms(now)
+
+        def op(conn: sqlite3.Connection) -> int:
+            beat = repo.get_heartbeat(conn)
+            closed = 0
+            for row in repo.all_open(conn):
+                # No heartbeat at all: nothing proves the bot was up after the start.
+                end = close_time(row.started_at, row.started_at if beat is None else beat, at)
+                closed += repo.close_session(
+                    conn, row.guild_id, row.member_id, row.metric, row.started_at, end
+                )
+            return closed
+
+        closed = await self._submit(op)
+        if closed:
+            log.info("closed %d camera session(s) left open at the last heartbeat", closed)
+        return closed
+
+    async def close_all(self, now: datetime) -> int:
+        """Clean stop (or tracking switched off): close every open session at ``now``."""
+        at = to_ms(now)
+
+        def op(conn: sqlite3.Connection) -> int:
+            closed = 0
+            for row in repo.all_open(conn):
+                closed += repo.close_session(
+                    conn, row.guild_id, row.member_id, row.metric, row.started_at, at
+                )
+            repo.put_heartbeat(conn, at)
+            return closed
+
+        return await self._submit(op)
+
+    async def has_open(self) -> bool:
+        return await self._db.run(lambda conn: bool(repo.all_open(conn)))
+
+    # -- queries --------------------------------------------------------------------
+
+    async def ranking(
+        self,
+        guild_id: int,
+        period: Period,
+        metric: Metric,
+        now: datetime,
+        tz: tzinfo,
+        limit: int = 10,
+    ) -> list[RankRow]:
+        start = period_start(period, now, tz)
+        start_ms = None if start is None else to_ms(start)
+        at = to_ms(now)
+        await self.drain()
+        rows = await self._db.run(
+            lambda conn: repo.top(conn, guild_id, metric, start_ms, at, limit)
+        )
+        return [
+            RankRow(i, r.member_id, r.name, r.millis // 1000, r.sessions)
+            for i, r in enumerate(rows, start=1)
+        ]
+
+    async def member_totals(
+        self, guild_id: int, member_id: int, now: datetime, tz: tzinfo
+    ) -> dict[Period, dict[Metric, Totals]]:
+        at = to_ms(now)
+        starts = {p: period_start(p, now, tz) for p in Period}
+        await self.drain()
+
+        def work(conn: sqlite3.Connection) -> dict[Period, dict[Metric, Totals]]:
+            out: dict[Period, dict[Metric, Totals]] = {}
+            for period, start in starts.items():
+                s = None if start is None else to_ms(start)
+                out[period] = {
+                    m: repo.member_total(conn, guild_id, member_id, m, s, at) for m in Metric
+                }
+            return out
+
+        return await self._db.run(work)
+
+    async def member_name(self, guild_id: int, member_id: int) -> str | None:
+        return await self._db.run(lambda conn: repo.get_name(conn, guild_id, member_id))
+
+    # -- import ---------------------------------------------------------------------
+
+    async def import_seed_file(self, path: Path, guild_id: int) -> ImportResult:
+        """Import seed 003's ``video_ranking.json`` as all-time camera totals.
+
+        Validated completely before anything is written; a bad file raises
+        :class:`CameraImportError` naming the line and the reason.
+        """
+        data = await asyncio.to_thread(path.read_bytes)
+        totals = parse_seed_file(data, str(path))
+        digest = hashlib.sha256(data).hexdigest()
+        changed = await self._submit(
+            lambda conn: repo.import_totals(conn, guild_id, Metric.VIDEO, totals, digest)
+        )
+        return ImportResult(members=len(totals), changed=changed)
+
+
+def _apply(conn: sqlite3.Connection, *, ops: list[Op]) -> list[Any]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        results = [op(conn) for op in ops]
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return results
+
+
+def _transition(
+    conn: sqlite3.Connection, guild_id: int, member_id: int, state: ObservedState, at: int
+) -> list[Open | Close]:
+    stored = repo.open_sessions(conn, guild_id, member_id)
+    if not stored and not (state.self_video or state.self_stream):
+        return []  # the common case: a voice event of someone not sharing anything
+    transitions = decide(stored, state, at)
+    for t in transitions:
+        if isinstance(t, Open):
+            repo.open_session(conn, guild_id, member_id, t.metric, t.at)
+        else:
+            repo.close_session(conn, guild_id, member_id, t.metric, t.started_at, t.ended_at)
+    return transitions
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return 1 if index < 0 else text.count("\n", 0, index) + 1
+
+
+def parse_seed_file(data: bytes, source: str) -> list[tuple[int, int, int]]:
+    """(member id, seconds, sessions) from seed 003's JSON, or CameraImportError."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CameraImportError(source, 1, N_("the file is not UTF-8 text")) from None
+    try:
+        loaded: object = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CameraImportError(
+            source, exc.lineno, N_("not valid JSON ({error})"), error=exc.msg
+        ) from None
+    if not isinstance(loaded, dict):
+        raise CameraImportError(
+            source,
+            1,
+            N_("expected an object of user ids, like {example}"),
+            example='{"123": {...}}',
+        )
+    out: list[tuple[int, int, int]] = []
+    for key, value in cast(dict[str, object], loaded).items():
+        line = _line_of(text, json.dumps(key))
+        if not key.isascii() or not key.isdigit() or not 0 < int(key) <= _MAX_SNOWFLAKE:
+            raise CameraImportError(source, line, N_("{key!r} is not a Discord user id"), key=key)
+        if not isinstance(value, dict):
+            raise CameraImportError(
+                source, line, N_("the entry for {key} is not an object"), key=key
+            )
+        entry = cast(dict[str, object], value)
+        numbers: list[int] = []
+        for field in ("total_seconds", "sessions"):
+            number = entry.get(field)
+            if isinstance(number, float) and number.is_integer():
+                number = int(number)
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise CameraImportError(
+                    source,
+                    line,
+                    N_("{key}: {field} must be a whole number of at least 0"),
+                    key=key,
+                    field=field,
+                )
+            numbers.append(number)
+        out.append((int(key), numbers[0], numbers[1]))
+    return out
+
+
+__all__ = ["CameraService", "ImportResult", "Present", "parse_seed_file"]

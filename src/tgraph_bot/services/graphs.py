@@ -1,0 +1,228 @@
+"""Render the enabled graphs: fetch each graph's data, prepare it, draw it in a worker.
+
+Tautulli is one Python process and answers no faster in parallel, so fetches run one
+at a time (in registry order) while the graphs already fetched are drawn. One graph
+failing, to fetch or to draw, never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.config.store import atomic_write
+from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.ids import GraphId, TautulliUserId
+from tgraph_bot.errors import GraphRenderError, UserFacingError
+from tgraph_bot.graphs.model import PreparedGraph, RenderJob
+from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.specs import bars, line
+from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
+from tgraph_bot.graphs.theme import Theme
+from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.ports import GraphSource
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedGraph:
+    graph_id: GraphId
+    png: Path
+    sidecar: Path
+
+
+@dataclass(frozen=True, slots=True)
+class GraphFailure:
+    graph_id: GraphId
+    error: UserFacingError | Exception
+
+
+@dataclass(slots=True)
+class RenderReport:
+    graphs: list[RenderedGraph] = field(default_factory=list[RenderedGraph])
+    failures: list[GraphFailure] = field(default_factory=list[GraphFailure])
+
+
+def months_for(days: int) -> int:
+    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
+    (a 30-day period would give one or two bars); longer periods in whole months."""
+    return max(12, round(days / 30.44))
+
+
+def enabled_graphs(settings: Settings) -> list[GraphSpec]:
+    return [spec for spec in GRAPHS if bool(getattr(settings, spec.enable_key))]
+
+
+def prepare(spec: GraphSpec, fetched: FetchedGraph, ctx: PrepareContext) -> PreparedGraph:
+    module = line if spec.kind == "line" else bars
+    return module.prepare(spec, fetched.data, ctx)
+
+
+def title(spec: GraphSpec, days: int, tr: Translator) -> str:
+    if spec.monthly:
+        months = months_for(days)
+        period = tr.ngettext("last {count} month", "last {count} months", months).format(
+            count=months
+        )
+    else:
+        period = tr.ngettext("last {count} day", "last {count} days", days).format(count=days)
+    return tr._("{title} ({period})").format(title=tr._(spec.title), period=period)
+
+
+def y_label(spec: GraphSpec, y_axis: YAxis, tr: Translator) -> str:
+    if spec.counts_streams:
+        return tr._("Concurrent streams")
+    return tr._("Hours") if y_axis == "duration" else tr._("Plays")
+
+
+def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> str | None:
+    """Small print on a graph drawn from the last good answer, in the configured time zone."""
+    if not fetched.stale:
+        return None
+    when = fetched.fetched_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+    return tr._("Data from {when} (Tautulli unavailable)").format(when=when)
+
+
+def _numbers(values: tuple[float, ...]) -> list[float | int]:
+    """Whole numbers as integers (plays), the rest as they are (hours)."""
+    return [int(v) if v.is_integer() else v for v in values]
+
+
+def sidecar(
+    spec: GraphSpec, job: RenderJob, *, days: int, generated_at: datetime, fetched: FetchedGraph
+) -> dict[str, object]:
+    """The data exactly as drawn, for people and programs that cannot read a picture."""
+    graph = job.graph
+    return {
+        "graph": spec.id,
+        "title": job.title,
+        "y_axis": graph.y_axis,
+        "time_range_days": days,
+        "categories": list(graph.categories),
+        "series": [{"name": s.name, "key": s.key, "data": _numbers(s.data)} for s in graph.series],
+        "generated_at": generated_at.astimezone(UTC).isoformat(),
+        "data_from": fetched.fetched_at.astimezone(UTC).isoformat(),
+        "stale": fetched.stale,
+    }
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class GraphService:
+    def __init__(
+        self,
+        source: GraphSource,
+        renderer: Renderer,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        fetch_concurrency: int = 1,
+    ) -> None:
+        self.source = source
+        self.renderer = renderer
+        self.clock = clock
+        self.fetch_concurrency = fetch_concurrency
+
+    def job(
+        self,
+        spec: GraphSpec,
+        fetched: FetchedGraph,
+        settings: Settings,
+        out_dir: Path,
+        tr: Translator,
+    ) -> RenderJob:
+        theme = Theme.from_settings(settings)
+        ctx = PrepareContext(
+            tr=tr,
+            y_axis=settings.GRAPH_Y_AXIS,
+            censor=settings.CENSOR_USERNAMES,
+            annotate=bool(getattr(settings, spec.annotate_key)),
+            theme=theme,
+            series_names={key: tr._(name) for key, name in SERIES_NAMES.items()},
+        )
+        graph = prepare(spec, fetched, ctx)
+        return RenderJob(
+            graph_id=spec.id,
+            graph=graph,
+            theme=theme,
+            title=title(spec, settings.TIME_RANGE_DAYS, tr),
+            x_label=tr._(AXIS_LABELS[spec.axis]),
+            y_label=y_label(spec, graph.y_axis, tr),
+            note=stale_note(fetched, tr, settings.TIMEZONE),
+            empty_text=tr._("No data for this period"),
+            png=str(out_dir / f"{spec.id}.png"),
+        )
+
+    async def render(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        user_id: TautulliUserId | None = None,
+        progress: Progress | None = None,
+    ) -> RenderReport:
+        """Draw every enabled graph into ``out_dir`` as NAME.png and NAME.json."""
+        await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+        tr = translator(settings.LANGUAGE)
+        specs = enabled_graphs(settings)
+        days = settings.TIME_RANGE_DAYS
+        fetch_turn = asyncio.Semaphore(self.fetch_concurrency)
+        results: dict[GraphId, RenderedGraph | GraphFailure] = {}
+        done = 0
+
+        async def one(spec: GraphSpec) -> None:
+            nonlocal done
+            try:
+                async with fetch_turn:
+                    fetched = await self.source.graph(
+                        spec.command,
+                        time_range=months_for(days) if spec.monthly else days,
+                        y_axis=effective_y_axis(spec, settings.GRAPH_Y_AXIS),
+                        user_id=user_id,
+                    )
+                job = self.job(spec, fetched, settings, out_dir, tr)
+                try:
+                    png = await self.renderer.render(job)
+                except Exception as exc:
+                    log.exception("drawing %s failed", spec.id)
+                    raise GraphRenderError(graph=tr._(spec.title)) from exc
+                side = out_dir / f"{spec.id}.json"
+                document = sidecar(spec, job, days=days, generated_at=self.clock(), fetched=fetched)
+                text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+                await asyncio.to_thread(atomic_write, side, text.encode())
+                results[spec.id] = RenderedGraph(spec.id, png, side)
+            except Exception as exc:
+                if not isinstance(exc, GraphRenderError):
+                    log.warning("graph %s failed: %s", spec.id, exc)
+                results[spec.id] = GraphFailure(spec.id, exc)
+            done += 1
+            if progress is not None:
+                try:
+                    await progress(done, len(specs))
+                except Exception:
+                    log.exception("a progress callback failed")
+
+        await asyncio.gather(*(one(spec) for spec in specs))
+        report = RenderReport()
+        for spec in specs:
+            result = results[spec.id]
+            if isinstance(result, RenderedGraph):
+                report.graphs.append(result)
+            else:
+                report.failures.append(result)
+        return report
+
+
+__all__ = ["GraphFailure", "GraphService", "RenderReport", "RenderedGraph", "months_for"]

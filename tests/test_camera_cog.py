@@ -1,0 +1,243 @@
+"""The camera cog with the real discord.py against simcord (in-process Discord)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import simcord
+from discord.ext import commands
+
+from tgraph_bot.adapters.discord.cogs.camera import CameraCog
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.services.camera import CameraService
+from tgraph_bot.storage import camera as repo
+from tgraph_bot.storage.db import Database, connect
+
+T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class Harness:
+    path: Path
+    now: datetime = T0
+    settings: Settings = field(default_factory=Settings)
+    databases: list[Database] = field(default_factory=lambda: [])
+    services: list[CameraService] = field(default_factory=lambda: [])
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def build_bot(self) -> commands.Bot:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.voice_states = True
+        intents.guild_messages = True
+        intents.message_content = True
+        harness = self
+
+        class Bot(commands.Bot):
+            async def setup_hook(self) -> None:
+                db = Database(harness.path)
+                await db.__aenter__()
+                service = CameraService(db, clock=harness.clock)
+                harness.databases.append(db)
+                harness.services.append(service)
+                await self.add_cog(CameraCog(service, lambda: harness.settings))
+                await self.tree.sync()
+
+        return Bot(command_prefix="!", intents=intents)
+
+    def finished(self) -> list[tuple[int, str, int, int]]:
+        conn = connect(self.path)
+        try:
+            return [(m, metric, s, e) for _, m, metric, s, e in repo.finished_sessions(conn)]
+        finally:
+            conn.close()
+
+    def open_rows(self) -> list[tuple[int, str, int]]:
+        conn = connect(self.path)
+        try:
+            return sorted((r.member_id, r.metric.value, r.started_at) for r in repo.all_open(conn))
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    h = Harness(tmp_path / "tgraph.db")
+    yield h
+    for db in h.databases:
+        db.close_sync()
+
+
+@pytest.fixture
+def simcord_bot(harness: Harness) -> commands.Bot:
+    return harness.build_bot()
+
+
+def ms(seconds: float) -> int:
+    return int((T0 + timedelta(seconds=seconds)).timestamp() * 1000)
+
+
+async def set_voice(
+    env: simcord.Env, guild: Any, member: Any, channel: Any | None, **flags: bool
+) -> None:
+    env.backend.set_voice_state(
+        guild.id, member.id, None if channel is None else channel.id, **flags
+    )
+    await env.settle()
+
+
+async def test_camera_on_off_move_disconnect(simcord_env: simcord.Env, harness: Harness) -> None:
+    guild = simcord_env.create_guild()
+    a = guild.create_voice_channel("a")
+    b = guild.create_voice_channel("b")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await ann.join_voice(a)
+    harness.advance(5)
+    await set_voice(simcord_env, guild, ann, a, self_video=True)
+    harness.advance(60)
+    await set_voice(simcord_env, guild, ann, b)  # move with the camera on: same session
+    assert harness.open_rows() == [(ann.id, "video", ms(5))]
+    harness.advance(30)
+    await set_voice(simcord_env, guild, ann, b, self_video=False)
+    harness.advance(10)
+    await set_voice(simcord_env, guild, ann, b, self_video=True, self_stream=True)
+    harness.advance(20)
+    await ann.leave_voice()
+    assert harness.finished() == [
+        (ann.id, "video", ms(5), ms(95)),
+        (ann.id, "video", ms(105), ms(125)),
+        (ann.id, "stream", ms(105), ms(125)),
+    ]
+    assert harness.open_rows() == []
+
+
+async def test_afk_channel_ignored_channels_and_bots_do_not_count(
+    simcord_env: simcord.Env, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    afk = guild.create_voice_channel("afk")
+    quiet = guild.create_voice_channel("quiet")
+    simcord_env.backend.edit_guild(guild.id, {"afk_channel_id": afk.id})
+    harness.settings = Settings.model_validate({"CAMERA_IGNORED_CHANNEL_IDS": [quiet.id]})
+    await simcord_env.settle()
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    robo = guild.add_member(simcord_env.create_user("robo", bot=True))
+    await set_voice(simcord_env, guild, robo, lounge, self_video=True)
+    await set_voice(simcord_env, guild, ann, afk, self_video=True)
+    await set_voice(simcord_env, guild, ann, quiet, self_video=True)
+    assert harness.open_rows() == []
+    harness.advance(10)
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    harness.advance(10)
+    await set_voice(simcord_env, guild, ann, afk, self_video=True)  # moved to AFK: ends
+    assert harness.finished() == [(ann.id, "video", ms(10), ms(20))]
+    assert harness.open_rows() == []
+
+
+async def test_restart_with_a_member_already_on_camera(
+    simcord_env: simcord.Env, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    await set_voice(simcord_env, guild, bob, lounge, self_video=True)
+    harness.advance(40)
+    await harness.services[-1].heartbeat(harness.now)
+    # While the bot is away bob leaves; ann stays on camera.
+    harness.advance(50)
+    gone = simcord_env.backend.prepare_voice_state(guild.id, bob.id, None)
+    assert gone is not None
+    simcord_env.backend.commit_voice_state(gone, broadcast=False)  # the bot never hears of it
+    await simcord_env.restart_bot(harness.build_bot())
+    await simcord_env.settle()
+    # Start-up recovery closed both at the last heartbeat; READY re-opened ann's only.
+    assert sorted(harness.finished()) == sorted(
+        [(ann.id, "video", ms(0), ms(40)), (bob.id, "video", ms(0), ms(40))]
+    )
+    assert harness.open_rows() == [(ann.id, "video", ms(90))]
+
+
+async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> None:
+    guild = simcord_env.create_guild()
+    text = guild.create_text_channel("general")
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    await set_voice(simcord_env, guild, bob, lounge, self_video=True)
+    harness.advance(3725)
+    await set_voice(simcord_env, guild, bob, None)
+    harness.advance(100)
+
+    result = await ann.slash(text, "ranking")
+    embed = result.response.embeds[0]
+    assert embed.title == "Camera ranking — all time"
+    lines = (embed.description or "").splitlines()
+    assert lines == [
+        f"**1.** {ann.mention} — 1h 3min 45s (1 session)",
+        "**2.** bob — 1h 2min 5s (1 session)",  # bob left voice: not cached, last name
+    ]
+
+    result = await ann.slash(text, "ranking", period="week", metric="stream")
+    assert result.response.embeds[0].description == "Nobody has been counted yet."
+
+    await ann.send(text, "!rankingvideo week")
+    message = text.last_message
+    assert message is not None and message.embeds[0].title == "Camera ranking — this week"
+
+    result = await ann.slash(text, "camera", member=bob)
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert (
+        fields["All time"]
+        == "Camera: 1h 2min 5s (1 session)\nScreen sharing: 0h 0min 0s (0 sessions)"
+    )
+
+
+async def test_a_clean_stop_closes_open_sessions_at_the_stop_time(
+    simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    harness.advance(75)
+    await simcord_bot.remove_cog("CameraCog")
+    assert harness.open_rows() == []
+    assert harness.finished() == [(ann.id, "video", ms(0), ms(75))]
+
+
+async def test_live_settings_apply_on_the_heartbeat_tick(
+    simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await set_voice(simcord_env, guild, ann, lounge, self_video=True)
+    cog = simcord_bot.get_cog("CameraCog")
+    assert isinstance(cog, CameraCog)
+    harness.advance(30)
+    harness.settings = Settings.model_validate({"CAMERA_IGNORED_CHANNEL_IDS": [lounge.id]})
+    await cog.heartbeat()  # one tick of the 30 s loop
+    assert harness.finished() == [(ann.id, "video", ms(0), ms(30))]
+    harness.advance(30)
+    harness.settings = Settings.model_validate({"CAMERA_TRACKING_ENABLED": False})
+    await cog.heartbeat()
+    assert harness.open_rows() == []  # switched off: nothing opens
+    harness.advance(30)
+    harness.settings = Settings()
+    await cog.heartbeat()  # switched back on: ann, still on camera, counts again
+    assert harness.open_rows() == [(ann.id, "video", ms(90))]

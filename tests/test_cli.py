@@ -1,0 +1,92 @@
+"""The command line, run as a person runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def tgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TGRAPH_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tgraph_bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        check=False,
+    )
+
+
+def test_config_set_and_get_round_trip(sample_config: Path) -> None:
+    done = tgraph("config", "set", "ENABLE_GRAPH_GRID", "true", "--config", str(sample_config))
+    assert done.returncode == 0, done.stderr
+    assert "ENABLE_GRAPH_GRID: true" in sample_config.read_text()
+    got = tgraph("--config", str(sample_config), "config", "get", "ENABLE_GRAPH_GRID")
+    assert got.stdout.strip() == "true"
+
+
+def test_config_set_refuses_bad_values_with_a_clear_line(sample_config: Path) -> None:
+    original = sample_config.read_bytes()
+    done = tgraph("config", "set", "UPDATE_DAYS", "-3", "--config", str(sample_config))
+    assert done.returncode == 1
+    assert done.stderr.strip() == "UPDATE_DAYS = -3: must be at least 1"
+    done = tgraph("config", "set", "TV_COLOR", "notacolour", "--config", str(sample_config))
+    assert done.returncode == 1
+    assert "TV_COLOR = 'notacolour': not a colour" in done.stderr
+    assert sample_config.read_bytes() == original
+
+
+def test_check_names_a_misspelled_key(sample_config: Path) -> None:
+    with sample_config.open("a") as fh:
+        fh.write("UPDATE_DAY: 3\n")
+    done = tgraph("check", "--config", str(sample_config))
+    assert done.returncode == 1
+    assert "UPDATE_DAY: unknown key; did you mean UPDATE_DAYS?" in done.stderr
+
+
+def test_check_lists_what_run_needs(sample_config: Path) -> None:
+    done = tgraph("check", "--config", str(sample_config))
+    assert done.returncode == 1
+    for key in ("DISCORD_TOKEN", "TAUTULLI_API_KEY", "CHANNEL_ID"):
+        assert key in done.stdout
+    env = {"DISCORD_TOKEN": "t0k3n", "TAUTULLI_API_KEY": "k3y", "CHANNEL_ID": "42"}
+    done = tgraph("check", "--config", str(sample_config), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in done.stdout
+
+
+def test_secrets_are_not_printed(sample_config: Path) -> None:
+    env = {"DISCORD_TOKEN": "super-secret-token-value"}
+    done = tgraph("config", "get", "DISCORD_TOKEN", "--config", str(sample_config), env=env)
+    assert done.returncode == 0
+    assert done.stdout.strip() == "********"
+    everything = tgraph("config", "get", "--config", str(sample_config), env=env)
+    assert "super-secret-token-value" not in everything.stdout + everything.stderr
+    refused = tgraph("config", "set", "DISCORD_TOKEN", "x", "--config", str(sample_config), env=env)
+    assert refused.returncode == 1
+    assert "super-secret-token-value" not in refused.stdout + refused.stderr
+
+
+def test_messages_follow_the_configured_language(sample_config: Path) -> None:
+    done = tgraph(
+        "config",
+        "set",
+        "UPDATE_DAYS",
+        "-3",
+        "--config",
+        str(sample_config),
+        env={"TGRAPH_LANGUAGE": "da"},
+    )
+    assert done.returncode == 1
+    assert "UPDATE_DAYS = -3" in done.stderr
+    assert "must be at least" not in done.stderr
+
+
+def test_missing_config_file_says_how_to_make_one(tmp_path: Path) -> None:
+    done = tgraph("check", "--config", str(tmp_path / "nope.yml"))
+    assert done.returncode == 1
+    assert "config.yml.sample" in done.stderr

@@ -1,0 +1,28 @@
+"""`tgraph-bot demo`: every graph from the bundled sample, no config file, no network."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tgraph_bot.cli import main
+
+
+def test_demo_renders_all_twelve_graphs_in_danish_for_a_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no config.yml here
+    out = tmp_path / "graphs"
+    assert main(["demo", "--out", str(out), "--language", "da", "--days", "365"]) == 0
+    pngs = sorted(out.glob("*.png"))
+    assert len(pngs) == 12
+    printed = capsys.readouterr().out
+    assert all(str(p) in printed for p in pngs)
+    daily = json.loads((out / "daily_play_count.json").read_text(encoding="utf-8"))
+    assert len(daily["categories"]) == 365
+    assert daily["time_range_days"] == 365
+    assert daily["data_from"] == "2026-11-20T00:00:00+00:00"
+    weekdays = json.loads((out / "play_count_by_dayofweek.json").read_text(encoding="utf-8"))
+    assert weekdays["categories"][0] == "mandag"
+    users = json.loads((out / "top_10_users.json").read_text(encoding="utf-8"))
+    assert all("*" in name for name in users["categories"])

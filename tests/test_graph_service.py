@@ -1,0 +1,340 @@
+"""GraphService end to end: real worker processes draw PNGs; the sidecars hold what was drawn."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.censor import censor
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
+from tgraph_bot.core.ids import GraphId, TautulliUserId
+from tgraph_bot.errors import GraphRenderError, UserFacingError
+from tgraph_bot.graphs.registry import BY_ID, GRAPHS, GraphSpec
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.sample_source import SampleGraphSource
+from tgraph_bot.services.graphs import GraphService, months_for
+
+FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
+NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+EN_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DA_WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+DA_MONTHS = {"Jan": "jan.", "May": "maj", "Oct": "okt.", "Nov": "nov.", "Dec": "dec."}
+SUNDAY_FIRST_TO_MONDAY_FIRST = [1, 2, 3, 4, 5, 6, 0]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[Renderer]:
+    with Renderer(workers=2) as r:
+        yield r
+
+
+def _raw(spec: GraphSpec, y_axis: YAxis = "plays") -> dict[str, Any]:
+    time_range = 12 if spec.monthly else 30
+    suffix = "__duration" if y_axis == "duration" and not spec.counts_streams else ""
+    path = FIXTURES / f"{spec.command}__{time_range}{suffix}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _expected(spec: GraphSpec, raw: dict[str, Any], *, language: str, y_axis: YAxis, hide: bool):
+    """What the sidecar must hold, derived here independently of the graph code."""
+    categories: list[str] = raw["categories"]
+    order = list(range(len(categories)))
+    if spec.axis == "weekday":
+        assert categories[0] == "Sunday"
+        order = SUNDAY_FIRST_TO_MONDAY_FIRST
+        shown = DA_WEEKDAYS if language == "da" else EN_WEEKDAYS
+    elif spec.axis == "month" and language == "da":
+        shown = [f"{DA_MONTHS.get(c[:3], c[:3])} {c[4:]}" for c in categories]
+    elif spec.axis == "user" and hide:
+        shown = [censor(c) for c in categories]
+    else:
+        shown = list(categories)
+    series = []
+    for s in raw["series"]:
+        if s["name"] == "Total":
+            continue
+        data = [s["data"][i] for i in order]
+        if y_axis == "duration" and not spec.counts_streams:
+            data = [round(v / 3600, 1) for v in data]
+        series.append((s["name"], data))
+    return shown, series
+
+
+def only(*graphs: str, **other: Any) -> Settings:
+    """Settings with just these graphs enabled (keeps the suite quick)."""
+    switches = {spec.enable_key: spec.id in graphs for spec in GRAPHS}
+    return Settings.model_validate({**switches, **other})
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+async def test_every_sidecar_holds_the_sample_data_as_drawn(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    calls: list[tuple[int, int]] = []
+
+    async def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+
+    report = await service.render(Settings(), tmp_path, progress=progress)
+
+    assert report.failures == []
+    assert [g.graph_id for g in report.graphs] == [spec.id for spec in GRAPHS]
+    assert calls == [(i, 12) for i in range(1, 13)]
+    for rendered in report.graphs:
+        spec = BY_ID[rendered.graph_id]
+        assert _png_size(rendered.png) == (1400, 700)
+        doc = _sidecar(rendered.sidecar)
+        categories, series = _expected(spec, _raw(spec), language="en", y_axis="plays", hide=True)
+        assert doc["graph"] == spec.id
+        assert doc["categories"] == categories, spec.id
+        assert [(s["key"], s["data"]) for s in doc["series"]] == series, spec.id
+        assert doc["y_axis"] == "plays"
+        assert doc["time_range_days"] == 30
+        assert doc["generated_at"] == "2026-11-21T08:30:00+00:00"
+        assert doc["data_from"] == "2026-11-20T00:00:00+00:00"
+        assert ("(last 12 months)" if spec.monthly else "(last 30 days)") in doc["title"]
+
+
+async def test_duration_is_drawn_in_hours_except_stream_counts(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    report = await service.render(Settings(GRAPH_Y_AXIS="duration"), tmp_path)
+    assert report.failures == []
+    for rendered in report.graphs:
+        spec = BY_ID[rendered.graph_id]
+        doc = _sidecar(rendered.sidecar)
+        raw = _raw(spec, "duration")
+        _, series = _expected(spec, raw, language="en", y_axis="duration", hide=True)
+        assert [(s["key"], s["data"]) for s in doc["series"]] == series, spec.id
+        assert doc["y_axis"] == ("plays" if spec.counts_streams else "duration")
+    daily = _sidecar(tmp_path / "daily_play_count.json")
+    assert daily["series"][0]["data"][0] == round(106831 / 3600, 1) == 29.7
+
+
+async def test_danish_names_and_censoring_in_image_data_and_sidecar(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    settings = only(
+        "play_count_by_dayofweek",
+        "play_count_by_month",
+        "top_10_users",
+        "top_10_users_by_stream_type",
+        LANGUAGE="da",
+    )
+    report = await service.render(settings, tmp_path)
+    assert report.failures == []
+    weekdays = _sidecar(tmp_path / "play_count_by_dayofweek.json")
+    assert weekdays["categories"] == DA_WEEKDAYS
+    months = _sidecar(tmp_path / "play_count_by_month.json")
+    assert months["categories"][:3] == ["dec. 2025", "jan. 2026", "feb. 2026"]
+    assert months["categories"][5] == "maj 2026"
+
+    users_raw = _raw(BY_ID[GraphId("top_10_users")])["categories"]
+    for graph in ("top_10_users", "top_10_users_by_stream_type"):
+        doc = _sidecar(tmp_path / f"{graph}.json")
+        assert doc["categories"] == [censor(name) for name in users_raw]
+        text = (tmp_path / f"{graph}.json").read_text(encoding="utf-8")
+        assert not any(name in text for name in users_raw)
+        # The image is drawn from the job: the same censored names.
+        fetched = await SampleGraphSource(FIXTURES).graph(
+            BY_ID[GraphId(graph)].command, time_range=30, y_axis="plays"
+        )
+        job = service.job(BY_ID[GraphId(graph)], fetched, settings, tmp_path, _tr("da"))
+        assert list(job.graph.categories) == doc["categories"]
+
+    shown = await service.render(only("top_10_users", CENSOR_USERNAMES=False), tmp_path / "plain")
+    assert shown.failures == []
+    assert _sidecar(tmp_path / "plain" / "top_10_users.json")["categories"] == users_raw
+
+
+def _tr(language: str):
+    from tgraph_bot.i18n import translator
+
+    return translator(language)
+
+
+class EmptySource:
+    """A Tautulli with nothing in the period: every graph all zeros, or no categories at all."""
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> FetchedGraph:
+        if command.startswith("get_plays_by_top_10"):
+            return FetchedGraph(GraphData((), ()), NOW, stale=False)
+        real = await SampleGraphSource(FIXTURES).graph(command, time_range=30, y_axis="plays")
+        zeros = GraphData.parse(
+            {
+                "categories": list(real.data.categories),
+                "series": [{"name": s.name, "data": [0] * len(s.data)} for s in real.data.series],
+            }
+        )
+        return FetchedGraph(zeros, NOW, stale=True)
+
+
+async def test_an_empty_period_gives_an_image_and_an_empty_sidecar(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(EmptySource(), renderer, clock=lambda: NOW)
+    report = await service.render(Settings(), tmp_path)
+    assert report.failures == []
+    assert len(report.graphs) == 12
+    for rendered in report.graphs:
+        assert _png_size(rendered.png) == (1400, 700)
+        doc = _sidecar(rendered.sidecar)
+        assert doc["categories"] == [] and doc["series"] == []
+    job = service.job(
+        BY_ID[GraphId("daily_play_count")],
+        await EmptySource().graph("get_plays_by_date", time_range=30, y_axis="plays"),
+        Settings(),
+        tmp_path,
+        _tr("en"),
+    )
+    assert job.empty_text == "No data for this period"
+    assert job.note == "Data from 2026-11-21 08:30 UTC (Tautulli unavailable)"
+    local = service.job(
+        BY_ID[GraphId("top_10_users")],
+        await EmptySource().graph("get_plays_by_date", time_range=30, y_axis="plays"),
+        Settings(TIMEZONE="Europe/Copenhagen"),
+        tmp_path,
+        _tr("en"),
+    )
+    assert local.note == "Data from 2026-11-21 09:30 CET (Tautulli unavailable)"
+
+
+class Unreachable(UserFacingError):
+    message = "Tautulli did not answer."
+
+
+class PartlyBrokenSource:
+    """One command cannot be fetched; another answers data that cannot be drawn."""
+
+    def __init__(self, fail_fetch: str, undrawable: str) -> None:
+        self.fail_fetch = fail_fetch
+        self.undrawable = undrawable
+        self.inner = SampleGraphSource(FIXTURES)
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> FetchedGraph:
+        if command == self.fail_fetch:
+            raise Unreachable()
+        fetched = await self.inner.graph(command, time_range=time_range, y_axis=y_axis)
+        if command != self.undrawable:
+            return fetched
+        data = fetched.data
+        broken = {
+            "categories": list(data.categories),
+            "series": [{"name": s.name, "data": [float("inf"), *s.data[1:]]} for s in data.series],
+        }
+        return FetchedGraph(GraphData.parse(broken), fetched.fetched_at)
+
+
+async def test_one_graph_failing_does_not_stop_the_others(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    source = PartlyBrokenSource("get_plays_by_dayofweek", "get_plays_by_source_resolution")
+    service = GraphService(source, renderer, clock=lambda: NOW)
+    settings = Settings(ANNOTATE_PLAY_COUNT_BY_SOURCE_RESOLUTION=False)
+    report = await service.render(settings, tmp_path)
+
+    failed = {f.graph_id: f.error for f in report.failures}
+    assert set(failed) == {"play_count_by_dayofweek", "play_count_by_source_resolution"}
+    assert isinstance(failed[GraphId("play_count_by_dayofweek")], Unreachable)
+    draw_error = failed[GraphId("play_count_by_source_resolution")]
+    assert isinstance(draw_error, GraphRenderError)
+    assert draw_error.render(_tr("en")) == (
+        "The graph Play count by source resolution could not be drawn."
+    )
+    assert len(report.graphs) == 10
+    assert not (tmp_path / "play_count_by_dayofweek.png").exists()
+    assert _sidecar(tmp_path / "play_count_by_stream_resolution.json")["series"]
+
+    # The pool survives a failed drawing: the next run draws everything.
+    healthy = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    again = await healthy.render(
+        only("play_count_by_source_resolution", "top_10_platforms"), tmp_path / "again"
+    )
+    assert again.failures == [] and len(again.graphs) == 2
+
+
+async def test_the_pool_is_reused_run_after_run(renderer: Renderer, tmp_path: Path) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    settings = only("daily_play_count", "play_count_by_hourofday", "top_10_users")
+    first = await service.render(settings, tmp_path / "1")
+    pids = sorted(renderer.worker_pids)
+    second = await service.render(settings, tmp_path / "2")
+    assert sorted(renderer.worker_pids) == pids and len(pids) == 2
+    for a, b in zip(first.graphs, second.graphs, strict=True):
+        assert _sidecar(a.sidecar) == _sidecar(b.sidecar)
+        assert a.png.read_bytes() == b.png.read_bytes()
+
+
+def test_the_monthly_graph_covers_at_least_a_year_in_whole_months() -> None:
+    assert [months_for(d) for d in (1, 30, 365, 366, 730, 3650)] == [12, 12, 12, 12, 24, 120]
+
+
+async def test_render_many_yields_every_job_as_it_finishes(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    source = SampleGraphSource(FIXTURES)
+    jobs = []
+    for graph in ("daily_play_count", "top_10_platforms"):
+        spec = BY_ID[GraphId(graph)]
+        fetched = await source.graph(spec.command, time_range=30, y_axis="plays")
+        jobs.append(service.job(spec, fetched, Settings(), tmp_path, _tr("en")))
+    unwritable = replace(jobs[0], png=str(tmp_path / "missing-folder" / "x.png"))
+    results = {job.png: result async for job, result in renderer.render_many([*jobs, unwritable])}
+    assert results[jobs[0].png] == tmp_path / "daily_play_count.png"
+    assert results[jobs[1].png] == tmp_path / "top_10_platforms.png"
+    assert isinstance(results[unwritable.png], FileNotFoundError)
+    assert _png_size(tmp_path / "top_10_platforms.png") == (1400, 700)
+
+
+async def test_a_dead_worker_fails_its_graphs_and_the_next_run_gets_new_workers(
+    tmp_path: Path,
+) -> None:
+    settings = only("play_count_by_dayofweek", "top_10_platforms")
+    async with Renderer(workers=1) as renderer:
+        service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+        assert (await service.render(settings, tmp_path / "1")).failures == []
+        [pid] = renderer.worker_pids
+        os.kill(pid, signal.SIGKILL)  # a worker this test started
+        broken = await service.render(settings, tmp_path / "2")
+        assert broken.failures, "graphs sent to a dead worker must fail, not hang"
+        healed = await service.render(settings, tmp_path / "3")
+        assert healed.failures == [] and len(healed.graphs) == 2
+        assert renderer.worker_pids != [pid]
