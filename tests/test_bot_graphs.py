@@ -116,3 +116,23 @@ async def test_my_stats_cooldown_per_member(world: World) -> None:
     assert [type(e) for e in world.env.errors] == [discord.app_commands.CommandOnCooldown]
     other = await world.admin.slash(world.channel, "my_stats", email="alice@example.com")
     assert _texts(other)[0].startswith("If that email")
+
+
+async def test_admins_link_and_unlink_members(world: World) -> None:
+    await world.admin.slash(
+        world.channel, "config edit", key="MY_STATS_VERIFICATION", value="admin"
+    )
+    before = await world.member.slash(world.channel, "my_stats")
+    assert _texts(before) == [
+        "You are not linked to a Plex account yet. Please ask an admin to link you."
+    ]
+    linked = await world.admin.slash(
+        world.channel, "stats_link add", member=world.member, plex_user="Alice"
+    )
+    assert _texts(linked) == [f"{world.member.mention} is now linked to the Plex user alice."]
+    after = await world.member.slash(world.channel, "my_stats")
+    assert _texts(after) == ["Your stats are on their way by DM."]
+    assert world.renderer.calls == [42]
+    removed = await world.admin.slash(world.channel, "stats_link remove", member=world.member)
+    assert _texts(removed) == [f"{world.member.mention} is no longer linked to a Plex user."]
+    assert "stats_link add" not in world.member.available_commands(world.channel)

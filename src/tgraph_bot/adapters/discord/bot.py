@@ -24,7 +24,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
-from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.my_stats import EMAIL_MODE_NOTICE, MyStatsService
 from tgraph_bot.services.posting import PostingService, Scheduler
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.posting import PostingStore
@@ -113,7 +113,7 @@ class TGraphBot(commands.Bot):
         from tgraph_bot.adapters.discord.cogs.about import AboutCog
         from tgraph_bot.adapters.discord.cogs.config import ConfigCog
         from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
-        from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+        from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog, StatsLinkCog
         from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 
         self.started_at = self.clock()
@@ -132,9 +132,12 @@ class TGraphBot(commands.Bot):
                     self.parts.images_dir / "my_stats",
                 )
             )
+            await self.add_cog(StatsLinkCog(self, self.parts.my_stats))
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
         await self.tree.sync()
+        if self.parts.my_stats is not None and self.settings.MY_STATS_VERIFICATION == "none":
+            log.warning("%s", EMAIL_MODE_NOTICE)
         self._unsubscribe = self.store.subscribe(self._on_config_change)
         if self.parts.schedule and self.parts.posting is not None and self.parts.posting_store:
             self.scheduler = Scheduler(

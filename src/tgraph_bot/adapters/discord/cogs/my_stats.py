@@ -20,7 +20,13 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.my_stats import MyStatsService, Outcome
+from tgraph_bot.services.my_stats import (
+    ADMIN_LINKED,
+    ADMIN_NOT_LINKED,
+    ADMIN_UNLINKED,
+    MyStatsService,
+    Outcome,
+)
 from tgraph_bot.services.posting import MAX_FILES_PER_MESSAGE
 from tgraph_bot.services.rendering import GraphRendering
 
@@ -142,3 +148,47 @@ class MyStatsCog(commands.Cog):
         finally:
             await self.service.discard_images(member, self.images_dir)
         return True
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class StatsLinkCog(
+    commands.GroupCog,
+    group_name=N_("stats_link"),
+    group_description=N_("Link members to their Plex users for /my_stats"),
+):
+    """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), or unlink them."""
+
+    def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
+        self.bot = bot
+        self.service = service
+        super().__init__()
+
+    @app_commands.command(name=N_("add"), description=N_("Link a member to a Plex user"))
+    @app_commands.describe(
+        member=N_("The Discord member"),
+        plex_user=N_("Their Plex username or the name Tautulli shows (not an email)"),
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction[discord.Client],
+        member: discord.Member,
+        plex_user: str,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user = await self.service.link(MemberId(member.id), plex_user)
+        await interaction.followup.send(
+            self.bot.tr._(ADMIN_LINKED).format(member=member.mention, username=user.username),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name=N_("remove"), description=N_("Unlink a member from their Plex user"))
+    @app_commands.describe(member=N_("The Discord member"))
+    async def remove(
+        self, interaction: discord.Interaction[discord.Client], member: discord.Member
+    ) -> None:
+        removed = await self.service.unlink(MemberId(member.id))
+        text = ADMIN_UNLINKED if removed else ADMIN_NOT_LINKED
+        await interaction.response.send_message(
+            self.bot.tr._(text).format(member=member.mention), ephemeral=True
+        )
