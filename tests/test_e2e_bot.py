@@ -109,6 +109,8 @@ async def stop(running: Running) -> int:
 async def test_commands_dms_rate_limit_and_sigterm(tmp_path: Path) -> None:
     async with bot_process(tmp_path, last_post=datetime.now(UTC)) as running:
         fake = running.fake
+        names = {c["name"] for c in fake.commands}
+        assert {"about", "uptime", "config", "update_graphs", "my_stats", "ranking"} <= names
         # A 429 on the first graph message is waited out; the post still arrives.
         fake.rate_limit_next[f"POST /channels/{CHANNEL_ID}/messages"] = 0.5
         record = await fake.invoke("update_graphs", user=ADMIN_ID)

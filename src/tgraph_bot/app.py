@@ -17,11 +17,13 @@ from pathlib import Path
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
@@ -68,8 +70,10 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         renderer = await stack.enter_async_context(Renderer())
         graphs = GraphService(CachedGraphSource(tautulli, db, clock=utcnow), renderer)
         posting_store = PostingStore(db)
-        extra_cogs: list[commands.Cog] = []
-        # Camera ranking: the lead adds `extra_cogs.append(CameraCog(service, settings))` here.
+        # Other modules' cogs (they get the live settings as a callable).
+        extra_cogs: list[commands.Cog] = [
+            CameraCog(CameraService(db, clock=utcnow), lambda: store.settings),
+        ]
         bot = TGraphBot(
             BotParts(
                 store=store,
