@@ -215,7 +215,6 @@ class Scheduler:
 
     async def _sleep_or_wake(self, seconds: float) -> bool:
         """Sleep; True when woken early by a settings change."""
-        self._wake.clear()
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:
@@ -225,6 +224,7 @@ class Scheduler:
     async def run(self) -> None:
         attempt = 0
         while True:
+            self._wake.clear()  # before reading the settings: a change from now on wakes us
             settings = self._settings()
             due = await self.due_at(settings)
             wait = seconds_until(due, self._clock())
