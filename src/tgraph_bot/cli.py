@@ -98,6 +98,29 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
     return 0
 
 
+# -- run -------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
+    import asyncio
+    import logging
+
+    from tgraph_bot.config.readiness import readiness_problems
+
+    store = _open_store(args, tr)
+    problems = readiness_problems(store.settings)
+    for problem in problems:
+        print(problem.render(tr), file=sys.stderr)
+    if problems:
+        return 1
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from tgraph_bot.app import run
+
+    return asyncio.run(run(store))
+
+
 # -- graphs ------------------------------------------------------------------------------
 
 
@@ -188,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("render", cmd_render, "render the graphs from the configured Tautulli")
     p.add_argument("--out", default="graphs", metavar="DIR", help="where to write the images")
     p.add_argument("--user", metavar="EMAIL", default=None, help="one member's graphs (by email)")
+
+    add("run", cmd_run, "start the bot (stops cleanly on SIGTERM or Ctrl-C)")
 
     add("check", cmd_check, "validate the configuration file and say what is missing")
 

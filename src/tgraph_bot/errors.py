@@ -186,3 +186,20 @@ class CameraImportError(UserFacingError):
     def render(self, tr: Translator) -> str:
         reason = tr._(self.reason).format(**self.reason_params)
         return tr._(self.message).format(source=self.source, line=self.line, reason=reason)
+
+
+# -- Discord bot (issue 4) ---------------------------------------------------------------
+
+
+class NoGraphsError(UserFacingError):
+    """Rendering produced no graph at all (every graph disabled or every one failed)."""
+
+    message = N_(
+        "No graphs could be made: check that Tautulli is reachable and a graph is enabled."
+    )
+
+
+class ChannelUnavailableError(UserFacingError):
+    """The configured graph channel cannot be found or used."""
+
+    message = N_("The graph channel (CHANNEL_ID) cannot be found. Check the setting and my access.")

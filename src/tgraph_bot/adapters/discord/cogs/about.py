@@ -1,0 +1,30 @@
+"""/about: what the bot is."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from tgraph_bot import __version__
+from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.i18n import N_
+
+PROJECT_URL = "https://github.com/tgraph-bot/tgraph-bot"
+LICENCE = "MIT"
+
+
+class AboutCog(commands.Cog):
+    def __init__(self, bot: TGraphBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name=N_("about"), description=N_("What this bot is and where it comes from")
+    )
+    async def about(self, interaction: discord.Interaction[discord.Client]) -> None:
+        tr = self.bot.tr
+        text = tr._(
+            "**TGraph Bot** {version}: Tautulli statistics graphs for this Plex server, "
+            "personal stats by DM, and a camera-time ranking.\nProject: <{url}>\nLicence: {licence}"
+        ).format(version=__version__, url=PROJECT_URL, licence=LICENCE)
+        await interaction.response.send_message(text, ephemeral=True)

@@ -1,0 +1,194 @@
+"""/my_stats [email]: the member's own graphs, by DM.
+
+Whose stats a member may receive is decided by services.my_stats (the privacy rules); this
+cog only defers, asks the service, renders the granted user's graphs and sends them by DM.
+A member whose DMs are closed (50007) is told so, ephemerally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.i18n import N_
+from tgraph_bot.services.my_stats import (
+    ADMIN_LINKED,
+    ADMIN_NOT_LINKED,
+    ADMIN_UNLINKED,
+    MyStatsService,
+    Outcome,
+)
+from tgraph_bot.services.posting import MAX_FILES_PER_MESSAGE
+from tgraph_bot.services.rendering import GraphRendering
+
+log = logging.getLogger(__name__)
+
+DM_BLOCKED = 50007
+DM_CLOSED = N_(
+    "I cannot send you direct messages. Allow direct messages from server members "
+    "(this server's Privacy Settings) and try again."
+)
+
+
+class MyStatsCog(commands.Cog):
+    def __init__(
+        self,
+        bot: TGraphBot,
+        service: MyStatsService,
+        rendering: GraphRendering,
+        images_dir: Path,
+    ) -> None:
+        self.bot = bot
+        self.service = service
+        self.rendering = rendering
+        self.images_dir = images_dir
+        self._signins: set[asyncio.Task[None]] = set()
+
+    async def cog_unload(self) -> None:
+        for task in self._signins:
+            task.cancel()
+        await asyncio.gather(*self._signins, return_exceptions=True)
+
+    async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
+        self.bot.cooldowns.check("my_stats", interaction)
+        return True
+
+    @app_commands.command(
+        name=N_("my_stats"), description=N_("Get your own Plex statistics by direct message")
+    )
+    @app_commands.describe(
+        email=N_("The email address of your Plex account (needed the first time only)")
+    )
+    async def my_stats(
+        self, interaction: discord.Interaction[discord.Client], email: str | None = None
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        settings = self.bot.settings
+        member = MemberId(interaction.user.id)
+        outcome = await self.service.request(member, email, settings)
+        if outcome.signin is not None:
+            await interaction.followup.send(outcome.render(self.bot.tr), ephemeral=True)
+            task = asyncio.create_task(self._finish_signin(interaction, outcome.signin.id))
+            self._signins.add(task)
+            task.add_done_callback(self._signins.discard)
+            return
+        await self._deliver(interaction, outcome, settings)
+
+    async def _deliver(
+        self,
+        interaction: discord.Interaction[discord.Client],
+        outcome: Outcome,
+        settings: Settings,
+    ) -> None:
+        tr = self.bot.tr
+        if outcome.user_id is not None and not await self._send_stats(
+            interaction, outcome.user_id, settings
+        ):
+            await interaction.followup.send(tr._(DM_CLOSED), ephemeral=True)
+            return
+        await interaction.followup.send(outcome.render(tr), ephemeral=True)
+
+    async def _finish_signin(
+        self, interaction: discord.Interaction[discord.Client], pending_id: str
+    ) -> None:
+        try:
+            outcome = await self.service.complete_plex_signin(pending_id)
+            await self._deliver(interaction, outcome, self.bot.settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("my_stats: finishing a Plex sign-in failed")
+
+    async def _send_stats(
+        self,
+        interaction: discord.Interaction[discord.Client],
+        user_id: TautulliUserId,
+        settings: Settings,
+    ) -> bool:
+        """Render and DM the graphs; False when the member's DMs are closed."""
+        tr = self.bot.tr
+        member = MemberId(interaction.user.id)
+        folder = await self.service.image_dir_for(member, self.images_dir)
+        try:
+            report = await self.rendering.render(settings, folder, user_id=user_id)
+            limit = interaction.guild.filesize_limit if interaction.guild else 10 * 1024 * 1024
+            files = [g.png for g in report.graphs]
+            usable = [f for f in files if f.stat().st_size < limit]
+            if not usable:
+                raise NoGraphsError()
+            days = settings.TIME_RANGE_DAYS
+            for i in range(0, len(usable), MAX_FILES_PER_MESSAGE):
+                group = usable[i : i + MAX_FILES_PER_MESSAGE]
+                text = (
+                    tr.ngettext(
+                        "Your Plex statistics for the last {days} day.",
+                        "Your Plex statistics for the last {days} days.",
+                        days,
+                    ).format(days=days)
+                    if i == 0
+                    else None
+                )
+                await interaction.user.send(
+                    text, files=[discord.File(p, filename=p.name) for p in group]
+                )
+        except discord.Forbidden as exc:
+            if exc.code != DM_BLOCKED:
+                raise
+            log.info("my_stats: member %d does not accept direct messages", member)
+            return False
+        finally:
+            await self.service.discard_images(member, self.images_dir)
+        return True
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class StatsLinkCog(
+    commands.GroupCog,
+    group_name=N_("stats_link"),
+    group_description=N_("Link members to their Plex users for /my_stats"),
+):
+    """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), or unlink them."""
+
+    def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
+        self.bot = bot
+        self.service = service
+        super().__init__()
+
+    @app_commands.command(name=N_("add"), description=N_("Link a member to a Plex user"))
+    @app_commands.describe(
+        member=N_("The Discord member"),
+        plex_user=N_("Their Plex username or the name Tautulli shows (not an email)"),
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction[discord.Client],
+        member: discord.Member,
+        plex_user: str,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        user = await self.service.link(MemberId(member.id), plex_user)
+        await interaction.followup.send(
+            self.bot.tr._(ADMIN_LINKED).format(member=member.mention, username=user.username),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name=N_("remove"), description=N_("Unlink a member from their Plex user"))
+    @app_commands.describe(member=N_("The Discord member"))
+    async def remove(
+        self, interaction: discord.Interaction[discord.Client], member: discord.Member
+    ) -> None:
+        removed = await self.service.unlink(MemberId(member.id))
+        text = ADMIN_UNLINKED if removed else ADMIN_NOT_LINKED
+        await interaction.response.send_message(
+            self.bot.tr._(text).format(member=member.mention), ephemeral=True
+        )

@@ -1,0 +1,51 @@
+"""Discord localisations of command names and descriptions from our gettext catalogs."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+
+from tgraph_bot.i18n import LANGUAGES, translator
+
+# Our languages, as Discord names them.
+DISCORD_LOCALES: dict[discord.Locale, str] = {discord.Locale.danish: "da"}
+
+_NAME_LOCATIONS = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+    }
+)
+_NOT_NAME_CHAR = re.compile(r"[^\w-]+", re.UNICODE)
+
+
+def as_command_name(text: str) -> str:
+    """Discord's rules for names: lowercase, no spaces, at most 32 characters."""
+    return _NOT_NAME_CHAR.sub("_", text.strip().lower()).strip("_")[:32]
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Gives Discord a ``da`` version of every marked command string that has one."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        language = DISCORD_LOCALES.get(locale)
+        if language is None or language not in LANGUAGES:
+            return None
+        translated = translator(language)._(string.message)
+        if translated == string.message:
+            return None
+        if context.location in _NAME_LOCATIONS:
+            translated = as_command_name(translated)
+            return translated or None
+        return translated[:100]
+
+
+__all__ = ["DISCORD_LOCALES", "CatalogTranslator", "as_command_name"]

@@ -1,0 +1,111 @@
+"""The composition root: the one place that knows how everything is wired.
+
+Resources are opened with ``async with`` on one AsyncExitStack (storage, Tautulli client,
+renderer pool, bot) and closed in reverse order on SIGTERM or Ctrl-C, within a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+from discord.ext import commands
+
+from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.adapters.discord.cogs.camera import CameraCog
+from tgraph_bot.adapters.discord.endpoint import use_discord_api
+from tgraph_bot.adapters.plextv import PlexTvClient
+from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.services.camera import CameraService
+from tgraph_bot.services.graphs import GraphService
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.posting import PostingService
+from tgraph_bot.storage import links
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.posting import PostingStore
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 5.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def data_dir(store: ConfigStore) -> Path:
+    """DATA_DIR, relative to the configuration file's folder when not absolute."""
+    path = Path(store.settings.DATA_DIR)
+    return path if path.is_absolute() else store.path.parent / path
+
+
+async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
+    """Run the bot until SIGTERM/SIGINT (or ``stop`` is set). Returns the exit status."""
+    settings = store.settings
+    if settings.DISCORD_API_BASE_URL:
+        use_discord_api(settings.DISCORD_API_BASE_URL)
+        log.info("using the Discord API at %s", settings.DISCORD_API_BASE_URL)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
+            loop.add_signal_handler(signum, stop.set)
+    root = data_dir(store)
+    images = root / "graphs"
+
+    async with AsyncExitStack() as stack:
+        db = await stack.enter_async_context(Database(root / "tgraph.sqlite3"))
+        tautulli = await stack.enter_async_context(
+            TautulliClient(settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value())
+        )
+        client_id = await db.run(links.plex_client_identifier)
+        plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
+        renderer = await stack.enter_async_context(Renderer())
+        graphs = GraphService(CachedGraphSource(tautulli, db, clock=utcnow), renderer)
+        posting_store = PostingStore(db)
+        # Other modules' cogs (they get the live settings as a callable).
+        extra_cogs: list[commands.Cog] = [
+            CameraCog(CameraService(db, clock=utcnow), lambda: store.settings),
+        ]
+        bot = TGraphBot(
+            BotParts(
+                store=store,
+                posting=PostingService(graphs, posting_store, images, clock=utcnow),
+                posting_store=posting_store,
+                my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
+                rendering=graphs,
+                images_dir=images,
+                extra_cogs=extra_cogs,
+            )
+        )
+        await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
+        watcher = asyncio.create_task(store.watch(), name="config-watch")
+        stack.callback(watcher.cancel)
+        await bot.login(settings.DISCORD_TOKEN.get_secret_value())
+        connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
+        stopping = asyncio.create_task(stop.wait(), name="stop")
+        done, _ = await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        status = 0
+        if connection in done and connection.exception() is not None:
+            log.error("the Discord connection failed: %s", connection.exception())
+            status = 1
+        log.info("shutting down")
+        stopping.cancel()
+        try:
+            await asyncio.wait_for(bot.close(), SHUTDOWN_SECONDS)
+        except TimeoutError:
+            log.warning("the Discord connection did not close in %.0f s", SHUTDOWN_SECONDS)
+        connection.cancel()
+        await asyncio.gather(connection, return_exceptions=True)
+    log.info("stopped")
+    return status
+
+
+__all__ = ["data_dir", "run"]

@@ -1,0 +1,59 @@
+"""When the next scheduled graph post is due. Pure: ``now`` and the time zone are parameters.
+
+Rules:
+- Never posted: due now (the first start posts at once).
+- Without a fixed time: ``update_days`` after the last post.
+- With a fixed time: on the local day ``update_days`` after the last post's local day, at the
+  fixed wall-clock time in ``tz``. A wall time that does not exist (spring forward) moves
+  forward by the gap; an ambiguous one (fall back) is the first occurrence.
+- A result before ``now`` means overdue: the caller posts once, at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+
+def parse_fixed_time(value: str) -> time | None:
+    """``"HH:MM"`` as a time, ``"XX:XX"`` (no fixed time) as None."""
+    if value == "XX:XX":
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _local_wall_time(day: datetime, at: time, tz: tzinfo) -> datetime:
+    naive = datetime.combine(day.date(), at)
+    local = naive.replace(tzinfo=tz, fold=0)
+    as_utc = local.astimezone(UTC)
+    # A wall time inside a spring-forward gap does not round-trip: keep the moment
+    # (which zoneinfo resolves with the offset before the gap), i.e. the gap is skipped.
+    return as_utc
+
+
+def next_run(
+    last_post: datetime | None,
+    now: datetime,
+    update_days: int,
+    fixed_time: time | None,
+    tz: tzinfo,
+) -> datetime:
+    """The UTC moment the next post is due (at or before ``now`` means: post now)."""
+    if now.tzinfo is None or (last_post is not None and last_post.tzinfo is None):
+        raise ValueError("next_run needs aware datetimes")
+    if update_days < 1:
+        raise ValueError("update_days must be at least 1")
+    if last_post is None:
+        return now.astimezone(UTC)
+    if fixed_time is None:
+        return (last_post + timedelta(days=update_days)).astimezone(UTC)
+    local_last = last_post.astimezone(tz)
+    target_day = local_last + timedelta(days=update_days)
+    return _local_wall_time(target_day, fixed_time, tz)
+
+
+def seconds_until(moment: datetime, now: datetime) -> float:
+    return max(0.0, (moment - now).total_seconds())
+
+
+__all__ = ["next_run", "parse_fixed_time", "seconds_until"]

@@ -1,0 +1,266 @@
+"""Posting the server graphs to the graph channel: on schedule and on demand.
+
+The Discord side is a small port (:class:`GraphChannel`) so this use case is tested with a
+real implementation that is not Discord. The schedule itself is :mod:`tgraph_bot.core.schedule`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.core.schedule import next_run, parse_fixed_time, seconds_until
+from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.i18n import translator
+from tgraph_bot.services.rendering import GraphRendering, Progress
+from tgraph_bot.storage.posting import PostingStore
+
+log = logging.getLogger(__name__)
+
+MAX_FILES_PER_MESSAGE = 10
+
+
+class GraphChannel(Protocol):
+    """The channel graphs are posted to."""
+
+    @property
+    def channel_id(self) -> ChannelId: ...
+
+    async def upload_limit(self) -> int:
+        """The largest file the channel accepts, in bytes."""
+        ...
+
+    async def delete(self, message: MessageId) -> None:
+        """Delete one of our messages; a message already gone is not an error."""
+        ...
+
+    async def send(self, content: str, files: Sequence[Path]) -> MessageId: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    channel_id: ChannelId
+    messages: list[MessageId]
+    posted: int
+    failed: list[str]
+    skipped_too_large: list[str]
+    at: datetime
+
+
+def batches(
+    files: Sequence[Path], limit: int, size_of: Callable[[Path], int]
+) -> tuple[list[list[Path]], list[Path]]:
+    """Group files into messages of at most 10; files over ``limit`` bytes are left out."""
+    fitting = [f for f in files if size_of(f) < limit]
+    too_large = [f for f in files if size_of(f) >= limit]
+    groups = [
+        fitting[i : i + MAX_FILES_PER_MESSAGE]
+        for i in range(0, len(fitting), MAX_FILES_PER_MESSAGE)
+    ]
+    return groups, too_large
+
+
+def delete_old_images(root: Path, now: datetime, keep_days: int) -> int:
+    """Delete image files (and their sidecars) under ``root`` older than ``keep_days``."""
+    if not root.is_dir():
+        return 0
+    cutoff = (now - timedelta(days=keep_days)).timestamp()
+    removed = 0
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only empty ones go
+    return removed
+
+
+def header(settings: Settings, now: datetime) -> str:
+    tr = translator(settings.LANGUAGE)
+    tz = ZoneInfo(settings.TIMEZONE)
+    end = now.astimezone(tz).date()
+    start = end - timedelta(days=settings.TIME_RANGE_DAYS - 1)
+    return tr.ngettext(
+        "Server statistics for the last {days} day ({start} – {end})",
+        "Server statistics for the last {days} days ({start} – {end})",
+        settings.TIME_RANGE_DAYS,
+    ).format(days=settings.TIME_RANGE_DAYS, start=tr.date(start), end=tr.date(end))
+
+
+class PostingService:
+    """Render the enabled graphs, replace the previous post, remember it."""
+
+    def __init__(
+        self,
+        rendering: GraphRendering,
+        store: PostingStore,
+        images_dir: Path,
+        *,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._rendering = rendering
+        self._store = store
+        self._images_dir = images_dir
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    async def post(
+        self, settings: Settings, channel: GraphChannel, *, progress: Progress | None = None
+    ) -> PostResult:
+        async with self._lock:  # a manual post and the schedule never interleave
+            return await self._post(settings, channel, progress)
+
+    async def _post(
+        self, settings: Settings, channel: GraphChannel, progress: Progress | None
+    ) -> PostResult:
+        now = self._clock()
+        out_dir = self._images_dir / now.strftime("%Y%m%dT%H%M%S%f")
+        report = await self._rendering.render(settings, out_dir, progress=progress)
+        pngs = [g.png for g in report.graphs]
+        failed = [f.graph_id for f in report.failures]
+        if not pngs:
+            raise NoGraphsError()
+        limit = await channel.upload_limit()
+        groups, too_large = await asyncio.to_thread(
+            batches, pngs, limit, lambda p: p.stat().st_size
+        )
+        for path in too_large:
+            log.warning(
+                "graph %s is over the upload limit (%d bytes): not posted", path.name, limit
+            )
+        previous = await self._store.posted_messages(channel.channel_id)
+        for message in previous:
+            await channel.delete(message)
+        await self._store.forget_messages(channel.channel_id, previous)
+        sent: list[MessageId] = []
+        text = header(settings, now)
+        for i, group in enumerate(groups):
+            sent.append(await channel.send(text if i == 0 else "", group))
+        posted_at = self._clock()
+        await self._store.record_post(channel.channel_id, sent, posted_at)
+        removed = await asyncio.to_thread(
+            delete_old_images, self._images_dir, posted_at, settings.KEEP_DAYS
+        )
+        log.info(
+            "posted %d graphs in %d messages to channel %d (%d failed, %d old files removed)",
+            sum(len(g) for g in groups),
+            len(sent),
+            channel.channel_id,
+            len(failed),
+            removed,
+        )
+        return PostResult(
+            channel.channel_id,
+            sent,
+            sum(len(g) for g in groups),
+            failed,
+            [p.name for p in too_large],
+            posted_at,
+        )
+
+
+def retry_delay(attempt: int, *, base: float = 30.0, cap: float = 1800.0) -> float:
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...): doubling, capped."""
+    return min(cap, base * 2 ** max(0, attempt - 1))
+
+
+Sleeper = Callable[[float], Awaitable[None]]
+
+
+class Scheduler:
+    """Posts when due by the live settings; a failed post is retried with growing waits."""
+
+    def __init__(
+        self,
+        service: PostingService,
+        store: PostingStore,
+        settings: Callable[[], Settings],
+        channel: Callable[[Settings], Awaitable[GraphChannel]],
+        *,
+        clock: Callable[[], datetime],
+        retry_base: float = 30.0,
+    ) -> None:
+        self._service = service
+        self._store = store
+        self._settings = settings
+        self._channel = channel
+        self._clock = clock
+        self._retry_base = retry_base
+        self._wake = asyncio.Event()
+
+    def reschedule(self) -> None:
+        """The settings changed: compute the next run again (safe from the loop thread only)."""
+        self._wake.set()
+
+    async def due_at(self, settings: Settings) -> datetime:
+        last = await self._store.last_post()
+        return next_run(
+            last,
+            self._clock(),
+            settings.UPDATE_DAYS,
+            parse_fixed_time(settings.FIXED_UPDATE_TIME),
+            ZoneInfo(settings.TIMEZONE),
+        )
+
+    async def _sleep_or_wake(self, seconds: float) -> bool:
+        """Sleep; True when woken early by a settings change."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    async def run(self) -> None:
+        attempt = 0
+        while True:
+            self._wake.clear()  # before reading the settings: a change from now on wakes us
+            settings = self._settings()
+            due = await self.due_at(settings)
+            wait = seconds_until(due, self._clock())
+            if wait > 0:
+                log.info("next graph post at %s", due.isoformat())
+                # Wake at least hourly so clock jumps (suspend, NTP) are noticed.
+                await self._sleep_or_wake(min(wait, 3600.0))
+                continue
+            try:
+                channel = await self._channel(settings)
+                await self._service.post(settings, channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                attempt += 1
+                delay = retry_delay(attempt, base=self._retry_base)
+                log.warning(
+                    "scheduled graph post failed (%s: %s); retry %d in %.0f s",
+                    type(exc).__name__,
+                    exc,
+                    attempt,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                continue
+            attempt = 0
+
+
+__all__ = [
+    "MAX_FILES_PER_MESSAGE",
+    "GraphChannel",
+    "PostResult",
+    "PostingService",
+    "Scheduler",
+    "batches",
+    "delete_old_images",
+    "header",
+    "retry_delay",
+]

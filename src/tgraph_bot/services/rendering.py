@@ -1,0 +1,44 @@
+"""What the bot needs from graph rendering (GraphService implements it)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.ids import TautulliUserId
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+class RenderedLike(Protocol):
+    @property
+    def png(self) -> Path: ...
+
+
+class FailureLike(Protocol):
+    @property
+    def graph_id(self) -> str: ...
+
+
+class ReportLike(Protocol):
+    @property
+    def graphs(self) -> Sequence[RenderedLike]: ...
+
+    @property
+    def failures(self) -> Sequence[FailureLike]: ...
+
+
+class GraphRendering(Protocol):
+    async def render(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        user_id: TautulliUserId | None = None,
+        progress: Progress | None = None,
+    ) -> ReportLike: ...
+
+
+__all__ = ["FailureLike", "GraphRendering", "Progress", "RenderedLike", "ReportLike"]

@@ -1,0 +1,66 @@
+"""Posted graph messages and the last post time, per channel (migration 004)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.storage.db import Database, transaction
+
+
+class PostingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def last_post(self) -> datetime | None:
+        """The last successful post in any channel (the schedule is one, not per channel)."""
+
+        def work(conn: sqlite3.Connection) -> datetime | None:
+            row = conn.execute("SELECT MAX(last_post_at) FROM graph_post").fetchone()
+            return None if row[0] is None else datetime.fromisoformat(str(row[0])).astimezone(UTC)
+
+        return await self._db.run(work)
+
+    async def posted_messages(self, channel: ChannelId) -> list[MessageId]:
+        def work(conn: sqlite3.Connection) -> list[MessageId]:
+            rows = conn.execute(
+                "SELECT message_id FROM posted_message WHERE channel_id = ? ORDER BY message_id",
+                (channel,),
+            ).fetchall()
+            return [MessageId(int(r[0])) for r in rows]
+
+        return await self._db.run(work)
+
+    async def forget_messages(self, channel: ChannelId, messages: Sequence[MessageId]) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "DELETE FROM posted_message WHERE channel_id = ? AND message_id = ?",
+                [(channel, m) for m in messages],
+            )
+
+        await self._db.run(lambda conn: transaction(conn, work))
+
+    async def record_post(
+        self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
+    ) -> None:
+        """Remember a successful post: its messages and its time, in one transaction."""
+        stamp = at.astimezone(UTC).isoformat()
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT OR IGNORE INTO posted_message (channel_id, message_id, posted_at) "
+                "VALUES (?, ?, ?)",
+                [(channel, m, stamp) for m in messages],
+            )
+            conn.execute(
+                "INSERT INTO graph_post (channel_id, last_post_at) VALUES (?, ?) "
+                "ON CONFLICT (channel_id) DO UPDATE SET last_post_at = excluded.last_post_at",
+                (channel, stamp),
+            )
+
+        await self._db.run(lambda conn: transaction(conn, work))
+
+
+__all__ = ["PostingStore"]

@@ -1,0 +1,128 @@
+"""The real bot against simcord (in-process Discord), with real storage and config on disk."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+
+from tests.fakes.pngs import PngRenderer
+from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.users import TautulliUser, find_by_email
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.posting import PostingService
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.posting import PostingStore
+
+CONFIG = """\
+# TGraph Bot test configuration (this comment must survive /config edit)
+TAUTULLI_API_KEY: "test-key"
+TAUTULLI_URL: "http://127.0.0.1:9/api/v2"
+DISCORD_TOKEN: "test-token"
+CHANNEL_ID: 0
+LANGUAGE: en
+TV_COLOR: "#1f77b4"  # the TV series colour
+MY_STATS_COOLDOWN_MINUTES: 0
+MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0
+MY_STATS_VERIFICATION: none
+"""
+
+
+USERS = [
+    TautulliUser(TautulliUserId(0), "Local", "Local", "local@example.com"),
+    TautulliUser(TautulliUserId(42), "alice", "Alice", "Alice@Example.com"),
+]
+
+
+class Directory:
+    """Tautulli's users, as the adapter serves them (a real UserDirectory)."""
+
+    async def users(self) -> list[TautulliUser]:
+        return list(USERS)
+
+    async def find_user_by_email(self, email: str) -> TautulliUser | None:
+        return find_by_email(USERS, email)
+
+
+@dataclass
+class Parts:
+    store: ConfigStore
+    db: Database
+    posting_store: PostingStore
+    renderer: PngRenderer
+    images: Path
+    bot_parts: BotParts
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    bot: TGraphBot
+    store: ConfigStore
+    db: Database
+    posting_store: PostingStore
+    renderer: PngRenderer
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    admin: simcord.MemberActor
+    member: simcord.MemberActor
+    images: Path
+
+
+@pytest.fixture
+async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    store = ConfigStore(config, environ={}, use_dotenv=False)
+    images = tmp_path / "images"
+    renderer = PngRenderer()
+    async with Database(tmp_path / "tgraph.sqlite3") as db:
+        posting_store = PostingStore(db)
+        clock = discord.utils.utcnow
+        posting = PostingService(renderer, posting_store, images, clock=clock)
+        my_stats = MyStatsService(db, None, Directory(), clock=clock)
+        bot_parts = BotParts(
+            store=store,
+            posting=posting,
+            posting_store=posting_store,
+            my_stats=my_stats,
+            rendering=renderer,
+            images_dir=images,
+            schedule=False,
+        )
+        yield Parts(store, db, posting_store, renderer, images, bot_parts)
+
+
+@pytest.fixture
+def simcord_bot(parts: Parts) -> TGraphBot:
+    return TGraphBot(parts.bot_parts)
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env, simcord_bot: TGraphBot, parts: Parts) -> World:
+    env = simcord_env
+    guild = env.create_guild("Plex friends")
+    channel = guild.create_text_channel("graphs")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("admin"), roles=[admins])
+    member = guild.add_member(env.create_user("bob"))
+    parts.store.set("CHANNEL_ID", str(channel.id))
+    return World(
+        env,
+        simcord_bot,
+        parts.store,
+        parts.db,
+        parts.posting_store,
+        parts.renderer,
+        guild,
+        channel,
+        admin,
+        member,
+        parts.images,
+    )

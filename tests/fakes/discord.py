@@ -1,0 +1,571 @@
+"""A fake Discord REST API and gateway on 127.0.0.1, enough for the real discord.py to run a bot.
+
+Point discord.py at it with DISCORD_API_BASE_URL = ``fake.url`` (the bot sets
+``discord.http.Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` from it). The test holds
+the object and drives it: ``await fake.invoke("update_graphs", user=ADMIN)`` sends an
+INTERACTION_CREATE over the gateway; messages, DMs, deletions and interaction replies are
+recorded. Discord's rules that matter here are modelled: at most 10 attachments a message
+(30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``).
+
+Facts from DESIGN.md: answers carry exactly ``Content-Type: application/json``; a 429 needs a
+``Via`` header or discord.py does not retry; INTERACTION_CREATE needs ``attachment_size_limit``
+and member ``flags``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from aiohttp import BodyPartReader, WSMsgType, web
+
+APP_ID = 900000000000000001
+BOT_ID = APP_ID
+GUILD_ID = 910000000000000001
+CHANNEL_ID = 920000000000000001
+ADMIN_ID = 930000000000000001
+MEMBER_ID = 930000000000000002
+UPLOAD_LIMIT = 10 * 1024 * 1024
+ALL_PERMISSIONS = str((1 << 50) - 1)
+JSON = "application/json"
+
+
+def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+        "flags": 0,
+    }
+
+
+def _member(user: dict[str, Any], roles: list[str]) -> dict[str, Any]:
+    return {
+        "user": user,
+        "roles": roles,
+        "joined_at": "2026-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "nick": None,
+        "avatar": None,
+        "pending": False,
+    }
+
+
+def json_response(data: object, status: int = 200, **headers: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": JSON, **headers},
+    )
+
+
+def error(status: int, code: int, message: str) -> web.Response:
+    return json_response({"code": code, "message": message}, status)
+
+
+@dataclass
+class Sent:
+    """A message as Discord stored it."""
+
+    id: int
+    channel_id: int
+    content: str
+    files: list[tuple[str, bytes]]
+    deleted: bool = False
+
+
+@dataclass
+class InteractionRecord:
+    id: int
+    token: str
+    name: str
+    user_id: int
+    callbacks: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+    edits: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+    followups: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+
+    @property
+    def deferred(self) -> bool:
+        return bool(self.callbacks) and self.callbacks[0].get("type") == 5
+
+    @property
+    def ephemeral(self) -> bool:
+        data = self.callbacks[0].get("data") or {} if self.callbacks else {}
+        return bool(int(data.get("flags", 0)) & 64)
+
+    def texts(self) -> list[str]:
+        out: list[str] = []
+        for item in [*self.callbacks, *self.edits, *self.followups]:
+            data = item.get("data", item)
+            if isinstance(data, dict) and data.get("content"):
+                out.append(str(data["content"]))
+        return out
+
+
+class FakeDiscord:
+    def __init__(self, *, port: int = 0) -> None:
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._ids = itertools.count(950000000000000001)
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = itertools.count(1)
+        self.connected = asyncio.Event()
+        self.identified = 0
+        self.messages: dict[int, Sent] = {}
+        self.dm_channels: dict[int, int] = {}  # channel id -> user id
+        self.dm_blocked: set[int] = set()
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.commands: list[dict[str, Any]] = []
+        self.rate_limit_next: dict[str, float] = {}  # "POST /channels/{id}/messages" -> seconds
+        self.rate_limited: list[str] = []
+        self.requests: list[tuple[str, str]] = []
+        self._changed = asyncio.Condition()
+        self.users = {
+            BOT_ID: _user(BOT_ID, "TGraph", bot=True),
+            ADMIN_ID: _user(ADMIN_ID, "admin"),
+            MEMBER_ID: _user(MEMBER_ID, "bob"),
+        }
+        self.admin_role = str(GUILD_ID + 1)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    async def start(self) -> Self:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
+        await site.start()
+        server = site._server  # pyright: ignore[reportPrivateUsage]
+        sockets = getattr(server, "sockets", None) or []
+        self._port = int(sockets[0].getsockname()[1])
+        return self
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], bool], limit: float = 20.0) -> None:
+        """Wait until ``predicate()`` holds (re-checked whenever the fake sees a request)."""
+
+        async def wait() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(wait(), limit)
+
+    # -- gateway ---------------------------------------------------------------------------
+
+    def guild_payload(self) -> dict[str, Any]:
+        everyone = {
+            "id": str(GUILD_ID),
+            "name": "@everyone",
+            "permissions": str(0x400 | 0x800 | 0x8000 | 0x4000 | 0x10000 | 0x2000),
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        admin = {
+            **everyone,
+            "id": self.admin_role,
+            "name": "Admins",
+            "permissions": ALL_PERMISSIONS,
+        }
+        admin["position"] = 1
+        return {
+            "id": str(GUILD_ID),
+            "name": "Plex friends",
+            "owner_id": str(ADMIN_ID),
+            "icon": None,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "roles": [everyone, admin],
+            "channels": [
+                {
+                    "id": str(CHANNEL_ID),
+                    "type": 0,
+                    "guild_id": str(GUILD_ID),
+                    "name": "graphs",
+                    "position": 0,
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "topic": None,
+                    "last_message_id": None,
+                    "rate_limit_per_user": 0,
+                }
+            ],
+            "members": [
+                _member(self.users[BOT_ID], [self.admin_role]),
+                _member(self.users[ADMIN_ID], [self.admin_role]),
+                _member(self.users[MEMBER_ID], []),
+            ],
+            "voice_states": [],
+            "presences": [],
+            "threads": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "member_count": 3,
+            "large": False,
+            "unavailable": False,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "system_channel_id": None,
+            "joined_at": "2026-01-01T00:00:00+00:00",
+        }
+
+    async def _send_event(self, name: str, data: object) -> None:
+        if self._ws is None:
+            raise RuntimeError("the bot is not connected to the gateway")
+        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": next(self._seq), "d": data}))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2:
+                self.identified += 1
+                await self._send_event(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": self.users[BOT_ID],
+                        "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                        "session_id": "fake-session",
+                        "resume_gateway_url": f"ws://127.0.0.1:{self._port}/gateway",
+                        "application": {"id": str(APP_ID), "flags": 0},
+                        "private_channels": [],
+                        "relationships": [],
+                    },
+                )
+                await self._send_event("GUILD_CREATE", self.guild_payload())
+                self.connected.set()
+                await self._notify()
+        if self._ws is ws:
+            self._ws = None
+            self.connected.clear()
+        return ws
+
+    async def invoke(
+        self, name: str, *, user: int = ADMIN_ID, options: dict[str, str] | None = None
+    ) -> InteractionRecord:
+        """A member runs a slash command (top-level name, or "group sub")."""
+        parts = name.split()
+        command = next(c for c in self.commands if c["name"] == parts[0])
+        opts: list[dict[str, Any]] = [
+            {"name": k, "type": 3, "value": v} for k, v in (options or {}).items()
+        ]
+        if len(parts) == 2:
+            opts = [{"name": parts[1], "type": 1, "options": opts}]
+        interaction_id = next(self._ids)
+        token = f"token-{interaction_id}"
+        roles = [self.admin_role] if user == ADMIN_ID else []
+        member = _member(self.users[user], roles)
+        member["permissions"] = ALL_PERMISSIONS if user == ADMIN_ID else "0"
+        record = InteractionRecord(interaction_id, token, name, user)
+        self.interactions[interaction_id] = record
+        await self._send_event(
+            "INTERACTION_CREATE",
+            {
+                "id": str(interaction_id),
+                "application_id": str(APP_ID),
+                "type": 2,
+                "token": token,
+                "version": 1,
+                "guild_id": str(GUILD_ID),
+                "channel_id": str(CHANNEL_ID),
+                "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID)},
+                "member": member,
+                "data": {
+                    "id": command["id"],
+                    "name": parts[0],
+                    "type": 1,
+                    "options": opts,
+                    "guild_id": str(GUILD_ID),
+                },
+                "app_permissions": ALL_PERMISSIONS,
+                "locale": "en-US",
+                "guild_locale": "en-US",
+                "entitlements": [],
+                "authorizing_integration_owners": {"0": str(GUILD_ID)},
+                "context": 0,
+                "attachment_size_limit": UPLOAD_LIMIT,
+            },
+        )
+        return record
+
+    # -- REST ------------------------------------------------------------------------------
+
+    async def _body(self, request: web.Request) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+        if request.content_type.startswith("multipart/"):
+            payload: dict[str, Any] = {}
+            files: list[tuple[str, bytes]] = []
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue
+                data = await part.read()
+                if part.name == "payload_json":
+                    payload = json.loads(data)
+                else:
+                    files.append((part.filename or "file", bytes(data)))
+            return payload, files
+        if request.can_read_body:
+            raw = await request.read()
+            return (json.loads(raw) if raw else {}), []
+        return {}, []
+
+    def _message_payload(self, sent: Sent) -> dict[str, Any]:
+        return {
+            "id": str(sent.id),
+            "channel_id": str(sent.channel_id),
+            "guild_id": str(GUILD_ID) if sent.channel_id == CHANNEL_ID else None,
+            "author": self.users[BOT_ID],
+            "content": sent.content,
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [
+                {
+                    "id": str(sent.id + i + 1),
+                    "filename": name,
+                    "size": len(data),
+                    "url": f"{self.url}/attachments/{sent.id}/{name}",
+                    "proxy_url": f"{self.url}/attachments/{sent.id}/{name}",
+                }
+                for i, (name, data) in enumerate(sent.files)
+            ],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+
+    def _store(
+        self, channel_id: int, payload: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> Sent | web.Response:
+        if len(files) > 10:
+            return error(400, 30015, "Maximum number of attachments in a message reached (10)")
+        if any(len(data) > UPLOAD_LIMIT for _, data in files):
+            return error(413, 40005, "Request entity too large")
+        sent = Sent(next(self._ids), channel_id, str(payload.get("content") or ""), files)
+        self.messages[sent.id] = sent
+        return sent
+
+    def channel_messages(self, channel_id: int = CHANNEL_ID) -> list[Sent]:
+        return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
+
+    def dms_to(self, user_id: int) -> list[Sent]:
+        channels = {c for c, u in self.dm_channels.items() if u == user_id}
+        return [m for m in self.messages.values() if m.channel_id in channels]
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        try:
+            return await self._route(request)
+        finally:
+            await self._notify()
+
+    async def _route(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        method = request.method
+        self.requests.append((method, path))
+        parts = path.strip("/").split("/")
+        key = f"{method} /{'/'.join(parts[:1])}"
+        for pattern, seconds in list(self.rate_limit_next.items()):
+            if pattern == f"{method} {path}" or pattern == key:
+                del self.rate_limit_next[pattern]
+                self.rate_limited.append(f"{method} {path}")
+                return json_response(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": seconds,
+                        "global": False,
+                    },
+                    429,
+                    Via="1.1 google",
+                    **{
+                        "Retry-After": str(seconds),
+                        "X-RateLimit-Limit": "5",
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset-After": str(seconds),
+                        "X-RateLimit-Bucket": "fake-bucket",
+                        "X-RateLimit-Scope": "user",
+                    },
+                )
+        if method == "GET" and path == "/users/@me":
+            return json_response(self.users[BOT_ID])
+        if method == "GET" and path == "/oauth2/applications/@me":
+            return json_response(
+                {
+                    "id": str(APP_ID),
+                    "name": "TGraph",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": self.users[ADMIN_ID],
+                    "verify_key": "0" * 64,
+                    "flags": 0,
+                    "team": None,
+                }
+            )
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            payload, _ = await self._body(request)
+            commands = payload if isinstance(payload, list) else []
+            self.commands = [
+                {
+                    **c,
+                    "id": str(next(self._ids)),
+                    "application_id": str(APP_ID),
+                    "version": "1",
+                    "type": c.get("type", 1),
+                }
+                for c in commands
+            ]
+            return json_response(self.commands)
+        if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
+            return json_response(self.commands)
+        if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            payload, files = await self._body(request)
+            record = self.interactions.get(int(parts[1]))
+            if record is None:
+                return error(404, 10062, "Unknown interaction")
+            if record.callbacks:
+                return error(400, 40060, "Interaction has already been acknowledged.")
+            record.callbacks.append(payload)
+            msg_id = next(self._ids)
+            return json_response(
+                {
+                    "interaction": {
+                        "id": str(record.id),
+                        "type": 2,
+                        "response_message_id": str(msg_id),
+                        "response_message_loading": payload.get("type") == 5,
+                        "response_message_ephemeral": bool(
+                            int((payload.get("data") or {}).get("flags", 0)) & 64
+                        ),
+                    },
+                    "resource": {"type": payload.get("type", 4)},
+                }
+            )
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            record = next((r for r in self.interactions.values() if r.token == parts[2]), None)
+            if record is None:
+                return error(404, 10015, "Unknown Webhook")
+            payload, files = await self._body(request)
+            if method == "PATCH":
+                record.edits.append(payload)
+            elif method == "POST":
+                record.followups.append(payload)
+            elif method == "GET":
+                pass
+            sent = Sent(next(self._ids), CHANNEL_ID, str(payload.get("content") or ""), files)
+            message = self._message_payload(sent)
+            message["webhook_id"] = str(APP_ID)
+            message["flags"] = int(payload.get("flags", 0))
+            return json_response(message)
+        if method == "POST" and path == "/users/@me/channels":
+            payload, _ = await self._body(request)
+            user_id = int(payload["recipient_id"])
+            channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+            if channel_id is None:
+                channel_id = next(self._ids)
+                self.dm_channels[channel_id] = user_id
+            return json_response(
+                {
+                    "id": str(channel_id),
+                    "type": 1,
+                    "recipients": [self.users[user_id]],
+                    "last_message_id": None,
+                }
+            )
+        if parts[0] == "channels" and len(parts) >= 2:
+            channel_id = int(parts[1])
+            if method == "GET" and len(parts) == 2:
+                if channel_id == CHANNEL_ID:
+                    return json_response(self.guild_payload()["channels"][0])
+                return error(404, 10003, "Unknown Channel")
+            if method == "POST" and parts[2:] == ["messages"]:
+                if channel_id in self.dm_channels:
+                    if self.dm_channels[channel_id] in self.dm_blocked:
+                        return error(403, 50007, "Cannot send messages to this user")
+                elif channel_id != CHANNEL_ID:
+                    return error(404, 10003, "Unknown Channel")
+                payload, files = await self._body(request)
+                stored = self._store(channel_id, payload, files)
+                if isinstance(stored, web.Response):
+                    return stored
+                return json_response(self._message_payload(stored))
+            if method == "DELETE" and len(parts) == 4 and parts[2] == "messages":
+                sent = self.messages.get(int(parts[3]))
+                if sent is None or sent.deleted:
+                    return error(404, 10008, "Unknown Message")
+                sent.deleted = True
+                return web.Response(status=204)
+        return error(404, 0, f"fake Discord has no route {method} {path}")
+
+
+async def _main(port: int) -> None:
+    async with FakeDiscord(port=port) as fake:
+        print(fake.url, flush=True)  # noqa: T201
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    asyncio.run(_main(parser.parse_args().port))

@@ -1,0 +1,110 @@
+"""The slash commands, through the real discord.py against simcord."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from tgraph_bot import __version__
+
+if TYPE_CHECKING:
+    from tests.discord_env import World
+
+pytest_plugins = ("tests.discord_env",)  # the simcord world fixture
+
+
+async def test_about_names_version_and_licence(world: World) -> None:
+    result = await world.member.slash(world.channel, "about")
+    assert result.response is not None
+    assert result.ephemeral
+    assert __version__ in result.response.content
+    assert "MIT" in result.response.content
+
+
+async def test_uptime_counts_from_start(world: World) -> None:
+    await world.env.advance_time(3 * 3600 + 61)
+    result = await world.member.slash(world.channel, "uptime")
+    assert result.response is not None
+    assert result.response.content.startswith("Up for 3 hours, 1 minute, 1 second")
+
+
+async def test_admin_commands_default_to_manage_server(world: World) -> None:
+    assert "config view" not in world.member.available_commands(world.channel)
+    assert "update_graphs" not in world.member.available_commands(world.channel)
+    assert "config view" in world.admin.available_commands(world.channel)
+    assert "about" in world.member.available_commands(world.channel)
+
+
+async def test_config_view_masks_secrets(world: World) -> None:
+    result = await world.admin.slash(world.channel, "config view")
+    text = "\n".join(
+        [result.response.content if result.response else ""] + [f.content for f in result.followups]
+    )
+    assert "TAUTULLI_API_KEY: ********" in text
+    assert "test-key" not in text and "test-token" not in text
+    assert f"CHANNEL_ID: {world.channel.id}" in text
+
+
+async def test_config_edit_saves_keeps_comments_and_applies_live(world: World) -> None:
+    result = await world.admin.slash(world.channel, "config edit", key="TV_COLOR", value="#00ff00")
+    assert result.response is not None and result.ephemeral
+    assert result.response.content == "TV_COLOR is now #00ff00."
+    text = world.store.path.read_text(encoding="utf-8")
+    assert 'TV_COLOR: "#00ff00"  # the TV series colour' in text
+    assert text.startswith("# TGraph Bot test configuration")
+    assert world.bot.settings.TV_COLOR == "#00ff00"
+
+
+async def test_config_edit_refuses_bad_values_and_secrets(world: World) -> None:
+    bad = await world.admin.slash(world.channel, "config edit", key="UPDATE_DAYS", value="0")
+    assert bad.response is not None and bad.ephemeral
+    assert bad.response.content.startswith("UPDATE_DAYS = 0:")
+    secret = await world.admin.slash(
+        world.channel, "config edit", key="TAUTULLI_API_KEY", value="stolen"
+    )
+    assert secret.response is not None
+    assert "secret" in secret.response.content
+    assert world.bot.settings.UPDATE_DAYS == 7
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"] * 2
+    assert "stolen" not in world.store.path.read_text(encoding="utf-8")
+
+
+async def test_config_edit_key_autocompletes_editable_keys_only(world: World) -> None:
+    choices = await world.admin.autocomplete(world.channel, "config edit", "key", "cooldown")
+    names = [c["name"] for c in choices]
+    assert "MY_STATS_COOLDOWN_MINUTES" in names
+    secrets = await world.admin.autocomplete(world.channel, "config edit", "key", "TOKEN")
+    assert [c["name"] for c in secrets] == []
+
+
+async def test_language_edit_answers_in_danish_at_once(world: World) -> None:
+    await world.admin.slash(world.channel, "config edit", key="LANGUAGE", value="da")
+    assert world.bot.tr.language == "da"
+
+
+async def test_cooldown_from_live_settings_answers_with_relative_time(world: World) -> None:
+    await world.admin.slash(world.channel, "config edit", key="CONFIG_COOLDOWN_MINUTES", value="10")
+    again = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
+    assert again.response is not None and again.ephemeral
+    match = re.search(r"Try again <t:(\d+):R>", again.response.content)
+    assert match is not None
+    wait = int(match.group(1)) - discord.utils.utcnow().timestamp()
+    assert 9 * 60 < wait <= 10 * 60 + 1
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandOnCooldown"]
+    await world.env.advance_time(10 * 60 + 1)
+    later = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
+    assert later.response is not None
+    assert later.response.content == "```yaml\nLANGUAGE: en\n```"
+
+
+async def test_unexpected_error_gives_an_error_id(world: World) -> None:
+    world.renderer.graph_ids = ("daily_play_count",)
+    world.env.inject_error("POST", "/channels/*/messages", status=500)
+    result = await world.admin.slash(world.channel, "update_graphs")
+    assert len(world.env.errors) == 1
+    texts = [result.response.content if result.response else ""] + [
+        f.content for f in result.followups
+    ]
+    assert any(re.search(r"error id [0-9a-f]{8}", t) for t in texts), texts

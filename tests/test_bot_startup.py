@@ -1,0 +1,66 @@
+"""Intents, command-name localisation and the channel permission check."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+import pytest
+from discord import app_commands
+
+from tgraph_bot.adapters.discord.bot import intents_for
+from tgraph_bot.adapters.discord.translator import CatalogTranslator, as_command_name
+from tgraph_bot.config.schema import Settings
+
+if TYPE_CHECKING:
+    from tests.discord_env import World
+
+pytest_plugins = ("tests.discord_env",)
+
+
+def test_intents_ask_for_message_content_only_with_prefix_commands() -> None:
+    plain = intents_for(Settings())
+    assert plain.guilds and plain.voice_states
+    assert not plain.message_content and not plain.members and not plain.presences
+    prefixed = intents_for(Settings(ENABLE_PREFIX_COMMANDS=True))
+    assert prefixed.message_content and prefixed.guild_messages and not prefixed.members
+
+
+def test_localised_command_names_follow_discord_rules() -> None:
+    assert as_command_name("Opdatér Grafer") == "opdatér_grafer"
+    assert as_command_name("  min statistik! ") == "min_statistik"
+    assert len(as_command_name("x" * 40)) == 32
+
+
+async def test_translator_gives_nothing_for_other_locales_or_untranslated_text() -> None:
+    translator = CatalogTranslator()
+    context = app_commands.TranslationContext(app_commands.TranslationContextLocation.other, None)
+    text = app_commands.locale_str("a string nobody translated")
+    assert await translator.translate(text, discord.Locale.german, context) is None
+    assert await translator.translate(text, discord.Locale.danish, context) is None
+
+
+async def test_missing_channel_permissions_are_logged_exactly(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    me = world.guild.me
+    assert me is not None
+    locked = world.guild.create_text_channel(
+        "locked",
+        overwrites={me: discord.PermissionOverwrite(attach_files=False, manage_messages=False)},
+    )
+    with caplog.at_level(logging.INFO):
+        world.store.set("CHANNEL_ID", str(locked.id))
+        await world.env.settle()
+    assert world.bot.permissions_report == ["attach_files", "manage_messages"]
+    assert (
+        f"CHANNEL_ID {locked.id} (#locked in Plex friends): missing permissions: "
+        "attach_files, manage_messages" in caplog.text
+    )
+
+
+async def test_channel_change_to_a_usable_channel_reports_nothing_missing(world: World) -> None:
+    world.store.set("CHANNEL_ID", str(world.guild.create_text_channel("graphs2").id))
+    await world.env.settle()
+    assert world.bot.permissions_report == []

@@ -1,0 +1,255 @@
+"""services/posting: the post use case and the scheduler over a real, non-Discord channel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.pngs import PngRenderer
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.services.posting import (
+    PostingService,
+    Scheduler,
+    batches,
+    delete_old_images,
+    header,
+    retry_delay,
+)
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.posting import PostingStore
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+class FolderChannel:
+    """A channel that keeps each message as a folder of its files (and its text)."""
+
+    def __init__(self, root: Path, limit: int = 10 * 1024 * 1024) -> None:
+        self.root = root
+        self.limit = limit
+        self.next_id = 1000
+        self.deleted: list[MessageId] = []
+        root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def channel_id(self) -> ChannelId:
+        return ChannelId(77)
+
+    async def upload_limit(self) -> int:
+        return self.limit
+
+    async def delete(self, message: MessageId) -> None:
+        folder = self.root / str(message)
+        if folder.is_dir():
+            for f in folder.iterdir():
+                f.unlink()
+            folder.rmdir()
+        self.deleted.append(message)
+
+    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
+        assert len(files) <= 10
+        self.next_id += 1
+        folder = self.root / str(self.next_id)
+        folder.mkdir()
+        (folder / "content.txt").write_text(content)
+        for f in files:
+            (folder / f.name).write_bytes(f.read_bytes())
+        return MessageId(self.next_id)
+
+    def messages(self) -> dict[str, list[str]]:
+        return {
+            d.name: sorted(f.name for f in d.iterdir() if f.name != "content.txt")
+            for d in sorted(self.root.iterdir())
+        }
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database(tmp_path / "db.sqlite3") as database:
+        yield database
+
+
+async def test_post_sends_all_graphs_in_messages_of_ten_with_a_header(
+    tmp_path: Path, db: Database
+) -> None:
+    channel = FolderChannel(tmp_path / "channel")
+    store = PostingStore(db)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=Clock(NOW))
+    result = await service.post(Settings(TIME_RANGE_DAYS=30), channel)
+    assert result.posted == 12
+    assert [len(v) for v in channel.messages().values()] == [10, 2]
+    first = (tmp_path / "channel" / str(result.messages[0]) / "content.txt").read_text()
+    assert first == "Server statistics for the last 30 days (Feb 9, 2026 – Mar 10, 2026)"
+    assert await store.posted_messages(ChannelId(77)) == result.messages
+    assert await store.last_post() == NOW
+
+
+async def test_next_post_replaces_the_previous_one(tmp_path: Path, db: Database) -> None:
+    channel = FolderChannel(tmp_path / "channel")
+    store = PostingStore(db)
+    clock = Clock(NOW)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
+    first = await service.post(Settings(), channel)
+    clock.now = NOW + timedelta(days=7)
+    second = await service.post(Settings(), channel)
+    assert channel.deleted == first.messages
+    assert sorted(channel.messages()) == [str(m) for m in second.messages]
+    assert await store.posted_messages(ChannelId(77)) == second.messages
+    assert await store.last_post() == NOW + timedelta(days=7)
+
+
+async def test_failed_graphs_are_reported_and_none_at_all_is_an_error(
+    tmp_path: Path, db: Database
+) -> None:
+    channel = FolderChannel(tmp_path / "channel")
+    renderer = PngRenderer(failing=frozenset({"top_10_users"}))
+    service = PostingService(renderer, PostingStore(db), tmp_path / "images", clock=Clock(NOW))
+    result = await service.post(Settings(), channel)
+    assert result.failed == ["top_10_users"] and result.posted == 11
+    renderer.broken = True
+    with pytest.raises(NoGraphsError):
+        await service.post(Settings(), channel)
+    # The earlier post stays: nothing is deleted when there is nothing to replace it with.
+    assert channel.deleted == []
+
+
+async def test_files_over_the_upload_limit_are_left_out(tmp_path: Path, db: Database) -> None:
+    channel = FolderChannel(tmp_path / "channel", limit=200)
+    renderer = PngRenderer(graph_ids=("small", "large"))
+    service = PostingService(renderer, PostingStore(db), tmp_path / "images", clock=Clock(NOW))
+    sizes = {"small": (4, 4), "large": (200, 200)}
+    original = renderer.render
+
+    async def render_sized(settings: Settings, out_dir: Path, **kw: object) -> object:
+        report = await original(settings, out_dir)
+        for g in report.graphs:
+            from tests.fakes.pngs import png_bytes
+
+            g.png.write_bytes(png_bytes(*sizes[g.graph_id], (250, 0, 0)))
+        return report
+
+    renderer.render = render_sized  # type: ignore[method-assign]
+    result = await service.post(Settings(), channel)
+    assert result.skipped_too_large == ["large.png"]
+    assert list(channel.messages().values()) == [["small.png"]]
+
+
+def test_batches_and_header_and_retry_delay(tmp_path: Path) -> None:
+    files = [tmp_path / f"{i}.png" for i in range(23)]
+    groups, large = batches(files, 100, lambda p: 10)
+    assert [len(g) for g in groups] == [10, 10, 3] and large == []
+    assert header(Settings(TIME_RANGE_DAYS=1, LANGUAGE="en"), NOW).startswith(
+        "Server statistics for the last 1 day "
+    )
+    assert [retry_delay(n, base=30) for n in (1, 2, 3, 10)] == [30, 60, 120, 1800]
+
+
+def test_old_images_are_deleted_after_keep_days(tmp_path: Path) -> None:
+    old = tmp_path / "a" / "old.png"
+    new = tmp_path / "b" / "new.png"
+    for f in (old, new):
+        f.parent.mkdir()
+        f.write_bytes(b"png")
+    ten_days_ago = (NOW - timedelta(days=10)).timestamp()
+    os.utime(old, (ten_days_ago, ten_days_ago))
+    os.utime(new, (NOW.timestamp(), NOW.timestamp()))
+    assert delete_old_images(tmp_path, NOW, keep_days=7) == 1
+    assert not old.exists() and not old.parent.exists() and new.exists()
+
+
+async def test_scheduler_posts_overdue_once_then_waits(tmp_path: Path, db: Database) -> None:
+    channel = FolderChannel(tmp_path / "channel")
+    store = PostingStore(db)
+    await store.record_post(ChannelId(77), [], NOW - timedelta(days=30))  # missed while down
+    clock = Clock(NOW)
+    renderer = PngRenderer(graph_ids=("daily_play_count",))
+    service = PostingService(renderer, store, tmp_path / "images", clock=clock)
+
+    async def get_channel(settings: Settings) -> FolderChannel:
+        return channel
+
+    scheduler = Scheduler(service, store, lambda: Settings(UPDATE_DAYS=7), get_channel, clock=clock)
+    task = asyncio.create_task(scheduler.run())
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if len(renderer.calls) >= 1:
+            break
+    await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert len(renderer.calls) == 1
+    assert await store.last_post() == NOW
+    assert await scheduler.due_at(Settings(UPDATE_DAYS=7)) == NOW + timedelta(days=7)
+
+
+async def test_scheduler_retries_a_failed_post_instead_of_waiting_a_period(
+    tmp_path: Path, db: Database
+) -> None:
+    channel = FolderChannel(tmp_path / "channel")
+    store = PostingStore(db)
+    clock = Clock(NOW)
+    renderer = PngRenderer(graph_ids=("daily_play_count",), broken=True)
+    service = PostingService(renderer, store, tmp_path / "images", clock=clock)
+
+    async def get_channel(settings: Settings) -> FolderChannel:
+        if len(renderer.calls) >= 2:
+            renderer.broken = False  # Tautulli is back for the third attempt
+        return channel
+
+    scheduler = Scheduler(
+        service, store, lambda: Settings(), get_channel, clock=clock, retry_base=0.01
+    )
+    task = asyncio.create_task(scheduler.run())
+    for _ in range(300):
+        await asyncio.sleep(0.01)
+        if await store.last_post() is not None:
+            break
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert len(renderer.calls) == 3
+    assert len(channel.messages()) == 1
+
+
+async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database) -> None:
+    store = PostingStore(db)
+    await store.record_post(ChannelId(77), [], NOW)
+    clock = Clock(NOW)
+    renderer = PngRenderer(graph_ids=("daily_play_count",))
+    service = PostingService(renderer, store, tmp_path / "images", clock=clock)
+    channel = FolderChannel(tmp_path / "channel")
+    current = {"settings": Settings(UPDATE_DAYS=7)}
+
+    async def get_channel(settings: Settings) -> FolderChannel:
+        return channel
+
+    scheduler = Scheduler(service, store, lambda: current["settings"], get_channel, clock=clock)
+    task = asyncio.create_task(scheduler.run())
+    await asyncio.sleep(0.05)
+    assert renderer.calls == []
+    clock.now = NOW + timedelta(days=2)
+    current["settings"] = Settings(UPDATE_DAYS=1)
+    scheduler.reschedule()
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if renderer.calls:
+            break
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert len(renderer.calls) == 1
+    assert json.loads(next((tmp_path / "images").rglob("*.json")).read_text())["user_id"] is None
