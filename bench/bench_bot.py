@@ -89,10 +89,10 @@ async def seed(folder: Path) -> None:
     from datetime import UTC, datetime
 
     from tgraph_bot.core.ids import ChannelId
-    from tgraph_bot.storage.db import Database
+    from tgraph_bot.storage.db import Database, database_path
     from tgraph_bot.storage.posting import PostingStore
 
-    async with Database(folder / "data" / "tgraph.sqlite3") as db:  # no post due at start
+    async with Database(database_path(folder / "data")) as db:  # no post due at start
         await PostingStore(db).record_post(ChannelId(CHANNEL_ID), [], datetime.now(UTC))
 
 

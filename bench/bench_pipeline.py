@@ -27,7 +27,7 @@ from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.graphs import GraphService
-from tgraph_bot.storage import Database
+from tgraph_bot.storage import Database, database_path
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key"
@@ -52,7 +52,7 @@ async def pipeline(url: str, tmp: Path, fake_pid: int) -> None:
     settings = Settings(TIME_RANGE_DAYS=365, TAUTULLI_URL=url)
     async with (
         Renderer() as renderer,
-        Database(tmp / "tgraph.db") as db,
+        Database(database_path(tmp)) as db,
         TautulliClient(url, KEY) as client,
     ):
         await renderer.ready()

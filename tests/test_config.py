@@ -238,3 +238,17 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         store(path)
     assert re.search(r"line \d+", info.value.render(translator("en")))
+
+
+def test_data_dir_is_relative_to_the_config_file_not_the_working_directory(
+    sample_config: Path, tmp_path: Path
+) -> None:
+    from tgraph_bot.storage import database_path
+
+    assert store(sample_config).data_dir == sample_config.parent / "data"
+    absolute = tmp_path / "elsewhere"
+    assert store(sample_config, DATA_DIR=str(absolute)).data_dir == absolute
+    # every command (run, render, import-camera) opens this one file
+    assert (
+        database_path(store(sample_config).data_dir) == sample_config.parent / "data" / "tgraph.db"
+    )

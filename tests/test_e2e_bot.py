@@ -16,7 +16,7 @@ import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
 from tgraph_bot.core.ids import ChannelId
-from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import PostingStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ async def fake_tautulli() -> AsyncIterator[str]:
 
 
 async def seed_last_post(data_dir: Path, at: datetime) -> None:
-    async with Database(data_dir / "tgraph.sqlite3") as db:
+    async with Database(database_path(data_dir)) as db:
         await PostingStore(db).record_post(ChannelId(CHANNEL_ID), [], at)
 
 

@@ -12,7 +12,6 @@ import logging
 import signal
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
-from pathlib import Path
 
 from discord.ext import commands
 
@@ -28,7 +27,7 @@ from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage import links
-from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -38,12 +37,6 @@ SHUTDOWN_SECONDS = 5.0
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def data_dir(store: ConfigStore) -> Path:
-    """DATA_DIR, relative to the configuration file's folder when not absolute."""
-    path = Path(store.settings.DATA_DIR)
-    return path if path.is_absolute() else store.path.parent / path
 
 
 async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
@@ -57,11 +50,11 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
             loop.add_signal_handler(signum, stop.set)
-    root = data_dir(store)
+    root = store.data_dir
     images = root / "graphs"
 
     async with AsyncExitStack() as stack:
-        db = await stack.enter_async_context(Database(root / "tgraph.sqlite3"))
+        db = await stack.enter_async_context(Database(database_path(root)))
         tautulli = await stack.enter_async_context(
             TautulliClient(settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value())
         )
@@ -108,4 +101,4 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     return status
 
 
-__all__ = ["data_dir", "run"]
+__all__ = ["run"]

@@ -136,7 +136,7 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
 
     store = _open_store(args, tr)
     out = Path(args.out)
-    report = asyncio.run(render_live(store.settings, out, email=args.user))
+    report = asyncio.run(render_live(store.settings, store.data_dir, out, email=args.user))
     return report_files(report, out, tr)
 
 
@@ -153,7 +153,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise UserFacingError(tr._("No file at {path}."), path=str(source))
-    db_path = database_path(store.settings.DATA_DIR)
+    db_path = database_path(store.data_dir)
 
     async def work() -> tuple[int, int]:
         async with Database(db_path) as db:

@@ -215,6 +215,12 @@ class ConfigStore:
     def settings(self) -> Settings:
         return self._settings
 
+    @property
+    def data_dir(self) -> Path:
+        """DATA_DIR, relative to the configuration file's folder when not absolute."""
+        path = Path(self._settings.DATA_DIR)
+        return path if path.is_absolute() else self.path.parent / path
+
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
             st = self.path.stat()

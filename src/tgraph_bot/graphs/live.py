@@ -22,12 +22,14 @@ class NoUserWithEmail(UserFacingError):
     message = N_("No Tautulli user has that email address.")
 
 
-async def render_live(settings: Settings, out: Path, *, email: str | None = None) -> RenderReport:
+async def render_live(
+    settings: Settings, data_dir: Path, out: Path, *, email: str | None = None
+) -> RenderReport:
     """Render the enabled graphs, server-wide or for the member with ``email``."""
     # Start the workers first: they import matplotlib while this process talks to Tautulli.
     async with (
         Renderer() as renderer,
-        Database(database_path(settings.DATA_DIR)) as db,
+        Database(database_path(data_dir)) as db,
         TautulliClient(
             settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
         ) as client,

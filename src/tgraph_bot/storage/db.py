@@ -25,9 +25,9 @@ T = TypeVar("T")
 DB_FILENAME = "tgraph.db"
 
 
-def database_path(data_dir: str | Path) -> Path:
+def database_path(data_dir: Path) -> Path:
     """The one database file of this program, inside DATA_DIR."""
-    return Path(data_dir) / DB_FILENAME
+    return data_dir / DB_FILENAME
 
 
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
