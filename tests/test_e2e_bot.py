@@ -149,7 +149,7 @@ async def test_scheduled_post_arrives_when_due(tmp_path: Path) -> None:
         await fake.wait_for(lambda: sum(len(m.files) for m in fake.channel_messages()) == 12, 60)
         assert fake.interactions == {}
         # Posted once: the next one is a week away, and a restart would not repost.
-        async with Database(tmp_path / "data" / "tgraph.sqlite3") as db:
+        async with Database(database_path(tmp_path / "data")) as db:
             last = await PostingStore(db).last_post()
         assert last is not None and last > overdue + timedelta(days=7)
         assert await stop(running) == 0
