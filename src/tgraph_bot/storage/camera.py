@@ -124,10 +124,24 @@ def get_heartbeat(conn: sqlite3.Connection) -> int | None:
 
 # -- queries ---------------------------------------------------------------------------
 
+# The end of every ranking query: sum the rows ``s`` per member, keep the top ``:limit``,
+# and name them by their last known name.
+_TOP = """), top (member_id, millis, sessions) AS (
+    SELECT member_id, SUM(millis), SUM(sessions) FROM s
+     GROUP BY member_id
+     ORDER BY 2 DESC, 3 DESC, member_id
+     LIMIT :limit
+)
+SELECT top.member_id, m.last_name, top.millis, top.sessions
+  FROM top LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = top.member_id
+ ORDER BY top.millis DESC, top.sessions DESC, top.member_id
+"""
+
 # For each member who has ever finished a session (camera_total), seek their sessions
 # ending after :start in camera_session_member; the GROUP BY follows the outer loop's
 # order, so SQLite sorts only the per-member totals, not the period's sessions.
-_PERIOD_TOP = """
+_PERIOD_TOP = (
+    """
 WITH finished (member_id, millis, sessions) AS (
     SELECT t.member_id, SUM(s.ended_at - MAX(s.started_at, :start)), COUNT(*)
       FROM camera_total AS t
@@ -142,18 +156,12 @@ WITH finished (member_id, millis, sessions) AS (
     SELECT member_id, MAX(:now, started_at) - MAX(started_at, :start), 1
       FROM camera_open
      WHERE guild_id = :guild AND metric = :metric
-), top (member_id, millis, sessions) AS (
-    SELECT member_id, SUM(millis), SUM(sessions) FROM s
-     GROUP BY member_id
-     ORDER BY 2 DESC, 3 DESC, member_id
-     LIMIT :limit
-)
-SELECT top.member_id, m.last_name, top.millis, top.sessions
-  FROM top LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = top.member_id
- ORDER BY top.millis DESC, top.sessions DESC, top.member_id
 """
+    + _TOP
+)
 
-_ALL_TOP = """
+_ALL_TOP = (
+    """
 WITH s (member_id, millis, sessions) AS (
     SELECT member_id, millis, sessions FROM camera_total
      WHERE guild_id = :guild AND metric = :metric AND sessions > 0
@@ -163,16 +171,9 @@ WITH s (member_id, millis, sessions) AS (
     UNION ALL
     SELECT member_id, MAX(:now, started_at) - started_at, 1 FROM camera_open
      WHERE guild_id = :guild AND metric = :metric
-), top (member_id, millis, sessions) AS (
-    SELECT member_id, SUM(millis), SUM(sessions) FROM s
-     GROUP BY member_id
-     ORDER BY 2 DESC, 3 DESC, member_id
-     LIMIT :limit
-)
-SELECT top.member_id, m.last_name, top.millis, top.sessions
-  FROM top LEFT JOIN camera_member AS m ON m.guild_id = :guild AND m.member_id = top.member_id
- ORDER BY top.millis DESC, top.sessions DESC, top.member_id
 """
+    + _TOP
+)
 
 
 def top(
