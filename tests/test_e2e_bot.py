@@ -111,6 +111,7 @@ async def test_commands_dms_rate_limit_and_sigterm(tmp_path: Path) -> None:
         fake = running.fake
         names = {c["name"] for c in fake.commands}
         assert {"about", "uptime", "config", "update_graphs", "my_stats", "ranking"} <= names
+        assert {"link", "unlink"} <= names and "stats_link" not in names
         # A 429 on the first graph message is waited out; the post still arrives.
         fake.rate_limit_next[f"POST /channels/{CHANNEL_ID}/messages"] = 0.5
         record = await fake.invoke("update_graphs", user=ADMIN_ID)
@@ -133,6 +134,16 @@ async def test_commands_dms_rate_limit_and_sigterm(tmp_path: Path) -> None:
         await fake.wait_for(lambda: bool(blocked.followups), 60)
         assert blocked.followups[0]["content"].startswith("I cannot send you direct messages")
         assert int(blocked.followups[0].get("flags", 0)) & 64
+
+        # Forgotten: the link is gone, so the next /my_stats asks for the email again.
+        forgot = await fake.invoke("my_stats", user=MEMBER_ID, options={"forget": True})
+        await fake.wait_for(lambda: bool(forgot.followups), 60)
+        assert forgot.followups[0]["content"].startswith("Done: your link to a Plex account")
+        again = await fake.invoke("my_stats", user=MEMBER_ID)
+        await fake.wait_for(lambda: bool(again.followups), 60)
+        assert again.followups[0]["content"].startswith("You are not linked to a Plex account")
+        stats_dir = tmp_path / "data" / "graphs" / "my_stats"
+        assert not stats_dir.exists() or not any(stats_dir.iterdir())
 
         assert await stop(running) == 0
     text = running.log.read_text(encoding="utf-8")

@@ -295,13 +295,18 @@ class FakeDiscord:
         return ws
 
     async def invoke(
-        self, name: str, *, user: int = ADMIN_ID, options: dict[str, str] | None = None
+        self,
+        name: str,
+        *,
+        user: int = ADMIN_ID,
+        options: dict[str, str | bool] | None = None,
     ) -> InteractionRecord:
         """A member runs a slash command (top-level name, or "group sub")."""
         parts = name.split()
         command = next(c for c in self.commands if c["name"] == parts[0])
         opts: list[dict[str, Any]] = [
-            {"name": k, "type": 3, "value": v} for k, v in (options or {}).items()
+            {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
+            for k, v in (options or {}).items()
         ]
         if len(parts) == 2:
             opts = [{"name": parts[1], "type": 1, "options": opts}]

@@ -41,6 +41,7 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.services.posting import delete_old_images
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
 
@@ -397,25 +398,11 @@ class MyStatsService:
         return _outcome(Decision.FORGOTTEN, Mode.PLEX)
 
     async def purge_images(self, base: Path, keep_days: int, now: datetime) -> int:
-        """Delete image files older than ``keep_days``; return how many were deleted."""
-        cutoff = (now - timedelta(days=keep_days)).timestamp()
-        return await asyncio.to_thread(_purge, base, cutoff)
+        """Delete image files older than ``keep_days``; return how many were deleted.
 
-
-def _purge(base: Path, cutoff: float) -> int:
-    if not base.is_dir():
-        return 0
-    deleted = 0
-    for folder in base.iterdir():
-        if not folder.is_dir():
-            continue
-        for file in folder.rglob("*"):
-            if file.is_file() and file.stat().st_mtime < cutoff:
-                file.unlink(missing_ok=True)
-                deleted += 1
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    return deleted
+        The same sweep as the server graphs' (:func:`services.posting.delete_old_images`).
+        """
+        return await asyncio.to_thread(delete_old_images, base, now, keep_days)
 
 
 __all__ = [

@@ -113,7 +113,7 @@ class TGraphBot(commands.Bot):
         from tgraph_bot.adapters.discord.cogs.about import AboutCog
         from tgraph_bot.adapters.discord.cogs.config import ConfigCog
         from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
-        from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog, StatsLinkCog
+        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog
         from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 
         self.started_at = self.clock()
@@ -132,7 +132,7 @@ class TGraphBot(commands.Bot):
                     self.parts.images_dir / "my_stats",
                 )
             )
-            await self.add_cog(StatsLinkCog(self, self.parts.my_stats))
+            await self.add_cog(LinkCog(self, self.parts.my_stats))
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
         await self.tree.sync()

@@ -1,8 +1,10 @@
-"""/my_stats [email]: the member's own graphs, by DM.
+"""/my_stats [email] [forget]: the member's own graphs, by DM; /link and /unlink for admins.
 
 Whose stats a member may receive is decided by services.my_stats (the privacy rules); this
 cog only defers, asks the service, renders the granted user's graphs and sends them by DM.
-A member whose DMs are closed (50007) is told so, ephemerally.
+A member whose DMs are closed (50007) is told so, ephemerally. ``/my_stats forget:True``
+deletes the member's link and stored images. Once an hour, stat images older than
+KEEP_DAYS are deleted (left behind only if sending was interrupted).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.config.schema import Settings
@@ -51,37 +53,81 @@ class MyStatsCog(commands.Cog):
         self.service = service
         self.rendering = rendering
         self.images_dir = images_dir
-        self._signins: set[asyncio.Task[None]] = set()
+        # Plex sign-ins being waited for, and whose they are (so forget can stop them).
+        self._signins: dict[asyncio.Task[None], MemberId] = {}
+
+    async def cog_load(self) -> None:
+        self.purge_old_images.start()
 
     async def cog_unload(self) -> None:
+        self.purge_old_images.cancel()
         for task in self._signins:
             task.cancel()
         await asyncio.gather(*self._signins, return_exceptions=True)
 
     async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
-        self.bot.cooldowns.check("my_stats", interaction)
+        # Forgetting is a privacy action: the /my_stats cooldown never holds it back (and
+        # it does not use the cooldown up).
+        if interaction.namespace.forget is not True:
+            self.bot.cooldowns.check("my_stats", interaction)
         return True
+
+    @tasks.loop(hours=1)
+    async def purge_old_images(self) -> None:
+        """Delete per-member stat images older than KEEP_DAYS (the first run is at start)."""
+        try:
+            removed = await self.service.purge_images(
+                self.images_dir, self.bot.settings.KEEP_DAYS, self.bot.clock()
+            )
+        except OSError as exc:
+            log.warning("my_stats: deleting old stat images failed: %s", exc)
+            return
+        if removed:
+            log.info("my_stats: deleted %d stat images older than KEEP_DAYS", removed)
 
     @app_commands.command(
         name=N_("my_stats"), description=N_("Get your own Plex statistics by direct message")
     )
     @app_commands.describe(
-        email=N_("The email address of your Plex account (needed the first time only)")
+        email=N_("The email address of your Plex account (needed the first time only)"),
+        forget=N_("Delete your link to a Plex account and any stored images of your stats"),
     )
     async def my_stats(
-        self, interaction: discord.Interaction[discord.Client], email: str | None = None
+        self,
+        interaction: discord.Interaction[discord.Client],
+        email: str | None = None,
+        forget: bool = False,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         settings = self.bot.settings
         member = MemberId(interaction.user.id)
+        if forget:
+            # forget wins over an email given with it: nothing is looked up or linked, and
+            # the email is ignored (a member asking to be forgotten must not be re-linked).
+            await self._forget(interaction, member)
+            return
         outcome = await self.service.request(member, email, settings)
         if outcome.signin is not None:
             await interaction.followup.send(outcome.render(self.bot.tr), ephemeral=True)
             task = asyncio.create_task(self._finish_signin(interaction, outcome.signin.id))
-            self._signins.add(task)
-            task.add_done_callback(self._signins.discard)
+            self._signins[task] = member
+            task.add_done_callback(self._signin_done)
             return
         await self._deliver(interaction, outcome, settings)
+
+    def _signin_done(self, task: asyncio.Task[None]) -> None:
+        self._signins.pop(task, None)
+
+    async def _forget(
+        self, interaction: discord.Interaction[discord.Client], member: MemberId
+    ) -> None:
+        # A Plex sign-in still being waited for would link the member again: stop it first.
+        theirs = [t for t, m in self._signins.items() if m == member]
+        for task in theirs:
+            task.cancel()
+        await asyncio.gather(*theirs, return_exceptions=True)
+        outcome = await self.service.forget(member, self.images_dir)
+        await interaction.followup.send(outcome.render(self.bot.tr), ephemeral=True)
 
     async def _deliver(
         self,
@@ -150,26 +196,23 @@ class MyStatsCog(commands.Cog):
         return True
 
 
-@app_commands.default_permissions(manage_guild=True)
-@app_commands.guild_only()
-class StatsLinkCog(
-    commands.GroupCog,
-    group_name=N_("stats_link"),
-    group_description=N_("Link members to their Plex users for /my_stats"),
-):
+class LinkCog(commands.Cog):
     """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), or unlink them."""
 
     def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
         self.bot = bot
         self.service = service
-        super().__init__()
 
-    @app_commands.command(name=N_("add"), description=N_("Link a member to a Plex user"))
+    @app_commands.command(
+        name=N_("link"), description=N_("Link a member to a Plex user for /my_stats")
+    )
     @app_commands.describe(
         member=N_("The Discord member"),
         plex_user=N_("Their Plex username or the name Tautulli shows (not an email)"),
     )
-    async def add(
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def link(
         self,
         interaction: discord.Interaction[discord.Client],
         member: discord.Member,
@@ -182,9 +225,11 @@ class StatsLinkCog(
             ephemeral=True,
         )
 
-    @app_commands.command(name=N_("remove"), description=N_("Unlink a member from their Plex user"))
+    @app_commands.command(name=N_("unlink"), description=N_("Unlink a member from their Plex user"))
     @app_commands.describe(member=N_("The Discord member"))
-    async def remove(
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    async def unlink(
         self, interaction: discord.Interaction[discord.Client], member: discord.Member
     ) -> None:
         removed = await self.service.unlink(MemberId(member.id))
