@@ -7,7 +7,19 @@ import re
 import discord
 from discord import app_commands
 
-from tgraph_bot.i18n import LANGUAGES, translator
+from tgraph_bot.i18n import LANGUAGES, N_, translator
+
+# Parameter names reach the translator as plain strings; marked here so the catalog has them.
+PARAMETER_NAMES = (
+    N_("email"),
+    N_("forget"),
+    N_("key"),
+    N_("value"),
+    N_("member"),
+    N_("plex_user"),
+    N_("period"),
+    N_("metric"),
+)
 
 # Our languages, as Discord names them.
 DISCORD_LOCALES: dict[discord.Locale, str] = {discord.Locale.danish: "da"}

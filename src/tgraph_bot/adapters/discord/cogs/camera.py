@@ -264,7 +264,9 @@ class CameraCog(commands.Cog):
         rows = await self._service.ranking(guild.id, period, metric, now, tz)
         return ranking_embed(translator(settings.LANGUAGE), guild, rows, period, metric)
 
-    @app_commands.command(name="ranking", description=N_("Top 10 by camera or screen-sharing time"))
+    @app_commands.command(
+        name=N_("ranking"), description=N_("Top 10 by camera or screen-sharing time")
+    )
     @app_commands.guild_only()
     @app_commands.describe(period=N_("Which period (default: all time)"), metric=N_("What to rank"))
     @app_commands.choices(
@@ -292,7 +294,7 @@ class CameraCog(commands.Cog):
         embed = await self._ranking(guild, chosen_period, chosen_metric)
         await interaction.response.send_message(embed=embed)
 
-    @app_commands.command(name="camera", description=N_("One member's camera time"))
+    @app_commands.command(name=N_("camera"), description=N_("One member's camera time"))
     @app_commands.guild_only()
     @app_commands.describe(member=N_("Whose totals (default: yours)"))
     async def camera(
