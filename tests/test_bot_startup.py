@@ -64,3 +64,22 @@ async def test_channel_change_to_a_usable_channel_reports_nothing_missing(world:
     world.store.set("CHANNEL_ID", str(world.guild.create_text_channel("graphs2").id))
     await world.env.settle()
     assert world.bot.permissions_report == []
+
+
+async def test_commands_reach_discord_with_danish_names_and_descriptions(world: World) -> None:
+    """What tree.sync sends: every command and option carries its Danish localisation."""
+    tree = world.bot.tree
+    payloads = {
+        c.name: await c.get_translated_payload(tree, CatalogTranslator())
+        for c in tree.get_commands()
+    }
+    danish = discord.Locale.danish.value
+    assert payloads["update_graphs"]["name_localizations"][danish] == "opdater_grafer"
+    assert payloads["my_stats"]["name_localizations"][danish] == "min_statistik"
+    assert payloads["my_stats"]["description_localizations"][danish].startswith("Få din egen")
+    options = {o["name"]: o for o in payloads["my_stats"]["options"]}
+    assert options["forget"]["name_localizations"][danish] == "glem"
+    config = {o["name"]: o for o in payloads["config"]["options"]}
+    assert config["edit"]["name_localizations"][danish] == "ret"
+    for name, payload in payloads.items():  # every command has a Danish description
+        assert payload["description_localizations"].get(danish), name
