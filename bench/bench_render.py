@@ -78,7 +78,7 @@ async def pipeline(out: Path) -> None:
     renderer = Renderer()
     await renderer.ready()
     started = time.perf_counter() - t0
-    print(f"pool start (forkserver + {renderer.workers} workers, warm): {started:.2f} s")
+    print(f"pool start ({renderer.workers} spawned workers, warm): {started:.2f} s")
     service = GraphService(SampleGraphSource(), renderer)
     try:
         for run in (1, 2, 3):

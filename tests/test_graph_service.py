@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tgraph_bot.app import render_idle_seconds
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.censor import censor
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
@@ -338,3 +340,93 @@ async def test_a_dead_worker_fails_its_graphs_and_the_next_run_gets_new_workers(
         healed = await service.render(settings, tmp_path / "3")
         assert healed.failures == [] and len(healed.graphs) == 2
         assert renderer.worker_pids != [pid]
+
+
+# -- the idle timeout: workers exit when no graph has been drawn for a while ----------
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process exists (a zombie counts: it is gone once its parent reaps it)."""
+    return Path(f"/proc/{pid}").exists()
+
+
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    """Poll until ``condition`` holds; fail (never assert a duration) after a generous limit."""
+    for _ in range(int(limit / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the condition never held")
+
+
+async def test_an_idle_renderer_stops_its_workers_and_the_next_render_starts_new_ones(
+    tmp_path: Path,
+) -> None:
+    renderer = Renderer(workers=2, idle_seconds=0.05)
+    try:
+        service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+        first = await service.render(only("daily_play_count", "top_10_users"), tmp_path / "1")
+        assert first.failures == [] and len(first.graphs) == 2
+        pids = renderer.worker_pids
+        assert len(pids) == 2 and all(_alive(p) for p in pids)
+        await _until(lambda: not renderer.running and not any(_alive(p) for p in pids))
+        assert renderer.worker_pids == []
+
+        every = await service.render(Settings(), tmp_path / "2")
+        assert every.failures == [] and len(every.graphs) == len(GRAPHS)
+        for spec in GRAPHS:
+            assert _png_size(tmp_path / "2" / f"{spec.id}.png") == (1400, 700)
+        assert not any(_alive(p) for p in pids)
+        await _until(lambda: not renderer.running)  # and idle again
+    finally:
+        await renderer.aclose()
+    renderer.close()  # closing twice, after an idle stop, is fine
+
+
+async def test_close_waits_for_workers_that_are_still_stopping(tmp_path: Path) -> None:
+    renderer = Renderer(workers=2, idle_seconds=0.01)
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    assert (await service.render(only("top_10_platforms"), tmp_path)).failures == []
+    pids = renderer.worker_pids
+    await _until(lambda: not renderer.running)  # retired; its workers may still be exiting
+    await renderer.aclose()
+    assert pids and not any(_alive(p) for p in pids)
+
+
+def test_a_renderer_closes_in_every_state() -> None:
+    Renderer(idle_seconds=1).close()  # never started
+    started = Renderer(workers=1, idle_seconds=1)  # started outside a loop: no countdown
+    started.start()
+    [pid] = started.worker_pids
+    started.close()
+    started.close()
+    assert not _alive(pid)
+
+
+async def test_renders_racing_the_idle_stop_all_succeed(tmp_path: Path) -> None:
+    idle = 0.05
+    renderer = Renderer(workers=1, idle_seconds=idle)
+    service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
+    seen: set[int] = set()
+    try:
+        # Each render starts about when the countdown ends: before it, in the same loop
+        # turn, or while the old worker is still exiting. Every one must draw its graph.
+        for n, offset in enumerate((-0.01, 0.0, 0.003)):
+            report = await service.render(only("top_10_platforms"), tmp_path / str(n))
+            assert report.failures == [] and len(report.graphs) == 1
+            seen.update(renderer.worker_pids)
+            await asyncio.sleep(idle + offset)
+        # Rendering while a retired pool is still shutting down.
+        await _until(lambda: not renderer.running)
+        report = await service.render(only("top_10_platforms"), tmp_path / "last")
+        assert report.failures == [] and len(report.graphs) == 1
+    finally:
+        await renderer.aclose()
+    assert seen and not any(_alive(p) for p in seen)
+
+
+def test_the_bot_reads_its_render_idle_timeout_from_the_environment() -> None:
+    assert render_idle_seconds({}) == 120
+    assert render_idle_seconds({"TGRAPH_RENDER_IDLE_SECONDS": "2.5"}) == 2.5
+    for wrong in ("0", "-3", "soon", "inf", "nan"):
+        assert render_idle_seconds({"TGRAPH_RENDER_IDLE_SECONDS": wrong}) == 120

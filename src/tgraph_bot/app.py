@@ -1,7 +1,8 @@
 """The composition root: the one place that knows how everything is wired.
 
 Resources are opened with ``async with`` on one AsyncExitStack (storage, Tautulli client,
-renderer pool, bot) and closed in reverse order on SIGTERM or Ctrl-C, within a few seconds.
+renderer, bot) and closed in reverse order on SIGTERM or Ctrl-C, within a few seconds.
+The renderer's worker pool starts with the first render and stops again when idle.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
@@ -33,10 +36,31 @@ from tgraph_bot.storage.posting import PostingStore
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 5.0
+RENDER_IDLE_SECONDS = 120.0
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def render_idle_seconds(environ: Mapping[str, str]) -> float:
+    """How long the graph workers outlive the last render (they cost ~170 MB while up).
+
+    TGRAPH_RENDER_IDLE_SECONDS (seconds, > 0) overrides the default; it exists for the
+    memory benchmark (bench/bench_bot.py) and for anyone who posts often enough to want
+    the workers kept warm. Not a config.yml setting on purpose.
+    """
+    text = environ.get("TGRAPH_RENDER_IDLE_SECONDS", "")
+    if not text:
+        return RENDER_IDLE_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        log.warning("ignoring TGRAPH_RENDER_IDLE_SECONDS=%r (not a positive number)", text)
+        return RENDER_IDLE_SECONDS
+    return value
 
 
 async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
@@ -60,7 +84,10 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         )
         client_id = await db.run(links.plex_client_identifier)
         plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
-        renderer = await stack.enter_async_context(Renderer())
+        # Not entered (that would start the workers now): the pool starts with the first
+        # render and stops again after RENDER_IDLE_SECONDS without one.
+        renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
+        stack.push_async_callback(renderer.aclose)
         graphs = GraphService(CachedGraphSource(tautulli, db, clock=utcnow), renderer)
         posting_store = PostingStore(db)
         # Other modules' cogs (they get the live settings as a callable).
@@ -101,4 +128,4 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     return status
 
 
-__all__ = ["run"]
+__all__ = ["render_idle_seconds", "run"]

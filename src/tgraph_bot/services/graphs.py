@@ -174,6 +174,9 @@ class GraphService:
         progress: Progress | None = None,
     ) -> RenderReport:
         """Draw every enabled graph into ``out_dir`` as NAME.png and NAME.json."""
+        # Workers (re)start now, while the first graph's data is being fetched: an idle
+        # renderer has none.
+        self.renderer.start()
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         tr = translator(settings.LANGUAGE)
         specs = enabled_graphs(settings)
