@@ -102,7 +102,6 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
-    import asyncio
     import logging
 
     from tgraph_bot.config.readiness import readiness_problems
