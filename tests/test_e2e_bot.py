@@ -159,8 +159,14 @@ async def test_scheduled_post_arrives_when_due(tmp_path: Path) -> None:
         fake = running.fake
         await fake.wait_for(lambda: sum(len(m.files) for m in fake.channel_messages()) == 12, 60)
         assert fake.interactions == {}
-        # Posted once: the next one is a week away, and a restart would not repost.
-        async with Database(database_path(tmp_path / "data")) as db:
-            last = await PostingStore(db).last_post()
+        # Posted once: the next one is a week away, and a restart would not repost. The post
+        # is recorded just after its messages are sent, so wait for the record (bounded).
+        last = None
+        for _ in range(100):
+            async with Database(database_path(tmp_path / "data")) as db:
+                last = await PostingStore(db).last_post()
+            if last is not None and last > overdue + timedelta(days=7):
+                break
+            await asyncio.sleep(0.1)
         assert last is not None and last > overdue + timedelta(days=7)
         assert await stop(running) == 0
