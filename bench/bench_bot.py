@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord  # noqa: E402
+from tests.fakes.tautulli import fake_tautulli_process  # noqa: E402
 
 from tgraph_bot.config.store import ConfigStore  # noqa: E402
 
@@ -60,21 +61,6 @@ class FakeThread:
         self.call(self.fake.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
-
-
-async def start_tautulli() -> tuple[asyncio.subprocess.Process, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.fakes.tautulli",
-        "--api-key",
-        API_KEY,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    url = (await process.stdout.readline()).decode().strip()
-    return process, url
 
 
 def write_config(folder: Path, tautulli_url: str, discord_url: str) -> Path:
@@ -233,14 +219,10 @@ async def idle_rss(folder: Path, tautulli_url: str) -> dict[str, float]:
 
 
 async def main() -> None:
-    tautulli, url = await start_tautulli()
-    try:
+    async with fake_tautulli_process(API_KEY) as tautulli:
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-            figures = await loop_figures(Path(a), url)
-            figures |= await idle_rss(Path(b), url)
-    finally:
-        tautulli.terminate()
-        await tautulli.wait()
+            figures = await loop_figures(Path(a), tautulli.url)
+            figures |= await idle_rss(Path(b), tautulli.url)
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python={platform.python_version()}")
     for key, value in figures.items():
         print(f"{key}: {value:.1f}")

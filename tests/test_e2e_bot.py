@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
+from tests.fakes.tautulli import fake_tautulli_process
 from tgraph_bot.core.ids import ChannelId
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import PostingStore
@@ -31,26 +32,6 @@ class Running:
     log: Path
 
 
-@contextlib.asynccontextmanager
-async def fake_tautulli() -> AsyncIterator[str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.fakes.tautulli",
-        "--api-key",
-        API_KEY,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    url = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
-    try:
-        yield url
-    finally:
-        process.terminate()
-        await process.wait()
-
-
 async def seed_last_post(data_dir: Path, at: datetime) -> None:
     async with Database(database_path(data_dir)) as db:
         await PostingStore(db).record_post(ChannelId(CHANNEL_ID), [], at)
@@ -61,11 +42,11 @@ async def bot_process(tmp_path: Path, *, last_post: datetime | None) -> AsyncIte
     data_dir = tmp_path / "data"
     if last_post is not None:
         await seed_last_post(data_dir, last_post)
-    async with FakeDiscord() as fake, fake_tautulli() as tautulli_url:
+    async with FakeDiscord() as fake, fake_tautulli_process(API_KEY) as tautulli:
         config = tmp_path / "config.yml"
         config.write_text(
             "# end-to-end test configuration\n"
-            f'TAUTULLI_URL: "{tautulli_url}"\n'
+            f'TAUTULLI_URL: "{tautulli.url}"\n'
             f'TAUTULLI_API_KEY: "{API_KEY}"\n'
             'DISCORD_TOKEN: "e2e-discord-token"\n'
             f"CHANNEL_ID: {CHANNEL_ID}\n"

@@ -36,7 +36,7 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -398,6 +398,38 @@ async def serve(args: argparse.Namespace) -> None:
     finally:
         await control.cleanup()
         await fake.stop()
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class FakeProcess:
+    """A fake Tautulli running as its own process: its API URL and process id."""
+
+    url: str
+    pid: int
+
+
+@contextlib.asynccontextmanager
+async def fake_tautulli_process(api_key: str) -> AsyncIterator[FakeProcess]:
+    """Run ``python -m tests.fakes.tautulli`` (for end-to-end tests and benchmarks)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakes.tautulli",
+        "--api-key",
+        api_key,
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        url = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
+        yield FakeProcess(url, process.pid)
+    finally:
+        process.terminate()
+        await process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
