@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench_render import memory
+from bench_render import machine, memory, time_command
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.render import Renderer
@@ -71,33 +69,19 @@ async def pipeline(url: str, tmp: Path, fake_pid: int) -> None:
 
 
 def render_process(url: str, tmp: Path) -> None:
-    exe = shutil.which("tgraph-bot", path=str(Path(sys.executable).parent)) or "tgraph-bot"
     config = tmp / "config.yml"
     shutil.copyfile(ROOT / "config.yml.sample", config)
     env = {**os.environ, "TAUTULLI_URL": url, "TAUTULLI_API_KEY": KEY, "TIME_RANGE_DAYS": "365"}
-    times: list[float] = []
-    for i in range(3):
-        t = time.perf_counter()
-        subprocess.run(
-            [exe, "render", "--config", str(config), "--out", str(tmp / f"render{i}")],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env=env,
-            cwd=tmp,
-        )
-        times.append(time.perf_counter() - t)
-    print(
-        "tgraph-bot render, 365 days (whole process): "
-        + ", ".join(f"{t:.2f}" for t in times)
-        + f" s (median {statistics.median(times):.2f} s)"
+    time_command(
+        "tgraph-bot render, 365 days",
+        lambda i: ["render", "--config", str(config), "--out", str(tmp / f"render{i}")],
+        env=env,
+        cwd=tmp,
     )
 
 
 def main() -> None:
-    print(
-        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
-    )
+    print(machine())
     fake, url = start_fake()
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.render import Renderer
@@ -104,29 +106,37 @@ async def pipeline(out: Path) -> None:
         renderer.close()
 
 
-def demo_process(out: Path) -> None:
+def machine() -> str:
+    return (
+        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
+    )
+
+
+def time_command(label: str, args: Callable[[int], list[str]], **run: Any) -> None:
+    """Run ``tgraph-bot ARGS`` three times as a whole process; print each time and the median."""
     exe = shutil.which("tgraph-bot", path=str(Path(sys.executable).parent)) or "tgraph-bot"
     times: list[float] = []
     for i in range(3):
         t = time.perf_counter()
-        subprocess.run(
-            [exe, "demo", "--days", "365", "--out", str(out / f"demo{i}")],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        subprocess.run([exe, *args(i)], check=True, stdout=subprocess.DEVNULL, **run)
         times.append(time.perf_counter() - t)
     print(
-        "tgraph-bot demo --days 365 (whole process): "
+        f"{label} (whole process): "
         + ", ".join(f"{t:.2f}" for t in times)
         + f" s (median {statistics.median(times):.2f} s)"
     )
 
 
-def main() -> None:
-    print(
-        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
+def demo_process(out: Path) -> None:
+    time_command(
+        "tgraph-bot demo --days 365",
+        lambda i: ["demo", "--days", "365", "--out", str(out / f"demo{i}")],
     )
+
+
+def main() -> None:
+    print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(pipeline(Path(tmp)))
         demo_process(Path(tmp))
