@@ -231,11 +231,14 @@ class ConfigStore:
     def overrides(self) -> dict[str, str]:
         return environment_overrides(self._environ, self._dotenv)
 
-    def _merged(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+    def _merged(
+        self, doc: Mapping[str, Any], overrides: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         problems = [unknown_key(str(k)) for k in doc if k not in KEYS]
         if problems:
             raise ConfigError(problems)
-        return {**{str(k): v for k, v in doc.items()}, **self.overrides()}
+        found = self.overrides() if overrides is None else overrides
+        return {**{str(k): v for k, v in doc.items()}, **found}
 
     def _load(self) -> Settings:
         with self._lock:
@@ -272,21 +275,20 @@ class ConfigStore:
         value = parse_value(key, raw)
         with self._lock, _file_lock(self.path):
             doc = read_document(self.path)
-            merged = self._merged(doc)
-            overridden = key in self.overrides()
-            accepted = getattr(validate({**merged, key: value}), key)
+            overrides = self.overrides()  # read .env once per edit
+            accepted = getattr(validate({**self._merged(doc, overrides), key: value}), key)
             if isinstance(accepted, list):
                 seq: Any = CommentedSeq(cast(list[int], accepted))
                 seq.fa.set_flow_style()
                 value = seq
             doc[key] = _styled(doc.get(key), value)
-            settings = validate(self._merged(doc))
+            settings = validate(self._merged(doc, overrides))
             buffer = io.BytesIO()
             _yaml().dump(doc, buffer)
             atomic_write(self.path, buffer.getvalue())
             self._stamp = self._file_stamp()
             self._publish(settings)
-            return EditResult(settings, overridden)
+            return EditResult(settings, key in overrides)
 
     def reload_if_changed(self) -> bool:
         """Pick up a hand edit of the file. A bad edit is logged and ignored."""
