@@ -8,12 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TGRAPH_CONFIG=/config/config.yml
 
 WORKDIR /app
-COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md LICENSE hatch_build.py config.yml.sample ./
 COPY src ./src
 # Building the wheel compiles the translations (.po -> .mo).
-RUN pip install --no-cache-dir --no-deps . && rm -rf /app/src
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . && rm -rf /app/src
 
 # DATA_DIR (default "data") is relative to the working directory: /config/data.
 WORKDIR /config

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def client_for(fake: FakeTautulli, key: str = KEY) -> TautulliClient:
 
 
 def rows(db_path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as conn:
+    # sqlite3's own context manager commits but does not close: closing() does.
+    with closing(sqlite3.connect(db_path)) as conn:
         return conn.execute(
             "SELECT command, time_range, y_axis, user_id, fetched_at FROM tautulli_graph_cache "
             "ORDER BY command, user_id"
