@@ -8,8 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TGRAPH_CONFIG=/config/config.yml
 
 WORKDIR /app
-COPY requirements.lock ./
-RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
+COPY requirements.txt ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.txt
 COPY pyproject.toml README.md LICENSE hatch_build.py config.yml.sample ./
 COPY src ./src
 # Building the wheel compiles the translations (.po -> .mo).

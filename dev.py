@@ -10,7 +10,7 @@
                                      (--upgrade: the newest versions pyproject.toml allows)
 
 Needs only python3 (3.11 or newer). Each interpreter gets its own environment in
-.venv/pyX.Y, installed from requirements-dev.lock (exact versions, checked by hash) and
+.venv/pyX.Y, installed from requirements-dev.txt (exact versions, checked by hash) and
 reinstalled whenever the lock or pyproject.toml changes.
 """
 
@@ -36,8 +36,8 @@ POT = LOCALE / "messages.pot"
 SOURCES = ["src", "tests", "bench", "dev.py", "hatch_build.py"]
 # The runtime lock (the Docker image installs it) and the development lock (runtime, tools,
 # tests). Both hold the build backend too, so the project itself builds without isolation.
-LOCK = ROOT / "requirements.lock"
-DEV_LOCK = ROOT / "requirements-dev.lock"
+LOCK = ROOT / "requirements.txt"
+DEV_LOCK = ROOT / "requirements-dev.txt"
 LOCK_PYTHON = "3.11"  # the oldest supported; the locks are universal (3.11 and newer)
 INPUTS_LINE = "# inputs-sha256: "
 
