@@ -30,6 +30,7 @@ import simcord
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
+from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, Period, to_ms
 from tgraph_bot.services.camera import CameraService
@@ -54,7 +55,7 @@ def _bot(service: CameraService) -> commands.Bot:
     intents.voice_states = True
     snapshot = Settings()
 
-    class Bot(commands.Bot):
+    class Bot(SyncDispatchBot):
         async def setup_hook(self) -> None:
             await self.add_cog(CameraCog(service, lambda: snapshot))
 

@@ -14,6 +14,7 @@ import simcord
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
+from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.storage import camera as repo
@@ -44,7 +45,7 @@ class Harness:
         intents.message_content = True
         harness = self
 
-        class Bot(commands.Bot):
+        class Bot(SyncDispatchBot):
             async def setup_hook(self) -> None:
                 db = Database(harness.path)
                 await db.__aenter__()

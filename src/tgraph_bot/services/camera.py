@@ -5,7 +5,12 @@ moment it is called; operations run on the database thread in that order, many p
 transaction (group commit). Each decision (:func:`tgraph_bot.core.camera.decide`) is
 taken inside its operation against the open sessions as stored at that point, so two
 events for the same member can never both open or both close a session, whatever the
-event loop does between them. ``observe`` returns once its transaction is committed.
+event loop does between them.
+
+``observe`` and ``reconcile`` are plain functions, not coroutines: they queue their
+operation *when called* and return a future (await it to wait for the commit). So a
+caller that calls them synchronously, as discord.py parses each gateway event, gets
+the operations applied in gateway order, however the event loop schedules tasks.
 """
 
 from __future__ import annotations
@@ -105,15 +110,15 @@ class CameraService:
 
     # -- events ---------------------------------------------------------------------
 
-    async def observe(
+    def observe(
         self,
         guild_id: int,
         member_id: int,
         name: str,
         state: ObservedState,
         now: datetime,
-    ) -> list[Open | Close]:
-        """Record what Discord says about one member at ``now``; returns what changed."""
+    ) -> asyncio.Future[list[Open | Close]]:
+        """Queue what Discord says about one member at ``now``; the future says what changed."""
         at = to_ms(now)
         key = (guild_id, member_id)
         new_name = None
@@ -125,22 +130,23 @@ class CameraService:
                 repo.put_name(conn, guild_id, member_id, new_name)
             return _transition(conn, guild_id, member_id, state, at)
 
-        return await self._submit(op)
+        return self._submit(op)
 
-    async def reconcile(
+    def reconcile(
         self,
         guild_id: int,
         present: Mapping[int, Present],
         now: datetime,
         *,
         gone_since: datetime | None = None,
-    ) -> int:
-        """Make the open sessions of a guild match who is in voice now.
+    ) -> asyncio.Future[int]:
+        """Queue making the open sessions of a guild match who is in voice now.
 
         Members in ``present`` are observed as usual (opening sessions of those already on
         camera); open sessions of members not present are closed at ``gone_since`` (the
-        last heartbeat, when the bot may have missed events) or ``now``. Returns the
-        number of transitions.
+        last heartbeat, when the bot may have missed events) or ``now``. The future
+        gives the number of transitions. ``present`` must describe the same moment as
+        the call: everything queued before it, and nothing after.
         """
         at = to_ms(now)
         gone = None if gone_since is None else to_ms(gone_since)
@@ -171,7 +177,7 @@ class CameraService:
                     count += 1
             return count
 
-        return await self._submit(op)
+        return self._submit(op)
 
     async def heartbeat(self, now: datetime) -> None:
         at = to_ms(now)

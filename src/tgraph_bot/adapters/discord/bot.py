@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.channel import DiscordGraphChannel, missing_permissions
 from tgraph_bot.adapters.discord.checks import CooldownGate
+from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.adapters.discord.translator import CatalogTranslator
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
@@ -60,7 +61,7 @@ class BotParts:
     extra_cogs: Sequence[commands.Cog] = field(default_factory=list[commands.Cog])
 
 
-class TGraphBot(commands.Bot):
+class TGraphBot(SyncDispatchBot):
     def __init__(self, parts: BotParts) -> None:
         self.parts = parts
         self.store = parts.store

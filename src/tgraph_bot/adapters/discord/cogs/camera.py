@@ -1,12 +1,19 @@
 """Camera-time ranking on Discord: voice listeners, a heartbeat, /ranking, /camera, !rankingvideo.
 
-Thin: each listener reads the clock first (before any ``await``: every listener call is
-its own task, so an ``await`` can reorder work), turns discord.py objects into a
-:class:`~tgraph_bot.core.camera.ObservedState` and hands it to the service.
+Thin: it turns discord.py objects into a :class:`~tgraph_bot.core.camera.ObservedState`
+and hands it to the service. Voice events are read *synchronously, inside discord.py's
+dispatch* (a :class:`SyncDispatchBot` listener), not in a listener task: discord.py keeps
+one ``VoiceState`` per member and updates it in place, so a task that runs after later
+frames were parsed would read the newest state instead of its event's. The snapshot
+(clock, channel, flags, AFK/ignored, bot) is queued in the same step, so the service
+applies snapshots in gateway order. A reconcile reads the voice cache and queues its
+operation in one synchronous step too: the cache then holds exactly the events queued
+before it, so it agrees with the queue.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -18,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from discord.gateway import DiscordWebSocket
 
+from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals, format_duration
 from tgraph_bot.i18n import N_, Translator, translator
@@ -142,6 +150,11 @@ def member_embed(
     return embed
 
 
+def _log_failure(written: asyncio.Future[Any]) -> None:
+    if not written.cancelled() and (exc := written.exception()) is not None:
+        log.error("camera: a voice event could not be stored: %s", exc)
+
+
 def _connected(bot: commands.Bot) -> bool:
     if bot.is_closed() or not bot.is_ready():
         return False
@@ -158,10 +171,20 @@ class CameraCog(commands.Cog):
         self._bot: commands.Bot | None = None
         self._tracking = True
 
-    # discord.py gives a cog no public handle on its bot before a listener runs; keep it.
+    # discord.py gives a cog no public handle on its bot before a listener runs; keep it,
+    # and hook the voice events into the bot's synchronous dispatch.
     async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> CameraCog:  # pyright: ignore[reportIncompatibleMethodOverride]
+        if not isinstance(bot, SyncDispatchBot):
+            raise TypeError("CameraCog needs a SyncDispatchBot (voice events are read in dispatch)")
         self._bot = bot
-        return await super()._inject(bot, *args, **kwargs)
+        cog = await super()._inject(bot, *args, **kwargs)
+        bot.add_sync_listener("voice_state_update", self.voice_state_update)
+        return cog
+
+    async def _eject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
+        if isinstance(bot, SyncDispatchBot):
+            bot.remove_sync_listener("voice_state_update", self.voice_state_update)
+        await super()._eject(bot, *args, **kwargs)
 
     async def cog_load(self) -> None:
         # Runs in setup_hook, before the gateway connects: close what a crash left open
@@ -184,45 +207,48 @@ class CameraCog(commands.Cog):
 
     # -- listeners ------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_voice_state_update(
+    def voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
-        now = self._now()  # before any await
+        """Synchronous, in gateway order: ``after`` is still this event's state here."""
+        now = self._now()
         settings = self._settings()
         if not settings.CAMERA_TRACKING_ENABLED:
             return
         state = observed_state(member.guild, after, member.bot, settings)
-        await self._service.observe(member.guild.id, member.id, member.display_name, state, now)
+        written = self._service.observe(member.guild.id, member.id, member.display_name, state, now)
+        written.add_done_callback(_log_failure)
 
-    async def _reconcile(self, guilds: Iterable[discord.Guild], now: datetime) -> None:
+    def _reconcile_now(
+        self, guild: discord.Guild, settings: Settings, gone_since: datetime | None = None
+    ) -> asyncio.Future[int]:
+        # One synchronous step: the clock, the voice cache and the queue agree.
+        return self._service.reconcile(
+            guild.id, present_in(guild, settings), self._now(), gone_since=gone_since
+        )
+
+    async def _reconcile(self, guilds: Iterable[discord.Guild]) -> None:
         settings = self._settings()
         if not settings.CAMERA_TRACKING_ENABLED:
             return
         gone_since = self._service.last_heartbeat
         for guild in guilds:
-            if guild.unavailable:
-                continue
-            await self._service.reconcile(
-                guild.id, present_in(guild, settings), now, gone_since=gone_since
-            )
+            if not guild.unavailable:
+                await self._reconcile_now(guild, settings, gone_since)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        now = self._now()
         if self._bot is not None:
-            await self._reconcile(list(self._bot.guilds), now)
+            await self._reconcile(list(self._bot.guilds))
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
-        now = self._now()
-        await self._reconcile([guild], now)
+        await self._reconcile([guild])
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         # Added to a guild (or, on some gateways, a guild arriving after READY).
-        now = self._now()
-        await self._reconcile([guild], now)
+        await self._reconcile([guild])
 
     @commands.Cog.listener()
     async def on_resumed(self) -> None:
@@ -249,7 +275,7 @@ class CameraCog(commands.Cog):
         settings = self._settings()
         for guild in list(bot.guilds):
             if not guild.unavailable:
-                await self._service.reconcile(guild.id, present_in(guild, settings), now)
+                await self._reconcile_now(guild, settings)
 
     @heartbeat.error
     async def _heartbeat_error(self, error: BaseException) -> None:  # pyright: ignore[reportUnusedFunction]
