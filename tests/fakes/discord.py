@@ -28,6 +28,7 @@ APP_ID = 900000000000000001
 BOT_ID = APP_ID
 GUILD_ID = 910000000000000001
 CHANNEL_ID = 920000000000000001
+VOICE_CHANNEL_ID = 920000000000000002
 ADMIN_ID = 930000000000000001
 MEMBER_ID = 930000000000000002
 UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -225,7 +226,20 @@ class FakeDiscord:
                     "topic": None,
                     "last_message_id": None,
                     "rate_limit_per_user": 0,
-                }
+                },
+                {
+                    "id": str(VOICE_CHANNEL_ID),
+                    "type": 2,
+                    "guild_id": str(GUILD_ID),
+                    "name": "lounge",
+                    "position": 1,
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "bitrate": 64000,
+                    "user_limit": 0,
+                    "rtc_region": None,
+                },
             ],
             "members": [
                 _member(self.users[BOT_ID], [self.admin_role]),
@@ -293,6 +307,30 @@ class FakeDiscord:
             self._ws = None
             self.connected.clear()
         return ws
+
+    async def voice_burst(self, states: list[tuple[int, int | None, bool, bool]]) -> None:
+        """Send VOICE_STATE_UPDATEs back to back: (user id, channel id, self_video,
+        self_stream) each, for members the guild payload need not list (the event carries
+        the member, as Discord's does)."""
+        for user_id, channel_id, video, stream in states:
+            await self._send_event(
+                "VOICE_STATE_UPDATE",
+                {
+                    "guild_id": str(GUILD_ID),
+                    "channel_id": None if channel_id is None else str(channel_id),
+                    "user_id": str(user_id),
+                    "member": _member(_user(user_id, f"member{user_id % 10_000}"), []),
+                    "session_id": f"voice-{user_id}",
+                    "deaf": False,
+                    "mute": False,
+                    "self_deaf": False,
+                    "self_mute": False,
+                    "self_video": video,
+                    "self_stream": stream,
+                    "suppress": False,
+                    "request_to_speak_timestamp": None,
+                },
+            )
 
     async def invoke(
         self,
