@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/bench_camera.py [--events N] [--sessions N]
 
-1. Events: the real discord.py bot with CameraCog runs against simcord (in-process
-   Discord); VOICE_STATE_UPDATE payloads go through discord.py's parser and dispatch to
-   the listener, which commits through CameraService. Timed from the first event to the
-   last row committed, pinned to one CPU core (the SQLite thread shares it).
+1. Events: the real discord.py bot with CameraCog; VOICE_STATE_UPDATE payloads go through
+   discord.py's parser and dispatch to the cog's synchronous listener, which queues the
+   snapshot; CameraService commits in gateway order. Sent as one burst (no await between
+   events, as a RESUME replay arrives), timed from the first event to the last row
+   committed, pinned to one CPU core (the SQLite thread shares it). Burst correctness:
+   finished sessions recorded / the sessions the script means (worked out plainly).
 2. Queries: one million finished sessions for one guild (1,000 members over 365 days)
    plus open sessions; weekly, monthly and all-time top 10 through CameraService.ranking.
 """
@@ -161,11 +163,9 @@ async def bench_events_parser(path: Path, n_events: int, n_members: int) -> None
     script = [payload(f) for f in _script(n_events, members, channels)]
     before = _count(path)
     start = time.perf_counter()
-    for k, data in enumerate(script):
+    for k, data in enumerate(script):  # one burst: nothing runs between two events
         clock["now"] = NOW + timedelta(milliseconds=k)
         state.parse_voice_state_update(data)  # type: ignore[arg-type]
-        if k % 200 == 199:
-            await asyncio.sleep(0)  # let listeners run, as between gateway frames
     while True:  # every listener task done and every row committed
         await asyncio.sleep(0)
         pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -177,11 +177,31 @@ async def bench_events_parser(path: Path, n_events: int, n_members: int) -> None
     after = _count(path)
     await bot.close()
     await db.close()
+    expected = _expected_sessions(_script(n_events, members, channels))
     print(
         f"voice events, discord.py parser -> listener -> committed row: {n_events} events "
         f"in {elapsed:.2f} s = {n_events / elapsed:,.0f} events/s "
         f"({after - before} finished-session rows, {n_members} members)"
     )
+    print(
+        f"burst correctness: {after - before} of {expected} sessions recorded "
+        f"({(after - before) / expected:.2%})"
+    )
+
+
+def _expected_sessions(script: list[dict[str, object]]) -> int:
+    """Finished sessions the script means: every channel counts, each event sets the flags."""
+    on: set[tuple[object, str]] = set()
+    finished = 0
+    for flags in script:
+        for metric in ("self_video", "self_stream"):
+            key = (flags["user_id"], metric)
+            if bool(flags.get(metric, False)):
+                on.add(key)
+            elif key in on:
+                on.remove(key)
+                finished += 1
+    return finished
 
 
 async def bench_events_simcord(path: Path, n_events: int, n_members: int) -> None:
