@@ -114,6 +114,94 @@ async def test_next_post_replaces_the_previous_one(tmp_path: Path, db: Database)
     assert await store.last_post() == NOW + timedelta(days=7)
 
 
+class FlakyChannel(FolderChannel):
+    """Records what happens in order, and can fail the n-th send or every delete."""
+
+    def __init__(self, root: Path, store: PostingStore) -> None:
+        super().__init__(root)
+        self.store = store
+        self.fail_send: int | None = None
+        self.fail_delete = False
+        self.sends = 0
+        self.events: list[tuple[str, int, list[MessageId]]] = []
+
+    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
+        self.sends += 1
+        if self.sends == self.fail_send:
+            raise ConnectionError("Discord went away")
+        # What the store knows at the moment of each send: every earlier id.
+        self.events.append(
+            ("send", self.next_id + 1, await self.store.posted_messages(self.channel_id))
+        )
+        return await super().send(content, files)
+
+    async def delete(self, message: MessageId) -> None:
+        if self.fail_delete:
+            raise ConnectionError("Discord went away")
+        self.events.append(("delete", message, []))
+        await super().delete(message)
+
+
+async def test_the_new_post_is_sent_before_the_old_is_deleted_and_ids_stored_at_once(
+    tmp_path: Path, db: Database
+) -> None:
+    store = PostingStore(db)
+    channel = FlakyChannel(tmp_path / "channel", store)
+    clock = Clock(NOW)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
+    old = await service.post(Settings(), channel)
+    channel.events.clear()
+    clock.now = NOW + timedelta(days=7)
+    new = await service.post(Settings(), channel)
+    assert channel.events == [
+        ("send", new.messages[0], old.messages),
+        ("send", new.messages[1], [*old.messages, new.messages[0]]),
+        ("delete", old.messages[0], []),
+        ("delete", old.messages[1], []),
+    ]
+    assert await store.posted_messages(ChannelId(77)) == new.messages
+
+
+async def test_a_failed_second_send_leaves_only_known_messages_for_the_next_post(
+    tmp_path: Path, db: Database
+) -> None:
+    store = PostingStore(db)
+    channel = FlakyChannel(tmp_path / "channel", store)
+    clock = Clock(NOW)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
+    old = await service.post(Settings(), channel)
+    clock.now = NOW + timedelta(days=7)
+    channel.fail_send = channel.sends + 2
+    with pytest.raises(ConnectionError):
+        await service.post(Settings(), channel)
+    # The old post is still up (never an empty channel) and the half-sent one is known.
+    half = sorted(set(map(int, channel.messages())) - set(old.messages))
+    assert len(half) == 1
+    assert await store.posted_messages(ChannelId(77)) == [*old.messages, *half]
+    assert await store.last_post() == NOW  # not a successful post
+    retry = await service.post(Settings(), channel)
+    assert sorted(channel.messages()) == [str(m) for m in retry.messages]
+    assert await store.posted_messages(ChannelId(77)) == retry.messages
+
+
+async def test_an_old_message_that_cannot_be_deleted_is_kept_for_the_next_post(
+    tmp_path: Path, db: Database
+) -> None:
+    store = PostingStore(db)
+    channel = FlakyChannel(tmp_path / "channel", store)
+    clock = Clock(NOW)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
+    old = await service.post(Settings(), channel)
+    channel.fail_delete = True
+    clock.now = NOW + timedelta(days=7)
+    new = await service.post(Settings(), channel)  # posted all the same
+    assert await store.posted_messages(ChannelId(77)) == [*old.messages, *new.messages]
+    channel.fail_delete = False
+    clock.now = NOW + timedelta(days=14)
+    last = await service.post(Settings(), channel)
+    assert sorted(channel.messages()) == [str(m) for m in last.messages]
+
+
 async def test_failed_graphs_are_reported_and_none_at_all_is_an_error(
     tmp_path: Path, db: Database
 ) -> None:

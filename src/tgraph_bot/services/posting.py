@@ -139,16 +139,19 @@ class PostingService:
             log.warning(
                 "graph %s is over the upload limit (%d bytes): not posted", path.name, limit
             )
+        # New first, old after: the channel is never empty, and every message id is stored
+        # as soon as Discord gives it, so a crash or a failed send at any point leaves only
+        # messages the next post knows and deletes (it deletes every id it finds stored).
         previous = await self._store.posted_messages(channel.channel_id)
-        for message in previous:
-            await channel.delete(message)
-        await self._store.forget_messages(channel.channel_id, previous)
         sent: list[MessageId] = []
         text = header(settings, now)
         for i, group in enumerate(groups):
-            sent.append(await channel.send(text if i == 0 else "", group))
+            message = await channel.send(text if i == 0 else "", group)
+            await self._store.remember_message(channel.channel_id, message, now)
+            sent.append(message)
         posted_at = self._clock()
         await self._store.record_post(channel.channel_id, sent, posted_at)
+        await self._delete(channel, previous)
         removed = await asyncio.to_thread(
             delete_old_images, self._images_dir, posted_at, settings.KEEP_DAYS
         )
@@ -168,6 +171,22 @@ class PostingService:
             [p.name for p in too_large],
             posted_at,
         )
+
+    async def _delete(self, channel: GraphChannel, messages: Sequence[MessageId]) -> None:
+        """Delete the previous post; an id is forgotten once its message is gone, and one
+        that cannot be deleted now is kept for the next post to try again."""
+        for message in messages:
+            try:
+                await channel.delete(message)
+            except Exception as exc:
+                log.warning(
+                    "could not delete old graph message %d (%s: %s); will retry at the next post",
+                    message,
+                    type(exc).__name__,
+                    exc,
+                )
+                continue
+            await self._store.forget_messages(channel.channel_id, [message])
 
 
 def retry_delay(attempt: int, *, base: float = 30.0, cap: float = 1800.0) -> float:

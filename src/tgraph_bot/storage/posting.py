@@ -33,6 +33,13 @@ class PostingStore:
 
         return await self._db.run(work)
 
+    async def remember_message(self, channel: ChannelId, message: MessageId, at: datetime) -> None:
+        """Store one sent message at once, before the rest of its post is sent."""
+        stamp = at.astimezone(UTC).isoformat()
+        await self._db.run(
+            lambda conn: transaction(conn, lambda c: _insert(c, channel, [message], stamp))
+        )
+
     async def forget_messages(self, channel: ChannelId, messages: Sequence[MessageId]) -> None:
         def work(conn: sqlite3.Connection) -> None:
             conn.executemany(
@@ -45,15 +52,11 @@ class PostingStore:
     async def record_post(
         self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
     ) -> None:
-        """Remember a successful post: its messages and its time, in one transaction."""
+        """Remember a successful post: its messages (if not stored yet) and its time."""
         stamp = at.astimezone(UTC).isoformat()
 
         def work(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "INSERT OR IGNORE INTO posted_message (channel_id, message_id, posted_at) "
-                "VALUES (?, ?, ?)",
-                [(channel, m, stamp) for m in messages],
-            )
+            _insert(conn, channel, messages, stamp)
             conn.execute(
                 "INSERT INTO graph_post (channel_id, last_post_at) VALUES (?, ?) "
                 "ON CONFLICT (channel_id) DO UPDATE SET last_post_at = excluded.last_post_at",
@@ -61,6 +64,15 @@ class PostingStore:
             )
 
         await self._db.run(lambda conn: transaction(conn, work))
+
+
+def _insert(
+    conn: sqlite3.Connection, channel: ChannelId, messages: Sequence[MessageId], stamp: str
+) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO posted_message (channel_id, message_id, posted_at) VALUES (?, ?, ?)",
+        [(channel, m, stamp) for m in messages],
+    )
 
 
 __all__ = ["PostingStore"]
