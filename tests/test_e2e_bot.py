@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
 from tests.fakes.tautulli import fake_tautulli_process
-from tgraph_bot.core.ids import ChannelId
+from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import PostingStore
 
@@ -32,17 +32,25 @@ class Running:
     log: Path
 
 
-async def seed_last_post(data_dir: Path, at: datetime) -> None:
+async def seed_last_post(data_dir: Path, at: datetime, messages: Sequence[int] = ()) -> None:
     async with Database(database_path(data_dir)) as db:
-        await PostingStore(db).record_post(ChannelId(CHANNEL_ID), [], at)
+        ids = [MessageId(m) for m in messages]
+        await PostingStore(db).record_post(ChannelId(CHANNEL_ID), ids, at)
 
 
 @contextlib.asynccontextmanager
-async def bot_process(tmp_path: Path, *, last_post: datetime | None) -> AsyncIterator[Running]:
+async def bot_process(
+    tmp_path: Path, *, last_post: datetime | None, fake: FakeDiscord | None = None
+) -> AsyncIterator[Running]:
+    """The bot against a new fake Discord, or against ``fake`` (already started) kept
+    across runs."""
     data_dir = tmp_path / "data"
     if last_post is not None:
         await seed_last_post(data_dir, last_post)
-    async with FakeDiscord() as fake, fake_tautulli_process(API_KEY) as tautulli:
+    async with contextlib.AsyncExitStack() as stack:
+        if fake is None:
+            fake = await stack.enter_async_context(FakeDiscord())
+        tautulli = await stack.enter_async_context(fake_tautulli_process(API_KEY))
         config = tmp_path / "config.yml"
         config.write_text(
             "# end-to-end test configuration\n"

@@ -131,6 +131,9 @@ class FakeDiscord:
         self.rate_limit_next: dict[str, float] = {}  # "POST /channels/{id}/messages" -> seconds
         self.rate_limited: list[str] = []
         self.requests: list[tuple[str, str]] = []
+        # Once the graph channel holds this many messages, sends hang until release_sends().
+        self.hang_sends_after: int | None = None
+        self._sends_released = asyncio.Event()
         self._changed = asyncio.Condition()
         self.users = {
             BOT_ID: _user(BOT_ID, "TGraph", bot=True),
@@ -158,7 +161,19 @@ class FakeDiscord:
         self._port = int(sockets[0].getsockname()[1])
         return self
 
+    def release_sends(self) -> None:
+        """Stop hanging sends: those waiting now fail with a 503, later ones go through."""
+        self.hang_sends_after = None
+        self._sends_released.set()
+
+    def add_message(self, content: str, channel_id: int = CHANNEL_ID) -> int:
+        """A message already in a channel (an earlier post, say); returns its id."""
+        sent = Sent(next(self._ids), channel_id, content, [])
+        self.messages[sent.id] = sent
+        return sent.id
+
     async def stop(self) -> None:
+        self.release_sends()
         if self._ws is not None:
             await self._ws.close()
         if self._runner is not None:
@@ -585,6 +600,12 @@ class FakeDiscord:
                         return error(403, 50007, "Cannot send messages to this user")
                 elif channel_id != CHANNEL_ID:
                     return error(404, 10003, "Unknown Channel")
+                elif (
+                    self.hang_sends_after is not None
+                    and len(self.channel_messages()) >= self.hang_sends_after
+                ):
+                    await self._sends_released.wait()
+                    return error(503, 0, "Service Unavailable")
                 payload, files = await self._body(request)
                 stored = self._store(channel_id, payload, files)
                 if isinstance(stored, web.Response):

@@ -1,0 +1,64 @@
+"""End to end: the real `tgraph-bot run` killed between the messages of a post, then restarted."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.discord import CHANNEL_ID, FakeDiscord
+from tests.test_e2e_bot import bot_process, seed_last_post, stop
+from tgraph_bot.storage.db import connect, database_path
+
+
+def stored(data_dir: Path) -> list[int]:
+    conn = connect(database_path(data_dir))
+    try:
+        rows = conn.execute(
+            "SELECT message_id FROM posted_message WHERE channel_id = ? ORDER BY message_id",
+            (CHANNEL_ID,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [int(r[0]) for r in rows]
+
+
+async def eventually(check: Callable[[], bool], limit: float = 30.0) -> None:
+    for _ in range(int(limit * 10)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    assert check()
+
+
+@pytest.mark.timeout(240)
+async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    async with FakeDiscord() as fake:
+        old = fake.add_message("last week's post")
+        await seed_last_post(data_dir, datetime.now(UTC) - timedelta(days=8), [old])
+        fake.hang_sends_after = 2  # the old post and the first new message; the second hangs
+        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+            await fake.wait_for(lambda: len(fake.channel_messages()) == 2, 90)
+            (first,) = [m.id for m in fake.channel_messages() if m.id != old]
+            await eventually(lambda: stored(data_dir) == [old, first])  # stored at once
+            assert not fake.messages[old].deleted  # the old post stays until the new is up
+            running.process.kill()
+            await running.process.wait()
+        fake.release_sends()
+        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+            # Still due (the killed post never finished): posted again, then both the old
+            # post and the half-sent message are deleted.
+            await fake.wait_for(
+                lambda: fake.messages[old].deleted and fake.messages[first].deleted, 90
+            )
+            current = [m.id for m in fake.channel_messages()]
+            assert len(current) == 2
+            assert sum(len(m.files) for m in fake.channel_messages()) == 12
+            await eventually(lambda: stored(data_dir) == current)
+            assert await stop(running) == 0
