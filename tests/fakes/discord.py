@@ -31,8 +31,13 @@ CHANNEL_ID = 920000000000000001
 VOICE_CHANNEL_ID = 920000000000000002
 ADMIN_ID = 930000000000000001
 MEMBER_ID = 930000000000000002
+MODERATOR_ID = 930000000000000003  # a role with Manage Server only
+ADMINISTRATOR_ID = 930000000000000004  # a role with Administrator only (not the owner)
 UPLOAD_LIMIT = 10 * 1024 * 1024
 ALL_PERMISSIONS = str((1 << 50) - 1)
+ADMINISTRATOR = 0x8
+MANAGE_GUILD = 0x20
+EVERYONE_PERMISSIONS = 0x400 | 0x800 | 0x8000 | 0x4000 | 0x10000 | 0x2000
 JSON = "application/json"
 
 
@@ -92,6 +97,7 @@ class InteractionRecord:
     token: str
     name: str
     user_id: int
+    refused: bool = False  # Discord never delivered it: the member may not use the command
     callbacks: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     edits: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     followups: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
@@ -139,8 +145,27 @@ class FakeDiscord:
             BOT_ID: _user(BOT_ID, "TGraph", bot=True),
             ADMIN_ID: _user(ADMIN_ID, "admin"),
             MEMBER_ID: _user(MEMBER_ID, "bob"),
+            MODERATOR_ID: _user(MODERATOR_ID, "mo"),
+            ADMINISTRATOR_ID: _user(ADMINISTRATOR_ID, "ada"),
         }
+        self.owner_id = ADMIN_ID
         self.admin_role = str(GUILD_ID + 1)
+        self.moderator_role = str(GUILD_ID + 2)
+        self.administrator_role = str(GUILD_ID + 3)
+        # Role id -> permission bits; @everyone's id is the guild's.
+        self.role_permissions: dict[str, int] = {
+            str(GUILD_ID): EVERYONE_PERMISSIONS,
+            self.admin_role: int(ALL_PERMISSIONS),
+            self.moderator_role: MANAGE_GUILD,
+            self.administrator_role: ADMINISTRATOR,
+        }
+        self.member_roles: dict[int, list[str]] = {
+            BOT_ID: [self.admin_role],
+            ADMIN_ID: [self.admin_role],
+            MEMBER_ID: [],
+            MODERATOR_ID: [self.moderator_role],
+            ADMINISTRATOR_ID: [self.administrator_role],
+        }
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -200,34 +225,58 @@ class FakeDiscord:
 
     # -- gateway ---------------------------------------------------------------------------
 
+    # -- permissions, as Discord works them out ---------------------------------------------
+
+    def permissions_of(self, user_id: int) -> int:
+        """Guild-level permissions: the OR of @everyone's and the member's roles; the owner
+        and anyone with Administrator have them all (there are no channel overwrites here)."""
+        bits = self.role_permissions[str(GUILD_ID)]
+        for role in self.member_roles.get(user_id, []):
+            bits |= self.role_permissions[role]
+        if user_id == self.owner_id or bits & ADMINISTRATOR:
+            return int(ALL_PERMISSIONS)
+        return bits
+
+    def may_use(self, command: dict[str, Any], user_id: int) -> bool:
+        """Discord's default_member_permissions rule: null lets everyone in; otherwise the
+        member needs every bit of it, so "0" leaves only the owner and Administrators
+        (command permission overrides set in the server's settings are not modelled)."""
+        required = command.get("default_member_permissions")
+        if required is None:
+            return True
+        needed, has = int(required), self.permissions_of(user_id)
+        return bool(has & ADMINISTRATOR) or (needed != 0 and has & needed == needed)
+
     def guild_payload(self) -> dict[str, Any]:
-        everyone = {
-            "id": str(GUILD_ID),
-            "name": "@everyone",
-            "permissions": str(0x400 | 0x800 | 0x8000 | 0x4000 | 0x10000 | 0x2000),
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
+        names = {
+            str(GUILD_ID): "@everyone",
+            self.admin_role: "Admins",
+            self.moderator_role: "Moderators",
+            self.administrator_role: "Administrators",
         }
-        admin = {
-            **everyone,
-            "id": self.admin_role,
-            "name": "Admins",
-            "permissions": ALL_PERMISSIONS,
-        }
-        admin["position"] = 1
+        roles = [
+            {
+                "id": role_id,
+                "name": names.get(role_id, f"role {role_id}"),
+                "permissions": str(bits),
+                "position": position,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+            for position, (role_id, bits) in enumerate(self.role_permissions.items())
+        ]
         return {
             "id": str(GUILD_ID),
             "name": "Plex friends",
-            "owner_id": str(ADMIN_ID),
+            "owner_id": str(self.owner_id),
             "icon": None,
             "features": [],
             "emojis": [],
             "stickers": [],
-            "roles": [everyone, admin],
+            "roles": roles,
             "channels": [
                 {
                     "id": str(CHANNEL_ID),
@@ -257,16 +306,14 @@ class FakeDiscord:
                 },
             ],
             "members": [
-                _member(self.users[BOT_ID], [self.admin_role]),
-                _member(self.users[ADMIN_ID], [self.admin_role]),
-                _member(self.users[MEMBER_ID], []),
+                _member(self.users[user_id], roles) for user_id, roles in self.member_roles.items()
             ],
             "voice_states": [],
             "presences": [],
             "threads": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
-            "member_count": 3,
+            "member_count": len(self.member_roles),
             "large": False,
             "unavailable": False,
             "premium_tier": 0,
@@ -354,20 +401,26 @@ class FakeDiscord:
         user: int = ADMIN_ID,
         options: dict[str, str | bool] | None = None,
     ) -> InteractionRecord:
-        """A member runs a slash command (top-level name, or "group sub")."""
+        """A member runs a slash command (top-level name, or "group sub").
+
+        As on Discord, a member the command's default_member_permissions shut out gets
+        nothing sent to the bot: the record comes back ``refused``."""
         parts = name.split()
         command = next(c for c in self.commands if c["name"] == parts[0])
+        interaction_id = next(self._ids)
+        if not self.may_use(command, user):
+            record = InteractionRecord(interaction_id, "", name, user, refused=True)
+            self.interactions[interaction_id] = record
+            return record
         opts: list[dict[str, Any]] = [
             {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
             for k, v in (options or {}).items()
         ]
         if len(parts) == 2:
             opts = [{"name": parts[1], "type": 1, "options": opts}]
-        interaction_id = next(self._ids)
         token = f"token-{interaction_id}"
-        roles = [self.admin_role] if user == ADMIN_ID else []
-        member = _member(self.users[user], roles)
-        member["permissions"] = ALL_PERMISSIONS if user == ADMIN_ID else "0"
+        member = _member(self.users[user], self.member_roles.get(user, []))
+        member["permissions"] = str(self.permissions_of(user))
         record = InteractionRecord(interaction_id, token, name, user)
         self.interactions[interaction_id] = record
         await self._send_event(
