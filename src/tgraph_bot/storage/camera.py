@@ -3,6 +3,13 @@
 Plain functions over a ``sqlite3.Connection``; the service runs them on the database
 thread (``Database.run``) and decides when a transaction starts and ends. Times are
 integer milliseconds since the Unix epoch, UTC.
+
+Which sessions a period (week, month) holds: a session belongs to it when some of its
+time lies inside, i.e. when it ends after the period starts, and then counts once with
+only its time inside. A session of no length belongs to the period its instant is in.
+So a session ending exactly at the start belongs to the period before only, and one
+crossing the start counts once on each side, its time split (tests/storage/
+test_camera_periods.py). In-progress sessions always belong to the current period.
 """
 
 from __future__ import annotations
