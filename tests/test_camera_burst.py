@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import simcord
+from discord.ext import commands
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_camera_cog import T0, Harness, harness, ms, set_voice, simcord_bot
+from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.config.schema import Settings
 
 # (member index, channel index or None, self_video, self_stream, milliseconds since the last)
@@ -41,6 +43,30 @@ async def test_one_member_toggling_twenty_times_back_to_back(
         simcord_env.backend.set_voice_state(guild.id, ann.id, lounge.id, self_video=i % 2 == 0)
     await simcord_env.settle()
     await harness.services[-1].drain()
+    assert harness.finished() == [
+        (ann.id, "video", ms(0.25 + 0.5 * k), ms(0.5 + 0.5 * k)) for k in range(10)
+    ]
+    assert harness.open_rows() == []
+
+
+async def test_a_reconcile_in_the_middle_of_a_burst_changes_nothing(
+    simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(simcord_env.create_user("ann"))
+    await set_voice(simcord_env, guild, ann, lounge)
+    cog = simcord_bot.get_cog("CameraCog")
+    seen = simcord_bot.get_guild(guild.id)
+    assert isinstance(cog, CameraCog) and seen is not None
+    reconciled: list[asyncio.Future[int]] = []
+    for i in range(20):
+        harness.advance(0.25)
+        simcord_env.backend.set_voice_state(guild.id, ann.id, lounge.id, self_video=i % 2 == 0)
+        if i in (8, 13):  # what a heartbeat does, while earlier events are still unapplied
+            reconciled.append(cog.reconcile_now(seen, harness.settings))
+    await simcord_env.settle()
+    assert [await r for r in reconciled] == [0, 0]  # the cache agreed with the queue
     assert harness.finished() == [
         (ann.id, "video", ms(0.25 + 0.5 * k), ms(0.5 + 0.5 * k)) for k in range(10)
     ]

@@ -219,7 +219,7 @@ class CameraCog(commands.Cog):
         written = self._service.observe(member.guild.id, member.id, member.display_name, state, now)
         written.add_done_callback(_log_failure)
 
-    def _reconcile_now(
+    def reconcile_now(
         self, guild: discord.Guild, settings: Settings, gone_since: datetime | None = None
     ) -> asyncio.Future[int]:
         # One synchronous step: the clock, the voice cache and the queue agree.
@@ -234,7 +234,7 @@ class CameraCog(commands.Cog):
         gone_since = self._service.last_heartbeat
         for guild in guilds:
             if not guild.unavailable:
-                await self._reconcile_now(guild, settings, gone_since)
+                await self.reconcile_now(guild, settings, gone_since)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -275,7 +275,7 @@ class CameraCog(commands.Cog):
         settings = self._settings()
         for guild in list(bot.guilds):
             if not guild.unavailable:
-                await self._reconcile_now(guild, settings)
+                await self.reconcile_now(guild, settings)
 
     @heartbeat.error
     async def _heartbeat_error(self, error: BaseException) -> None:  # pyright: ignore[reportUnusedFunction]
