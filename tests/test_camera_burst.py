@@ -31,13 +31,19 @@ COUNTED = {0, 1}  # channel 2 is the AFK channel, 3 is ignored by the settings
 __all__ = ["harness", "simcord_bot"]  # the simcord fixtures, shared with test_camera_cog
 
 
+async def ann_in_lounge(env: simcord.Env) -> tuple[Any, Any, Any]:
+    """A guild with one voice channel and one member in it, camera off."""
+    guild = env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(env.create_user("ann"))
+    await set_voice(env, guild, ann, lounge)
+    return guild, lounge, ann
+
+
 async def test_one_member_toggling_twenty_times_back_to_back(
     simcord_env: simcord.Env, harness: Harness
 ) -> None:
-    guild = simcord_env.create_guild()
-    lounge = guild.create_voice_channel("lounge")
-    ann = guild.add_member(simcord_env.create_user("ann"))
-    await set_voice(simcord_env, guild, ann, lounge)
+    guild, lounge, ann = await ann_in_lounge(simcord_env)
     for i in range(20):  # no await between the events
         harness.advance(0.25)
         simcord_env.backend.set_voice_state(guild.id, ann.id, lounge.id, self_video=i % 2 == 0)
@@ -52,10 +58,7 @@ async def test_one_member_toggling_twenty_times_back_to_back(
 async def test_a_reconcile_in_the_middle_of_a_burst_changes_nothing(
     simcord_env: simcord.Env, simcord_bot: commands.Bot, harness: Harness
 ) -> None:
-    guild = simcord_env.create_guild()
-    lounge = guild.create_voice_channel("lounge")
-    ann = guild.add_member(simcord_env.create_user("ann"))
-    await set_voice(simcord_env, guild, ann, lounge)
+    guild, lounge, ann = await ann_in_lounge(simcord_env)
     cog = simcord_bot.get_cog("CameraCog")
     seen = simcord_bot.get_guild(guild.id)
     assert isinstance(cog, CameraCog) and seen is not None

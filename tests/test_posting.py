@@ -17,6 +17,7 @@ from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.services.posting import (
     PostingService,
+    PostResult,
     Scheduler,
     batches,
     delete_old_images,
@@ -142,14 +143,21 @@ class FlakyChannel(FolderChannel):
         await super().delete(message)
 
 
-async def test_the_new_post_is_sent_before_the_old_is_deleted_and_ids_stored_at_once(
+async def posted_once(
     tmp_path: Path, db: Database
-) -> None:
+) -> tuple[PostingStore, FlakyChannel, Clock, PostingService, PostResult]:
+    """A service that has made one post to a FlakyChannel; the clock still at NOW."""
     store = PostingStore(db)
     channel = FlakyChannel(tmp_path / "channel", store)
     clock = Clock(NOW)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
-    old = await service.post(Settings(), channel)
+    return store, channel, clock, service, await service.post(Settings(), channel)
+
+
+async def test_the_new_post_is_sent_before_the_old_is_deleted_and_ids_stored_at_once(
+    tmp_path: Path, db: Database
+) -> None:
+    store, channel, clock, service, old = await posted_once(tmp_path, db)
     channel.events.clear()
     clock.now = NOW + timedelta(days=7)
     new = await service.post(Settings(), channel)
@@ -165,11 +173,7 @@ async def test_the_new_post_is_sent_before_the_old_is_deleted_and_ids_stored_at_
 async def test_a_failed_second_send_leaves_only_known_messages_for_the_next_post(
     tmp_path: Path, db: Database
 ) -> None:
-    store = PostingStore(db)
-    channel = FlakyChannel(tmp_path / "channel", store)
-    clock = Clock(NOW)
-    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
-    old = await service.post(Settings(), channel)
+    store, channel, clock, service, old = await posted_once(tmp_path, db)
     clock.now = NOW + timedelta(days=7)
     channel.fail_send = channel.sends + 2
     with pytest.raises(ConnectionError):
@@ -187,11 +191,7 @@ async def test_a_failed_second_send_leaves_only_known_messages_for_the_next_post
 async def test_an_old_message_that_cannot_be_deleted_is_kept_for_the_next_post(
     tmp_path: Path, db: Database
 ) -> None:
-    store = PostingStore(db)
-    channel = FlakyChannel(tmp_path / "channel", store)
-    clock = Clock(NOW)
-    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
-    old = await service.post(Settings(), channel)
+    store, channel, clock, service, old = await posted_once(tmp_path, db)
     channel.fail_delete = True
     clock.now = NOW + timedelta(days=7)
     new = await service.post(Settings(), channel)  # posted all the same
