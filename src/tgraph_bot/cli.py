@@ -135,7 +135,14 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
 
     store = _open_store(args, tr)
     out = Path(args.out)
-    report = asyncio.run(render_live(store.settings, store.data_dir, out, email=args.user))
+
+    async def progress(done: int, total: int) -> None:
+        # On stderr: stdout lists the files written, for scripts.
+        print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
+
+    report = asyncio.run(
+        render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
+    )
     return report_files(report, out, tr)
 
 

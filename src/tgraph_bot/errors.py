@@ -99,12 +99,16 @@ class TautulliError(UserFacingError):
 
     message = N_("Tautulli answered with an error.")
     unavailable: bool = False
+    whole_api: bool = False
+    """True when every other request would get the same answer (a refused key, a page
+    that is not the API): the client stops asking for a while instead of repeating it."""
 
 
 class TautulliAuthError(TautulliError):
     """The API key was refused (Tautulli says so with HTTP 400, not 401)."""
 
     message = N_("Tautulli refused the API key: check TAUTULLI_API_KEY")
+    whole_api = True
 
 
 class TautulliUnreachable(TautulliError):
@@ -117,9 +121,7 @@ class TautulliUnreachable(TautulliError):
 class TautulliTimeout(TautulliError):
     """Tautulli accepted the connection but did not answer in time."""
 
-    message = N_(
-        "Tautulli at {url} did not answer within {seconds} seconds: it may be busy or stuck"
-    )
+    message = N_("Tautulli at {url} did not answer in {seconds} seconds: it may be busy or stuck")
     unavailable = True
 
 
@@ -130,6 +132,7 @@ class TautulliNotApi(TautulliError):
         "The answer from {url} is not Tautulli's API: check TAUTULLI_URL "
         "(a reverse proxy's login page or a wrong base path?)"
     )
+    whole_api = True
 
 
 class TautulliUnknownCommand(TautulliError):
