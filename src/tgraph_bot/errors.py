@@ -50,13 +50,19 @@ class ConfigProblem:
         self.message = message
         self.params = params
 
+    def _shown(self) -> str:
+        """`` = value`` as a message may show it: masked, at most 80 characters."""
+        if self.value is None:
+            return ""
+        from tgraph_bot.config.display import shown  # config imports this module
+
+        return f" = {shown(self.value)}"
+
     def render(self, tr: Translator) -> str:
-        value = "" if self.value is None else f" = {self.value!r}"
-        return f"{self.key}{value}: {tr._(self.message).format(**self.params)}"
+        return f"{self.key}{self._shown()}: {tr._(self.message).format(**self.params)}"
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" = {self.value!r}"
-        return f"{self.key}{value}: {self.message.format(**self.params)}"
+        return f"{self.key}{self._shown()}: {self.message.format(**self.params)}"
 
     def __repr__(self) -> str:
         return f"ConfigProblem({self!s})"
