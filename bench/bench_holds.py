@@ -29,7 +29,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord  # noqa: E402
 from tests.fakes.plextv import FakePlexTv  # noqa: E402
 from tests.fakes.tautulli import fake_tautulli_process  # noqa: E402
+from tests.test_crash_safety import SAVER  # noqa: E402  (the same saving loop the test kills)
 
 from bench_render import machine  # noqa: E402
 from tgraph_bot.config.store import ConfigStore, read_document, validate  # noqa: E402
@@ -50,20 +50,6 @@ DISCORD_TOKEN = "holds-discord-token-8e21d4"
 URL_PASSWORD = "holds-url-password-77b0e1"
 KNOWN = "Harper.Kim11@mail.example.com"  # a recorded Tautulli user
 UNKNOWN = "nobody.at.all@mail.example.com"
-
-SAVER = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from tgraph_bot.config import ConfigStore
-    store = ConfigStore(Path(sys.argv[1]), environ={})
-    print("ready", flush=True)
-    n = 0
-    while True:
-        n += 1
-        store.set("UPDATE_DAYS", str(n % 300 + 1))
-    """
-)
 
 
 def kills(count: int) -> None:

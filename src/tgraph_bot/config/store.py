@@ -350,9 +350,7 @@ class ConfigStore:
         with self._lock, _file_lock(self.path):
             doc = read_document(self.path)
             overrides = self.overrides()  # read .env once per edit
-            accepted: object = getattr(
-                validate({**self._merged(doc, overrides), key: value}), key
-            )
+            accepted: object = getattr(validate({**self._merged(doc, overrides), key: value}), key)
             wanted = accepted  # what the file must give back (``accepted`` is narrowed below)
             if isinstance(accepted, list):
                 seq: Any = CommentedSeq(cast(list[int], accepted))
