@@ -10,7 +10,15 @@ Every command goes through :meth:`TautulliClient._request`, which
   exponential backoff and full jitter, within ``retry_budget`` seconds in total: a retry
   is made only when it still has 0.25 s (or the whole timeout) to answer before the budget
   ends, and its timeout is cut to what is left. The first attempt always has the full
-  timeout, so one call takes at most about ``max(timeout, retry_budget)``.
+  timeout, so one call takes at most about ``max(timeout, retry_budget)``. A render
+  passes one :class:`~tgraph_bot.core.breaker.Deadline` to all its graphs: retries stop
+  when it passes, so the twelve graphs share one budget;
+- opens a breaker when a request gives up on an unavailable Tautulli, or gets an answer
+  that every request would get (a refused key, a page that is not the API): for
+  ``breaker_seconds`` every request fails at once with that same error, unsent, so the
+  other graphs fall back to the cache at once and the failure reads as one line. A
+  success, or :meth:`TautulliClient.reconfigure`, closes it;
+- reports a timeout with the time really waited over every attempt.
 
 The API key is added to the URL by a small transport wrapper *below* httpx's client, so
 the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions never holds the
