@@ -50,7 +50,7 @@ async def test_config_view_masks_secrets(world: World) -> None:
 async def test_config_edit_saves_keeps_comments_and_applies_live(world: World) -> None:
     result = await world.admin.slash(world.channel, "config edit", key="TV_COLOR", value="#00ff00")
     assert result.response is not None and result.ephemeral
-    assert result.response.content == "TV_COLOR is now #00ff00."
+    assert result.response.content == "TV_COLOR is now #00ff00. Applied now."
     text = world.store.path.read_text(encoding="utf-8")
     assert 'TV_COLOR: "#00ff00"  # the TV series colour' in text
     assert text.startswith("# TGraph Bot test configuration")
@@ -69,6 +69,51 @@ async def test_config_edit_refuses_bad_values_and_secrets(world: World) -> None:
     assert world.bot.settings.UPDATE_DAYS == 7
     assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"] * 2
     assert "stolen" not in world.store.path.read_text(encoding="utf-8")
+
+
+async def test_config_edit_refuses_a_value_that_cannot_be_saved_and_read_back(
+    world: World,
+) -> None:
+    before = world.store.path.read_bytes()
+    for value in ("caf\udcc3\udca9", "two\nlines", "nul\x00"):
+        bad = await world.admin.slash(
+            world.channel, "config edit", key="MUSICBRAINZ_USER_AGENT", value=value
+        )
+        assert bad.response is not None and bad.ephemeral
+        assert bad.response.content.startswith("MUSICBRAINZ_USER_AGENT = ")
+        assert "cannot be saved" in bad.response.content
+    assert world.store.path.read_bytes() == before
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"] * 3
+
+
+async def test_config_edit_says_whether_it_applies_now_or_after_a_restart(world: World) -> None:
+    live = await world.admin.slash(world.channel, "config edit", key="UPDATE_DAYS", value="3")
+    assert live.response is not None
+    assert live.response.content == "UPDATE_DAYS is now 3. Applied now."
+    later = await world.admin.slash(
+        world.channel, "config edit", key="ENABLE_PREFIX_COMMANDS", value="true"
+    )
+    assert later.response is not None
+    assert later.response.content == (
+        "ENABLE_PREFIX_COMMANDS is now true. It takes effect when the bot restarts."
+    )
+    locked = await world.admin.slash(
+        world.channel, "config edit", key="DISCORD_API_BASE_URL", value="http://evil.example"
+    )
+    assert locked.response is not None and "only be changed in the file" in locked.response.content
+    assert "evil" not in world.store.path.read_text(encoding="utf-8")
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"]
+
+
+async def test_config_view_and_edit_mask_credentials_inside_urls(world: World) -> None:
+    url = "http://bob:hunter2-pass@tautulli.lan:8181/?apikey=S3cr3tKey"
+    edit = await world.admin.slash(world.channel, "config edit", key="TAUTULLI_URL", value=url)
+    view = await world.admin.slash(world.channel, "config view", key="TAUTULLI_URL")
+    texts = [r.response.content for r in (edit, view) if r.response is not None]
+    assert len(texts) == 2
+    for text in texts:
+        assert "hunter2" not in text and "S3cr3tKey" not in text
+        assert "http://bob:***@tautulli.lan:8181/?apikey=***" in text
 
 
 async def test_config_edit_key_autocompletes_editable_keys_only(world: World) -> None:

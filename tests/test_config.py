@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tgraph_bot.config import EDITABLE_KEYS, KEYS, SECRET_KEYS, ConfigStore, display_value
-from tgraph_bot.config.schema import RESTART_KEYS, Settings
+from tgraph_bot.config.schema import LIVE_KEYS, RESTART_KEYS, Settings
 from tgraph_bot.config.store import read_document, validate
 from tgraph_bot.errors import ConfigError
 from tgraph_bot.i18n import translator
@@ -101,7 +101,12 @@ def test_sample_validates_and_holds_every_key_with_a_comment() -> None:
 
 
 def test_editable_keys_are_derived_from_the_schema() -> None:
-    assert set(EDITABLE_KEYS) == set(KEYS) - SECRET_KEYS - RESTART_KEYS
+    # Restart keys are editable (the edit says it needs a restart), except the two that
+    # point the bot's token or its data elsewhere.
+    locked = {"DATA_DIR", "DISCORD_API_BASE_URL"}
+    assert set(EDITABLE_KEYS) == set(KEYS) - SECRET_KEYS - locked
+    assert {"ENABLE_PREFIX_COMMANDS", "PLEX_ENABLED"} <= RESTART_KEYS & set(EDITABLE_KEYS)
+    assert set(KEYS) == LIVE_KEYS | RESTART_KEYS and not LIVE_KEYS & RESTART_KEYS
     assert {"DISCORD_TOKEN", "TAUTULLI_API_KEY", "PLEX_TOKEN", "DISCOGS_TOKEN"} == SECRET_KEYS
     assert "UPDATE_DAYS" in EDITABLE_KEYS
 

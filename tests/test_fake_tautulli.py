@@ -81,7 +81,8 @@ async def test_separate_process_with_switchable_modes() -> None:
     try:
         assert url.startswith("http://127.0.0.1:")
         async with (
-            TautulliClient(url, "pk", timeout=2.0, retry_budget=0.0) as client,
+            # No breaker: this test switches modes on one client (the breaker has its own tests)
+            TautulliClient(url, "pk", timeout=2.0, retry_budget=0.0, breaker_seconds=0) as client,
             httpx.AsyncClient(base_url=control) as ctl,
         ):
             assert await client.server_name() == "Synthetic Plex"
@@ -109,7 +110,9 @@ async def test_separate_process_can_start_down() -> None:
     proc, url, control = await start_process("--mode", "down", "--base-path", "/tautulli")
     try:
         assert url.endswith("/tautulli")
-        async with TautulliClient(url, DEFAULT_API_KEY, retry_budget=0.0) as client:
+        async with TautulliClient(
+            url, DEFAULT_API_KEY, retry_budget=0.0, breaker_seconds=0
+        ) as client:
             with pytest.raises(TautulliUnreachable):
                 await client.server_name()
             async with httpx.AsyncClient(base_url=control) as ctl:

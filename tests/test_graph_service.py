@@ -17,6 +17,7 @@ import pytest
 
 from tgraph_bot.app import render_idle_seconds
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.censor import censor
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
 from tgraph_bot.core.ids import GraphId, TautulliUserId
@@ -188,6 +189,7 @@ class EmptySource:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
         if command.startswith("get_plays_by_top_10"):
             return FetchedGraph(GraphData((), ()), NOW, stale=False)
@@ -250,6 +252,7 @@ class PartlyBrokenSource:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
         if command == self.fail_fetch:
             raise Unreachable()

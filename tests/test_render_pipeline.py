@@ -18,6 +18,7 @@ import pytest
 from tests.fakes.tautulli import FakeTautulli
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
@@ -58,12 +59,13 @@ class DownAfter:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
         if self.calls == self.n:
             await self.fake.set_mode("down")
         self.calls += 1
         return await self.source.graph(
-            command, time_range=time_range, y_axis=y_axis, user_id=user_id
+            command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
         )
 
 
@@ -130,6 +132,24 @@ async def test_tautulli_going_down_mid_render_loses_no_graph_that_was_kept(
         assert datetime.fromisoformat(now["data_from"]) == expected
 
 
+@pytest.mark.parametrize("mode", ["hang", "error500", "down"])
+async def test_an_outage_mid_render_costs_one_graph_the_rest_come_from_the_cache_at_once(
+    fake: FakeTautulli, db: Database, renderer: Renderer, tmp_path: Path, mode: str
+) -> None:
+    clock = Clock()
+    client, graphs = service(fake, db, renderer, clock, timeout=0.3)
+    async with client:
+        assert not (await graphs.render(Settings(), tmp_path / "first")).failures
+        await fake.set_mode(mode)
+        fake.clear_requests()
+        clock.now = SECOND
+        second = await graphs.render(Settings(), tmp_path / "second")
+    assert len(second.graphs) == ALL and not second.failures
+    assert all(sidecar(tmp_path / "second", g.graph_id)["stale"] for g in second.graphs)
+    # Only the first graph asked (its retries are off here); the breaker answered the rest.
+    assert len(fake.requests) == (0 if mode == "down" else 1)
+
+
 async def test_down_with_nothing_kept_fails_only_the_graphs_it_hit(
     fake: FakeTautulli, db: Database, renderer: Renderer, tmp_path: Path
 ) -> None:
@@ -149,7 +169,7 @@ async def test_down_with_nothing_kept_fails_only_the_graphs_it_hit(
     [
         ("ok", "wrong-key", "Tautulli refused the API key: check TAUTULLI_API_KEY"),
         ("html", KEY, "is not Tautulli's API: check TAUTULLI_URL"),
-        ("hang", KEY, "did not answer within 0.3 seconds"),
+        ("hang", KEY, "did not answer in"),
     ],
 )
 async def test_each_failure_gives_its_own_message_and_no_secret(
@@ -172,5 +192,9 @@ async def test_each_failure_gives_its_own_message_and_no_secret(
     [message] = messages(report)
     assert fragment in message
     assert key not in message
+    # The first answer decides: the second graph is not asked for, and it is one log line.
+    assert len(fake.api_requests()) == 1
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().count(fragment) for r in warnings] == [1]
     assert "HTTP Request" in caplog.text or mode == "hang"
     assert key not in caplog.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import traceback
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests.fakes.tautulli import FIXTURES, FakeTautulli
 from tgraph_bot.adapters.tautulli import API_DISABLED, GRAPH_COMMANDS, TautulliClient, api_url
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import GraphData
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import (
@@ -47,7 +49,12 @@ async def fake() -> AsyncIterator[FakeTautulli]:
 
 
 def client_for(url: str, key: str = KEY, **kw: float) -> TautulliClient:
-    options: dict[str, float] = {"timeout": 2.0, "retry_budget": 0.0, "backoff_base": 0.01}
+    options: dict[str, float] = {
+        "timeout": 2.0,
+        "retry_budget": 0.0,
+        "backoff_base": 0.01,
+        "breaker_seconds": 0.0,  # these tests switch modes; the breaker has its own tests
+    }
     options.update(kw)
     return TautulliClient(url, key, **options)  # pyright: ignore[reportArgumentType]
 
@@ -224,8 +231,23 @@ async def test_hang_times_out(fake: FakeTautulli) -> None:
     async with client_for(fake.url, timeout=0.2) as client:
         with pytest.raises(TautulliTimeout) as caught:
             await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
-    assert "0.2 seconds" in str(caught.value)
+    assert " did not answer in 0." in str(caught.value)
     assert len(fake.requests) == 1
+
+
+async def test_a_timeout_states_the_time_really_waited_over_every_retry(
+    fake: FakeTautulli,
+) -> None:
+    await fake.set_mode("hang")
+    async with client_for(fake.url, timeout=0.2, retry_budget=0.5, backoff_cap=0.0) as client:
+        with pytest.raises(TautulliTimeout) as caught:
+            await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
+    attempts = len(fake.requests)
+    assert attempts >= 2
+    waited = re.search(r"did not answer in ([0-9.]+) seconds", str(caught.value))
+    assert waited is not None
+    # Not one attempt's 0.2 s: every attempt's (it can only have taken longer).
+    assert float(waited.group(1)) >= 0.2 * attempts - 0.05
 
 
 async def test_down_is_unreachable(fake: FakeTautulli) -> None:
@@ -441,3 +463,114 @@ async def test_slow_tautulli_within_and_beyond_the_timeout(fake: FakeTautulli) -
         with pytest.raises(TautulliTimeout):
             await client.server_name()
     assert [r.mode for r in fake.requests] == ["slow:0.05", "slow:1"]
+
+
+# -- one outage, one wait: the breaker and the shared deadline -------------------------------
+
+
+def breaker_client(url: str, clock: FakeClock, key: str = KEY, **kw: float) -> TautulliClient:
+    options: dict[str, float] = {
+        "timeout": 1.0,
+        "retry_budget": 3.0,
+        "backoff_base": 0.1,
+        "backoff_cap": 1.0,
+        "breaker_seconds": 60.0,
+    }
+    options.update(kw)
+    return TautulliClient(
+        url,
+        key,
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+        rng=random.Random(3),
+        **options,  # pyright: ignore[reportArgumentType]
+    )
+
+
+@pytest.mark.parametrize("mode", ["error500", "down"])
+async def test_after_an_outage_the_other_graphs_fail_at_once_until_the_breaker_closes(
+    fake: FakeTautulli, mode: str
+) -> None:
+    await fake.set_mode(mode)
+    clock = FakeClock()
+    async with breaker_client(fake.url, clock) as client:
+        with pytest.raises(TautulliError) as first:
+            await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
+        asked, slept = len(fake.requests), len(clock.sleeps)
+        for command in sorted(GRAPH_COMMANDS - {"get_plays_by_date"}):
+            with pytest.raises(TautulliError) as later:
+                await client.graph(command, time_range=default_range(command), y_axis="plays")
+            assert str(later.value) == str(first.value)  # one reason, so one line
+            assert later.value.unavailable  # so the cache stands in
+        assert (len(fake.requests), len(clock.sleeps)) == (asked, slept)  # nothing sent
+        await fake.set_mode("ok")
+        clock.now += 61.0  # the breaker closes again by itself
+        assert len(await client.users()) == 26
+
+
+@pytest.mark.parametrize(("mode", "key"), [("ok", "not-the-key"), ("html", KEY)])
+async def test_a_wrong_key_or_a_page_that_is_not_tautulli_stops_after_the_first_answer(
+    fake: FakeTautulli, mode: str, key: str
+) -> None:
+    await fake.set_mode(mode)
+    clock = FakeClock()
+    reasons: set[str] = set()
+    async with breaker_client(fake.url, clock, key) as client:
+        for command in sorted(GRAPH_COMMANDS):
+            with pytest.raises((TautulliAuthError, TautulliNotApi)) as caught:
+                await client.graph(command, time_range=default_range(command), y_axis="plays")
+            reasons.add(str(caught.value))
+    assert len(fake.requests) == 1
+    assert len(reasons) == 1
+
+
+async def test_a_success_closes_the_breaker(fake: FakeTautulli) -> None:
+    await fake.set_mode("error500")
+    clock = FakeClock()
+    async with breaker_client(fake.url, clock, retry_budget=0.0, breaker_seconds=5.0) as client:
+        with pytest.raises(TautulliServerError):
+            await client.users()
+        await fake.set_mode("ok")
+        clock.now += 5.0
+        assert len(await client.users()) == 26
+        await fake.set_mode("error500")
+        fake.clear_requests()
+        with pytest.raises(TautulliServerError):
+            await client.users()
+        assert len(fake.requests) == 1  # asked again: the success had closed it
+
+
+async def test_one_deadline_bounds_the_retries_of_every_graph_together(
+    fake: FakeTautulli,
+) -> None:
+    await fake.set_mode("error500")
+    clock = FakeClock()
+    # No breaker here, so each graph is asked: only the shared deadline limits the retries.
+    async with breaker_client(fake.url, clock, retry_budget=3.0, breaker_seconds=0.0) as client:
+        deadline = Deadline.after(3.0, clock.monotonic)
+        for command in sorted(GRAPH_COMMANDS):
+            with pytest.raises(TautulliServerError):
+                await client.graph_json(
+                    command, time_range=default_range(command), y_axis="plays", deadline=deadline
+                )
+    # 3 s of retries in all (each graph alone would have had 3 s): after the deadline,
+    # every graph is asked once and not retried.
+    assert sum(clock.sleeps) <= 3.0
+    assert len(fake.requests) == len(GRAPH_COMMANDS) + len(clock.sleeps)
+    assert {r.cmd for r in fake.requests[-6:]} == set(sorted(GRAPH_COMMANDS)[-6:])
+
+
+async def test_reconfigure_sends_the_next_request_to_the_new_url_and_key() -> None:
+    async with (
+        FakeTautulli(api_key=KEY) as old,
+        FakeTautulli(api_key="new-key") as new,
+        client_for(old.url, breaker_seconds=60.0) as client,
+    ):
+        await old.set_mode("html")
+        with pytest.raises(TautulliNotApi):
+            await client.users()
+        client.reconfigure(new.url, "new-key")  # and the breaker forgets the old Tautulli
+        assert len(await client.users()) == 26
+        assert client.url == f"{new.url}/api/v2"
+    assert [r.apikey for r in new.requests] == ["ok"]
+    assert len(old.requests) == 1

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
@@ -23,6 +23,8 @@ from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.config.display import mask_secrets
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
@@ -41,6 +43,23 @@ RENDER_IDLE_SECONDS = 120.0
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def follow_settings(
+    store: ConfigStore, tautulli: TautulliClient, plextv: PlexTvClient
+) -> Callable[[], None]:
+    """Rebuild the Tautulli and plex.tv clients when their keys change (a /config edit or a
+    hand edit): the next request goes to the new address. Returns the unsubscribe."""
+
+    def changed(old: Settings, new: Settings) -> None:
+        if (old.TAUTULLI_URL, old.TAUTULLI_API_KEY) != (new.TAUTULLI_URL, new.TAUTULLI_API_KEY):
+            tautulli.reconfigure(new.TAUTULLI_URL, new.TAUTULLI_API_KEY.get_secret_value())
+            log.info("Tautulli is now asked at %s", tautulli.url)
+        if old.PLEX_TV_URL != new.PLEX_TV_URL:
+            plextv.reconfigure(new.PLEX_TV_URL)
+            log.info("plex.tv is now asked at %s", mask_secrets(new.PLEX_TV_URL))
+
+    return store.subscribe(changed)
 
 
 def render_idle_seconds(environ: Mapping[str, str]) -> float:
@@ -68,7 +87,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     settings = store.settings
     if settings.DISCORD_API_BASE_URL:
         use_discord_api(settings.DISCORD_API_BASE_URL)
-        log.info("using the Discord API at %s", settings.DISCORD_API_BASE_URL)
+        log.info("using the Discord API at %s", mask_secrets(settings.DISCORD_API_BASE_URL))
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -84,6 +103,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         )
         client_id = await db.run(links.plex_client_identifier)
         plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
+        stack.callback(follow_settings(store, tautulli, plextv))
         # Not entered (that would start the workers now): the pool starts with the first
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
@@ -128,4 +148,4 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     return status
 
 
-__all__ = ["render_idle_seconds", "run"]
+__all__ = ["follow_settings", "render_idle_seconds", "run"]

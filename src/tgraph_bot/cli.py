@@ -80,15 +80,18 @@ def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
-    store = _open_store(args, tr)
-    result = store.set(args.key, args.value)
+    from tgraph_bot.config.display import clip
     from tgraph_bot.config.store import display_value
 
+    store = _open_store(args, tr)
+    result = store.set(args.key, args.value)
     print(
         tr._("{key} is now {value}.").format(
-            key=args.key, value=display_value(result.settings, args.key)
+            key=args.key, value=clip(display_value(result.settings, args.key))
         )
     )
+    if result.needs_restart:
+        print(tr._("It takes effect when the bot restarts."))
     if result.overridden_by_environment:
         print(
             tr._(
@@ -115,6 +118,10 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from tgraph_bot.config.display import MaskSecretsFilter
+
+    for handler in logging.getLogger().handlers:  # URL passwords and keys, in any library's log
+        handler.addFilter(MaskSecretsFilter())
     from tgraph_bot.app import run
 
     return asyncio.run(run(store))
@@ -135,7 +142,14 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
 
     store = _open_store(args, tr)
     out = Path(args.out)
-    report = asyncio.run(render_live(store.settings, store.data_dir, out, email=args.user))
+
+    async def progress(done: int, total: int) -> None:
+        # On stderr: stdout lists the files written, for scripts.
+        print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
+
+    report = asyncio.run(
+        render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
+    )
     return report_files(report, out, tr)
 
 

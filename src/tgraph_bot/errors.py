@@ -50,13 +50,19 @@ class ConfigProblem:
         self.message = message
         self.params = params
 
+    def _shown(self) -> str:
+        """`` = value`` as a message may show it: masked, at most 80 characters."""
+        if self.value is None:
+            return ""
+        from tgraph_bot.config.display import shown  # config imports this module
+
+        return f" = {shown(self.value)}"
+
     def render(self, tr: Translator) -> str:
-        value = "" if self.value is None else f" = {self.value!r}"
-        return f"{self.key}{value}: {tr._(self.message).format(**self.params)}"
+        return f"{self.key}{self._shown()}: {tr._(self.message).format(**self.params)}"
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" = {self.value!r}"
-        return f"{self.key}{value}: {self.message.format(**self.params)}"
+        return f"{self.key}{self._shown()}: {self.message.format(**self.params)}"
 
     def __repr__(self) -> str:
         return f"ConfigProblem({self!s})"
@@ -99,12 +105,16 @@ class TautulliError(UserFacingError):
 
     message = N_("Tautulli answered with an error.")
     unavailable: bool = False
+    whole_api: bool = False
+    """True when every other request would get the same answer (a refused key, a page
+    that is not the API): the client stops asking for a while instead of repeating it."""
 
 
 class TautulliAuthError(TautulliError):
     """The API key was refused (Tautulli says so with HTTP 400, not 401)."""
 
     message = N_("Tautulli refused the API key: check TAUTULLI_API_KEY")
+    whole_api = True
 
 
 class TautulliUnreachable(TautulliError):
@@ -117,9 +127,7 @@ class TautulliUnreachable(TautulliError):
 class TautulliTimeout(TautulliError):
     """Tautulli accepted the connection but did not answer in time."""
 
-    message = N_(
-        "Tautulli at {url} did not answer within {seconds} seconds: it may be busy or stuck"
-    )
+    message = N_("Tautulli at {url} did not answer in {seconds} seconds: it may be busy or stuck")
     unavailable = True
 
 
@@ -130,6 +138,7 @@ class TautulliNotApi(TautulliError):
         "The answer from {url} is not Tautulli's API: check TAUTULLI_URL "
         "(a reverse proxy's login page or a wrong base path?)"
     )
+    whole_api = True
 
 
 class TautulliUnknownCommand(TautulliError):

@@ -102,17 +102,33 @@ class PlexTvClient:
     ) -> None:
         self.client_identifier = client_identifier
         self.product = product
-        self._http = httpx.AsyncClient(
+        self._timeout = timeout
+        self._transport = transport
+        self._headers = {
+            "Accept": "application/json",
+            "X-Plex-Product": product,
+            "X-Plex-Version": version,
+            "X-Plex-Client-Identifier": client_identifier,
+        }
+        self._base_url = base_url
+        self._retired: list[httpx.AsyncClient] = []
+        self._http = self._connect(base_url)
+
+    def _connect(self, base_url: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
-            timeout=timeout,
-            transport=transport,
-            headers={
-                "Accept": "application/json",
-                "X-Plex-Product": product,
-                "X-Plex-Version": version,
-                "X-Plex-Client-Identifier": client_identifier,
-            },
+            timeout=self._timeout,
+            transport=self._transport,
+            headers=self._headers,
         )
+
+    def reconfigure(self, base_url: str) -> None:
+        """Use another PLEX_TV_URL from the next request on (a live edit)."""
+        if base_url == self._base_url:
+            return
+        old, self._http = self._http, self._connect(base_url)
+        self._base_url = base_url
+        self._retired.append(old)  # closed with the client: a request may be in flight
 
     async def __aenter__(self) -> PlexTvClient:
         return self
@@ -121,7 +137,9 @@ class PlexTvClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for http in [*self._retired, self._http]:
+            await http.aclose()
+        self._retired.clear()
 
     async def _send(
         self, method: str, path: str, *, headers: dict[str, str] | None = None, **kw: Any

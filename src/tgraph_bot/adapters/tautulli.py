@@ -10,7 +10,15 @@ Every command goes through :meth:`TautulliClient._request`, which
   exponential backoff and full jitter, within ``retry_budget`` seconds in total: a retry
   is made only when it still has 0.25 s (or the whole timeout) to answer before the budget
   ends, and its timeout is cut to what is left. The first attempt always has the full
-  timeout, so one call takes at most about ``max(timeout, retry_budget)``.
+  timeout, so one call takes at most about ``max(timeout, retry_budget)``. A render
+  passes one :class:`~tgraph_bot.core.breaker.Deadline` to all its graphs: retries stop
+  when it passes, so the twelve graphs share one budget;
+- opens a breaker when a request gives up on an unavailable Tautulli, or gets an answer
+  that every request would get (a refused key, a page that is not the API): for
+  ``breaker_seconds`` every request fails at once with that same error, unsent, so the
+  other graphs fall back to the cache at once and the failure reads as one line. A
+  success, or :meth:`TautulliClient.reconfigure`, closes it;
+- reports a timeout with the time really waited over every attempt.
 
 The API key is added to the URL by a small transport wrapper *below* httpx's client, so
 the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions never holds the
@@ -40,6 +48,7 @@ from typing import Final, cast, get_args
 import httpx
 
 from tgraph_bot import __version__
+from tgraph_bot.core.breaker import Breaker, Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
@@ -91,6 +100,11 @@ Sleep = Callable[[float], Awaitable[None]]
 
 _MIN_ATTEMPT: Final = 0.25
 """A retry is only worth making with at least this long (or the whole timeout) to answer."""
+
+
+def _seconds(value: float) -> str:
+    """A duration for a message: 0.2, 3, 251 (whole seconds once it is more than a few)."""
+    return f"{round(value, 1) if value < 10 else round(value):g}"
 
 
 def api_url(url: str) -> httpx.URL:
@@ -171,8 +185,24 @@ def _decode(status: int, content: bytes) -> _Answer:
     )
 
 
+@dataclass(slots=True)
+class _Connection:
+    """Where requests go: swapped whole, so a request never mixes two configurations."""
+
+    endpoint: httpx.URL
+    url: str
+    api_key: str
+    http: httpx.AsyncClient
+    source: tuple[str, str]
+    """The (TAUTULLI_URL, key) it was made from."""
+
+
 class TautulliClient:
-    """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``."""
+    """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``.
+
+    :meth:`reconfigure` points it at another URL or key (a live ``/config edit``): requests
+    already on their way finish on the old connection, later ones use the new.
+    """
 
     def __init__(
         self,
@@ -181,6 +211,7 @@ class TautulliClient:
         *,
         timeout: float = 10.0,
         retry_budget: float = 20.0,
+        breaker_seconds: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
@@ -190,10 +221,6 @@ class TautulliClient:
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
-        self._endpoint = api_url(url)
-        self.url = display_url(self._endpoint)
-        """The API URL as it may be shown: no credentials, no key."""
-        self._api_key = api_key
         self._timeout = timeout
         self._retry_budget = max(0.0, retry_budget)
         self._backoff_base = backoff_base
@@ -201,15 +228,46 @@ class TautulliClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self._rng = rng or random.Random()
-        inner = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._http = httpx.AsyncClient(
+        self._transport = transport
+        self._retired: list[httpx.AsyncClient] = []
+        self._breaker: Breaker[TautulliError] = Breaker(breaker_seconds, monotonic)
+        self._conn = self._connect(url, api_key)
+
+    def _connect(self, url: str, api_key: str) -> _Connection:
+        endpoint = api_url(url)
+        # user:password in TAUTULLI_URL (a reverse proxy's basic auth) is sent as a header,
+        # never as part of the URL httpx logs.
+        auth = (
+            httpx.BasicAuth(endpoint.username, endpoint.password)
+            if endpoint.username or endpoint.password
+            else None
+        )
+        endpoint = endpoint.copy_with(username=None, password=None)
+        inner = self._transport if self._transport is not None else httpx.AsyncHTTPTransport()
+        http = httpx.AsyncClient(
             transport=_ApiKeyTransport(inner, api_key),
-            timeout=httpx.Timeout(timeout),
+            auth=auth,
+            timeout=httpx.Timeout(self._timeout),
             follow_redirects=False,
             # No proxies from the environment: they would bypass the transport above.
             trust_env=False,
             headers={"Accept": "application/json", "User-Agent": f"tgraph-bot/{__version__}"},
         )
+        return _Connection(endpoint, display_url(endpoint), api_key, http, (url, api_key))
+
+    @property
+    def url(self) -> str:
+        """The API URL as it may be shown: no credentials, no key."""
+        return self._conn.url
+
+    def reconfigure(self, url: str, api_key: str) -> None:
+        """Use another URL or key from the next request on (safe from any thread)."""
+        if (url, api_key) == self._conn.source:
+            return
+        conn = self._connect(url, api_key)
+        old, self._conn = self._conn, conn
+        self._retired.append(old.http)  # closed with the client: requests may be in flight
+        self._breaker.reset()
 
     async def __aenter__(self) -> TautulliClient:
         return self
@@ -223,12 +281,25 @@ class TautulliClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for http in [*self._retired, self._conn.http]:
+            await http.aclose()
+        self._retired.clear()
 
     # -- the one request function ------------------------------------------------------------
 
-    async def _request(self, command: str, params: Mapping[str, str | int]) -> object:
-        """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`."""
+    async def _request(
+        self, command: str, params: Mapping[str, str | int], deadline: Deadline | None = None
+    ) -> object:
+        """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
+
+        While the breaker is open, the error that opened it is raised without asking.
+        ``deadline``, when given, is shared by several calls (one render): retries stop
+        when either it or this call's own ``retry_budget`` runs out.
+        """
+        blocked = self._breaker.blocked()
+        if blocked is not None:
+            raise blocked.with_traceback(None)
+        conn = self._conn
         query = {"cmd": command, **{key: str(value) for key, value in params.items()}}
         started = self._monotonic()
         limit = self._timeout
@@ -236,34 +307,53 @@ class TautulliClient:
         while True:
             attempt += 1
             try:
-                return await self._attempt(command, query, limit)
+                data = await self._attempt(conn, command, query, limit)
             except TautulliError as exc:
-                if not exc.unavailable:
-                    raise
+                error = exc
+            else:
+                if conn is self._conn:
+                    self._breaker.reset()
+                return data
+            # Decided outside the ``except``: an error made here has no ``__context__``.
+            if error.unavailable:
                 ceiling = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
                 delay = self._rng.uniform(0.0, ceiling)
                 remaining = self._retry_budget - (self._monotonic() - started) - delay
-                if remaining < min(self._timeout, _MIN_ATTEMPT):
-                    # The caller reports it (or serves the cache): one line per event.
-                    log.debug("Tautulli %s failed after %d attempt(s): %s", command, attempt, exc)
-                    raise
-                log.info("Tautulli %s: %s; retrying in %.2f s", command, exc, delay)
-                limit = min(self._timeout, remaining)
-            await self._sleep(delay)
+                if deadline is not None:
+                    remaining = min(remaining, deadline.remaining() - delay)
+                if remaining >= min(self._timeout, _MIN_ATTEMPT):
+                    log.info("Tautulli %s: %s; retrying in %.2f s", command, error, delay)
+                    limit = min(self._timeout, remaining)
+                    await self._sleep(delay)
+                    continue
+                if isinstance(error, TautulliTimeout):
+                    # The time really waited, not one attempt's timeout.
+                    waited = self._monotonic() - started
+                    error = TautulliTimeout(url=conn.url, seconds=_seconds(waited))
+                # The caller reports it (or serves the cache): one line per event.
+                log.debug("Tautulli %s failed after %d attempt(s): %s", command, attempt, error)
+            if (error.unavailable or error.whole_api) and conn is self._conn:
+                # Every other request would fail alike: answer them at once for a while.
+                self._breaker.trip(error)
+            raise error
 
-    async def _send(self, query: Mapping[str, str], limit: float) -> httpx.Response | TautulliError:
+    async def _send(
+        self, conn: _Connection, query: Mapping[str, str], limit: float
+    ) -> httpx.Response | TautulliError:
         try:
             async with asyncio.timeout(limit):
-                return await self._http.get(self._endpoint, params=query, timeout=limit)
+                return await conn.http.get(conn.endpoint, params=query, timeout=limit)
         except (TimeoutError, httpx.TimeoutException):
-            return TautulliTimeout(url=self.url, seconds=f"{self._timeout:g}")
+            return TautulliTimeout(url=conn.url, seconds=_seconds(limit))
         except httpx.HTTPError:
             # Connection refused, DNS, reset, TLS, ... The httpx text may hold URLs: not shown.
-            return TautulliUnreachable(url=self.url)
+            return TautulliUnreachable(url=conn.url)
 
-    async def _attempt(self, command: str, query: Mapping[str, str], limit: float) -> object:
+    async def _attempt(
+        self, conn: _Connection, command: str, query: Mapping[str, str], limit: float
+    ) -> object:
         started = time.perf_counter()
-        response = await self._send(query, limit)
+        response = await self._send(conn, query, limit)
         if isinstance(response, TautulliError):
             # Raised here, outside the ``except``, so not even ``__context__`` holds httpx's
             # exception (whose text may hold URLs).
@@ -272,10 +362,10 @@ class TautulliClient:
             # Never followed: the redirect would carry the key to wherever it points.
             location = response.headers.get("Location", "")
             try:
-                shown = display_url(self._endpoint.join(location)) if location else "?"
+                shown = display_url(conn.endpoint.join(location)) if location else "?"
             except (httpx.InvalidURL, UnicodeError):
                 shown = "?"
-            raise TautulliNotApi(REDIRECTED, url=self.url, location=shown)
+            raise TautulliNotApi(REDIRECTED, url=conn.url, location=shown)
         answer = _decode(response.status_code, response.content)
         log.debug(
             "Tautulli %s %s -> HTTP %d %s in %.0f ms",
@@ -285,16 +375,16 @@ class TautulliClient:
             answer.result,
             (time.perf_counter() - started) * 1000,
         )
-        return self._judge(command, answer)
+        return self._judge(conn, command, answer)
 
-    def _judge(self, command: str, answer: _Answer) -> object:
+    def _judge(self, conn: _Connection, command: str, answer: _Answer) -> object:
         if answer.status >= 500:
             raise TautulliServerError(status=answer.status, command=command)
         if answer.result == "success":
             return answer.data
         if answer.result != "error":
-            raise TautulliNotApi(url=self.url)
-        detail = self._scrub(answer.message or "")
+            raise TautulliNotApi(url=conn.url)
+        detail = self._scrub(conn, answer.message or "")
         lowered = detail.lower()
         if lowered.startswith("unknown command"):
             raise TautulliUnknownCommand(command=command)
@@ -306,9 +396,11 @@ class TautulliClient:
             REFUSED, command=command, detail=detail[:200] or f"HTTP {answer.status}"
         )
 
-    def _scrub(self, text: str) -> str:
+    @staticmethod
+    def _scrub(conn: _Connection, text: str) -> str:
         """Tautulli's own words, with the key blotted out should they ever echo it."""
-        return text.replace(self._api_key, "***") if len(self._api_key) >= 6 else text
+        key = conn.api_key
+        return text.replace(key, "***") if len(key) >= 6 else text
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -319,6 +411,7 @@ class TautulliClient:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> tuple[GraphData, str]:
         """The graph, and Tautulli's ``data`` for it as JSON text (what the cache keeps)."""
         if command not in GRAPH_COMMANDS:
@@ -335,7 +428,7 @@ class TautulliClient:
                 # Tautulli ignores a user_id that is not digits and answers server-wide.
                 raise ValueError(f"user_id must not be negative, not {user_id!r}")
             params["user_id"] = user_id
-        data = await self._request(command, params)
+        data = await self._request(command, params, deadline)
         try:
             graph = GraphData.parse(data)
         except (GraphDataError, TypeError, ValueError):
@@ -440,11 +533,12 @@ class CachedGraphSource:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
         key = _GraphKey(command, time_range, y_axis, user_id)
         try:
             data, body = await self._client.graph_json(
-                command, time_range=time_range, y_axis=y_axis, user_id=user_id
+                command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
             )
         except TautulliError as exc:
             if not exc.unavailable:
@@ -452,7 +546,8 @@ class CachedGraphSource:
             kept = await self._kept(key)
             if kept is None:
                 raise
-            log.warning(
+            # INFO, not WARNING: the render reports the outage once, not once per graph.
+            log.info(
                 "Tautulli unavailable (%s); using the %s answer kept from %s",
                 exc,
                 command,

@@ -1,8 +1,11 @@
 """The configuration schema: every key, its type, default and rules, in one place.
 
-Keys are the seeds' flat UPPER_CASE names. Secrets are ``SecretStr``; a field marked
-``restart=True`` in its metadata is read at start-up only and so is not editable live.
-Everything else about a key (is it editable? is it secret?) is derived from here.
+Keys are the seeds' flat UPPER_CASE names. Secrets are ``SecretStr``. Every key is
+applied live (the running bot reads it when it needs it, or rebuilds what is made from
+it: the Tautulli and plex.tv clients) unless its metadata says ``restart=True``: then it
+is read at start-up only, and an edit says it needs a restart. ``editable=False`` keeps a
+key out of ``config set`` and ``/config edit`` (where it points the bot's token or data).
+Everything else about a key (is it editable? is it secret? live?) is derived from here.
 """
 
 from __future__ import annotations
@@ -165,9 +168,9 @@ class Settings(BaseModel):
     PLAYLIST_SYNC_HOURS: int = Field(default=24, ge=0, le=720)
 
     # Advanced
-    DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart())
+    DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart(editable=False))
     DISCORD_API_BASE_URL: Annotated[str, AfterValidator(_url)] = Field(
-        default="", json_schema_extra=_restart()
+        default="", json_schema_extra=_restart(editable=False)
     )
 
 
@@ -181,8 +184,13 @@ SECRET_KEYS: frozenset[str] = frozenset(
     name for name, field in Settings.model_fields.items() if field.annotation is SecretStr
 )
 RESTART_KEYS: frozenset[str] = frozenset(name for name in KEYS if _extra(name).get("restart"))
+"""Read at start-up only: an edit is saved and takes effect after a restart."""
+LIVE_KEYS: frozenset[str] = frozenset(KEYS) - RESTART_KEYS
+"""Applied by the running bot as soon as they change."""
 EDITABLE_KEYS: tuple[str, ...] = tuple(
-    name for name in KEYS if name not in SECRET_KEYS and name not in RESTART_KEYS
+    name
+    for name in KEYS
+    if name not in SECRET_KEYS and _extra(name).get("editable", True) is not False
 )
 
-__all__ = ["EDITABLE_KEYS", "KEYS", "RESTART_KEYS", "SECRET_KEYS", "Settings"]
+__all__ = ["EDITABLE_KEYS", "KEYS", "LIVE_KEYS", "RESTART_KEYS", "SECRET_KEYS", "Settings"]

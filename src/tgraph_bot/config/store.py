@@ -20,6 +20,7 @@ import logging
 import os
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +31,12 @@ from pydantic import SecretStr, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from tgraph_bot.config.display import clip, mask_secrets
 from tgraph_bot.config.problems import from_validation_error, unknown_key
-from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, SECRET_KEYS, Settings
+from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, RESTART_KEYS, SECRET_KEYS, Settings
 from tgraph_bot.errors import ConfigError, ConfigProblem
 from tgraph_bot.i18n import N_
 
@@ -54,26 +57,69 @@ def _yaml() -> Any:  # ruamel is untyped: Any here, typed values past this point
     return yaml
 
 
+MAX_FILE_BYTES = 1024 * 1024
+"""A configuration file is a few kilobytes; anything over 1 MB is refused unread."""
+
+
+def _refused(path: Path, message: str, **params: Any) -> ConfigError:
+    return ConfigError([ConfigProblem(str(path), None, message, **params)])
+
+
+def _read_text(path: Path) -> str | None:
+    """The file as text (None when it does not exist); refused when it is not a small
+    UTF-8 text file that can be read."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _refused(
+            path, N_("cannot be read ({reason}): check its permissions"), reason=exc.strerror
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _refused(path, N_("is larger than 1 MB: that is not a configuration file"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _refused(
+            path, N_("is not UTF-8 text (byte {offset}): save it as UTF-8"), offset=exc.start
+        ) from None
+
+
+def _not_yaml(path: Path, exc: YAMLError) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    line = f"line {mark.line + 1}" if mark is not None else "?"
+    return _refused(path, N_("not valid YAML at {line}"), line=line)
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Anchors and aliases (``&a`` / ``*a``) let a few lines expand into gigabytes: the
+    file is refused before anything is built from it (the parser's events are cheap)."""
+    if "&" not in text and "*" not in text:
+        return
+    for event in _yaml().parse(text):
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise _refused(
+                path,
+                N_("uses a YAML anchor or alias (&name, *name): write each value out instead"),
+            )
+
+
 def read_document(path: Path) -> Document:
     """The file as a round-trip mapping (empty when the file does not exist)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read_text(path)
+    if text is None:
         return cast(Document, CommentedMap())
     try:
+        _refuse_aliases(path, text)
         doc = _yaml().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark is not None else "?"
-        raise ConfigError(
-            [ConfigProblem(str(path), None, N_("not valid YAML at {line}"), line=line)]
-        ) from None
+        raise _not_yaml(path, exc) from None
     if doc is None:
         return cast(Document, CommentedMap())
     if not isinstance(doc, CommentedMap):
-        raise ConfigError(
-            [ConfigProblem(str(path), None, N_("must be a mapping of KEY: value lines"))]
-        )
+        raise _refused(path, N_("must be a mapping of KEY: value lines"))
     return cast(Document, doc)
 
 
@@ -123,7 +169,7 @@ def display_value(settings: Settings, key: str) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ", ".join(str(v) for v in cast(list[object], value)) or "(none)"
-    return str(value)
+    return mask_secrets(str(value))
 
 
 def _styled(old: object, new: object) -> object:
@@ -181,6 +227,21 @@ def _file_lock(path: Path) -> Generator[None]:
 class EditResult:
     settings: Settings
     overridden_by_environment: bool
+    needs_restart: bool = False
+    """Saved, but read at start-up only: it takes effect when the bot restarts."""
+
+
+def _unsaveable(value: str) -> str | None:
+    """The first character that cannot be saved and read back (``U+XXXX``), if any.
+
+    Surrogates (bytes that were not UTF-8, smuggled through ``surrogateescape``) cannot be
+    written as UTF-8 at all; control characters would change the value or the file's
+    lines when read back.
+    """
+    for char in value:
+        if unicodedata.category(char) in {"Cc", "Cs"} or char in "\u2028\u2029\ufeff":
+            return f"U+{ord(char):04X}"
+    return None
 
 
 class ConfigStore:
@@ -198,7 +259,7 @@ class ConfigStore:
         self._dotenv = path.parent / ".env" if use_dotenv else None
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: tuple[int, int, int, int] | None = None
         self._remove_leftovers()
         self._settings = self._load()
 
@@ -221,12 +282,13 @@ class ConfigStore:
         path = Path(self._settings.DATA_DIR)
         return path if path.is_absolute() else self.path.parent / path
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
+    def _file_stamp(self) -> tuple[int, int, int, int] | None:
+        """What tells an edit: ctime too, so a fixed permission is noticed."""
         try:
             st = self.path.stat()
-        except FileNotFoundError:
+        except OSError:
             return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
     def overrides(self) -> dict[str, str]:
         return environment_overrides(self._environ, self._dotenv)
@@ -269,14 +331,27 @@ class ConfigStore:
             message = (
                 N_("is a secret and can only be changed in the file or the environment")
                 if key in SECRET_KEYS
-                else N_("is read at start-up: change it in the file and restart")
+                else N_("can only be changed in the file (then restart the bot)")
             )
             raise ConfigError([ConfigProblem(key, None, message)])
+        bad = _unsaveable(raw)
+        if bad is not None:
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        key,
+                        raw,
+                        N_("contains a character that cannot be saved ({char}): type it again"),
+                        char=bad,
+                    )
+                ]
+            )
         value = parse_value(key, raw)
         with self._lock, _file_lock(self.path):
             doc = read_document(self.path)
             overrides = self.overrides()  # read .env once per edit
-            accepted = getattr(validate({**self._merged(doc, overrides), key: value}), key)
+            accepted: object = getattr(validate({**self._merged(doc, overrides), key: value}), key)
+            wanted = accepted  # what the file must give back (``accepted`` is narrowed below)
             if isinstance(accepted, list):
                 seq: Any = CommentedSeq(cast(list[int], accepted))
                 seq.fa.set_flow_style()
@@ -285,30 +360,56 @@ class ConfigStore:
             settings = validate(self._merged(doc, overrides))
             buffer = io.BytesIO()
             _yaml().dump(doc, buffer)
+            self._check_reads_back(key, buffer.getvalue(), wanted)
             atomic_write(self.path, buffer.getvalue())
             self._stamp = self._file_stamp()
             self._publish(settings)
-            return EditResult(settings, key in overrides)
+            return EditResult(settings, key in overrides, key in RESTART_KEYS)
+
+    def _check_reads_back(self, key: str, data: bytes, accepted: object) -> None:
+        """Refuse an edit whose file would not load, or would load another value."""
+        try:
+            doc = _yaml().load(data.decode("utf-8"))
+            again = getattr(validate({str(k): v for k, v in doc.items()}), key)
+        except (UnicodeDecodeError, YAMLError, ConfigError, AttributeError):
+            again = None
+        if again != accepted:
+            raise ConfigError(
+                [ConfigProblem(key, None, N_("this value cannot be saved and read back"))]
+            )
 
     def reload_if_changed(self) -> bool:
-        """Pick up a hand edit of the file. A bad edit is logged and ignored."""
+        """Pick up a hand edit of the file.
+
+        A bad edit (not UTF-8, unreadable, too large, not YAML, bad values, ...) is logged
+        in one line and ignored: the last good settings stay, and the next edit is read.
+        """
         with self._lock:
             if self._file_stamp() == self._stamp:
                 return False
             try:
                 new = self._load()
             except ConfigError as exc:
-                for problem in exc.problems:
-                    log.error("config file edit ignored: %s", problem)
+                reasons = "; ".join(str(problem) for problem in exc.problems)
+                log.error("config file edit ignored, the last good settings stay: %s", reasons)
+                return False
+            except Exception as exc:  # whatever else a hand edit can do to a parser
+                log.error(
+                    "config file edit ignored, the last good settings stay: %s",
+                    clip(mask_secrets(f"{type(exc).__name__}: {exc}")),
+                )
                 return False
             self._publish(new)
             return True
 
     async def watch(self, interval: float = 2.0) -> None:
-        """Poll the file for hand edits until cancelled."""
+        """Poll the file for hand edits until cancelled; nothing in the file stops it."""
         while True:
             await asyncio.sleep(interval)
-            await asyncio.to_thread(self.reload_if_changed)
+            try:
+                await asyncio.to_thread(self.reload_if_changed)
+            except Exception as exc:  # pragma: no cover - reload_if_changed catches all
+                log.error("config watcher: %s", clip(mask_secrets(str(exc))))
 
 
 __all__ = [

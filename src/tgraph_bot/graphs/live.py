@@ -10,7 +10,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.graphs import GraphService, RenderReport
+from tgraph_bot.services.graphs import GraphService, Progress, RenderReport
 from tgraph_bot.storage import Database, database_path
 
 
@@ -23,7 +23,12 @@ class NoUserWithEmail(UserFacingError):
 
 
 async def render_live(
-    settings: Settings, data_dir: Path, out: Path, *, email: str | None = None
+    settings: Settings,
+    data_dir: Path,
+    out: Path,
+    *,
+    email: str | None = None,
+    progress: Progress | None = None,
 ) -> RenderReport:
     """Render the enabled graphs, server-wide or for the member with ``email``."""
     # Start the workers first: they import matplotlib while this process talks to Tautulli.
@@ -41,4 +46,4 @@ async def render_live(
                 raise NoUserWithEmail()
             user_id = user.user_id
         service = GraphService(CachedGraphSource(client, db, clock=_now), renderer, clock=_now)
-        return await service.render(settings, out, user_id=user_id)
+        return await service.render(settings, out, user_id=user_id, progress=progress)

@@ -13,6 +13,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import SampleDataMissing
@@ -53,6 +54,7 @@ class SampleGraphSource:
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
         """The recording nearest to ``time_range`` (the sample holds 30 and 365 days)."""
         suffix = "__duration" if y_axis == "duration" else ""

@@ -3,6 +3,10 @@
 Tautulli is one Python process and answers no faster in parallel, so fetches run one
 at a time (in registry order) while the graphs already fetched are drawn. One graph
 failing, to fetch or to draw, never stops the others.
+
+The whole render shares one retry deadline (``retry_seconds``): a Tautulli that fails
+is retried for that long in total, not that long per graph. Each distinct failure is
+logged once, naming the graphs it hit.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import atomic_write
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
@@ -129,11 +135,15 @@ class GraphService:
         *,
         clock: Callable[[], datetime] = _utcnow,
         fetch_concurrency: int = 1,
+        retry_seconds: float = 20.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
         self.renderer = renderer
         self.clock = clock
         self.fetch_concurrency = fetch_concurrency
+        self.retry_seconds = retry_seconds
+        self.monotonic = monotonic
 
     def job(
         self,
@@ -182,6 +192,7 @@ class GraphService:
         specs = enabled_graphs(settings)
         days = settings.TIME_RANGE_DAYS
         fetch_turn = asyncio.Semaphore(self.fetch_concurrency)
+        deadline = Deadline.after(self.retry_seconds, self.monotonic)
         results: dict[GraphId, RenderedGraph | GraphFailure] = {}
         done = 0
 
@@ -194,6 +205,7 @@ class GraphService:
                         time_range=months_for(days) if spec.monthly else days,
                         y_axis=effective_y_axis(spec, settings.GRAPH_Y_AXIS),
                         user_id=user_id,
+                        deadline=deadline,
                     )
                 job = self.job(spec, fetched, settings, out_dir, tr)
                 try:
@@ -207,8 +219,6 @@ class GraphService:
                 await asyncio.to_thread(atomic_write, side, text.encode())
                 results[spec.id] = RenderedGraph(spec.id, png, side)
             except Exception as exc:
-                if not isinstance(exc, GraphRenderError):
-                    log.warning("graph %s failed: %s", spec.id, exc)
                 results[spec.id] = GraphFailure(spec.id, exc)
             done += 1
             if progress is not None:
@@ -225,7 +235,18 @@ class GraphService:
                 report.graphs.append(result)
             else:
                 report.failures.append(result)
+        _log_failures(report.failures)
         return report
+
+
+def _log_failures(failures: list[GraphFailure]) -> None:
+    """One line per distinct reason (a Tautulli outage is one event, not twelve)."""
+    by_reason: dict[str, list[str]] = {}
+    for failure in failures:
+        if not isinstance(failure.error, GraphRenderError):  # logged with its traceback
+            by_reason.setdefault(str(failure.error), []).append(failure.graph_id)
+    for reason, graphs in by_reason.items():
+        log.warning("graph(s) %s failed: %s", ", ".join(graphs), reason)
 
 
 __all__ = ["GraphFailure", "GraphService", "RenderReport", "RenderedGraph", "months_for"]

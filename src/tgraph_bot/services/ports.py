@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 
@@ -18,6 +19,11 @@ class GraphSource(Protocol):
         time_range: int,
         y_axis: YAxis,
         user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> FetchedGraph:
-        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``."""
+        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
+
+        ``deadline`` is shared by every graph of one render: once it has passed, a source
+        that retries stops retrying (a source that does not retry ignores it).
+        """
         ...

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
 from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS
 from tgraph_bot.config.store import display_value
@@ -89,7 +90,12 @@ class ConfigCog(
         result = await asyncio.to_thread(self.bot.store.set, name, value)
         tr = self.bot.tr  # after the edit: a new LANGUAGE answers in the new language
         text = tr._("{key} is now {value}.").format(
-            key=name, value=display_value(result.settings, name)
+            key=name, value=clip(display_value(result.settings, name))
+        )
+        text += " " + (
+            tr._("It takes effect when the bot restarts.")
+            if result.needs_restart
+            else tr._("Applied now.")
         )
         if result.overridden_by_environment:
             text += "\n" + tr._(
