@@ -7,6 +7,7 @@ Nothing here talks to Plex, MusicBrainz or Tautulli; the services hand in plain 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,15 @@ CHUNK = 100
 def min_rating(stars: float) -> float:
     """Plex's ``userRating`` (0-10) for a number of stars: 4 stars = 8."""
     return stars * 2
+
+
+def rating_floor(stars: float) -> int:
+    """The whole number for Plex's ``userRating>>=`` filter, which means *strictly* greater.
+
+    Ratings are whole numbers 0-10 (half stars are odd numbers), so "at least 8" is ">7";
+    the caller still checks :func:`qualifies` on what comes back.
+    """
+    return math.ceil(min_rating(stars) - 1e-9) - 1
 
 
 def qualifies(user_rating: float | None, stars: float) -> bool:
@@ -239,5 +249,6 @@ __all__ = [
     "next_interval_run",
     "plan_playlist",
     "qualifies",
+    "rating_floor",
     "strip_block",
 ]
