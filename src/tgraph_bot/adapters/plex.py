@@ -25,8 +25,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -35,7 +34,15 @@ from plexapi.exceptions import BadRequest, NotFound, Unauthorized
 from plexapi.playlist import Playlist
 from plexapi.server import PlexServer
 
-from tgraph_bot.core.plex import CHUNK, PlaylistEntry, rating_floor
+from tgraph_bot.core.plex import (
+    CHUNK,
+    PlaylistEntry,
+    PlexAlbum,
+    PlexArtist,
+    PlexPlaylist,
+    PlexTrack,
+    rating_floor,
+)
 from tgraph_bot.errors import (
     PlexAuthError,
     PlexError,
@@ -47,40 +54,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+Server = Any
+"""plexapi's ``PlexServer``: plexapi has no type hints, so it is handled as ``Any`` here and
+nothing typed by it leaves this module."""
+
 ARTIST, ALBUM, TRACK = 8, 9, 10
 """Plex's search types."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlexTrack:
-    rating_key: int
-    title: str
-    album: str
-    artist: str
-    user_rating: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlexArtist:
-    rating_key: int
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class PlexAlbum:
-    rating_key: int
-    title: str
-    artist: str
-    year: int | None
-    summary: str
-    track_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class PlexPlaylist:
-    rating_key: int
-    title: str
-    entries: tuple[PlaylistEntry, ...]
 
 
 def _read(obj: object, name: str) -> Any:
@@ -132,15 +111,17 @@ class PlexLibrary:
         self._timeout = timeout
         self._page = page_size
         self._lock = threading.Lock()
-        self._server: PlexServer | None = None
+        self._session = requests.Session()
+        self._session.trust_env = False  # no proxy from the environment sees the token
+        self._server: Server | None = None
         self._section_key: int | None = None
 
     # -- the one call path ------------------------------------------------------------------
 
-    async def _call(self, work: Callable[[PlexServer, int], T]) -> T:
+    async def _call(self, work: Callable[[Server, int], T]) -> T:
         return await asyncio.to_thread(self._run, work)
 
-    def _run(self, work: Callable[[PlexServer, int], T]) -> T:
+    def _run(self, work: Callable[[Server, int], T]) -> T:
         with self._lock:
             try:
                 server, section = self._connect()
@@ -157,17 +138,18 @@ class PlexLibrary:
                 status = str(exc)[1:4] if str(exc).startswith("(") else "?"
                 raise PlexError(status=status) from None
 
-    def _connect(self) -> tuple[PlexServer, int]:
+    def _connect(self) -> tuple[Server, int]:
         if self._server is not None and self._section_key is not None:
             return self._server, self._section_key
-        session = requests.Session()
-        session.trust_env = False  # no proxy from the environment sees the token
-        server = PlexServer(self.url, self._token, session=session, timeout=self._timeout)
-        sections = server.query("/library/sections")
+        server: Server = PlexServer(
+            self.url, self._token, session=self._session, timeout=self._timeout
+        )
+        sections: Any = server.query("/library/sections")
         music: list[tuple[int, str]] = []
-        for element in sections if sections is not None else []:
-            if element.attrib.get("type") == "artist":
-                music.append((int(element.attrib.get("key", 0)), element.attrib.get("title", "")))
+        for element in list(sections if sections is not None else []):
+            attrib: dict[str, str] = dict(element.attrib)
+            if attrib.get("type") == "artist":
+                music.append((int(attrib.get("key", "0")), attrib.get("title", "")))
         wanted = self.library.strip().casefold()
         match = [key for key, title in music if title.strip().casefold() == wanted]
         if not match:
@@ -176,8 +158,9 @@ class PlexLibrary:
         self._server, self._section_key = server, match[0]
         return server, match[0]
 
-    def _fetch(self, server: PlexServer, key: str, cls: type[T]) -> list[T]:
-        return cast(list[T], server.fetchItems(key, cls=cls, container_size=self._page))
+    def _fetch(self, server: Server, key: str, cls: type[T]) -> list[T]:
+        items: list[T] = server.fetchItems(key, cls=cls, container_size=self._page)
+        return items
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -189,14 +172,14 @@ class PlexLibrary:
         """Tracks rated above the floor for ``stars`` (the caller filters exactly)."""
         floor = rating_floor(stars)
 
-        def work(server: PlexServer, section: int) -> list[PlexTrack]:
+        def work(server: Server, section: int) -> list[PlexTrack]:
             key = f"/library/sections/{section}/all?type={TRACK}&{quote('userRating>>')}={floor}"
             return [_track(item) for item in self._fetch(server, key, Track)]
 
         return await self._call(work)
 
     async def artists(self) -> list[PlexArtist]:
-        def work(server: PlexServer, section: int) -> list[PlexArtist]:
+        def work(server: Server, section: int) -> list[PlexArtist]:
             items = self._fetch(server, f"/library/sections/{section}/all?type={ARTIST}", Artist)
             return [
                 PlexArtist(int(_read(a, "ratingKey")), str(_read(a, "title") or "")) for a in items
@@ -205,7 +188,7 @@ class PlexLibrary:
         return await self._call(work)
 
     async def artist_tracks(self, artist: PlexArtist) -> list[PlexTrack]:
-        def work(server: PlexServer, _: int) -> list[PlexTrack]:
+        def work(server: Server, _: int) -> list[PlexTrack]:
             key = f"/library/metadata/{artist.rating_key}/allLeaves"
             return [_track(item) for item in self._fetch(server, key, Track)]
 
@@ -214,7 +197,7 @@ class PlexLibrary:
     async def albums(self, title: str) -> list[PlexAlbum]:
         """Albums whose title contains ``title`` (Plex's own, case-insensitive match)."""
 
-        def work(server: PlexServer, section: int) -> list[PlexAlbum]:
+        def work(server: Server, section: int) -> list[PlexAlbum]:
             key = f"/library/sections/{section}/all?type={ALBUM}&title={quote(title)}"
             return [_album(item) for item in self._fetch(server, key, Album)]
 
@@ -223,7 +206,7 @@ class PlexLibrary:
     async def playlist(self, title: str) -> PlexPlaylist | None:
         """The audio playlist named exactly ``title`` with its entries, or None."""
 
-        def work(server: PlexServer, _: int) -> PlexPlaylist | None:
+        def work(server: Server, _: int) -> PlexPlaylist | None:
             key = f"/playlists?playlistType=audio&title={quote(title)}"
             found = [p for p in self._fetch(server, key, Playlist) if _read(p, "title") == title]
             if not found:
@@ -242,7 +225,7 @@ class PlexLibrary:
     # -- writing ----------------------------------------------------------------------------
 
     @staticmethod
-    def _uri(server: PlexServer, keys: tuple[int, ...]) -> str:
+    def _uri(server: Server, keys: tuple[int, ...]) -> str:
         if not 0 < len(keys) <= CHUNK:
             raise ValueError(f"between 1 and {CHUNK} tracks per request, not {len(keys)}")
         joined = ",".join(str(k) for k in keys)
@@ -251,32 +234,32 @@ class PlexLibrary:
     async def create_playlist(self, title: str, first: tuple[int, ...]) -> int:
         """Create the audio playlist with its first chunk of tracks; its rating key."""
 
-        def work(server: PlexServer, _: int) -> int:
+        def work(server: Server, _: int) -> int:
             uri = quote(self._uri(server, first), safe="")
             key = f"/playlists?uri={uri}&type=audio&title={quote(title, safe='')}&smart=0"
-            data = server.query(key, method=server._session.post)  # pyright: ignore[reportPrivateUsage]
+            data: Any = server.query(key, method=self._session.post)
             return int(data[0].attrib["ratingKey"])
 
         return await self._call(work)
 
     async def add_to_playlist(self, playlist: int, keys: tuple[int, ...]) -> None:
-        def work(server: PlexServer, _: int) -> None:
+        def work(server: Server, _: int) -> None:
             uri = quote(self._uri(server, keys), safe="")
-            server.query(f"/playlists/{playlist}/items?uri={uri}", method=server._session.put)  # pyright: ignore[reportPrivateUsage]
+            server.query(f"/playlists/{playlist}/items?uri={uri}", method=self._session.put)
 
         await self._call(work)
 
     async def remove_from_playlist(self, playlist: int, item_id: int) -> None:
-        def work(server: PlexServer, _: int) -> None:
+        def work(server: Server, _: int) -> None:
             key = f"/playlists/{playlist}/items/{item_id}"
-            server.query(key, method=server._session.delete)  # pyright: ignore[reportPrivateUsage]
+            server.query(key, method=self._session.delete)
 
         await self._call(work)
 
     async def set_summary(self, album: PlexAlbum, summary: str, *, lock: bool) -> None:
         """Write the album's summary; ``lock`` keeps Plex's agent from overwriting it."""
 
-        def work(server: PlexServer, section: int) -> None:
+        def work(server: Server, section: int) -> None:
             params = {
                 "type": str(ALBUM),
                 "id": str(album.rating_key),
@@ -284,7 +267,7 @@ class PlexLibrary:
                 "summary.locked": "1" if lock else "0",
             }
             query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
-            server.query(f"/library/sections/{section}/all?{query}", method=server._session.put)  # pyright: ignore[reportPrivateUsage]
+            server.query(f"/library/sections/{section}/all?{query}", method=self._session.put)
 
         await self._call(work)
 

@@ -159,10 +159,14 @@ class Settings(BaseModel):
     PLEX_MUSIC_LIBRARY: str = "Music"
     DISCOGS_TOKEN: Secret = SecretStr("")
     MUSICBRAINZ_USER_AGENT: str = "TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )"
-    CREDITS_POSITION: Literal["before", "after"] = "after"
+    MUSICBRAINZ_URL: Annotated[str, AfterValidator(_url)] = "https://musicbrainz.org"
+    ENRICH_POSITION: Literal["append", "prepend"] = "append"
+    ENRICH_LOCK_SUMMARY: bool = True
     TOP_RATED_PLAYLIST: str = Field(default="My Top Rated", min_length=1)
     TOP_RATED_MIN_STARS: float = Field(default=4, ge=0.5, le=5)
     PLAYLIST_SYNC_HOURS: int = Field(default=24, ge=0, le=720)
+    ACTIVITY_CHANNEL_ID: DiscordId = 0
+    ACTIVITY_REFRESH_SECONDS: int = Field(default=0, ge=0, le=86400)
 
     # Advanced
     DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart())

@@ -103,7 +103,7 @@ def parse_activity(data: object) -> Activity:
     if not isinstance(data, Mapping):
         raise ValueError("get_activity data is not an object")
     body = cast(Mapping[str, object], data)
-    sessions = body.get("sessions") or []
+    sessions: object = body.get("sessions") or []
     if not isinstance(sessions, list):
         raise ValueError("get_activity sessions is not a list")
     streams: list[Stream] = []

@@ -19,6 +19,41 @@ T = TypeVar("T")
 CHUNK = 100
 """Most rating keys in one playlist request: longer URIs fail with HTTP 414."""
 
+# -- what the library holds (the Plex adapter converts plexapi's objects into these) -------
+
+
+@dataclass(frozen=True, slots=True)
+class PlexTrack:
+    rating_key: int
+    title: str
+    album: str
+    artist: str
+    user_rating: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlexArtist:
+    rating_key: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlexAlbum:
+    rating_key: int
+    title: str
+    artist: str
+    year: int | None
+    summary: str
+    track_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlexPlaylist:
+    rating_key: int
+    title: str
+    entries: tuple[PlaylistEntry, ...]
+
+
 # -- ratings and the Top Rated playlist ------------------------------------------------------
 
 
@@ -236,6 +271,10 @@ __all__ = [
     "EnrichPosition",
     "PlaylistEntry",
     "PlaylistPlan",
+    "PlexAlbum",
+    "PlexArtist",
+    "PlexPlaylist",
+    "PlexTrack",
     "SyncResult",
     "chunks",
     "closest_names",
