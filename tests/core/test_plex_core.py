@@ -111,6 +111,13 @@ def test_credits_are_merged_per_person_in_order() -> None:
     assert text == "John Coltrane: Tenor Saxophone, Soprano Saxophone | McCoy Tyner: Piano"
 
 
+def test_roles_are_capitalised_outside_brackets_only() -> None:
+    text = format_credits(
+        [Credit("Elvin Jones", "drums (drum set)"), Credit("Michael Brecker", "EWI")]
+    )
+    assert text == "Elvin Jones: Drums (drum set) | Michael Brecker: EWI"
+
+
 def test_no_credits_format_to_nothing() -> None:
     assert format_credits([]) == ""
 

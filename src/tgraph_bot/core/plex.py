@@ -161,8 +161,14 @@ def _role_key(role: str) -> str:
 
 
 def _display_role(role: str) -> str:
-    """``"tenor saxophone"`` -> ``"Tenor Saxophone"`` (other capitals kept: "EWI", "Rhodes")."""
-    return " ".join(word[:1].upper() + word[1:] for word in role.split())
+    """``"tenor saxophone"`` -> ``"Tenor Saxophone"``; words in brackets and other capitals
+    are kept: ``"drums (drum set)"`` -> ``"Drums (drum set)"``, ``"EWI"`` stays."""
+    words: list[str] = []
+    depth = 0
+    for word in role.split():
+        words.append(word if depth else word[:1].upper() + word[1:])
+        depth = max(0, depth + word.count("(") - word.count(")"))
+    return " ".join(words)
 
 
 def merge_credits(credits: Iterable[Credit]) -> list[tuple[str, list[str]]]:
