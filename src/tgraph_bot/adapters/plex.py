@@ -168,6 +168,10 @@ class PlexLibrary:
         """Connect and find the library; the server's name."""
         return await self._call(lambda server, _: str(_read(server, "friendlyName") or "Plex"))
 
+    async def owner(self) -> str:
+        """The Plex account the token belongs to (``myPlexUsername``), or ""."""
+        return await self._call(lambda server, _: str(_read(server, "myPlexUsername") or ""))
+
     async def rated_tracks(self, stars: float) -> list[PlexTrack]:
         """Tracks rated above the floor for ``stars`` (the caller filters exactly)."""
         floor = rating_floor(stars)

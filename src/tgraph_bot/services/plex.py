@@ -55,6 +55,7 @@ ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {c
 
 
 class PlexPort(Protocol):
+    async def owner(self) -> str: ...
     async def rated_tracks(self, stars: float) -> list[PlexTrack]: ...
     async def artists(self) -> list[PlexArtist]: ...
     async def artist_tracks(self, artist: PlexArtist) -> list[PlexTrack]: ...
@@ -139,6 +140,7 @@ class PlexService:
         self._sources = tuple(credit_sources)
         self._settings = settings
         self._clock = clock
+        self.clock = clock
         self._sync_lock = asyncio.Lock()
         self._artists: tuple[datetime, list[PlexArtist]] | None = None
 
@@ -146,6 +148,10 @@ class PlexService:
 
     async def usage(self) -> Activity:
         return await self._tautulli.activity()
+
+    async def owner(self) -> str:
+        """The Plex username of PLEX_TOKEN's account (the CLI's default "you")."""
+        return await self._plex.owner()
 
     # -- completion -------------------------------------------------------------------------
 
