@@ -236,11 +236,11 @@ class PlexLibraryMissing(PlexError):
 
 
 class PlexArtistNotFound(PlexError):
-    message = N_("No artist named {name} in the music library.{hint}")
+    message = N_("No artist named {name} in the music library.")
 
 
 class PlexAlbumNotFound(PlexError):
-    message = N_("No album named {name} in the music library.{hint}")
+    message = N_("No album named {name} in the music library.")
 
 
 class MetadataUnavailable(UserFacingError):

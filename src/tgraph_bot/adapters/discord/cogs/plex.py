@@ -127,14 +127,14 @@ class PlexCog(commands.Cog):
 
     # -- commands ---------------------------------------------------------------------------
 
-    @commands.hybrid_group(name="plex", description=N_("Plex: what is playing, your listening"))
+    @commands.hybrid_group(name=N_("plex"), description=N_("Plex: what is playing, your listening"))
     @commands.guild_only()
     async def plex(self, ctx: commands.Context[Any]) -> None:
         """``!plex`` alone: say which subcommands exist."""
         tr = self._tr(ctx)
         await ctx.send(tr._("Use: plex usage, completion, enrich, sync_playlists"))
 
-    @plex.command(name="usage", description=N_("What is playing on Plex right now"))
+    @plex.command(name=N_("usage"), description=N_("What is playing on Plex right now"))
     async def usage(self, ctx: commands.Context[Any]) -> None:
         await ctx.defer()
         activity = await self._service.usage()
@@ -143,7 +143,7 @@ class PlexCog(commands.Cog):
         await ctx.send(embed=usage_embed(tr, view))
 
     @plex.command(
-        name="completion", description=N_("How much of an artist's music you have played")
+        name=N_("completion"), description=N_("How much of an artist's music you have played")
     )
     @app_commands.describe(artist=N_("An artist in the music library"))
     async def completion(self, ctx: commands.Context[Any], *, artist: str) -> None:
@@ -166,7 +166,7 @@ class PlexCog(commands.Cog):
             found = closest_names(current, names)
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in found[:25]]
 
-    @plex.command(name="enrich", description=N_("Put an album's performer credits in Plex"))
+    @plex.command(name=N_("enrich"), description=N_("Put an album's performer credits in Plex"))
     @app_commands.describe(album=N_("An album in the music library"))
     @commands.has_guild_permissions(manage_guild=True)
     async def enrich(self, ctx: commands.Context[Any], *, album: str) -> None:
@@ -193,7 +193,7 @@ class PlexCog(commands.Cog):
         ]
 
     @plex.command(
-        name="sync_playlists", description=N_("Bring the Top Rated playlist up to date now")
+        name=N_("sync_playlists"), description=N_("Bring the Top Rated playlist up to date now")
     )
     @commands.has_guild_permissions(manage_guild=True)
     async def sync_playlists(self, ctx: commands.Context[Any]) -> None:
