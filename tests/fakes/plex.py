@@ -98,6 +98,7 @@ class FakePlex:
         self.tracks: dict[int, Track] = {}
         self.playlists: dict[int, Playlist] = {}
         self.requests: list[Request] = []
+        self._album_sizes: dict[int, int] = {}
         self.max_uri = 8000
         self.delay = 0.0
         self._next_key = 10_000
@@ -124,7 +125,8 @@ class FakePlex:
         return album
 
     def add_track(self, album: Album, title: str, rating: float | None = None) -> Track:
-        index = 1 + sum(1 for t in self.tracks.values() if t.album == album.rating_key)
+        index = self._album_sizes.get(album.rating_key, 0) + 1
+        self._album_sizes[album.rating_key] = index
         track = Track(self._key(), title, album.rating_key, album.artist, index, rating)
         self.tracks[track.rating_key] = track
         return track
