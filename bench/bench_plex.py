@@ -35,7 +35,7 @@ from tests.fakes.musicbrainz import FakeMusicBrainz  # noqa: E402
 from tests.fakes.plex import FakePlex  # noqa: E402
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli  # noqa: E402
 
-from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter  # noqa: E402
+from tgraph_bot.adapters.musicbrainz import INTERVAL, MusicBrainz, RateLimiter  # noqa: E402
 from tgraph_bot.adapters.plex import PlexLibrary  # noqa: E402
 from tgraph_bot.adapters.tautulli import TautulliClient  # noqa: E402
 from tgraph_bot.config.schema import Settings  # noqa: E402
@@ -170,7 +170,7 @@ async def enrich_20(plex: FakePlex, db: Database, tautulli: TautulliClient) -> N
         brainz = MusicBrainz(
             fake.url,
             "TGraphBotBench/1.0 ( bench@example.invalid )",
-            limiter=RateLimiter(1.0),
+            limiter=RateLimiter(INTERVAL),  # as app.py makes it
             cache=PlexStore(db),
             clock=lambda: datetime.now(UTC),
         )

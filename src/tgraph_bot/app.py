@@ -75,7 +75,13 @@ async def plex_service(
 ) -> AsyncGenerator[PlexService]:
     """The Plex module (bot and CLI alike): Plex, MusicBrainz (one rate limit for the whole
     process, made here once), Discogs first when DISCOGS_TOKEN is set."""
-    from tgraph_bot.adapters.musicbrainz import DISCOGS_URL, Discogs, MusicBrainz, RateLimiter
+    from tgraph_bot.adapters.musicbrainz import (
+        DISCOGS_URL,
+        INTERVAL,
+        Discogs,
+        MusicBrainz,
+        RateLimiter,
+    )
     from tgraph_bot.adapters.plex import PlexLibrary
     from tgraph_bot.services.plex import CreditsSource
     from tgraph_bot.storage.plex import PlexStore
@@ -84,7 +90,7 @@ async def plex_service(
     cache = PlexStore(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
-        now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(1.0), cache=cache, clock=clock
+        now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
     )
     sources: list[CreditsSource] = [brainz]
     async with AsyncExitStack() as stack:
@@ -92,7 +98,7 @@ async def plex_service(
         token = now.DISCOGS_TOKEN.get_secret_value()
         if token:
             discogs = Discogs(
-                DISCOGS_URL, agent, token, limiter=RateLimiter(1.0), cache=cache, clock=clock
+                DISCOGS_URL, agent, token, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
             )
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
