@@ -141,3 +141,20 @@ async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> No
 async def test_split_album() -> None:
     assert split_album("Kind of Blue #10007") == ("Kind of Blue", 10007)
     assert split_album("Kind of Blue") == ("Kind of Blue", None)
+
+
+async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> None:
+    from tgraph_bot.adapters.discord.translator import CatalogTranslator
+
+    tree = world.bot.tree
+    command = tree.get_command("plex")
+    assert command is not None
+    payload = await command.get_translated_payload(tree, CatalogTranslator())
+    danish = discord.Locale.danish.value
+    assert payload["description_localizations"][danish].startswith("Plex: hvad der afspilles")
+    subs = {o["name"]: o for o in payload["options"]}
+    assert subs["usage"]["name_localizations"][danish] == "aktivitet"
+    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_playlister"
+    artist = subs["completion"]["options"][0]
+    assert artist["name_localizations"][danish] == "kunstner"
+    assert all(o["description_localizations"].get(danish) for o in subs.values())

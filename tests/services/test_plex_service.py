@@ -327,3 +327,31 @@ async def test_usage_reads_get_activity(tmp_path: Path) -> None:
         activity = await rig.service.usage()
         assert activity.count == 3
         assert rig.tautulli.api_requests("get_activity")
+
+
+async def test_discogs_first_then_musicbrainz_when_discogs_has_no_credits(tmp_path: Path) -> None:
+    from tgraph_bot.adapters.musicbrainz import Discogs, RateLimiter
+    from tgraph_bot.adapters.plex import PlexLibrary
+    from tgraph_bot.services.plex import PlexService
+
+    async with plex_rig(tmp_path) as rig:
+        rig.mb.add_discogs(
+            1, "Kind of Blue", "Miles Davis", [{"name": "Bill Evans", "role": "Piano"}]
+        )
+        rig.mb.add_discogs(
+            2, "A Love Supreme", "John Coltrane", [{"name": "Bob Thiele", "role": "Producer"}]
+        )
+        discogs = Discogs(
+            rig.mb.url, "UA", "t", limiter=RateLimiter(0.0), cache=None, clock=lambda: NOW
+        )
+        library = PlexLibrary(rig.plex.url, rig.plex.token, "Music")
+        service = PlexService(
+            library, rig.service._tautulli, rig.db, [discogs, rig.musicbrainz],  # pyright: ignore[reportPrivateUsage]
+            lambda: rig.settings, clock=lambda: NOW,
+        )  # fmt: skip
+        blue = await service.enrich("Kind of Blue")
+        assert isinstance(blue, Enriched) and blue.source == "Discogs"
+        assert blue.credits == "Bill Evans: Piano"
+        supreme = await service.enrich("A Love Supreme")  # Discogs: only a producer
+        assert isinstance(supreme, Enriched) and supreme.source == "MusicBrainz"
+        await discogs.aclose()
