@@ -145,15 +145,7 @@ async def completion(svc: PlexService, plex: FakePlex, tautulli: FakeTautulli) -
     big = next(a for a in plex.artists.values() if a.title == "The Prolific One")
     tracks = [t for t in plex.tracks.values() if t.artist == big.rating_key]
     rng = random.Random(5)
-    tautulli.plays = [
-        {
-            "user_id": USER,
-            "rating_key": t.rating_key,
-            "grandparent_rating_key": big.rating_key,
-            "media_type": "track",
-        }
-        for t in rng.choices(tracks, k=1500)
-    ]
+    tautulli.plays = plex.plays(USER, [t.rating_key for t in rng.choices(tracks, k=1500)])
     plex.clear_log()
     started = time.perf_counter()
     report = await svc.completion("The Prolific One", plex_user="HarperKPlex")

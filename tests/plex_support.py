@@ -40,13 +40,7 @@ class Rig:
     musicbrainz: MusicBrainz
 
     def plays(self, user_id: int, tracks: list[int], times: int = 1) -> None:
-        rows = []
-        for key in tracks:
-            track = self.plex.tracks[key]
-            row = {"user_id": user_id, "rating_key": key, "media_type": "track"}
-            row["grandparent_rating_key"] = track.artist
-            rows.extend([row] * times)
-        self.tautulli.plays = (self.tautulli.plays or []) + rows
+        self.tautulli.plays = (self.tautulli.plays or []) + self.plex.plays(user_id, tracks, times)
 
 
 @asynccontextmanager

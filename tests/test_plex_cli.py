@@ -101,15 +101,7 @@ async def test_usage_and_completion(tmp_path: Path) -> None:
     with FakePlex() as plex, FakeMusicBrainz() as mb:
         lib = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
-            track = lib["tracks"][0]
-            tautulli.plays = [
-                {
-                    "user_id": HARPER,
-                    "rating_key": track.rating_key,
-                    "grandparent_rating_key": track.artist,
-                    "media_type": "track",
-                }
-            ]
+            tautulli.plays = plex.plays(HARPER, [lib["tracks"][0].rating_key])
             config = write_config(tmp_path, plex, mb, tautulli.url)
             code, out, err = await tgraph(config, "usage")
             assert code == 0, err

@@ -20,10 +20,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.local_http import LocalHttpServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "musicbrainz"
 
@@ -41,7 +43,7 @@ def _load(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-class FakeMusicBrainz:
+class FakeMusicBrainz(LocalHttpServer):
     def __init__(self, *, generate: bool = False) -> None:
         self.releases: dict[str, dict[str, Any]] = {}
         for path in sorted(FIXTURES.glob("release__*.json")):
@@ -52,8 +54,6 @@ class FakeMusicBrainz:
         self.seen: list[Seen] = []
         self._fail: list[tuple[int, str]] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self.url = ""
 
     def fail_next(self, count: int, *, status: int = 503, retry_after: str = "1") -> None:
         with self._lock:
@@ -70,42 +70,9 @@ class FakeMusicBrainz:
             "tracklist": [],
         }
 
-    # -- lifecycle ----------------------------------------------------------------------
-
-    def start(self) -> str:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeMusicBrainz:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # -- HTTP ---------------------------------------------------------------------------
 
-    def _handle(self, http: BaseHTTPRequestHandler) -> None:
+    def _handle(self, http: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(http.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         with self._lock:

@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
+
+from tests.fakes.local_http import LocalHttpServer
 
 MACHINE_ID = "f4k3pl3xm4ch1n3"
 
@@ -83,7 +85,7 @@ class Request:
         return self.method in {"PUT", "POST", "DELETE"}
 
 
-class FakePlex:
+class FakePlex(LocalHttpServer):
     """The fake server. ``with FakePlex() as plex:`` starts it; ``plex.url`` is its address."""
 
     def __init__(self, token: str = "good-token", section_title: str = "Music") -> None:
@@ -104,9 +106,6 @@ class FakePlex:
         self._next_key = 10_000
         self._next_item = 1
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self.url = ""
 
     # -- building the library ------------------------------------------------------------
 
@@ -142,6 +141,19 @@ class FakePlex:
         self._next_item += 1
         return self._next_item
 
+    def plays(self, user_id: int, keys: list[int], times: int = 1) -> list[dict[str, Any]]:
+        """Tautulli history rows of ``user_id`` playing these tracks (FakeTautulli.plays)."""
+        return [
+            {
+                "user_id": user_id,
+                "rating_key": key,
+                "grandparent_rating_key": self.tracks[key].artist,
+                "media_type": "track",
+            }
+            for key in keys
+            for _ in range(times)
+        ]
+
     def playlist_named(self, title: str) -> Playlist | None:
         return next((p for p in self.playlists.values() if p.title == title), None)
 
@@ -154,49 +166,6 @@ class FakePlex:
     def clear_log(self) -> None:
         with self._lock:
             self.requests.clear()
-
-    # -- lifecycle ------------------------------------------------------------------------
-
-    def start(self) -> str:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self, "GET")
-
-            def do_PUT(self) -> None:
-                fake._handle(self, "PUT")
-
-            def do_POST(self) -> None:
-                fake._handle(self, "POST")
-
-            def do_DELETE(self) -> None:
-                fake._handle(self, "DELETE")
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakePlex:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- HTTP -----------------------------------------------------------------------------
 
