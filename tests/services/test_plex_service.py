@@ -355,3 +355,37 @@ async def test_discogs_first_then_musicbrainz_when_discogs_has_no_credits(tmp_pa
         supreme = await service.enrich("A Love Supreme")  # Discogs: only a producer
         assert isinstance(supreme, Enriched) and supreme.source == "MusicBrainz"
         await discogs.aclose()
+
+
+async def run_schedule_once(rig: Rig) -> list[float]:
+    """The scheduled sync as the cog runs it, until its first sleep."""
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        raise asyncio.CancelledError
+
+    job = IntervalJob(
+        "sync", rig.service.next_sync, rig.service.sync_playlists, clock=lambda: NOW, sleep=sleep
+    )
+    with pytest.raises(asyncio.CancelledError):
+        await job.run()
+    return slept
+
+
+async def test_a_restart_neither_resyncs_at_once_nor_skips(tmp_path: Path) -> None:
+    async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=6) as rig:
+        # First start ever: due now, syncs, then sleeps until the next one.
+        assert await run_schedule_once(rig) == [3600.0]  # woken hourly to notice edits
+        assert [w.method for w in rig.plex.writes] == ["POST"]
+        # A restart an hour after the last sync: no sync now, due in five hours.
+        await rig.service.store.record_sync(NOW - timedelta(hours=1))
+        rig.plex.clear_log()
+        assert await run_schedule_once(rig) == [3600.0]
+        assert rig.plex.requests == []
+        assert await rig.service.next_sync() == NOW + timedelta(hours=5)
+        # A restart after the due time: it syncs once, at once.
+        await rig.service.store.record_sync(NOW - timedelta(hours=7))
+        await run_schedule_once(rig)
+        assert rig.plex.requests and rig.plex.writes == []  # checked; nothing to change
+        assert await rig.service.store.last_sync() == NOW
