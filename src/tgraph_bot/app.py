@@ -12,8 +12,8 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Callable, Mapping
-from contextlib import AsyncExitStack
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from discord.ext import commands
@@ -30,6 +30,7 @@ from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database, database_path
@@ -82,6 +83,47 @@ def render_idle_seconds(environ: Mapping[str, str]) -> float:
     return value
 
 
+@asynccontextmanager
+async def plex_service(
+    settings: Callable[[], Settings],
+    db: Database,
+    tautulli: TautulliClient,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+) -> AsyncGenerator[PlexService]:
+    """The Plex module (bot and CLI alike): Plex, MusicBrainz (one rate limit for the whole
+    process, made here once), Discogs first when DISCOGS_TOKEN is set."""
+    from tgraph_bot.adapters.musicbrainz import (
+        DISCOGS_URL,
+        INTERVAL,
+        Discogs,
+        MusicBrainz,
+        RateLimiter,
+    )
+    from tgraph_bot.adapters.plex import PlexLibrary
+    from tgraph_bot.services.plex import CreditsSource
+    from tgraph_bot.storage.plex import PlexStore
+
+    now = settings()
+    cache = PlexStore(db)
+    agent = now.MUSICBRAINZ_USER_AGENT
+    brainz = MusicBrainz(
+        now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
+    )
+    sources: list[CreditsSource] = [brainz]
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(brainz.aclose)
+        token = now.DISCOGS_TOKEN.get_secret_value()
+        if token:
+            discogs = Discogs(
+                DISCOGS_URL, agent, token, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
+            )
+            stack.push_async_callback(discogs.aclose)
+            sources.insert(0, discogs)
+        plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
+        yield PlexService(plex, tautulli, db, sources, settings, clock=clock)
+
+
 async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     """Run the bot until SIGTERM/SIGINT (or ``stop`` is set). Returns the exit status."""
     settings = store.settings
@@ -114,6 +156,13 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         extra_cogs: list[commands.Cog] = [
             CameraCog(CameraService(db, clock=utcnow), lambda: store.settings),
         ]
+        if settings.PLEX_ENABLED:
+            from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+            plex = await stack.enter_async_context(
+                plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
+            )
+            extra_cogs.append(PlexCog(plex, lambda: store.settings))
         bot = TGraphBot(
             BotParts(
                 store=store,
@@ -148,4 +197,4 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     return status
 
 
-__all__ = ["follow_settings", "render_idle_seconds", "run"]
+__all__ = ["follow_settings", "plex_service", "render_idle_seconds", "run"]

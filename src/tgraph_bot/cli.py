@@ -237,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the video_ranking.json to import")
     p.add_argument("--guild", type=int, required=True, metavar="ID", help="the Discord server id")
 
+    from tgraph_bot.cli_plex import add_plex_commands
+
+    add_plex_commands(sub, common)
+
     config = sub.add_parser("config", parents=[common], help="read or change one setting")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     p = config_sub.add_parser("get", parents=[common], help="print a setting (secrets are masked)")

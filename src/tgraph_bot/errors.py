@@ -212,3 +212,67 @@ class ChannelUnavailableError(UserFacingError):
     """The configured graph channel cannot be found or used."""
 
     message = N_("The graph channel (CHANNEL_ID) cannot be found. Check the setting and my access.")
+
+
+# -- Plex automation (issue 11) ----------------------------------------------------------
+# Messages name the URL (never the token) and say what to do.
+
+
+class PlexError(UserFacingError):
+    """Plex answered, but with an error (the base of every Plex problem)."""
+
+    message = N_("Plex answered with an error (HTTP {status}).")
+
+
+class PlexAuthError(PlexError):
+    """Plex refused the token (HTTP 401)."""
+
+    message = N_("Plex refused the token: check PLEX_TOKEN")
+
+
+class PlexUnreachable(PlexError):
+    """Nothing answered at PLEX_URL, or it answered too slowly."""
+
+    message = N_("Cannot reach Plex at {url}: check PLEX_URL and that Plex is running")
+
+
+class PlexLibraryMissing(PlexError):
+    """No music library has the name PLEX_MUSIC_LIBRARY."""
+
+    message = N_(
+        "Plex has no music library named {name} (it has: {existing}): check PLEX_MUSIC_LIBRARY"
+    )
+
+
+class PlexArtistNotFound(PlexError):
+    message = N_("No artist named {name} in the music library.")
+
+
+class PlexAlbumNotFound(PlexError):
+    message = N_("No album named {name} in the music library.")
+
+
+class MetadataUnavailable(UserFacingError):
+    """MusicBrainz or Discogs could not answer (after the retries)."""
+
+    message = N_("{service} is not answering right now. Please try again later.")
+
+
+class NotLinkedError(UserFacingError):
+    """A member asked for their own numbers without a verified link to a Plex user."""
+
+    message = N_(
+        "Your Discord account is not linked to a Plex user yet: run /my_stats once to link it."
+    )
+
+
+__all__ += [
+    "MetadataUnavailable",
+    "NotLinkedError",
+    "PlexAlbumNotFound",
+    "PlexArtistNotFound",
+    "PlexAuthError",
+    "PlexError",
+    "PlexLibraryMissing",
+    "PlexUnreachable",
+]

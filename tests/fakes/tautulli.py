@@ -206,6 +206,10 @@ class FakeTautulli:
         self.missing_commands = frozenset(missing_commands)
         self.recordings = Recordings(fixtures)
         self.requests: list[SeenRequest] = []
+        # Plays to answer get_history from (the Plex module's completion tests): each a
+        # history row with at least user_id, rating_key, grandparent_rating_key, media_type.
+        # None: get_history is served from the recordings like every other command.
+        self.plays: list[dict[str, Any]] | None = None
         self._mode = parse_mode(mode)
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -341,10 +345,32 @@ class FakeTautulli:
                 "get_nonexistent", cmd, 1
             )
             return self._json(unknown.status, body, unknown.file)
+        if cmd == "get_history" and self.plays is not None:
+            return self._json(200, self._history(params))
         found = recordings.find(cmd, params, self.activity)
         if found is None:
             return self._error(f"Fake Tautulli has no recording for {cmd}")
         return self._json(found.status, found.body, found.file)
+
+    def _history(self, params: dict[str, str]) -> dict[str, Any]:
+        """``get_history`` over :attr:`plays`, filtered and paged as Tautulli does."""
+        rows = [
+            row
+            for row in self.plays or []
+            if all(
+                str(row.get(key)) == params[key]
+                for key in ("user_id", "grandparent_rating_key", "media_type")
+                if key in params
+            )
+        ]
+        start, length = int(params.get("start", 0)), int(params.get("length", 25))
+        data = {
+            "recordsFiltered": len(rows),
+            "recordsTotal": len(self.plays or []),
+            "draw": 1,
+            "data": rows[start : start + length],
+        }
+        return {"response": {"result": "success", "message": None, "data": data}}
 
     # -- control, for other processes --------------------------------------------------------
 

@@ -48,6 +48,7 @@ from typing import Final, cast, get_args
 import httpx
 
 from tgraph_bot import __version__
+from tgraph_bot.core.activity import Activity, parse_activity
 from tgraph_bot.core.breaker import Breaker, Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
 from tgraph_bot.core.ids import TautulliUserId
@@ -461,6 +462,47 @@ class TautulliClient:
         if not email.strip():
             return None
         return find_by_email(await self.users(), email)
+
+    async def activity(self) -> Activity:
+        """What is playing right now (``get_activity``)."""
+        data = await self._request("get_activity", {})
+        try:
+            return parse_activity(data)
+        except ValueError:
+            raise TautulliNotApi(BAD_SHAPE, command="get_activity") from None
+
+    async def played_tracks(
+        self, user_id: TautulliUserId, artist_rating_key: int, *, page: int = 1000
+    ) -> set[int]:
+        """Rating keys of the artist's tracks this user played (``get_history``, paged)."""
+        played: set[int] = set()
+        start = 0
+        while True:
+            data = await self._request(
+                "get_history",
+                {
+                    "user_id": user_id,
+                    "grandparent_rating_key": artist_rating_key,
+                    "media_type": "track",
+                    "start": start,
+                    "length": page,
+                },
+            )
+            if not isinstance(data, Mapping):
+                raise TautulliNotApi(BAD_SHAPE, command="get_history")
+            body = cast("Mapping[str, object]", data)
+            rows = body.get("data")
+            if not isinstance(rows, list):
+                raise TautulliNotApi(BAD_SHAPE, command="get_history")
+            for row in cast("list[object]", rows):
+                if isinstance(row, Mapping):
+                    key = cast("Mapping[str, object]", row).get("rating_key")
+                    if isinstance(key, int | str) and str(key).isdigit():
+                        played.add(int(key))
+            start += page
+            total = body.get("recordsFiltered")
+            if not rows or not isinstance(total, int) or start >= total:
+                return played
 
     async def server_name(self) -> str:
         """The Plex server's name (``get_server_info`` -> ``pms_name``), or "Plex"."""

@@ -157,15 +157,27 @@ class Settings(BaseModel):
 
     # Plex automation
     PLEX_ENABLED: bool = Field(default=False, json_schema_extra=_restart())
-    PLEX_URL: Annotated[str, AfterValidator(_url)] = "http://localhost:32400"
+    # The Plex and MusicBrainz connections are made at start-up: these need a restart.
+    PLEX_URL: Annotated[str, AfterValidator(_url)] = Field(
+        default="http://localhost:32400", json_schema_extra=_restart()
+    )
     PLEX_TOKEN: Secret = SecretStr("")
-    PLEX_MUSIC_LIBRARY: str = "Music"
+    PLEX_MUSIC_LIBRARY: str = Field(default="Music", json_schema_extra=_restart())
     DISCOGS_TOKEN: Secret = SecretStr("")
-    MUSICBRAINZ_USER_AGENT: str = "TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )"
-    CREDITS_POSITION: Literal["before", "after"] = "after"
+    MUSICBRAINZ_USER_AGENT: str = Field(
+        default="TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )",
+        json_schema_extra=_restart(),
+    )
+    MUSICBRAINZ_URL: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://musicbrainz.org", json_schema_extra=_restart()
+    )
+    ENRICH_POSITION: Literal["append", "prepend"] = "append"
+    ENRICH_LOCK_SUMMARY: bool = True
     TOP_RATED_PLAYLIST: str = Field(default="My Top Rated", min_length=1)
     TOP_RATED_MIN_STARS: float = Field(default=4, ge=0.5, le=5)
     PLAYLIST_SYNC_HOURS: int = Field(default=24, ge=0, le=720)
+    ACTIVITY_CHANNEL_ID: DiscordId = 0
+    ACTIVITY_REFRESH_SECONDS: int = Field(default=0, ge=0, le=86400)
 
     # Advanced
     DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart(editable=False))

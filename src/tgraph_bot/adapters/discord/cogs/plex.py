@@ -1,0 +1,246 @@
+"""``/plex usage | completion | enrich | sync_playlists`` (and ``!plex ...``), the live
+activity message, and the scheduled playlist sync.
+
+Hybrid commands: one definition serves the slash command and, when ENABLE_PREFIX_COMMANDS
+is on, the prefix command. Discord applies default permissions to a whole group only, so
+the admin subcommands (enrich, sync_playlists) are also checked when run: Manage Server,
+like /config. Thin: parse, call :class:`~tgraph_bot.services.plex.PlexService`, format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from tgraph_bot.adapters.discord.tree import error_reply
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
+from tgraph_bot.core.plex import closest_names
+from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.services.plex import IntervalJob, PlexService, album_label
+from tgraph_bot.services.plex_text import (
+    UsageView,
+    completion_text,
+    enrich_text,
+    sync_text,
+    usage_view,
+)
+
+log = logging.getLogger(__name__)
+
+# Parameter names, marked for the catalog (Discord shows their Danish names).
+PARAMETER_NAMES = (N_("artist"), N_("album"))
+
+IDLE_SECONDS = 60.0
+"""How often a switched-off activity message looks at the settings again."""
+
+_ALBUM_KEY = re.compile(r"^(?P<title>.*\S)\s+#(?P<key>\d+)$")
+
+
+def usage_embed(tr: Translator, view: UsageView) -> discord.Embed:
+    embed = discord.Embed(title=view.title, colour=discord.Colour.orange())
+    if view.empty:
+        embed.description = tr._("Nobody is watching or listening right now.")
+    for name, value in view.fields:
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=view.footer)
+    return embed
+
+
+def split_album(text: str) -> tuple[str, int | None]:
+    """``"Kind of Blue #10007"`` (what the autocomplete sends) -> ``("Kind of Blue", 10007)``."""
+    match = _ALBUM_KEY.match(text.strip())
+    if match is None:
+        return text.strip(), None
+    return match.group("title"), int(match.group("key"))
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, commands.HybridCommandError | commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, commands.CheckFailure):
+        return app_commands.CheckFailure()
+    return error
+
+
+class PlexCog(commands.Cog):
+    def __init__(self, service: PlexService, settings: Callable[[], Settings]) -> None:
+        self._service = service
+        self._settings = settings
+        self._bot: commands.Bot | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> PlexCog:  # pyright: ignore[reportIncompatibleMethodOverride]
+        self._bot = bot
+        return await super()._inject(bot, *args, **kwargs)
+
+    def _tr(self, ctx: commands.Context[Any] | None = None) -> Translator:
+        language = self._settings().LANGUAGE
+        interaction = None if ctx is None else ctx.interaction
+        if interaction is not None and str(interaction.locale).startswith("da"):
+            language = "da"
+        return translator(language)
+
+    async def cog_load(self) -> None:
+        job = IntervalJob(
+            "playlist sync",
+            self._service.next_sync,
+            self._service.sync_playlists,
+            clock=self._service.clock,
+        )
+        self._tasks = [
+            asyncio.create_task(self._after_ready(job.run()), name="plex-playlist-sync"),
+            asyncio.create_task(self._after_ready(self._activity_loop()), name="plex-activity"),
+        ]
+
+    async def cog_unload(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _after_ready(self, work: Any) -> None:
+        if self._bot is not None:
+            await self._bot.wait_until_ready()
+        await work
+
+    async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
+        tr = self._tr(ctx)
+        original = _unwrap(error)
+        text, error_id = error_reply(original, tr, discord.utils.utcnow().timestamp())
+        if error_id is not None:
+            name = ctx.command.qualified_name if ctx.command else "plex"
+            log.error("command %s failed [error id %s]", name, error_id, exc_info=original)
+        with contextlib.suppress(discord.HTTPException):
+            await ctx.send(text, ephemeral=True)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @commands.hybrid_group(name=N_("plex"), description=N_("Plex: what is playing, your listening"))
+    @commands.guild_only()
+    async def plex(self, ctx: commands.Context[Any]) -> None:
+        """``!plex`` alone: say which subcommands exist."""
+        tr = self._tr(ctx)
+        await ctx.send(tr._("Use: plex usage, completion, enrich, sync_playlists"))
+
+    @plex.command(name=N_("usage"), description=N_("What is playing on Plex right now"))
+    async def usage(self, ctx: commands.Context[Any]) -> None:
+        await ctx.defer()
+        activity = await self._service.usage()
+        tr = self._tr(ctx)
+        view = usage_view(activity, tr, censor_names=self._settings().CENSOR_USERNAMES)
+        await ctx.send(embed=usage_embed(tr, view))
+
+    @plex.command(
+        name=N_("completion"), description=N_("How much of an artist's music you have played")
+    )
+    @app_commands.describe(artist=N_("An artist in the music library"))
+    async def completion(self, ctx: commands.Context[Any], *, artist: str) -> None:
+        await ctx.defer(ephemeral=True)
+        report = await self._service.completion(artist, member=MemberId(ctx.author.id))
+        await ctx.send(completion_text(report, self._tr(ctx)), ephemeral=True)
+
+    @completion.autocomplete("artist")
+    async def _artist_choices(  # pyright: ignore[reportUnusedFunction]
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            names = [a.title for a in await self._service.artists()]
+        except Exception as exc:  # an autocomplete must answer, even with nothing
+            log.info("artist autocomplete: %s", exc)
+            return []
+        typed = current.strip().casefold()
+        found = [n for n in names if typed in n.casefold()] if typed else names
+        if not found and typed:
+            found = closest_names(current, names)
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in found[:25]]
+
+    @plex.command(name=N_("enrich"), description=N_("Put an album's performer credits in Plex"))
+    @app_commands.describe(album=N_("An album in the music library"))
+    @commands.has_guild_permissions(manage_guild=True)
+    async def enrich(self, ctx: commands.Context[Any], *, album: str) -> None:
+        await ctx.defer()
+        title, key = split_album(album)
+        outcome = await self._service.enrich(title, album_key=key)
+        text = enrich_text(outcome, self._tr(ctx))
+        await ctx.send(text[:2000])
+
+    @enrich.autocomplete("album")
+    async def _album_choices(  # pyright: ignore[reportUnusedFunction]
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if len(current.strip()) < 2:
+            return []
+        try:
+            albums = await self._service.find_albums(current.strip())
+        except Exception as exc:
+            log.info("album autocomplete: %s", exc)
+            return []
+        return [
+            app_commands.Choice(name=album_label(a)[:100], value=f"{a.title[:80]} #{a.rating_key}")
+            for a in albums[:25]
+        ]
+
+    @plex.command(
+        name=N_("sync_playlists"), description=N_("Bring the Top Rated playlist up to date now")
+    )
+    @commands.has_guild_permissions(manage_guild=True)
+    async def sync_playlists(self, ctx: commands.Context[Any]) -> None:
+        await ctx.defer()
+        result = await self._service.sync_playlists()
+        await ctx.send(sync_text(result, self._tr(ctx)))
+
+    # -- the live activity message ----------------------------------------------------------
+
+    async def _activity_loop(self) -> None:
+        while True:
+            settings = self._settings()
+            every = settings.ACTIVITY_REFRESH_SECONDS
+            if every <= 0 or not settings.ACTIVITY_CHANNEL_ID:
+                await asyncio.sleep(IDLE_SECONDS)
+                continue
+            try:
+                await self.refresh_activity(settings)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("activity message not refreshed: %s", exc)
+            await asyncio.sleep(every)
+
+    async def refresh_activity(self, settings: Settings) -> MessageId | None:
+        """Edit the one activity message in place (post it once if there is none yet)."""
+        bot = self._bot
+        if bot is None:
+            return None
+        channel_id = ChannelId(settings.ACTIVITY_CHANNEL_ID)
+        channel = bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            log.warning("ACTIVITY_CHANNEL_ID %d: no text channel the bot can see", channel_id)
+            return None
+        tr = translator(settings.LANGUAGE)
+        view = usage_view(await self._service.usage(), tr, censor_names=settings.CENSOR_USERNAMES)
+        embed = usage_embed(tr, view)
+        stored = await self._service.store.activity_message()
+        if stored is not None and stored[0] == channel_id:
+            try:
+                await channel.get_partial_message(stored[1]).edit(embed=embed)
+                return stored[1]
+            except discord.NotFound:
+                log.info("the activity message was deleted; posting a new one")
+        message = await channel.send(embed=embed)
+        await self._service.store.record_activity_message(channel_id, MessageId(message.id))
+        return MessageId(message.id)
+
+
+__all__ = ["PlexCog", "split_album", "usage_embed"]

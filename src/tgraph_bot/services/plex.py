@@ -1,0 +1,347 @@
+"""The Plex module's use cases: usage, completion, enrich, sync_playlists.
+
+Ports, not adapters: :class:`PlexPort` (the music library), :class:`TautulliPort` (activity,
+history and users) and the credit sources. Discord, the command line and the schedule all
+call the same :class:`PlexService`, so they answer alike. The decisions themselves are
+pure functions in :mod:`tgraph_bot.core.plex`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.activity import Activity
+from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.core.plex import (
+    Completion,
+    Credit,
+    PlexAlbum,
+    PlexArtist,
+    PlexPlaylist,
+    PlexTrack,
+    SyncResult,
+    chunks,
+    closest_names,
+    completion,
+    find_by_name,
+    format_credits,
+    merge_summary,
+    next_interval_run,
+    plan_playlist,
+    qualifies,
+)
+from tgraph_bot.core.users import TautulliUser
+from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
+from tgraph_bot.i18n import N_
+from tgraph_bot.services.my_stats import find_by_name as find_user
+from tgraph_bot.storage import links
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.plex import PlexStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+ARTIST_CACHE = timedelta(minutes=5)
+
+ARTIST_CLOSEST = N_("No artist named {name} in the music library. Did you mean: {closest}?")
+ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {closest}?")
+
+
+class PlexPort(Protocol):
+    async def owner(self) -> str: ...
+    async def rated_tracks(self, stars: float) -> list[PlexTrack]: ...
+    async def artists(self) -> list[PlexArtist]: ...
+    async def artist_tracks(self, artist: PlexArtist) -> list[PlexTrack]: ...
+    async def albums(self, title: str) -> list[PlexAlbum]: ...
+    async def playlist(self, title: str) -> PlexPlaylist | None: ...
+    async def create_playlist(self, title: str, first: tuple[int, ...]) -> int: ...
+    async def add_to_playlist(self, playlist: int, keys: tuple[int, ...]) -> None: ...
+    async def remove_from_playlist(self, playlist: int, item_id: int) -> None: ...
+    async def set_summary(self, album: PlexAlbum, summary: str, *, lock: bool) -> None: ...
+
+
+class CreditsSource(Protocol):
+    """MusicBrainz or Discogs (adapters/musicbrainz.py)."""
+
+    name: str
+
+    async def album_credits(self, artist: str, album: str) -> list[Credit] | None:
+        """Performer credits of the best-matching release; None if no release matches."""
+        ...
+
+
+class TautulliPort(Protocol):
+    async def activity(self) -> Activity: ...
+    async def played_tracks(self, user_id: TautulliUserId, artist_rating_key: int) -> set[int]: ...
+    async def users(self) -> list[TautulliUser]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionReport:
+    artist: str
+    result: Completion
+
+
+@dataclass(frozen=True, slots=True)
+class Enriched:
+    """An enrich that found credits: ``written`` is False for a dry run or no change."""
+
+    album: PlexAlbum
+    credits: str
+    summary: str
+    written: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoCredits:
+    album: PlexAlbum
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumChoice:
+    """Several albums match: the caller asks which one (by ``album_key``)."""
+
+    albums: tuple[PlexAlbum, ...]
+
+
+EnrichOutcome = Enriched | NoCredits | AlbumChoice
+
+
+def album_label(album: PlexAlbum) -> str:
+    """``"Kind of Blue — Miles Davis (1959)"``: how an album is offered for choosing."""
+    year = f" ({album.year})" if album.year else ""
+    return f"{album.title} — {album.artist}{year}"
+
+
+class PlexService:
+    def __init__(
+        self,
+        plex: PlexPort,
+        tautulli: TautulliPort,
+        db: Database,
+        credit_sources: Sequence[CreditsSource],
+        settings: Callable[[], Settings],
+        *,
+        clock: Clock,
+    ) -> None:
+        self._plex = plex
+        self._tautulli = tautulli
+        self._db = db
+        self.store = PlexStore(db)
+        self._sources = tuple(credit_sources)
+        self._settings = settings
+        self._clock = clock
+        self.clock = clock
+        self._sync_lock = asyncio.Lock()
+        self._artists: tuple[datetime, list[PlexArtist]] | None = None
+
+    # -- usage ------------------------------------------------------------------------------
+
+    async def usage(self) -> Activity:
+        return await self._tautulli.activity()
+
+    async def owner(self) -> str:
+        """The Plex username of PLEX_TOKEN's account (the CLI's default "you")."""
+        return await self._plex.owner()
+
+    # -- completion -------------------------------------------------------------------------
+
+    async def artists(self) -> list[PlexArtist]:
+        """The library's artists, kept for a few minutes (autocomplete asks on every key)."""
+        now = self._clock()
+        if self._artists is None or now - self._artists[0] > ARTIST_CACHE:
+            self._artists = (now, await self._plex.artists())
+        return self._artists[1]
+
+    async def find_artist(self, name: str) -> PlexArtist:
+        artists = await self.artists()
+        titles = [a.title for a in artists]
+        exact = find_by_name(name, titles)
+        if exact:
+            return next(a for a in artists if a.title == exact[0])
+        closest = closest_names(name, titles)
+        if closest:
+            raise PlexArtistNotFound(ARTIST_CLOSEST, name=name, closest=", ".join(closest))
+        raise PlexArtistNotFound(name=name)
+
+    async def _user_for(self, member: MemberId | None, plex_user: str | None) -> TautulliUserId:
+        if plex_user is not None:
+            return find_user(await self._tautulli.users(), plex_user).user_id
+        if member is None:
+            raise NotLinkedError()
+        link = await self._db.run(lambda conn: links.get_link(conn, member))
+        if link is None:
+            raise NotLinkedError()
+        return link.tautulli_user_id
+
+    async def completion(
+        self, artist_name: str, *, member: MemberId | None = None, plex_user: str | None = None
+    ) -> CompletionReport:
+        """How much of the artist's tracks the member (or the named Plex user) has played."""
+        user_id = await self._user_for(member, plex_user)
+        artist = await self.find_artist(artist_name)
+        tracks = await self._plex.artist_tracks(artist)
+        played = await self._tautulli.played_tracks(user_id, artist.rating_key)
+        return CompletionReport(artist.title, completion((t.rating_key for t in tracks), played))
+
+    # -- enrich -----------------------------------------------------------------------------
+
+    async def find_albums(self, title: str, artist: str | None = None) -> list[PlexAlbum]:
+        found = await self._plex.albums(title)
+        if artist:
+            found = [a for a in found if find_by_name(artist, [a.artist])]
+        exact = [a for a in found if find_by_name(title, [a.title])]
+        return exact or found
+
+    async def enrich(
+        self,
+        title: str,
+        *,
+        artist: str | None = None,
+        album_key: int | None = None,
+        dry_run: bool = False,
+    ) -> EnrichOutcome:
+        """Put the album's performer credits into its summary; a second run writes nothing."""
+        settings = self._settings()
+        albums = await self.find_albums(title, artist)
+        if album_key is not None:
+            albums = [a for a in albums if a.rating_key == album_key]
+        if not albums:
+            every = await self._plex.albums("")
+            closest = closest_names(title, [a.title for a in every])
+            if closest:
+                raise PlexAlbumNotFound(ALBUM_CLOSEST, name=title, closest=", ".join(closest))
+            raise PlexAlbumNotFound(name=title)
+        if len(albums) > 1:
+            return AlbumChoice(tuple(albums[:25]))
+        album = albums[0]
+        for source in self._sources:
+            found = await source.album_credits(album.artist, album.title)
+            text = format_credits(found or [])
+            if not text:
+                log.info("%s has no credits for album %s", source.name, album.rating_key)
+                continue
+            summary = merge_summary(album.summary, text, settings.ENRICH_POSITION)
+            write = summary != album.summary and not dry_run
+            if write:
+                await self._plex.set_summary(album, summary, lock=settings.ENRICH_LOCK_SUMMARY)
+            return Enriched(album, text, summary, write, source.name)
+        return NoCredits(album, tuple(s.name for s in self._sources))
+
+    # -- sync_playlists ---------------------------------------------------------------------
+
+    async def sync_playlists(self) -> SyncResult:
+        """Make TOP_RATED_PLAYLIST hold exactly the qualifying tracks; never overlapping."""
+        async with self._sync_lock:
+            settings = self._settings()
+            stars = settings.TOP_RATED_MIN_STARS
+            rated = await self._plex.rated_tracks(stars)
+            wanted = [t.rating_key for t in rated if qualifies(t.user_rating, stars)]
+            result = await self._reconcile(settings.TOP_RATED_PLAYLIST, wanted)
+            await self.store.record_sync(self._clock())
+            log.info(
+                "playlist sync: added %d, removed %d, %d tracks",
+                result.added,
+                result.removed,
+                result.total,
+            )
+            return result
+
+    async def _reconcile(self, title: str, wanted: list[int]) -> SyncResult:
+        playlist = await self._plex.playlist(title)
+        if playlist is None:
+            parts = list(chunks(list(dict.fromkeys(wanted))))
+            if not parts:
+                return SyncResult(0, 0, 0)  # Plex cannot hold an empty playlist we made
+            key = await self._plex.create_playlist(title, parts[0])
+            for part in parts[1:]:
+                await self._plex.add_to_playlist(key, part)
+            return SyncResult(sum(map(len, parts)), 0, sum(map(len, parts)), created=True)
+        plan = plan_playlist(playlist.entries, wanted)
+        for item_id in plan.remove:
+            await self._plex.remove_from_playlist(playlist.rating_key, item_id)
+        for part in plan.add_chunks():
+            await self._plex.add_to_playlist(playlist.rating_key, part)
+        return SyncResult(len(plan.add), len(plan.remove), plan.total)
+
+    async def next_sync(self) -> datetime | None:
+        """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""
+        every = timedelta(hours=self._settings().PLAYLIST_SYNC_HOURS)
+        return next_interval_run(await self.store.last_sync(), self._clock(), every)
+
+
+class IntervalJob:
+    """A small stand-in for the generic scheduled job (issue 14): run ``work`` when due.
+
+    ``due`` says when (None: switched off, look again later); a failure waits 1, 2, 4 ...
+    minutes (at most ``max_retry``) before trying again. ``work`` itself must not overlap
+    with other callers (the sync holds a lock), so a manual run and this never collide.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        due: Callable[[], Awaitable[datetime | None]],
+        work: Callable[[], Awaitable[object]],
+        *,
+        clock: Clock,
+        idle: float = 3600.0,
+        retry_base: float = 60.0,
+        max_retry: float = 3600.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.name = name
+        self._due = due
+        self._work = work
+        self._clock = clock
+        self._idle = idle
+        self._retry_base = retry_base
+        self._max_retry = max_retry
+        self._sleep = sleep
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            due = await self._due()
+            if due is None:
+                await self._sleep(self._idle)
+                continue
+            wait = (due - self._clock()).total_seconds()
+            if wait > 0:
+                # Wake at least every ``idle`` seconds so a changed setting is noticed.
+                await self._sleep(min(wait, self._idle))
+                continue
+            try:
+                await self._work()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(self._max_retry, self._retry_base * 2 ** (failures - 1))
+                log.warning("%s failed (%s); trying again in %.0f s", self.name, exc, delay)
+                await self._sleep(delay)
+
+
+__all__ = [
+    "AlbumChoice",
+    "CompletionReport",
+    "CreditsSource",
+    "EnrichOutcome",
+    "Enriched",
+    "IntervalJob",
+    "NoCredits",
+    "PlexPort",
+    "PlexService",
+    "TautulliPort",
+    "album_label",
+]

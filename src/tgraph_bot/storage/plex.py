@@ -1,0 +1,67 @@
+"""What the Plex module remembers: the metadata cache (migration 006) and two facts in meta.
+
+- ``plex.playlist_sync_at``: when the Top Rated playlist was last synced, so a restart
+  neither syncs again at once nor skips a due sync;
+- ``plex.activity_message``: ``"channel_id:message_id"`` of the live activity message, so a
+  restart edits the same message instead of posting a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.storage import meta
+from tgraph_bot.storage.db import Database
+
+SYNC_KEY = "plex.playlist_sync_at"
+ACTIVITY_KEY = "plex.activity_message"
+
+
+class PlexStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def last_sync(self) -> datetime | None:
+        value = await self._db.run(lambda conn: meta.get(conn, SYNC_KEY))
+        return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+
+    async def record_sync(self, at: datetime) -> None:
+        stamp = at.astimezone(UTC).isoformat()
+        await self._db.run(lambda conn: meta.put(conn, SYNC_KEY, stamp))
+
+    async def activity_message(self) -> tuple[ChannelId, MessageId] | None:
+        value = await self._db.run(lambda conn: meta.get(conn, ACTIVITY_KEY))
+        if value is None or ":" not in value:
+            return None
+        channel, message = value.split(":", 1)
+        return ChannelId(int(channel)), MessageId(int(message))
+
+    async def record_activity_message(self, channel: ChannelId, message: MessageId) -> None:
+        await self._db.run(lambda conn: meta.put(conn, ACTIVITY_KEY, f"{channel}:{message}"))
+
+    async def cached(self, url: str, max_age: timedelta, now: datetime) -> str | None:
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT body, fetched_at FROM metadata_cache WHERE url = ?", (url,)
+            ).fetchone()
+            if row is None or now - datetime.fromisoformat(str(row[1])) > max_age:
+                return None
+            return str(row[0])
+
+        return await self._db.run(work)
+
+    async def keep(self, url: str, body: str, now: datetime) -> None:
+        stamp = now.astimezone(UTC).isoformat()
+        await self._db.run(
+            lambda conn: conn.execute(
+                "INSERT INTO metadata_cache (url, body, fetched_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET body = excluded.body, "
+                "fetched_at = excluded.fetched_at",
+                (url, body, stamp),
+            )
+        )
+
+
+__all__ = ["PlexStore"]

@@ -1,0 +1,82 @@
+"""The Plex module's test rig: real adapters against the local fakes, one SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests.fakes.musicbrainz import FakeMusicBrainz
+from tests.fakes.plex import FakePlex, jazz_library
+from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
+from tgraph_bot.adapters.plex import PlexLibrary
+from tgraph_bot.adapters.tautulli import TautulliClient
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.services.plex import PlexService
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.plex import PlexStore
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
+
+
+async def no_sleep(_: float) -> None:
+    return None
+
+
+@dataclass
+class Rig:
+    plex: FakePlex
+    mb: FakeMusicBrainz
+    tautulli: FakeTautulli
+    db: Database
+    service: PlexService
+    library: dict[str, Any]
+    settings: Settings
+    musicbrainz: MusicBrainz
+
+    def plays(self, user_id: int, tracks: list[int], times: int = 1) -> None:
+        self.tautulli.plays = (self.tautulli.plays or []) + self.plex.plays(user_id, tracks, times)
+
+
+@asynccontextmanager
+async def plex_rig(tmp_path: Path, **overrides: Any) -> AsyncIterator[Rig]:
+    with FakePlex() as plex, FakeMusicBrainz() as mb:
+        library = jazz_library(plex)
+        async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
+            tautulli.plays = []
+            settings = Settings(
+                PLEX_ENABLED=True,
+                PLEX_URL=plex.url,
+                PLEX_TOKEN=plex.token,  # pyright: ignore[reportArgumentType]
+                MUSICBRAINZ_URL=mb.url,
+                **overrides,
+            )
+            async with (
+                Database(tmp_path / "tgraph.db") as db,
+                TautulliClient(tautulli.url, DEFAULT_API_KEY, retry_budget=0) as client,
+            ):
+                brainz = MusicBrainz(
+                    mb.url,
+                    settings.MUSICBRAINZ_USER_AGENT,
+                    limiter=RateLimiter(0.0),
+                    cache=PlexStore(db),
+                    clock=lambda: NOW,
+                    sleep=no_sleep,
+                )
+                service = PlexService(
+                    PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music"),
+                    client,
+                    db,
+                    [brainz],
+                    lambda: settings,
+                    clock=lambda: NOW,
+                )
+                try:
+                    yield Rig(plex, mb, tautulli, db, service, library, settings, brainz)
+                finally:
+                    await brainz.aclose()

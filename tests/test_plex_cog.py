@@ -1,0 +1,160 @@
+"""/plex through the real discord.py against simcord, over the real service and the fakes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+import pytest
+import simcord
+
+from tests.plex_support import HARPER, NOW, Rig, plex_rig
+from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.cogs.plex import PlexCog, split_album
+from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.storage import links
+
+if TYPE_CHECKING:
+    from tests.discord_env import Parts, World
+
+pytest_plugins = ("tests.discord_env",)
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    # No scheduled sync in these tests (it is due at once on a first start).
+    async with plex_rig(tmp_path / "plex", PLAYLIST_SYNC_HOURS=0) as rig:
+        yield rig
+
+
+@pytest.fixture
+def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
+    cog = PlexCog(rig.service, lambda: rig.settings)
+    return TGraphBot(replace(parts.bot_parts, extra_cogs=[cog]))
+
+
+def texts(result: simcord.InteractionResult) -> str:
+    parts = [result.response.content if result.response else ""]
+    parts += [f.content for f in result.followups]
+    return "\n".join(p for p in parts if p)
+
+
+def embeds(result: simcord.InteractionResult) -> list[discord.Embed]:
+    found = list(result.response.embeds) if result.response else []
+    for followup in result.followups:
+        found += followup.embeds
+    return found
+
+
+async def test_usage_is_one_embed_with_censored_users(world: World, rig: Rig) -> None:
+    result = await world.member.slash(world.channel, "plex usage")
+    (embed,) = embeds(result)
+    assert len(embed.fields) == 3
+    names = [f.name or "" for f in embed.fields]
+    assert names[0].startswith("H*******.")  # "Harper K." censored
+    assert "▓" in (embed.fields[0].value or "")
+    assert "Transcode (video, audio)" in (embed.fields[1].value or "")
+    assert embed.footer.text is not None and "3 streams" in embed.footer.text
+
+
+async def test_forty_streams_fit_discords_limits(world: World, rig: Rig) -> None:
+    rig.tautulli.activity = "40_streams"
+    (embed,) = embeds(await world.member.slash(world.channel, "plex usage"))
+    assert len(embed.fields) <= 25
+    assert len(embed) <= 6000
+    assert "more" in (embed.fields[-1].value or "")
+
+
+async def test_idle_is_a_friendly_line(world: World, rig: Rig) -> None:
+    rig.tautulli.activity = "idle"
+    (embed,) = embeds(await world.member.slash(world.channel, "plex usage"))
+    assert embed.description == "Nobody is watching or listening right now."
+    assert not embed.fields
+
+
+async def test_completion_for_a_linked_member_and_not_for_others(world: World, rig: Rig) -> None:
+    link = links.Link(MemberId(world.member.id), TautulliUserId(HARPER), "HarperKPlex", NOW, "plex")
+    await rig.db.run(lambda conn: links.put_link(conn, link))
+    rig.plays(HARPER, [rig.library["tracks"][0].rating_key])
+    result = await world.member.slash(world.channel, "plex completion", artist="John Coltrane")
+    assert result.ephemeral
+    assert "20% (1/5) of John Coltrane's" in texts(result)
+    other = await world.admin.slash(world.channel, "plex completion", artist="John Coltrane")
+    assert "not linked" in texts(other)
+    assert "1/5" not in texts(other)
+    assert [type(e).__name__ for e in world.env.errors] == ["HybridCommandError"]
+
+
+async def test_artist_autocomplete(world: World, rig: Rig) -> None:
+    choices = await world.member.autocomplete(world.channel, "plex completion", "artist", "coltr")
+    assert [c["value"] for c in choices] == ["Alice Coltrane", "John Coltrane"]
+    close = await world.member.autocomplete(world.channel, "plex completion", "artist", "Mils")
+    assert close and close[0]["value"] == "Miles Davis"
+
+
+async def test_enrich_and_sync_are_for_admins(world: World, rig: Rig) -> None:
+    refused = await world.member.slash(world.channel, "plex sync_playlists")
+    assert "not permitted" in texts(refused)
+    assert len(world.env.errors) == 1  # the refused check, answered above
+    assert rig.plex.writes == []
+    done = await world.admin.slash(world.channel, "plex sync_playlists")
+    assert "added 5, removed 0, 5 tracks" in texts(done)
+    again = await world.admin.slash(world.channel, "plex sync_playlists")
+    assert texts(again).endswith("added 0, removed 0, 5 tracks")
+
+
+async def test_enrich_picks_from_the_album_autocomplete(world: World, rig: Rig) -> None:
+    choices = await world.admin.autocomplete(world.channel, "plex enrich", "album", "Kind of")
+    assert len(choices) == 2
+    ask = await world.admin.slash(world.channel, "plex enrich", album="Kind of")
+    assert "Several albums match" in texts(ask)
+    value = next(c["value"] for c in choices if "Legacy" in c["name"])
+    assert split_album(value)[1] == rig.library["kob_legacy"].rating_key
+    chosen = await world.admin.slash(world.channel, "plex enrich", album=value)
+    assert "No performer credits" in texts(chosen)
+    assert rig.plex.writes == []
+    wrote = await world.admin.slash(world.channel, "plex enrich", album="A Love Supreme")
+    assert "McCoy Tyner: Piano" in texts(wrote)
+    assert len(rig.plex.writes) == 1
+
+
+async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> None:
+    activity = world.guild.create_text_channel("now-playing")
+    settings = rig.settings.model_copy(
+        update={"ACTIVITY_CHANNEL_ID": activity.id, "ACTIVITY_REFRESH_SECONDS": 30}
+    )
+    cog = world.bot.get_cog("PlexCog")
+    assert isinstance(cog, PlexCog)
+    first = await cog.refresh_activity(settings)
+    rig.tautulli.activity = "idle"
+    second = await cog.refresh_activity(settings)
+    assert first is not None and first == second
+    messages = activity.history()
+    assert len(messages) == 1
+    assert messages[0].embeds[0].description == "Nobody is watching or listening right now."
+    assert await rig.service.store.activity_message() == (activity.id, first)
+
+
+async def test_split_album() -> None:
+    assert split_album("Kind of Blue #10007") == ("Kind of Blue", 10007)
+    assert split_album("Kind of Blue") == ("Kind of Blue", None)
+
+
+async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> None:
+    from tgraph_bot.adapters.discord.translator import CatalogTranslator
+
+    tree = world.bot.tree
+    command = tree.get_command("plex")
+    assert command is not None
+    payload = await command.get_translated_payload(tree, CatalogTranslator())
+    danish = discord.Locale.danish.value
+    assert payload["description_localizations"][danish].startswith("Plex: hvad der afspilles")
+    subs = {o["name"]: o for o in payload["options"]}
+    assert subs["usage"]["name_localizations"][danish] == "aktivitet"
+    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_playlister"
+    artist = subs["completion"]["options"][0]
+    assert artist["name_localizations"][danish] == "kunstner"
+    assert all(o["description_localizations"].get(danish) for o in subs.values())
