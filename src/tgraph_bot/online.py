@@ -13,7 +13,7 @@ import httpx
 
 from tgraph_bot import __version__
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.errors import UserFacingError
+from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable, UserFacingError
 from tgraph_bot.i18n import N_, Translator
 
 TIMEOUT = 10.0
@@ -43,9 +43,9 @@ async def _discord(settings: Settings) -> str | None:
     try:
         status = await _http_status(f"{base}/api/v10/users/@me", {"Authorization": f"Bot {token}"})
     except httpx.HTTPError:
-        return N_("cannot reach Discord at {url}: check the network connection")
+        raise DiscordUnreachable(url=base) from None
     if status == 401:
-        return N_("Discord refused DISCORD_TOKEN: copy the token again (Developer Portal > Bot)")
+        raise DiscordTokenRefused()
     if status != 200:
         raise UserFacingError(N_("Discord answered HTTP {status}"), status=status)
     return None
