@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import CHANNEL_ID, FakeDiscord
 from tests.fakes.tautulli import FakeTautulli
 from tgraph_bot.startup import sample_config
 
@@ -205,12 +205,12 @@ def test_images_and_sidecars_are_readable_by_everyone(tmp_path: Path) -> None:
 # -- Discord at start-up -------------------------------------------------------------------
 
 
-def _config_for(tmp_path: Path, discord_url: str) -> Path:
+def _config_for(tmp_path: Path, discord_url: str, channel: int = 42) -> Path:
     config = tmp_path / "config.yml"
     config.write_text(
         'DISCORD_TOKEN: "refused-token-value"\n'
         'TAUTULLI_API_KEY: "k"\n'
-        "CHANNEL_ID: 42\n"
+        f"CHANNEL_ID: {channel}\n"
         f'DISCORD_API_BASE_URL: "{discord_url}"\n',
         encoding="utf-8",
     )
@@ -357,3 +357,26 @@ async def test_check_online_says_which_credential_works(tmp_path: Path) -> None:
         )
         for secret in ("right-key", "wrong-key", "revoked-token-value", "wrong-plex-token"):
             assert secret not in out
+
+
+async def test_sigterm_during_a_post_stops_cleanly(tmp_path: Path) -> None:
+    """The first post starts at once (none was made yet) and waits on a Tautulli that hangs."""
+    async with FakeDiscord() as fake, FakeTautulli(api_key="k", mode="hang") as tautulli:
+        config = _config_for(tmp_path, fake.url, channel=CHANNEL_ID)
+        with config.open("a", encoding="utf-8") as fh:
+            fh.write(f'TAUTULLI_URL: "{tautulli.url}"\nDATA_DIR: "{tmp_path / "data"}"\n')
+        process = await _run(config)
+        try:
+            await fake.wait_for(lambda: fake.connected.is_set(), 60)
+            for _ in range(600):
+                if tautulli.requests:
+                    break
+                await asyncio.sleep(0.05)
+            assert tautulli.requests, "the post never asked Tautulli"
+            process.send_signal(signal.SIGTERM)
+            status, log = await _finish(process)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+    assert status == 0, log
+    assert "stopped" in log and "Traceback" not in log
