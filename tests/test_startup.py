@@ -217,18 +217,30 @@ def _config_for(tmp_path: Path, discord_url: str, channel: int = 42) -> Path:
     return config
 
 
-async def _run(config: Path) -> asyncio.subprocess.Process:
+async def _spawn(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "tgraph_bot.cli",
-        "--config",
-        str(config),
-        "run",
-        env=_env(),
+        *args,
+        env=_env(env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _run(config: Path) -> asyncio.subprocess.Process:
+    return await _spawn("--config", str(config), "run")
+
+
+async def _terminate(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    """SIGTERM, as `docker stop` sends it; the exit status and everything it printed."""
+    try:
+        process.send_signal(signal.SIGTERM)
+        return await _finish(process)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
 
 
 async def _finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
@@ -264,13 +276,8 @@ async def test_an_unreachable_discord_is_one_line_and_status_5(tmp_path: Path) -
 async def test_sigterm_during_a_hanging_login_stops_cleanly(tmp_path: Path) -> None:
     async with FakeDiscord(login="hang") as fake:
         process = await _run(_config_for(tmp_path, fake.url))
-        try:
-            await fake.wait_for(lambda: ("GET", "/users/@me") in fake.requests, 60)
-            process.send_signal(signal.SIGTERM)
-            status, log = await _finish(process)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+        await fake.wait_for(lambda: ("GET", "/users/@me") in fake.requests, 60)
+        status, log = await _terminate(process)
     assert status == 0, log
     assert "stopped during the Discord login" in log and "Traceback" not in log
 
@@ -307,19 +314,7 @@ async def fake_plex(token: str) -> AsyncIterator[str]:
 async def _check_online(tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
     config = tmp_path / "config.yml"
     config.write_text("CHANNEL_ID: 42\n", encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tgraph_bot.cli",
-        "check",
-        "--online",
-        "--config",
-        str(config),
-        env=_env(env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    return await _finish(process)
+    return await _finish(await _spawn("check", "--online", "--config", str(config), env=env))
 
 
 async def test_check_online_says_which_credential_works(tmp_path: Path) -> None:
@@ -366,17 +361,12 @@ async def test_sigterm_during_a_post_stops_cleanly(tmp_path: Path) -> None:
         with config.open("a", encoding="utf-8") as fh:
             fh.write(f'TAUTULLI_URL: "{tautulli.url}"\nDATA_DIR: "{tmp_path / "data"}"\n')
         process = await _run(config)
-        try:
-            await fake.wait_for(lambda: fake.connected.is_set(), 60)
-            for _ in range(600):
-                if tautulli.requests:
-                    break
-                await asyncio.sleep(0.05)
-            assert tautulli.requests, "the post never asked Tautulli"
-            process.send_signal(signal.SIGTERM)
-            status, log = await _finish(process)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+        await fake.wait_for(lambda: fake.connected.is_set(), 60)
+        for _ in range(600):
+            if tautulli.requests:
+                break
+            await asyncio.sleep(0.05)
+        status, log = await _terminate(process)
+        assert tautulli.requests, "the post never asked Tautulli"
     assert status == 0, log
     assert "stopped" in log and "Traceback" not in log
