@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,7 @@ from tgraph_bot.startup import sample_config
 from .conftest import ROOT, SAMPLE
 
 NOBODY = (99, 100)
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl.h, capability.h
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 READY = {"DISCORD_TOKEN": "t0k3n-value", "TAUTULLI_API_KEY": "k3y", "CHANNEL_ID": "42"}
 
@@ -66,24 +70,59 @@ def tgraph(
     )
 
 
+@dataclass(frozen=True)
+class Foreign:
+    """A folder made by someone else, and how to start a child that is not its owner.
+
+    As root, the child runs as uid 99 (as in the image) when that user can run this Python
+    (pyenv's Python under a 0700 /root cannot); otherwise it stays root without the
+    capabilities that let root ignore file modes, and the folder is made read-only.
+    """
+
+    folder: Path
+    preexec: Callable[[], None] | None
+    uid: int
+    gid: int
+    owner_may_write: bool  # True when the child is not the owner, so 0755/0600 suffice
+
+    def lock(self) -> None:
+        if not self.owner_may_write:
+            self.folder.chmod(0o555)
+
+    def private(self, path: Path) -> None:
+        path.chmod(0o600 if self.owner_may_write else 0o000)
+
+
+def _without_file_mode_override() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+@functools.cache
+def _nobody_runs_python() -> bool:
+    done = subprocess.run(
+        [sys.executable, "-c", ""], preexec_fn=_as_nobody, capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
 @pytest.fixture
-def foreign_folder() -> Iterator[tuple[Path, Callable[[], None] | None]]:
-    """A folder the child may read but not write, and how to start the child."""
+def foreign() -> Iterator[Foreign]:
     folder = Path(tempfile.mkdtemp(prefix="tgraph-foreign-"))
     folder.chmod(0o755)  # root-owned, like a ./config that compose created
+    if AS_ROOT and _nobody_runs_python():
+        made = Foreign(folder, _as_nobody, *NOBODY, owner_may_write=True)
+    elif AS_ROOT:
+        made = Foreign(folder, _without_file_mode_override, 0, 0, owner_may_write=False)
+    else:
+        made = Foreign(folder, None, os.geteuid(), os.getegid(), owner_may_write=False)
     try:
-        if AS_ROOT:
-            yield folder, _as_nobody
-        else:
-            yield folder, None
+        yield made
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
-
-
-def _lock_folder(folder: Path) -> None:
-    if not AS_ROOT:
-        folder.chmod(0o555)
 
 
 def one_line(text: str) -> str:
@@ -113,56 +152,43 @@ def test_first_start_writes_the_sample_and_says_what_to_fill_in(tmp_path: Path) 
     assert "DISCORD_TOKEN" in again.stderr and "Traceback" not in again.stderr
 
 
-def test_a_folder_the_bot_may_not_write_names_the_uid_and_the_chown(
-    foreign_folder: tuple[Path, Callable[[], None] | None],
-) -> None:
-    folder, preexec = foreign_folder
-    _lock_folder(folder)
-    done = tgraph("run", "--config", str(folder / "config.yml"), preexec=preexec)
+def test_a_folder_the_bot_may_not_write_names_the_uid_and_the_chown(foreign: Foreign) -> None:
+    foreign.lock()
+    done = tgraph("run", "--config", str(foreign.folder / "config.yml"), preexec=foreign.preexec)
     assert done.returncode == 6
     line = one_line(done.stderr)
-    uid, gid = NOBODY if AS_ROOT else (os.geteuid(), os.getegid())
-    assert f"uid {uid}" in line and f"chown -R {uid}:{gid}" in line
-    assert str(folder) in line
-    assert list(folder.iterdir()) == []
+    assert f"uid {foreign.uid}" in line and f"chown -R {foreign.uid}:{foreign.gid}" in line
+    assert str(foreign.folder) in line
+    assert list(foreign.folder.iterdir()) == []
 
 
-def test_run_in_a_foreign_folder_with_a_config_also_says_chown(
-    foreign_folder: tuple[Path, Callable[[], None] | None],
-) -> None:
-    folder, preexec = foreign_folder
-    shutil.copyfile(SAMPLE, folder / "config.yml")
-    (folder / "config.yml").chmod(0o644)
-    _lock_folder(folder)
-    done = tgraph("run", "--config", str(folder / "config.yml"), env=READY, preexec=preexec)
+def test_run_in_a_foreign_folder_with_a_config_also_says_chown(foreign: Foreign) -> None:
+    config = foreign.folder / "config.yml"
+    shutil.copyfile(SAMPLE, config)
+    config.chmod(0o644)
+    foreign.lock()
+    done = tgraph("run", "--config", str(config), env=READY, preexec=foreign.preexec)
     assert done.returncode == 6
     assert "chown -R" in one_line(done.stderr)
 
 
-def test_check_and_config_get_only_read(
-    foreign_folder: tuple[Path, Callable[[], None] | None],
-) -> None:
-    folder, preexec = foreign_folder
-    config = folder / "config.yml"
+def test_check_and_config_get_only_read(foreign: Foreign) -> None:
+    config = foreign.folder / "config.yml"
     shutil.copyfile(SAMPLE, config)
     config.chmod(0o644)
-    _lock_folder(folder)
-    before = sorted(p.name for p in folder.iterdir())
-    checked = tgraph("check", "--config", str(config), env=READY, preexec=preexec)
+    foreign.lock()
+    checked = tgraph("check", "--config", str(config), env=READY, preexec=foreign.preexec)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    got = tgraph("config", "get", "UPDATE_DAYS", "--config", str(config), preexec=preexec)
+    got = tgraph("config", "get", "UPDATE_DAYS", "--config", str(config), preexec=foreign.preexec)
     assert (got.returncode, got.stdout.strip()) == (0, "7"), got.stderr
-    assert sorted(p.name for p in folder.iterdir()) == before == ["config.yml"]
+    assert [p.name for p in foreign.folder.iterdir()] == ["config.yml"]
 
 
-def test_an_unreadable_config_says_chown(
-    foreign_folder: tuple[Path, Callable[[], None] | None],
-) -> None:
-    folder, preexec = foreign_folder
-    config = folder / "config.yml"
+def test_an_unreadable_config_says_chown(foreign: Foreign) -> None:
+    config = foreign.folder / "config.yml"
     shutil.copyfile(SAMPLE, config)
-    config.chmod(0o600 if AS_ROOT else 0o000)
-    done = tgraph("check", "--config", str(config), preexec=preexec)
+    foreign.private(config)
+    done = tgraph("check", "--config", str(config), preexec=foreign.preexec)
     assert done.returncode == 6
     line = one_line(done.stderr)
     assert str(config) in line and "chown -R" in line
