@@ -1,5 +1,13 @@
 # TGraph Bot for Docker / Unraid. Configuration and data live in the /config volume.
-FROM python:3.13-slim
+# Pinned to a patch release; another base (a mirror, a local stand-in) with --build-arg.
+ARG PYTHON_IMAGE=python:3.13.9-slim
+FROM ${PYTHON_IMAGE}
+
+# tini as PID 1: it forwards `docker stop`'s SIGTERM to the bot and reaps the renderer's
+# worker processes (Python as PID 1 would get neither right by default).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -12,12 +20,20 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.txt
 COPY pyproject.toml README.md LICENSE hatch_build.py config.yml.sample ./
 COPY src ./src
-# Building the wheel compiles the translations (.po -> .mo).
-RUN pip install --no-cache-dir --no-deps --no-build-isolation . && rm -rf /app/src
+# Building the wheel compiles the translations (.po -> .mo) and packs config.yml.sample,
+# which the first start copies into an empty /config.
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . && rm -rf /app/src /app/build
 
-# DATA_DIR (default "data") is relative to the working directory: /config/data.
+# Unraid's nobody:users, so the files in appdata stay editable from the host.
+# On a host folder owned by someone else the bot says which chown to run.
+USER 99:100
+# DATA_DIR (default "data") is relative to the configuration file's folder: /config/data.
 WORKDIR /config
 VOLUME ["/config"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["tgraph-bot"]
+# Healthy = the running bot's heartbeat (DATA_DIR/heartbeat.json) is fresh and it is
+# connected to Discord.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["tgraph-bot", "health"]
+ENTRYPOINT ["tini", "--", "tgraph-bot"]
 CMD ["run"]

@@ -146,7 +146,7 @@ async def wait_for(condition: Callable[[], bool]) -> None:
     [
         ("alias bomb", "YAML anchor or alias"),
         ("over 1 MB", "larger than 1 MB"),
-        ("not UTF-8", "not UTF-8 text (byte 32)"),
+        ("not UTF-8", "not UTF-8 text (line 2)"),
     ],
 )
 def test_hostile_files_are_refused_unread_with_one_line(

@@ -89,6 +89,22 @@ async def bot_process(
                     await process.wait()
 
 
+async def health(tmp_path: Path) -> tuple[int, str]:
+    """`tgraph-bot health`, as Docker's HEALTHCHECK runs it beside the bot."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tgraph_bot.cli",
+        "--config",
+        str(tmp_path / "config.yml"),
+        "health",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode().strip()
+
+
 async def stop(running: Running) -> int:
     running.process.send_signal(signal.SIGTERM)
     return await asyncio.wait_for(running.process.wait(), 30)
@@ -134,9 +150,22 @@ async def test_commands_dms_rate_limit_and_sigterm(tmp_path: Path) -> None:
         stats_dir = tmp_path / "data" / "graphs" / "my_stats"
         assert not stats_dir.exists() or not any(stats_dir.iterdir())
 
+        # Connected: the heartbeat written at on_ready says so.
+        for _ in range(100):
+            status, line = await health(tmp_path)
+            if status == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert (status, line.split(" (")[0]) == (0, "healthy: connected to Discord")
+
         assert await stop(running) == 0
+    status, line = await health(tmp_path)
+    assert status == 1 and line.startswith("unhealthy: not connected to Discord")
     text = running.log.read_text(encoding="utf-8")
     assert "stopped" in text
+    # discord.py's start-up warnings (voice libraries, message-content intent) are gone.
+    assert "voice will NOT be supported" not in text
+    assert "message content intent is missing" not in text
     assert API_KEY not in text and "e2e-discord-token" not in text
     assert EMAIL.lower() not in text.lower()
 

@@ -15,8 +15,12 @@ import signal
 from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
+from typing import cast
 
+import aiohttp
+import discord
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
@@ -26,6 +30,7 @@ from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
@@ -34,11 +39,13 @@ from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 5.0
+LOGIN_SECONDS = 60.0
 RENDER_IDLE_SECONDS = 120.0
 
 
@@ -124,6 +131,28 @@ async def plex_service(
         yield PlexService(plex, tautulli, db, sources, settings, clock=clock)
 
 
+async def _login(bot: TGraphBot, settings: Settings) -> None:
+    """Log in, turning Discord's refusal or silence into the one line that says what to do."""
+    url = settings.DISCORD_API_BASE_URL or "https://discord.com"
+    try:
+        await asyncio.wait_for(bot.login(settings.DISCORD_TOKEN.get_secret_value()), LOGIN_SECONDS)
+    except discord.LoginFailure:
+        raise DiscordTokenRefused() from None
+    except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError):
+        log.debug("the Discord login failed", exc_info=True)
+        raise DiscordUnreachable(url=url) from None
+
+
+def is_connected(bot: TGraphBot) -> bool:
+    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
+    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     """Run the bot until SIGTERM/SIGINT (or ``stop`` is set). Returns the exit status."""
     settings = store.settings
@@ -177,16 +206,37 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
         watcher = asyncio.create_task(store.watch(), name="config-watch")
         stack.callback(watcher.cancel)
-        await bot.login(settings.DISCORD_TOKEN.get_secret_value())
-        connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
+        connection_changed = asyncio.Event()
+
+        async def beat_now(*_: object) -> None:
+            connection_changed.set()
+
+        for event in ("on_ready", "on_resumed", "on_disconnect"):
+            bot.add_listener(beat_now, event)
+        beat = asyncio.create_task(
+            keep_heartbeat(
+                heartbeat_path(root), lambda: is_connected(bot), utcnow, connection_changed
+            ),
+            name="heartbeat",
+        )
+        stack.push_async_callback(_cancelled, beat)
         stopping = asyncio.create_task(stop.wait(), name="stop")
+        stack.callback(stopping.cancel)
+        # The stop signal counts during login too (a Discord that accepts and never answers).
+        login = asyncio.create_task(_login(bot, settings), name="discord-login")
+        await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not login.done():
+            log.info("stopped during the Discord login")
+            await _cancelled(login)
+            return 0
+        login.result()  # DiscordTokenRefused or DiscordUnreachable: one line, exit 4 or 5
+        connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
         done, _ = await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
         status = 0
         if connection in done and connection.exception() is not None:
             log.error("the Discord connection failed: %s", connection.exception())
             status = 1
         log.info("shutting down")
-        stopping.cancel()
         try:
             await asyncio.wait_for(bot.close(), SHUTDOWN_SECONDS)
         except TimeoutError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -14,6 +15,8 @@ from tgraph_bot.errors import ConfigError, UserFacingError
 from tgraph_bot.i18n import LANGUAGES, Translator, translator
 
 DEFAULT_CONFIG = "config.yml"
+
+log = logging.getLogger("tgraph_bot")
 
 Handler = Callable[[argparse.Namespace, Translator], int]
 
@@ -36,16 +39,21 @@ def _language_for(args: argparse.Namespace) -> str:
     return str(value) if value in LANGUAGES else "en"
 
 
-def _open_store(args: argparse.Namespace, tr: Translator, *, must_exist: bool = True):
+def _open_store(
+    args: argparse.Namespace, tr: Translator, *, must_exist: bool = True, read_only: bool = False
+):
     from tgraph_bot.config.store import ConfigStore
 
     path = config_path(args)
     if must_exist and not path.is_file():
         raise UserFacingError(
-            tr._("No configuration file at {path}. Copy config.yml.sample to {path} and edit it."),
+            tr._(
+                "No configuration file at {path}. `tgraph-bot run` writes the annotated sample "
+                "there on its first start; or copy config.yml.sample to {path} and edit it."
+            ),
             path=str(path),
         )
-    return ConfigStore(path)
+    return ConfigStore(path, read_only=read_only)
 
 
 # -- check / config ----------------------------------------------------------------------
@@ -54,14 +62,48 @@ def _open_store(args: argparse.Namespace, tr: Translator, *, must_exist: bool = 
 def cmd_check(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.config.readiness import readiness_problems
 
-    store = _open_store(args, tr)
+    store = _open_store(args, tr, read_only=True)
     problems = readiness_problems(store.settings)
     for problem in problems:
         print(problem.render(tr))
     if problems:
         return 1
     print(tr._("{path}: the configuration is valid.").format(path=store.path))
+    if args.online:
+        from tgraph_bot.online import check_online
+
+        return check_online(store.settings, tr)
     return 0
+
+
+def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
+    """Docker's HEALTHCHECK: 0 when the running bot is connected to Discord, else 1."""
+    from datetime import UTC, datetime
+
+    from tgraph_bot.core.health import Health, assess
+    from tgraph_bot.storage.heartbeat import STALE_AFTER, heartbeat_path, read_heartbeat
+
+    try:
+        path = heartbeat_path(_open_store(args, tr, read_only=True).data_dir)
+    except UserFacingError as exc:
+        print(tr._("unhealthy: {reason}").format(reason=exc.render(tr)))
+        return 1
+    beat = read_heartbeat(path)
+    now = datetime.now(UTC)
+    health = assess(beat, now, STALE_AFTER)
+    age = round((now - beat.at).total_seconds()) if beat is not None else 0
+    lines = {
+        Health.HEALTHY: tr._("healthy: connected to Discord (heartbeat {age} s ago)"),
+        Health.NOT_CONNECTED: tr._(
+            "unhealthy: not connected to Discord (heartbeat {age} s ago); see the bot's log"
+        ),
+        Health.STALE: tr._(
+            "unhealthy: no heartbeat for {age} s: the bot is stopped or stuck; see its log"
+        ),
+        Health.MISSING: tr._("unhealthy: no heartbeat at {path}: the bot has not started yet"),
+    }
+    print(lines[health].format(age=age, path=path))
+    return 0 if health is Health.HEALTHY else 1
 
 
 def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
@@ -69,7 +111,7 @@ def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.config.schema import KEYS
     from tgraph_bot.config.store import display_value
 
-    store = _open_store(args, tr, must_exist=False)
+    store = _open_store(args, tr, must_exist=False, read_only=True)
     keys = [args.key] if args.key else list(KEYS)
     for key in keys:
         if key not in KEYS:
@@ -105,23 +147,24 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
-    import logging
-
     from tgraph_bot.config.readiness import readiness_problems
+    from tgraph_bot.startup import first_start, require_writable
 
+    path = config_path(args)
+    if not path.exists():
+        first_start(path)  # writes the annotated sample, then exits with status 3
+    require_writable(path.parent, path.parent)  # the lock file and saved edits go there
     store = _open_store(args, tr)
     problems = readiness_problems(store.settings)
     for problem in problems:
         print(problem.render(tr), file=sys.stderr)
     if problems:
         return 1
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     from tgraph_bot.config.display import MaskSecretsFilter
 
     for handler in logging.getLogger().handlers:  # URL passwords and keys, in any library's log
         handler.addFilter(MaskSecretsFilter())
+    require_writable(store.data_dir, path.parent)
     from tgraph_bot.app import run
 
     return asyncio.run(run(store))
@@ -207,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"tgraph-bot {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="debug logging, with tracebacks of fatal errors"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -227,7 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("run", cmd_run, "start the bot (stops cleanly on SIGTERM or Ctrl-C)")
 
-    add("check", cmd_check, "validate the configuration file and say what is missing")
+    p = add("check", cmd_check, "validate the configuration file and say what is missing")
+    p.add_argument(
+        "--online",
+        action="store_true",
+        help="also try each credential (Tautulli, Discord, Plex when enabled)",
+    )
+
+    add("health", cmd_health, "exit 0 when the running bot is connected to Discord, else 1")
 
     p = add(
         "import-camera",
@@ -258,13 +311,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tr = translator(_language_for(args))
     handler: Handler = args.handler
+    quiet = logging.INFO if handler is cmd_run else logging.WARNING
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else quiet,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         return handler(args, tr)
     except UserFacingError as exc:
-        print(exc.render(tr), file=sys.stderr)
-        return 1
+        return _fatal(exc, tr)
+    except OSError as exc:  # a file or folder we may not read or write: one line, the fix
+        from tgraph_bot.startup import os_error
+
+        return _fatal(os_error(exc, config_path(args).parent), tr, exc)
     except KeyboardInterrupt:
         return 130
+
+
+def _fatal(error: UserFacingError, tr: Translator, cause: BaseException | None = None) -> int:
+    """One line with the fix on stderr (the traceback only with --debug); the exit status."""
+    log.debug("fatal error", exc_info=cause or error)
+    print(error.render(tr), file=sys.stderr)
+    return error.exit_status
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class UserFacingError(TGraphError):
     """An error whose message is meant for the person who caused or can fix it."""
 
     message: str = N_("Something went wrong.")
+    exit_status: int = 1  # what `tgraph-bot` exits with when this error ends it (see cli.py)
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:
         if message is not None:
@@ -275,4 +276,63 @@ __all__ += [
     "PlexError",
     "PlexLibraryMissing",
     "PlexUnreachable",
+]
+
+
+# -- start-up (issue 9): each is one line with the fix; cli.py exits with ``exit_status`` ---
+
+
+class FirstStart(UserFacingError):
+    """No configuration file yet: the annotated sample was written in its place."""
+
+    message = N_(
+        "First start: wrote the annotated sample configuration to {path}. Fill in "
+        "DISCORD_TOKEN, TAUTULLI_URL, TAUTULLI_API_KEY and CHANNEL_ID, then start the bot again."
+    )
+    exit_status = 3
+
+
+class DiscordTokenRefused(UserFacingError):
+    """Discord answered 401 to the bot's token."""
+
+    message = N_(
+        "Discord refused DISCORD_TOKEN: copy the token again from the Developer Portal "
+        "(your application > Bot > Reset Token)"
+    )
+    exit_status = 4
+
+
+class DiscordUnreachable(UserFacingError):
+    """Discord's API did not answer (no network, DNS, firewall, an outage)."""
+
+    message = N_(
+        "Cannot reach Discord at {url}: check this machine's network connection "
+        "(and DISCORD_API_BASE_URL, if set)"
+    )
+    exit_status = 5
+
+
+class NoPermission(UserFacingError):
+    """A file or folder the bot needs is not readable or writable by the user it runs as."""
+
+    message = N_(
+        "{path} is not readable and writable by uid {uid} (gid {gid}), which the bot runs as: "
+        "on the host, run chown -R {uid}:{gid} on the folder mapped to {folder}"
+    )
+    exit_status = 6
+
+
+class FileProblem(UserFacingError):
+    """Any other operating-system error on a file the bot needs."""
+
+    message = N_("{path}: {reason}")
+    exit_status = 6
+
+
+__all__ += [
+    "DiscordTokenRefused",
+    "DiscordUnreachable",
+    "FileProblem",
+    "FirstStart",
+    "NoPermission",
 ]

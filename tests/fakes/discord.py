@@ -120,8 +120,17 @@ class InteractionRecord:
         return out
 
 
+LOGIN_MODES = ("ok", "refuse", "hang")
+
+
 class FakeDiscord:
-    def __init__(self, *, port: int = 0) -> None:
+    """``login``: "ok"; "refuse" (401 on GET /users/@me, as for a revoked token); "hang"
+    (accept GET /users/@me and never answer, as a black-holing firewall does)."""
+
+    def __init__(self, *, port: int = 0, login: str = "ok") -> None:
+        if login not in LOGIN_MODES:
+            raise ValueError(f"login must be one of {LOGIN_MODES}")
+        self.login = login
         self._port = port
         self._runner: web.AppRunner | None = None
         self._ids = itertools.count(950000000000000001)
@@ -555,6 +564,11 @@ class FakeDiscord:
                     },
                 )
         if method == "GET" and path == "/users/@me":
+            if self.login == "refuse":
+                return error(401, 0, "401: Unauthorized")
+            if self.login == "hang":
+                await self._notify()
+                await asyncio.Event().wait()
             return json_response(self.users[BOT_ID])
         if method == "GET" and path == "/oauth2/applications/@me":
             return json_response(
@@ -673,8 +687,8 @@ class FakeDiscord:
         return error(404, 0, f"fake Discord has no route {method} {path}")
 
 
-async def _main(port: int) -> None:
-    async with FakeDiscord(port=port) as fake:
+async def _main(port: int, login: str) -> None:
+    async with FakeDiscord(port=port, login=login) as fake:
         print(fake.url, flush=True)  # noqa: T201
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.Event().wait()
@@ -685,4 +699,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
-    asyncio.run(_main(parser.parse_args().port))
+    parser.add_argument("--login", choices=LOGIN_MODES, default="ok")
+    args = parser.parse_args()
+    asyncio.run(_main(args.port, args.login))

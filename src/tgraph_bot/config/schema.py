@@ -44,6 +44,8 @@ def _fixed_time(value: str) -> str:
 
 
 def _timezone(value: str) -> str:
+    if not value:  # empty: the store put the environment's TZ here when it names a zone
+        return "UTC"
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):

@@ -25,6 +25,7 @@ from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import SecretStr, ValidationError
@@ -82,9 +83,8 @@ def _read_text(path: Path) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _refused(
-            path, N_("is not UTF-8 text (byte {offset}): save it as UTF-8"), offset=exc.start
-        ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _refused(path, N_("is not UTF-8 text (line {line}): save it as UTF-8"), line=line) from None
 
 
 def _not_yaml(path: Path, exc: YAMLError) -> ConfigError:
@@ -139,6 +139,19 @@ def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) 
     return found
 
 
+def system_timezone(environ: Mapping[str, str]) -> str | None:
+    """``TZ`` when it names an IANA zone (Docker's way to set one), else None."""
+    name = environ.get("TZ", "").removeprefix(":")
+    if not name or name.startswith("/"):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        log.warning("TZ=%r is not an IANA time zone name; TIMEZONE stays UTC", name)
+        return None
+    return name
+
+
 def validate(data: Mapping[str, Any]) -> Settings:
     """Validate a mapping of keys; raise ConfigError with one problem per bad key."""
     try:
@@ -182,8 +195,12 @@ def _styled(old: object, new: object) -> object:
     return new
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file.
+
+    The file keeps its permissions; a new one gets ``mode`` (mkstemp alone would make it 0600,
+    unreadable to the owner's other tools and to a host user other than the bot's).
+    """
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
@@ -192,8 +209,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(FileNotFoundError):
+        try:
             tmp.chmod(path.stat().st_mode & 0o777)
+        except FileNotFoundError:
+            tmp.chmod(mode)
         tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -253,14 +272,17 @@ class ConfigStore:
         environ: Mapping[str, str] | None = None,
         *,
         use_dotenv: bool = True,
+        read_only: bool = False,
     ) -> None:
+        """``read_only``: only read (``check``, ``config get``): no lock file, no clean-up."""
         self.path = path
         self._environ = dict(os.environ if environ is None else environ)
         self._dotenv = path.parent / ".env" if use_dotenv else None
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
         self._stamp: tuple[int, int, int, int] | None = None
-        self._remove_leftovers()
+        if not read_only:
+            self._remove_leftovers()
         self._settings = self._load()
 
     def _remove_leftovers(self) -> None:
@@ -300,7 +322,13 @@ class ConfigStore:
         if problems:
             raise ConfigError(problems)
         found = self.overrides() if overrides is None else overrides
-        return {**{str(k): v for k, v in doc.items()}, **found}
+        merged = {**{str(k): v for k, v in doc.items()}, **found}
+        if not merged.get("TIMEZONE"):  # unset or empty: the container's TZ, else UTC
+            merged.pop("TIMEZONE", None)
+            zone = system_timezone(self._environ)
+            if zone:
+                merged["TIMEZONE"] = zone
+        return merged
 
     def _load(self) -> Settings:
         with self._lock:
@@ -420,5 +448,6 @@ __all__ = [
     "environment_overrides",
     "parse_value",
     "read_document",
+    "system_timezone",
     "validate",
 ]

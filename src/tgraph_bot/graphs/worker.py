@@ -89,6 +89,7 @@ def draw_job(job: RenderJob) -> str:
     target = Path(job.png)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_bytes(buffer.getvalue())
+    tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
     tmp.replace(target)
     return job.png
 

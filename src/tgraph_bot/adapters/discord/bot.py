@@ -72,8 +72,15 @@ class TGraphBot(SyncDispatchBot):
         self._scheduler_task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.permissions_report: list[str] | None = None
+        # The bot watches voice states but never joins a voice channel: discord.py's warnings
+        # that PyNaCl and davey (voice audio) are missing would only worry the owner.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        prefixed = parts.store.settings.ENABLE_PREFIX_COMMANDS  # read at start-up, like intents
         super().__init__(
-            command_prefix=self._prefix,
+            # Without prefix commands the bot reads no messages (no message-content intent);
+            # a mention-only prefix says so, and keeps discord.py from warning about the intent.
+            command_prefix=self._prefix if prefixed else commands.when_mentioned,
             intents=intents_for(parts.store.settings),
             tree_cls=TGraphTree,
             help_command=None,
