@@ -74,6 +74,8 @@ def _read_text(path: Path) -> str | None:
             raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
+    except PermissionError:
+        raise  # the command line turns it into one line naming the uid and the chown to run
     except OSError as exc:
         raise _refused(
             path, N_("cannot be read ({reason}): check its permissions"), reason=exc.strerror
@@ -84,7 +86,9 @@ def _read_text(path: Path) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _refused(path, N_("is not UTF-8 text (line {line}): save it as UTF-8"), line=line) from None
+        raise _refused(
+            path, N_("is not UTF-8 text (line {line}): save it as UTF-8"), line=line
+        ) from None
 
 
 def _not_yaml(path: Path, exc: YAMLError) -> ConfigError:
