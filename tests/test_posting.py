@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from tests.fakes.pngs import PngRenderer
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.services.post_layout import OutgoingMessage
 from tgraph_bot.services.posting import (
     PostingService,
     Scheduler,
@@ -37,6 +38,7 @@ class FolderChannel:
         self.limit = limit
         self.next_id = 1000
         self.deleted: list[MessageId] = []
+        self.sent: dict[MessageId, OutgoingMessage] = {}
         root.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -54,19 +56,23 @@ class FolderChannel:
             folder.rmdir()
         self.deleted.append(message)
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
-        assert len(files) <= 10
+    async def send(self, message: OutgoingMessage) -> MessageId:
+        assert len(message.files) <= 10 and len(message.embeds) <= 10
         self.next_id += 1
         folder = self.root / str(self.next_id)
         folder.mkdir()
-        (folder / "content.txt").write_text(content)
-        for f in files:
-            (folder / f.name).write_bytes(f.read_bytes())
+        (folder / "content.txt").write_text(message.content)
+        self.sent[MessageId(self.next_id)] = message
+        for a in message.files:
+            (folder / a.filename).write_bytes(a.path.read_bytes())
         return MessageId(self.next_id)
+
+    def mention(self, command: str) -> str:
+        return f"</{command}:4242>"
 
     def messages(self) -> dict[str, list[str]]:
         return {
-            d.name: sorted(f.name for f in d.iterdir() if f.name != "content.txt")
+            d.name: sorted(f.name for f in d.iterdir() if f.suffix == ".png")
             for d in sorted(self.root.iterdir())
         }
 

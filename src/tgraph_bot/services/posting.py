@@ -20,8 +20,16 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.core.schedule import next_run, parse_fixed_time, seconds_until
 from tgraph_bot.errors import NoGraphsError
-from tgraph_bot.i18n import translator
-from tgraph_bot.services.rendering import GraphRendering, Progress
+from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.services.post_layout import (
+    GraphCard,
+    OutgoingMessage,
+    compose,
+    read_card,
+    summary_embed,
+)
+from tgraph_bot.services.rendering import GraphRendering, Progress, RenderedLike, ReportLike
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +51,11 @@ class GraphChannel(Protocol):
         """Delete one of our messages; a message already gone is not an error."""
         ...
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId: ...
+    async def send(self, message: OutgoingMessage) -> MessageId: ...
+
+    def mention(self, command: str) -> str:
+        """How a reply names a slash command: a clickable mention where one is known."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,18 @@ def header(settings: Settings, now: datetime) -> str:
     ).format(days=settings.TIME_RANGE_DAYS, start=tr.date(start), end=tr.date(end))
 
 
+async def graph_cards(graphs: Sequence[RenderedLike], tr: Translator) -> list[GraphCard]:
+    """Title, caption and alt text of each rendered graph, from its sidecar."""
+
+    def read() -> list[GraphCard]:
+        return [read_card(g.graph_id, g.png, g.sidecar, tr) for g in graphs]
+
+    return await asyncio.to_thread(read)
+
+
+MY_STATS_HINT = N_("Your own stats, privately: {command}")
+
+
 class PostingService:
     """Render the enabled graphs, replace the previous post, remember it."""
 
@@ -108,8 +132,10 @@ class PostingService:
         images_dir: Path,
         *,
         clock: Callable[[], datetime],
+        summaries: SummaryService | None = None,
     ) -> None:
         self._rendering = rendering
+        self._summaries = summaries
         self._store = store
         self._images_dir = images_dir
         self._clock = clock
@@ -139,14 +165,16 @@ class PostingService:
             log.warning(
                 "graph %s is over the upload limit (%d bytes): not posted", path.name, limit
             )
+        messages = await self.compose(
+            settings, channel, [p for g in groups for p in g], report, now
+        )
         previous = await self._store.posted_messages(channel.channel_id)
         for message in previous:
             await channel.delete(message)
         await self._store.forget_messages(channel.channel_id, previous)
         sent: list[MessageId] = []
-        text = header(settings, now)
-        for i, group in enumerate(groups):
-            sent.append(await channel.send(text if i == 0 else "", group))
+        for message in messages:
+            sent.append(await channel.send(message))
         posted_at = self._clock()
         await self._store.record_post(channel.channel_id, sent, posted_at)
         removed = await asyncio.to_thread(
@@ -168,6 +196,52 @@ class PostingService:
             [p.name for p in too_large],
             posted_at,
         )
+
+    async def compose(
+        self,
+        settings: Settings,
+        channel: GraphChannel,
+        pngs: Sequence[Path],
+        report: ReportLike,
+        now: datetime,
+    ) -> list[OutgoingMessage]:
+        """The post's messages (see services.post_layout) for the graphs that fit."""
+        tr = translator(settings.LANGUAGE)
+        fitting = set(pngs)
+        cards = await graph_cards([g for g in report.graphs if g.png in fitting], tr)
+        summary = None
+        if settings.POST_LAYOUT == "embeds" and self._summaries is not None:
+            period = await self._summaries.summary(settings.TIME_RANGE_DAYS)
+            if period is not None:
+                summary = summary_embed(
+                    period,
+                    tr,
+                    title=period_title(settings, tr),
+                    next_post=next_post(settings, now),
+                    hint=tr._(MY_STATS_HINT).format(command=channel.mention("my_stats")),
+                )
+        return compose(
+            cards, layout=settings.POST_LAYOUT, header=header(settings, now), summary=summary
+        )
+
+
+def period_title(settings: Settings, tr: Translator) -> str:
+    return tr.ngettext(
+        "Server statistics for the last {days} day",
+        "Server statistics for the last {days} days",
+        settings.TIME_RANGE_DAYS,
+    ).format(days=tr.number(settings.TIME_RANGE_DAYS))
+
+
+def next_post(settings: Settings, now: datetime) -> datetime:
+    """When the schedule posts next, had it just posted now."""
+    return next_run(
+        now,
+        now,
+        settings.UPDATE_DAYS,
+        parse_fixed_time(settings.FIXED_UPDATE_TIME),
+        ZoneInfo(settings.TIMEZONE),
+    )
 
 
 def retry_delay(attempt: int, *, base: float = 30.0, cap: float = 1800.0) -> float:

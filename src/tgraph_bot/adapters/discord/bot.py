@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.channel import DiscordGraphChannel, missing_permissions
 from tgraph_bot.adapters.discord.checks import CooldownGate
-from tgraph_bot.adapters.discord.translator import CatalogTranslator
+from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
@@ -71,6 +71,7 @@ class TGraphBot(commands.Bot):
         self._scheduler_task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.permissions_report: list[str] | None = None
+        self.command_ids: dict[str, int] = {}  # top-level command name -> id, after sync
         super().__init__(
             command_prefix=self._prefix,
             intents=intents_for(parts.store.settings),
@@ -88,7 +89,18 @@ class TGraphBot(commands.Bot):
 
     @property
     def tr(self) -> Translator:
+        """LANGUAGE: for channel posts, logs and replies to no one in particular."""
         return translator(self.store.settings.LANGUAGE)
+
+    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
+        """The member's Discord language when we have it translated, else LANGUAGE."""
+        return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
+
+    def mention(self, command: str) -> str:
+        """``</my_stats:ID>`` (Discord shows it localised and clickable) once the tree is
+        synced; ``/my_stats`` before. ``command`` may be a subcommand: "config view"."""
+        command_id = self.command_ids.get(command.split(" ", 1)[0])
+        return f"</{command}:{command_id}>" if command_id else f"/{command}"
 
     def _prefix(self, bot: commands.Bot, message: discord.Message) -> str:
         return self.store.settings.COMMAND_PREFIX
@@ -135,7 +147,8 @@ class TGraphBot(commands.Bot):
             await self.add_cog(LinkCog(self, self.parts.my_stats))
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
-        await self.tree.sync()
+        synced = await self.tree.sync()
+        self.command_ids = {command.name: command.id for command in synced}
         if self.parts.my_stats is not None and self.settings.MY_STATS_VERIFICATION == "none":
             log.warning("%s", EMAIL_MODE_NOTICE)
         self._unsubscribe = self.store.subscribe(self._on_config_change)
@@ -199,7 +212,7 @@ class TGraphBot(commands.Bot):
                 raise ChannelUnavailableError() from None
         if not isinstance(channel, discord.TextChannel):
             raise ChannelUnavailableError()
-        return DiscordGraphChannel(channel)
+        return DiscordGraphChannel(channel, self.mention)
 
     async def close(self) -> None:
         if self._unsubscribe is not None:

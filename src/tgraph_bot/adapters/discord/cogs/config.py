@@ -87,7 +87,7 @@ class ConfigCog(
         name = key.strip().upper()
         # Validated, saved with the file's comments kept, and published to subscribers.
         result = await asyncio.to_thread(self.bot.store.set, name, value)
-        tr = self.bot.tr  # after the edit: a new LANGUAGE answers in the new language
+        tr = self.bot.tr_for(interaction)  # after the edit: a new LANGUAGE is the new fallback
         text = tr._("{key} is now {value}.").format(
             key=name, value=display_value(result.settings, name)
         )

@@ -108,7 +108,9 @@ class MyStatsCog(commands.Cog):
             return
         outcome = await self.service.request(member, email, settings)
         if outcome.signin is not None:
-            await interaction.followup.send(outcome.render(self.bot.tr), ephemeral=True)
+            await interaction.followup.send(
+                outcome.render(self.bot.tr_for(interaction)), ephemeral=True
+            )
             task = asyncio.create_task(self._finish_signin(interaction, outcome.signin.id))
             self._signins[task] = member
             task.add_done_callback(self._signin_done)
@@ -127,7 +129,9 @@ class MyStatsCog(commands.Cog):
             task.cancel()
         await asyncio.gather(*theirs, return_exceptions=True)
         outcome = await self.service.forget(member, self.images_dir)
-        await interaction.followup.send(outcome.render(self.bot.tr), ephemeral=True)
+        await interaction.followup.send(
+            outcome.render(self.bot.tr_for(interaction)), ephemeral=True
+        )
 
     async def _deliver(
         self,
@@ -135,7 +139,7 @@ class MyStatsCog(commands.Cog):
         outcome: Outcome,
         settings: Settings,
     ) -> None:
-        tr = self.bot.tr
+        tr = self.bot.tr_for(interaction)
         if outcome.user_id is not None and not await self._send_stats(
             interaction, outcome.user_id, settings
         ):
@@ -161,7 +165,7 @@ class MyStatsCog(commands.Cog):
         settings: Settings,
     ) -> bool:
         """Render and DM the graphs; False when the member's DMs are closed."""
-        tr = self.bot.tr
+        tr = self.bot.tr_for(interaction)
         member = MemberId(interaction.user.id)
         folder = await self.service.image_dir_for(member, self.images_dir)
         try:
@@ -221,7 +225,9 @@ class LinkCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = await self.service.link(MemberId(member.id), plex_user)
         await interaction.followup.send(
-            self.bot.tr._(ADMIN_LINKED).format(member=member.mention, username=user.username),
+            self.bot.tr_for(interaction)
+            ._(ADMIN_LINKED)
+            .format(member=member.mention, username=user.username),
             ephemeral=True,
         )
 
@@ -235,5 +241,5 @@ class LinkCog(commands.Cog):
         removed = await self.service.unlink(MemberId(member.id))
         text = ADMIN_UNLINKED if removed else ADMIN_NOT_LINKED
         await interaction.response.send_message(
-            self.bot.tr._(text).format(member=member.mention), ephemeral=True
+            self.bot.tr_for(interaction)._(text).format(member=member.mention), ephemeral=True
         )
