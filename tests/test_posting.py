@@ -259,3 +259,18 @@ async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database
     await asyncio.gather(task, return_exceptions=True)
     assert len(renderer.calls) == 1
     assert json.loads(next((tmp_path / "images").rglob("*.json")).read_text())["user_id"] is None
+
+
+async def test_the_first_start_posts_at_once_unless_post_on_start_is_false(
+    tmp_path: Path, db: Database
+) -> None:
+    store = PostingStore(db)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=Clock(NOW))
+
+    async def get_channel(settings: Settings) -> FolderChannel:
+        return FolderChannel(tmp_path / "channel")
+
+    scheduler = Scheduler(service, store, Settings, get_channel, clock=Clock(NOW))
+    assert await scheduler.due_at(Settings()) == NOW
+    later = Settings(POST_ON_START=False, UPDATE_DAYS=3)
+    assert await scheduler.due_at(later) == NOW + timedelta(days=3)

@@ -272,6 +272,7 @@ class Scheduler:
         self._clock = clock
         self._retry_base = retry_base
         self._wake = asyncio.Event()
+        self._started = clock()
 
     def reschedule(self) -> None:
         """The settings changed: compute the next run again (safe from the loop thread only)."""
@@ -279,6 +280,8 @@ class Scheduler:
 
     async def due_at(self, settings: Settings) -> datetime:
         last = await self._store.last_post()
+        if last is None and not settings.POST_ON_START:
+            last = self._started  # never posted, and not at once: one period after start
         return next_run(
             last,
             self._clock(),

@@ -16,7 +16,11 @@ from pathlib import Path
 import discord
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.channel import DiscordGraphChannel, missing_permissions
+from tgraph_bot.adapters.discord.channel import (
+    DiscordGraphChannel,
+    invite_url,
+    missing_permissions,
+)
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
@@ -174,6 +178,8 @@ class TGraphBot(commands.Bot):
         log.info(
             "connected as %s (%s) to %d guild(s)", user, user.id if user else "?", len(self.guilds)
         )
+        if self.application_id is not None:
+            log.info("invite link (the permissions it needs): %s", invite_url(self.application_id))
         if self._scheduler_task is None:
             self.check_channel_permissions()
 

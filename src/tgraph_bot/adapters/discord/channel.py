@@ -24,6 +24,14 @@ NEEDED_PERMISSIONS: tuple[str, ...] = (
 )
 
 
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot with exactly the permissions it needs, and its commands."""
+    permissions = discord.Permissions(**dict.fromkeys(NEEDED_PERMISSIONS, True))
+    return discord.utils.oauth_url(
+        application_id, permissions=permissions, scopes=("bot", "applications.commands")
+    )
+
+
 def missing_permissions(perms: discord.Permissions) -> list[str]:
     return [name for name in NEEDED_PERMISSIONS if not getattr(perms, name)]
 
@@ -91,6 +99,7 @@ class DiscordGraphChannel:
 __all__ = [
     "NEEDED_PERMISSIONS",
     "DiscordGraphChannel",
+    "invite_url",
     "missing_permissions",
     "plain_mention",
     "send_composed",
