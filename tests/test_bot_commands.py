@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from tgraph_bot import __version__
+from tgraph_bot.config.schema import KEYS
 
 if TYPE_CHECKING:
     from tests.discord_env import World
@@ -37,14 +38,37 @@ async def test_admin_commands_default_to_manage_server(world: World) -> None:
     assert "about" in world.member.available_commands(world.channel)
 
 
-async def test_config_view_masks_secrets(world: World) -> None:
+def _embeds(result: object) -> list[discord.Embed]:
+    from simcord.results import InteractionResult
+
+    assert isinstance(result, InteractionResult)
+    first = list(result.response.embeds) if result.response else []
+    return first + [e for f in result.followups for e in f.embeds]
+
+
+async def test_config_view_groups_like_the_sample_and_masks_secrets(world: World) -> None:
     result = await world.admin.slash(world.channel, "config view")
-    text = "\n".join(
-        [result.response.content if result.response else ""] + [f.content for f in result.followups]
-    )
-    assert "TAUTULLI_API_KEY: ********" in text
+    embeds = _embeds(result)
+    assert result.ephemeral
+    titles = [e.title for e in embeds]
+    assert titles[:3] == ["Essentials", "Timing and retention", "Graph options"]
+    text = "\n".join(e.description or "" for e in embeds)
+    for key in KEYS:
+        assert f"`{key}` " in text, key
+    assert "`TAUTULLI_API_KEY` ******** · *changed*" in text
     assert "test-key" not in text and "test-token" not in text
-    assert f"CHANNEL_ID: {world.channel.id}" in text
+    assert f"`CHANNEL_ID` {world.channel.id} · *changed*" in text
+    assert "`UPDATE_DAYS` 7\n" in text  # the default: no mark
+    assert "`CAMERA_IGNORED_CHANNEL_IDS` (none)" in text
+
+
+async def test_config_view_key_shows_its_description_and_allowed_values(world: World) -> None:
+    result = await world.admin.slash(world.channel, "config view", key="update_days")
+    (embed,) = _embeds(result)
+    assert embed.title == "UPDATE_DAYS"
+    assert embed.description == "Post the graphs every this many days (1-365)."
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields == {"Value": "`UPDATE_DAYS` 7", "Allowed": "1 – 365", "Default": "7"}
 
 
 async def test_config_edit_saves_keeps_comments_and_applies_live(world: World) -> None:
@@ -96,7 +120,7 @@ async def test_cooldown_from_live_settings_answers_with_relative_time(world: Wor
     await world.env.advance_time(10 * 60 + 1)
     later = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
     assert later.response is not None
-    assert later.response.content == "```yaml\nLANGUAGE: en\n```"
+    assert later.response.embeds[0].fields[0].value == "`LANGUAGE` en"
 
 
 async def test_unexpected_error_gives_an_error_id(world: World) -> None:

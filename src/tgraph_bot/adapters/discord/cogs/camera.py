@@ -18,8 +18,8 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from discord.gateway import DiscordWebSocket
 
-from tgraph_bot.config.schema import Settings
 from tgraph_bot.adapters.discord.translator import language_for
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.camera import CameraService, Present
