@@ -122,7 +122,7 @@ async def test_admin_links_a_member_who_then_gets_stats_without_email(world: Wor
     after = await world.member.slash(world.channel, "my_stats")
     assert _texts(after) == ["Your stats are on their way by DM."]
     dms = _dms(world.member)
-    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days.", ""]
+    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days", ""]
     assert sum(len(m.attachments) for m in dms) == 12
     assert world.renderer.calls == [42]
     assert world.channel.history() == []  # nothing public

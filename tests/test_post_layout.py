@@ -142,3 +142,21 @@ def test_compose_puts_a_summary_first_and_ten_embeds_a_message(tmp_path: Path) -
     plain = compose(cards, layout="plain", header="header", summary=summary)
     assert [len(m.files) for m in plain] == [10, 2] and [m.content for m in plain] == ["header", ""]
     assert all(not m.embeds for m in plain) and all(a.description for m in plain for a in m.files)
+
+
+async def test_one_members_graphs_are_titled_yours_and_leave_other_users_out(
+    tmp_path: Path,
+) -> None:
+    from tgraph_bot.core.ids import TautulliUserId
+
+    async with Renderer(workers=1) as renderer:
+        service = GraphService(SampleGraphSource(GRAPH_FIXTURES), renderer, clock=lambda: NOW)
+        report = await service.render(
+            Settings(LANGUAGE="da", TIME_RANGE_DAYS=30), tmp_path, user_id=TautulliUserId(7)
+        )
+    ids = [g.graph_id for g in report.graphs]
+    assert ids == [
+        g.id for g in GRAPHS if g.id not in {"top_10_users", "top_10_users_by_stream_type"}
+    ]
+    titles = [json.loads(g.sidecar.read_text())["title"] for g in report.graphs]
+    assert all(t.startswith(("Din ", "Dine ")) for t in titles), titles

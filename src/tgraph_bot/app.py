@@ -106,6 +106,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
                 posting_store=posting_store,
                 my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
                 rendering=graphs,
+                summaries=summaries,
                 images_dir=images,
                 extra_cogs=extra_cogs,
             )

@@ -31,6 +31,7 @@ from tgraph_bot.i18n import Translator, translator
 from tgraph_bot.services.my_stats import EMAIL_MODE_NOTICE, MyStatsService
 from tgraph_bot.services.posting import PostingService, Scheduler
 from tgraph_bot.services.rendering import GraphRendering
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class BotParts:
     posting_store: PostingStore | None = None
     my_stats: MyStatsService | None = None
     rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
+    summaries: SummaryService | None = None  # the /my_stats summary embed
     images_dir: Path = Path("data") / "graphs"
     clock: Callable[[], datetime] = discord.utils.utcnow
     schedule: bool = True
@@ -146,6 +148,7 @@ class TGraphBot(commands.Bot):
                     self.parts.my_stats,
                     self.parts.rendering,
                     self.parts.images_dir / "my_stats",
+                    self.parts.summaries,
                 )
             )
             await self.add_cog(LinkCog(self, self.parts.my_stats))

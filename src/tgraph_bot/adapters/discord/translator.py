@@ -19,6 +19,8 @@ PARAMETER_NAMES = (
     N_("plex_user"),
     N_("period"),
     N_("metric"),
+    N_("graph"),
+    N_("days"),
 )
 
 # Our languages, as Discord names them.

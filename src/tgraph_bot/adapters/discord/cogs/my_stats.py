@@ -18,10 +18,12 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.channel import send_composed
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.errors import NoGraphsError
-from tgraph_bot.i18n import N_
+from tgraph_bot.graphs.registry import GRAPHS
+from tgraph_bot.i18n import N_, translator
 from tgraph_bot.services.my_stats import (
     ADMIN_LINKED,
     ADMIN_NOT_LINKED,
@@ -29,8 +31,10 @@ from tgraph_bot.services.my_stats import (
     MyStatsService,
     Outcome,
 )
-from tgraph_bot.services.posting import MAX_FILES_PER_MESSAGE
+from tgraph_bot.services.post_layout import compose, summary_embed
+from tgraph_bot.services.posting import graph_cards
 from tgraph_bot.services.rendering import GraphRendering
+from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,27 @@ DM_CLOSED = N_(
 )
 
 
+PERSONAL_GRAPHS: list[tuple[str, str]] = [(g.id, g.personal) for g in GRAPHS if g.personal]
+PERIODS: dict[int, str] = {
+    7: N_("last 7 days"),
+    30: N_("last 30 days"),
+    90: N_("last 90 days"),
+    365: N_("last 365 days"),
+}
+
+
+def personal_settings(
+    settings: Settings, language: str, *, graph: str | None, days: int | None
+) -> Settings:
+    """The settings one member's stats are drawn with: their language, period and graph."""
+    update: dict[str, object] = {"LANGUAGE": language}
+    if days is not None:
+        update["TIME_RANGE_DAYS"] = days
+    if graph is not None:
+        update |= {g.enable_key: g.id == graph for g in GRAPHS}
+    return settings.model_copy(update=update)
+
+
 class MyStatsCog(commands.Cog):
     def __init__(
         self,
@@ -48,11 +73,13 @@ class MyStatsCog(commands.Cog):
         service: MyStatsService,
         rendering: GraphRendering,
         images_dir: Path,
+        summaries: SummaryService | None = None,
     ) -> None:
         self.bot = bot
         self.service = service
         self.rendering = rendering
         self.images_dir = images_dir
+        self.summaries = summaries
         # Plex sign-ins being waited for, and whose they are (so forget can stop them).
         self._signins: dict[asyncio.Task[None], MemberId] = {}
 
@@ -91,12 +118,22 @@ class MyStatsCog(commands.Cog):
     @app_commands.describe(
         email=N_("The email address of your Plex account (needed the first time only)"),
         forget=N_("Delete your link to a Plex account and any stored images of your stats"),
+        graph=N_("One graph (default: all of them)"),
+        days=N_("The period (default: the server's)"),
+    )
+    @app_commands.choices(
+        graph=[app_commands.Choice(name=title, value=id_) for id_, title in PERSONAL_GRAPHS]
+    )
+    @app_commands.choices(
+        days=[app_commands.Choice(name=name, value=n) for n, name in PERIODS.items()]
     )
     async def my_stats(
         self,
         interaction: discord.Interaction[discord.Client],
         email: str | None = None,
         forget: bool = False,
+        graph: app_commands.Choice[str] | None = None,
+        days: app_commands.Choice[int] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         settings = self.bot.settings
@@ -106,12 +143,20 @@ class MyStatsCog(commands.Cog):
             # the email is ignored (a member asking to be forgotten must not be re-linked).
             await self._forget(interaction, member)
             return
+        settings = personal_settings(
+            settings,
+            self.bot.tr_for(interaction).language,
+            graph=None if graph is None else graph.value,
+            days=None if days is None else days.value,
+        )
         outcome = await self.service.request(member, email, settings)
         if outcome.signin is not None:
             await interaction.followup.send(
                 outcome.render(self.bot.tr_for(interaction)), ephemeral=True
             )
-            task = asyncio.create_task(self._finish_signin(interaction, outcome.signin.id))
+            task = asyncio.create_task(
+                self._finish_signin(interaction, outcome.signin.id, settings)
+            )
             self._signins[task] = member
             task.add_done_callback(self._signin_done)
             return
@@ -148,11 +193,14 @@ class MyStatsCog(commands.Cog):
         await interaction.followup.send(outcome.render(tr), ephemeral=True)
 
     async def _finish_signin(
-        self, interaction: discord.Interaction[discord.Client], pending_id: str
+        self,
+        interaction: discord.Interaction[discord.Client],
+        pending_id: str,
+        settings: Settings,
     ) -> None:
         try:
             outcome = await self.service.complete_plex_signin(pending_id)
-            await self._deliver(interaction, outcome, self.bot.settings)
+            await self._deliver(interaction, outcome, settings)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -165,31 +213,29 @@ class MyStatsCog(commands.Cog):
         settings: Settings,
     ) -> bool:
         """Render and DM the graphs; False when the member's DMs are closed."""
-        tr = self.bot.tr_for(interaction)
+        tr = translator(settings.LANGUAGE)  # the member's language (personal_settings)
         member = MemberId(interaction.user.id)
         folder = await self.service.image_dir_for(member, self.images_dir)
         try:
             report = await self.rendering.render(settings, folder, user_id=user_id)
             limit = interaction.guild.filesize_limit if interaction.guild else 10 * 1024 * 1024
-            files = [g.png for g in report.graphs]
-            usable = [f for f in files if f.stat().st_size < limit]
+            usable = [g for g in report.graphs if g.png.stat().st_size < limit]
             if not usable:
                 raise NoGraphsError()
             days = settings.TIME_RANGE_DAYS
-            for i in range(0, len(usable), MAX_FILES_PER_MESSAGE):
-                group = usable[i : i + MAX_FILES_PER_MESSAGE]
-                text = (
-                    tr.ngettext(
-                        "Your Plex statistics for the last {days} day.",
-                        "Your Plex statistics for the last {days} days.",
-                        days,
-                    ).format(days=days)
-                    if i == 0
-                    else None
-                )
-                await interaction.user.send(
-                    text, files=[discord.File(p, filename=p.name) for p in group]
-                )
+            heading = tr.ngettext(
+                "Your Plex statistics for the last {days} day",
+                "Your Plex statistics for the last {days} days",
+                days,
+            ).format(days=tr.number(days))
+            summary = None
+            if self.summaries is not None:
+                period = await self.summaries.summary(days, user_id=user_id)
+                if period is not None:
+                    summary = summary_embed(period, tr, title=heading, personal=True)
+            cards = await graph_cards(usable, tr)
+            for message in compose(cards, layout="embeds", header=heading, summary=summary):
+                await send_composed(interaction.user, message)
         except discord.Forbidden as exc:
             if exc.code != DM_BLOCKED:
                 raise
