@@ -137,11 +137,13 @@ async def test_admins_link_and_unlink_members(world: World) -> None:
     assert _texts(before) == [
         "You are not linked to a Plex account yet. Please ask an admin to link you."
     ]
-    linked = await world.admin.slash(world.channel, "link", member=world.member, plex_user="Alice")
+    linked = await world.admin.slash(
+        world.channel, "link add", member=world.member, plex_user="Alice"
+    )
     assert _texts(linked) == [f"{world.member.mention} is now linked to the Plex user alice."]
     after = await world.member.slash(world.channel, "my_stats")
     assert _texts(after) == ["Your stats are on their way by DM."]
     assert world.renderer.calls == [42]
     removed = await world.admin.slash(world.channel, "unlink", member=world.member)
     assert _texts(removed) == [f"{world.member.mention} is no longer linked to a Plex user."]
-    assert "link" not in world.member.available_commands(world.channel)
+    assert "link add" not in world.member.available_commands(world.channel)

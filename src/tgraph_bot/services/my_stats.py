@@ -63,7 +63,7 @@ REPLY_TEXTS: dict[Reply, str] = {
     Reply.SENDING: N_("Your stats are on their way by DM."),
     Reply.LINKED_AND_SENDING: N_(
         "You are now linked to the Plex account {username}, and your stats are on their "
-        "way by DM. Next time just use /my_stats, no email needed."
+        "way by DM. Next time just use {my_stats}, no email needed."
     ),
     Reply.SIGN_IN: N_(
         "To prove the Plex account is yours, sign in to Plex here: {url}\n"
@@ -72,7 +72,7 @@ REPLY_TEXTS: dict[Reply, str] = {
     ),
     Reply.NEED_EMAIL: N_(
         "You are not linked to a Plex account yet. The first time, give the email of "
-        "your Plex account: /my_stats email:you@example.com"
+        "your Plex account: {my_stats} email:you@example.com"
     ),
     Reply.ASK_ADMIN: N_(
         "You are not linked to a Plex account yet. Please ask an admin to link you."
@@ -86,7 +86,7 @@ REPLY_TEXTS: dict[Reply, str] = {
         "signed in with, or that account does not use this server."
     ),
     Reply.SIGNIN_EXPIRED: N_(
-        "The Plex sign-in was not completed in time. Use /my_stats again for a new link."
+        "The Plex sign-in was not completed in time. Use {my_stats} again for a new link."
     ),
     Reply.FORGOTTEN: N_(
         "Done: your link to a Plex account and any stored images of your stats are deleted."
@@ -106,6 +106,10 @@ ADMIN_NOT_LINKED = N_("{member} was not linked to a Plex user.")
 NOT_AN_EMAIL = N_(
     "Name the Plex user by their Plex username or the name Tautulli shows, not by email."
 )
+
+
+def plain_mention(command: str) -> str:
+    return f"/{command}"
 
 
 @dataclass(frozen=True)
@@ -133,9 +137,13 @@ class Outcome:
         """The untranslated reply (an N_ msgid), before placeholders are filled."""
         return REPLY_TEXTS[self.reply]
 
-    def render(self, tr: Translator) -> str:
-        """The reply in the caller's language, placeholders filled."""
-        params: dict[str, Any] = {"username": self.plex_username or ""}
+    def render(self, tr: Translator, mention: Callable[[str], str] = plain_mention) -> str:
+        """The reply in the caller's language, placeholders filled; ``mention`` names a
+        command (Discord: a clickable ``</my_stats:ID>``)."""
+        params: dict[str, Any] = {
+            "username": self.plex_username or "",
+            "my_stats": mention("my_stats"),
+        }
         if self.signin is None:
             return tr._(self.message).format(**params)
         text = tr._(self.message).format(url=self.signin.url, **params)
@@ -368,6 +376,14 @@ class MyStatsService:
         if removed:
             log.info("my_stats: an admin unlinked member %s", member_id)
         return removed
+
+    async def plex_users(self) -> list[TautulliUser]:
+        """The server's Plex users (for admins choosing whom to link), "Local" left out."""
+        return [u for u in await self._users.users() if u.user_id != LOCAL_USER_ID]
+
+    async def links(self) -> list[links.Link]:
+        """Every member's link, newest first (for admins)."""
+        return await self._db.run(links.all_links)
 
     async def linked_user(self, member_id: MemberId) -> links.Link | None:
         return await self._db.run(lambda conn: links.get_link(conn, member_id))

@@ -131,7 +131,8 @@ class TGraphBot(commands.Bot):
         from tgraph_bot.adapters.discord.cogs.about import AboutCog
         from tgraph_bot.adapters.discord.cogs.config import ConfigCog
         from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
-        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog
+        from tgraph_bot.adapters.discord.cogs.help import HelpCog
+        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
         from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 
         self.started_at = self.clock()
@@ -139,6 +140,7 @@ class TGraphBot(commands.Bot):
         await self.add_cog(AboutCog(self))
         await self.add_cog(UptimeCog(self))
         await self.add_cog(ConfigCog(self))
+        await self.add_cog(HelpCog(self))
         if self.parts.posting is not None:
             await self.add_cog(GraphsCog(self, self.parts.posting))
         if self.parts.my_stats is not None and self.parts.rendering is not None:
@@ -152,6 +154,7 @@ class TGraphBot(commands.Bot):
                 )
             )
             await self.add_cog(LinkCog(self, self.parts.my_stats))
+            await self.add_cog(UnlinkCog(self, self.parts.my_stats))
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
         synced = await self.tree.sync()

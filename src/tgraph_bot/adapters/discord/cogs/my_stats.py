@@ -21,6 +21,7 @@ from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.discord.channel import send_composed
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_, translator
@@ -152,7 +153,7 @@ class MyStatsCog(commands.Cog):
         outcome = await self.service.request(member, email, settings)
         if outcome.signin is not None:
             await interaction.followup.send(
-                outcome.render(self.bot.tr_for(interaction)), ephemeral=True
+                outcome.render(self.bot.tr_for(interaction), self.bot.mention), ephemeral=True
             )
             task = asyncio.create_task(
                 self._finish_signin(interaction, outcome.signin.id, settings)
@@ -175,7 +176,7 @@ class MyStatsCog(commands.Cog):
         await asyncio.gather(*theirs, return_exceptions=True)
         outcome = await self.service.forget(member, self.images_dir)
         await interaction.followup.send(
-            outcome.render(self.bot.tr_for(interaction)), ephemeral=True
+            outcome.render(self.bot.tr_for(interaction), self.bot.mention), ephemeral=True
         )
 
     async def _deliver(
@@ -190,7 +191,7 @@ class MyStatsCog(commands.Cog):
         ):
             await interaction.followup.send(tr._(DM_CLOSED), ephemeral=True)
             return
-        await interaction.followup.send(outcome.render(tr), ephemeral=True)
+        await interaction.followup.send(outcome.render(tr, self.bot.mention), ephemeral=True)
 
     async def _finish_signin(
         self,
@@ -246,23 +247,59 @@ class MyStatsCog(commands.Cog):
         return True
 
 
-class LinkCog(commands.Cog):
-    """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), or unlink them."""
+USERS_FRESH_SECONDS = 60.0  # autocomplete answers from a list at most this old
+
+
+def user_choices(users: list[TautulliUser], typed: str) -> list[app_commands.Choice[str]]:
+    """Tautulli's users matching what the admin typed: names that start with it first."""
+    needle = typed.strip().casefold()
+    real = [u for u in users if u.user_id != LOCAL_USER_ID]
+
+    def rank(u: TautulliUser) -> tuple[int, str]:
+        names = (u.username.casefold(), u.friendly_name.casefold())
+        return (0 if any(n.startswith(needle) for n in names) else 1, names[1])
+
+    found = [
+        u
+        for u in real
+        if any(needle in n for n in (u.username.casefold(), u.friendly_name.casefold()))
+    ]
+    found.sort(key=rank)
+    return [
+        app_commands.Choice(
+            name=(
+                u.friendly_name
+                if u.friendly_name == u.username
+                else f"{u.friendly_name} ({u.username})"
+            )[:100],
+            value=u.username[:100],
+        )
+        for u in found[:25]
+    ]
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class LinkCog(
+    commands.GroupCog,
+    group_name=N_("link"),
+    group_description=N_("Link members to Plex users for /my_stats"),
+):
+    """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), list the links,
+    or unlink a member (/unlink)."""
 
     def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
         self.bot = bot
         self.service = service
+        self._users: tuple[float, list[TautulliUser]] | None = None
+        super().__init__()
 
-    @app_commands.command(
-        name=N_("link"), description=N_("Link a member to a Plex user for /my_stats")
-    )
+    @app_commands.command(name=N_("add"), description=N_("Link a member to a Plex user"))
     @app_commands.describe(
         member=N_("The Discord member"),
         plex_user=N_("Their Plex username or the name Tautulli shows (not an email)"),
     )
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    async def link(
+    async def add(
         self,
         interaction: discord.Interaction[discord.Client],
         member: discord.Member,
@@ -276,6 +313,54 @@ class LinkCog(commands.Cog):
             .format(member=member.mention, username=user.username),
             ephemeral=True,
         )
+
+    @add.autocomplete("plex_user")
+    async def _plex_user(
+        self, interaction: discord.Interaction[discord.Client], current: str
+    ) -> list[app_commands.Choice[str]]:
+        now = asyncio.get_running_loop().time()
+        if self._users is None or now - self._users[0] > USERS_FRESH_SECONDS:
+            try:  # Discord waits 3 s for choices: a slow Tautulli gives none, not an error
+                users = await asyncio.wait_for(self.service.plex_users(), 2.5)
+            except Exception as exc:
+                log.warning("link: Tautulli's users for autocomplete: %s", exc)
+                return []
+            self._users = (now, users)
+        return user_choices(self._users[1], current)
+
+    @app_commands.command(name=N_("list"), description=N_("Who is linked to which Plex user"))
+    async def list_links(self, interaction: discord.Interaction[discord.Client]) -> None:
+        tr = self.bot.tr_for(interaction)
+        found = await self.service.links()
+        if not found:
+            await interaction.response.send_message(tr._("Nobody is linked yet."), ephemeral=True)
+            return
+        how = {
+            "plex": tr._("Plex sign-in"),
+            "admin": tr._("by an admin"),
+            "email": tr._("by email"),
+        }
+        lines = [
+            tr._("<@{member}> → {username} ({how}, {when})").format(
+                member=link.member_id,
+                username=discord.utils.escape_markdown(link.plex_username),
+                how=how.get(link.how, link.how),
+                when=f"<t:{int(link.linked_at.timestamp())}:d>",
+            )
+            for link in found
+        ]
+        embed = discord.Embed(
+            title=tr._("Linked members"),
+            description="\n".join(lines)[:4096],
+            colour=discord.Colour.blurple(),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+class UnlinkCog(commands.Cog):
+    def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
+        self.bot = bot
+        self.service = service
 
     @app_commands.command(name=N_("unlink"), description=N_("Unlink a member from their Plex user"))
     @app_commands.describe(member=N_("The Discord member"))
