@@ -94,7 +94,7 @@ def test_change_against_the_period_before() -> None:
     tr = translator("en")
     embed = summary_embed(summary, tr, title="Stats", next_post=NOW)
     values = {f.name: f.value for f in embed.fields}
-    assert values["Plays"] == "12 plays (▲ 100% on the period before)"
+    assert values["Plays"] == "12 (▲ 100% on the period before)"
     assert values["Watch time"].startswith("0 seconds (▼ 100%")
     assert f"<t:{int(NOW.timestamp())}:R>" in embed.description
 

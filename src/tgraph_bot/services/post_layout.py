@@ -182,9 +182,8 @@ def summary_embed(
         lines.append(tr._("Next post {when}").format(when=f"<t:{int(next_post.timestamp())}:R>"))
     if hint:
         lines.append(hint)
-    plays = tr.ngettext("{n} play", "{n} plays", summary.plays).format(n=tr.number(summary.plays))
     fields = [
-        EmbedField(tr._("Plays"), plays + _change(summary.plays_change, tr)),
+        EmbedField(tr._("Plays"), tr.number(summary.plays) + _change(summary.plays_change, tr)),
         EmbedField(
             tr._("Watch time"),
             tr.duration(summary.watch_seconds) + _change(summary.watch_change, tr),
