@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import discord
@@ -40,6 +41,7 @@ from tgraph_bot.services.summary import SummaryService
 log = logging.getLogger(__name__)
 
 DM_BLOCKED = 50007
+FOLLOWUP_LIFETIME = timedelta(minutes=14)  # Discord's is 15; a margin for the send
 DM_CLOSED = N_(
     "I cannot send you direct messages. Allow direct messages from server members "
     "(this server's Privacy Settings) and try again."
@@ -152,8 +154,11 @@ class MyStatsCog(commands.Cog):
         )
         outcome = await self.service.request(member, email, settings)
         if outcome.signin is not None:
+            tr = self.bot.tr_for(interaction)
+            view = discord.ui.View()
+            view.add_item(discord.ui.Button(label=tr._("Sign in to Plex"), url=outcome.signin.url))
             await interaction.followup.send(
-                outcome.render(self.bot.tr_for(interaction), self.bot.mention), ephemeral=True
+                outcome.render(tr, self.bot.mention), view=view, ephemeral=True
             )
             task = asyncio.create_task(
                 self._finish_signin(interaction, outcome.signin.id, settings)
@@ -189,9 +194,20 @@ class MyStatsCog(commands.Cog):
         if outcome.user_id is not None and not await self._send_stats(
             interaction, outcome.user_id, settings
         ):
-            await interaction.followup.send(tr._(DM_CLOSED), ephemeral=True)
+            await self._reply(interaction, tr._(DM_CLOSED))
             return
-        await interaction.followup.send(outcome.render(tr, self.bot.mention), ephemeral=True)
+        await self._reply(interaction, outcome.render(tr, self.bot.mention))
+
+    async def _reply(self, interaction: discord.Interaction[discord.Client], text: str) -> None:
+        """Ephemerally while the interaction lasts (15 minutes); by DM after that (a Plex
+        sign-in may take longer), or only in the log when DMs are closed too."""
+        if self.bot.clock() - interaction.created_at < FOLLOWUP_LIFETIME:
+            await interaction.followup.send(text, ephemeral=True)
+            return
+        try:
+            await interaction.user.send(text)
+        except discord.Forbidden:
+            log.info("my_stats: could not tell member %d the outcome", interaction.user.id)
 
     async def _finish_signin(
         self,
