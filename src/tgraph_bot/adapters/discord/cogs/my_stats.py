@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import discord
@@ -161,7 +161,7 @@ class MyStatsCog(commands.Cog):
                 outcome.render(tr, self.bot.mention), view=view, ephemeral=True
             )
             task = asyncio.create_task(
-                self._finish_signin(interaction, outcome.signin.id, settings)
+                self._finish_signin(interaction, outcome.signin.id, settings, self.bot.clock())
             )
             self._signins[task] = member
             task.add_done_callback(self._signin_done)
@@ -189,19 +189,25 @@ class MyStatsCog(commands.Cog):
         interaction: discord.Interaction[discord.Client],
         outcome: Outcome,
         settings: Settings,
+        *,
+        late: bool = False,
     ) -> None:
+        """Send the stats (when granted) and the reply; ``late``: the interaction's 15
+        minutes are over (a long Plex sign-in), so the reply goes by DM."""
         tr = self.bot.tr_for(interaction)
         if outcome.user_id is not None and not await self._send_stats(
             interaction, outcome.user_id, settings
         ):
-            await self._reply(interaction, tr._(DM_CLOSED))
+            await self._reply(interaction, tr._(DM_CLOSED), late)
             return
-        await self._reply(interaction, outcome.render(tr, self.bot.mention))
+        await self._reply(interaction, outcome.render(tr, self.bot.mention), late)
 
-    async def _reply(self, interaction: discord.Interaction[discord.Client], text: str) -> None:
-        """Ephemerally while the interaction lasts (15 minutes); by DM after that (a Plex
-        sign-in may take longer), or only in the log when DMs are closed too."""
-        if self.bot.clock() - interaction.created_at < FOLLOWUP_LIFETIME:
+    async def _reply(
+        self, interaction: discord.Interaction[discord.Client], text: str, late: bool
+    ) -> None:
+        """Ephemerally while the interaction lasts; by DM after that, or only in the log
+        when DMs are closed too."""
+        if not late:
             await interaction.followup.send(text, ephemeral=True)
             return
         try:
@@ -214,10 +220,12 @@ class MyStatsCog(commands.Cog):
         interaction: discord.Interaction[discord.Client],
         pending_id: str,
         settings: Settings,
+        received: datetime,
     ) -> None:
         try:
             outcome = await self.service.complete_plex_signin(pending_id)
-            await self._deliver(interaction, outcome, settings)
+            late = self.bot.clock() - received >= FOLLOWUP_LIFETIME
+            await self._deliver(interaction, outcome, settings, late=late)
         except asyncio.CancelledError:
             raise
         except Exception:
