@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from tgraph_bot import __version__
+from tgraph_bot.config.schema import KEYS
 
 if TYPE_CHECKING:
     from tests.discord_env import World
@@ -37,14 +38,37 @@ async def test_admin_commands_default_to_manage_server(world: World) -> None:
     assert "about" in world.member.available_commands(world.channel)
 
 
-async def test_config_view_masks_secrets(world: World) -> None:
+def _embeds(result: object) -> list[discord.Embed]:
+    from simcord.results import InteractionResult
+
+    assert isinstance(result, InteractionResult)
+    first = list(result.response.embeds) if result.response else []
+    return first + [e for f in result.followups for e in f.embeds]
+
+
+async def test_config_view_groups_like_the_sample_and_masks_secrets(world: World) -> None:
     result = await world.admin.slash(world.channel, "config view")
-    text = "\n".join(
-        [result.response.content if result.response else ""] + [f.content for f in result.followups]
-    )
-    assert "TAUTULLI_API_KEY: ********" in text
+    embeds = _embeds(result)
+    assert result.ephemeral
+    titles = [e.title for e in embeds]
+    assert titles[:3] == ["Essentials", "Timing and retention", "Graph options"]
+    text = "\n".join(e.description or "" for e in embeds)
+    for key in KEYS:
+        assert f"`{key}` " in text, key
+    assert "`TAUTULLI_API_KEY` ******** · *changed*" in text
     assert "test-key" not in text and "test-token" not in text
-    assert f"CHANNEL_ID: {world.channel.id}" in text
+    assert f"`CHANNEL_ID` {world.channel.id} · *changed*" in text
+    assert "`UPDATE_DAYS` 7\n" in text  # the default: no mark
+    assert "`CAMERA_IGNORED_CHANNEL_IDS` (none)" in text
+
+
+async def test_config_view_key_shows_its_description_and_allowed_values(world: World) -> None:
+    result = await world.admin.slash(world.channel, "config view", key="update_days")
+    (embed,) = _embeds(result)
+    assert embed.title == "UPDATE_DAYS"
+    assert embed.description == "Post the graphs every this many days (1-365)."
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields == {"Value": "`UPDATE_DAYS` 7", "Allowed": "1 – 365", "Default": "7"}
 
 
 async def test_config_edit_saves_keeps_comments_and_applies_live(world: World) -> None:
@@ -109,8 +133,11 @@ async def test_config_view_and_edit_mask_credentials_inside_urls(world: World) -
     url = "http://bob:hunter2-pass@tautulli.lan:8181/?apikey=S3cr3tKey"
     edit = await world.admin.slash(world.channel, "config edit", key="TAUTULLI_URL", value=url)
     view = await world.admin.slash(world.channel, "config view", key="TAUTULLI_URL")
-    texts = [r.response.content for r in (edit, view) if r.response is not None]
-    assert len(texts) == 2
+    assert edit.response is not None
+    shown = [
+        f"{e.description or ''} " + " ".join(str(f.value) for f in e.fields) for e in _embeds(view)
+    ]
+    texts = [edit.response.content, " ".join(shown)]
     for text in texts:
         assert "hunter2" not in text and "S3cr3tKey" not in text
         assert "http://bob:***@tautulli.lan:8181/?apikey=***" in text
@@ -141,7 +168,7 @@ async def test_cooldown_from_live_settings_answers_with_relative_time(world: Wor
     await world.env.advance_time(10 * 60 + 1)
     later = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
     assert later.response is not None
-    assert later.response.content == "```yaml\nLANGUAGE: en\n```"
+    assert later.response.embeds[0].fields[0].value == "`LANGUAGE` en"
 
 
 async def test_unexpected_error_gives_an_error_id(world: World) -> None:
@@ -153,3 +180,20 @@ async def test_unexpected_error_gives_an_error_id(world: World) -> None:
         f.content for f in result.followups
     ]
     assert any(re.search(r"error id [0-9a-f]{8}", t) for t in texts), texts
+
+
+async def test_help_lists_the_commands_the_caller_may_use_as_mentions(world: World) -> None:
+    member = await world.member.slash(world.channel, "help")
+    assert member.ephemeral and member.response is not None
+    (embed,) = member.response.embeds
+    listed = embed.fields[0].value or ""
+    ids = world.bot.command_ids
+    assert (
+        f"</my_stats:{ids['my_stats']}> — Get your own Plex statistics by direct message" in listed
+    )
+    assert f"</help:{ids['help']}>" in listed and f"</about:{ids['about']}>" in listed
+    assert "config" not in listed and "update_graphs" not in listed and "link" not in listed
+    admin = await world.admin.slash(world.channel, "help")
+    assert admin.response is not None
+    listed = admin.response.embeds[0].fields[0].value or ""
+    assert f"</config view:{ids['config']}>" in listed and f"</link add:{ids['link']}>" in listed

@@ -40,6 +40,12 @@ async def test_update_graphs_posts_and_links_the_post(world: World) -> None:
     assert max(len(m.attachments) for m in history) <= 10
     assert all(a.filename.endswith(".png") for a in images)
     assert any(m.content.startswith("Server statistics for the last 30 days") for m in history)
+    for message in history:  # each graph an embed showing its own attachment, with alt text
+        assert len(message.embeds) == len(message.attachments)
+        assert {e.image.url for e in message.embeds} == {
+            f"attachment://{a.filename}" for a in message.attachments
+        }
+        assert all(a.description for a in message.attachments)
     text = _texts(result)[0]
     assert text.startswith("Posted 12 graphs: https://discord.com/channels/")
     first = min(history, key=lambda m: m.id)
@@ -77,8 +83,13 @@ async def test_my_stats_sends_graphs_by_dm_and_replies_ephemerally(world: World)
     (reply,) = _texts(result)
     assert reply.startswith("If that email belongs to a Plex user of this server")
     dms = sorted(world.member.user.dm_channel.history(), key=lambda m: m.id)
-    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days.", ""]
+    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days", ""]
     assert [len(m.attachments) for m in dms] == [10, 2]
+    for message in dms:  # each graph an embed showing its own attachment, with alt text
+        assert [e.image.url for e in message.embeds] == [
+            f"attachment://{a.filename}" for a in message.attachments
+        ]
+        assert all(a.description for a in message.attachments)
     assert world.renderer.calls == [42]
     assert world.channel.history() == []  # nothing public
 
@@ -126,11 +137,13 @@ async def test_admins_link_and_unlink_members(world: World) -> None:
     assert _texts(before) == [
         "You are not linked to a Plex account yet. Please ask an admin to link you."
     ]
-    linked = await world.admin.slash(world.channel, "link", member=world.member, plex_user="Alice")
+    linked = await world.admin.slash(
+        world.channel, "link add", member=world.member, plex_user="Alice"
+    )
     assert _texts(linked) == [f"{world.member.mention} is now linked to the Plex user alice."]
     after = await world.member.slash(world.channel, "my_stats")
     assert _texts(after) == ["Your stats are on their way by DM."]
     assert world.renderer.calls == [42]
     removed = await world.admin.slash(world.channel, "unlink", member=world.member)
     assert _texts(removed) == [f"{world.member.mention} is no longer linked to a Plex user."]
-    assert "link" not in world.member.available_commands(world.channel)
+    assert "link add" not in world.member.available_commands(world.channel)

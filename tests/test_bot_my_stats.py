@@ -24,7 +24,7 @@ pytest_plugins = ("tests.discord_env",)
 
 NEED_EMAIL = (
     "You are not linked to a Plex account yet. The first time, give the email of "
-    "your Plex account: /my_stats email:you@example.com"
+    "your Plex account: {my_stats} email:you@example.com"
 )
 ASK_ADMIN = "You are not linked to a Plex account yet. Please ask an admin to link you."
 FORGOTTEN = "Done: your link to a Plex account and any stored images of your stats are deleted."
@@ -77,7 +77,9 @@ async def test_forget_deletes_the_link_and_the_members_images(world: World) -> N
     # Not linked any more: without an email they are asked for one, and get no DM.
     dms_before = len(_dms(world.member))
     again = await world.member.slash(world.channel, "my_stats")
-    assert _texts(again) == [NEED_EMAIL]
+    # The command is named as a mention: Discord shows it clickable, in the member's language.
+    mention = f"</my_stats:{world.bot.command_ids['my_stats']}>"
+    assert _texts(again) == [NEED_EMAIL.format(my_stats=mention)]
     assert len(_dms(world.member)) == dms_before
     assert world.renderer.calls == [42]
 
@@ -116,13 +118,15 @@ async def test_admin_links_a_member_who_then_gets_stats_without_email(world: Wor
     assert _texts(before) == [ASK_ADMIN]
     assert _dms(world.member) == []
 
-    linked = await world.admin.slash(world.channel, "link", member=world.member, plex_user="Alice")
+    linked = await world.admin.slash(
+        world.channel, "link add", member=world.member, plex_user="Alice"
+    )
     assert linked.ephemeral
     assert _texts(linked) == [f"{world.member.mention} is now linked to the Plex user alice."]
     after = await world.member.slash(world.channel, "my_stats")
     assert _texts(after) == ["Your stats are on their way by DM."]
     dms = _dms(world.member)
-    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days.", ""]
+    assert [m.content for m in dms] == ["Your Plex statistics for the last 30 days", ""]
     assert sum(len(m.attachments) for m in dms) == 12
     assert world.renderer.calls == [42]
     assert world.channel.history() == []  # nothing public
@@ -140,7 +144,7 @@ async def test_admin_links_a_member_who_then_gets_stats_without_email(world: Wor
 
 async def test_admin_can_name_the_plex_user_but_not_by_email(world: World) -> None:
     result = await world.admin.slash(
-        world.channel, "link", member=world.member, plex_user="alice@example.com"
+        world.channel, "link add", member=world.member, plex_user="alice@example.com"
     )
     (text,) = _texts(result)
     assert text.startswith("Name the Plex user by their Plex username")
@@ -151,13 +155,14 @@ async def test_admin_can_name_the_plex_user_but_not_by_email(world: World) -> No
 
 async def test_only_admins_see_or_use_link_and_unlink(world: World) -> None:
     member_sees = world.member.available_commands(world.channel)
-    assert "link" not in member_sees and "unlink" not in member_sees
+    assert "link add" not in member_sees and "link list" not in member_sees
+    assert "unlink" not in member_sees
     assert "my_stats" in member_sees
     admin_sees = world.admin.available_commands(world.channel)
-    assert "link" in admin_sees and "unlink" in admin_sees
+    assert {"link add", "link list", "unlink"} <= set(admin_sees)
     assert "stats_link add" not in admin_sees  # the old names are gone
     with pytest.raises(simcord.SetupError, match="not visible"):
-        await world.member.slash(world.channel, "link", member=world.member, plex_user="alice")
+        await world.member.slash(world.channel, "link add", member=world.member, plex_user="alice")
     with pytest.raises(simcord.SetupError, match="not visible"):
         await world.member.slash(world.channel, "unlink", member=world.admin)
     assert (await _service(world).linked_user(MemberId(world.member.id))) is None
@@ -165,7 +170,7 @@ async def test_only_admins_see_or_use_link_and_unlink(world: World) -> None:
 
 async def test_admin_mode_another_members_email_reads_like_an_unknown_one(world: World) -> None:
     await _admin_mode(world)
-    await world.admin.slash(world.channel, "link", member=world.member, plex_user="alice")
+    await world.admin.slash(world.channel, "link add", member=world.member, plex_user="alice")
     mallory = world.guild.add_member(world.env.create_user("mallory"))
     carol = world.guild.add_member(world.env.create_user("carol"))
     someone_elses = await mallory.slash(world.channel, "my_stats", email="Alice@Example.com")
@@ -192,3 +197,17 @@ async def test_stat_images_older_than_keep_days_are_swept_hourly(world: World) -
     await world.env.advance_time(3600 + 1)
     assert not old.exists()
     assert fresh.exists()
+
+
+async def test_link_autocompletes_tautullis_users_and_lists_the_links(world: World) -> None:
+    choices = await world.admin.autocomplete(world.channel, "link add", "plex_user", "ali")
+    assert choices == [{"name": "Alice (alice)", "value": "alice"}]  # "Local" is never offered
+    assert await world.admin.autocomplete(world.channel, "link add", "plex_user", "loc") == []
+    empty = await world.admin.slash(world.channel, "link list")
+    assert empty.ephemeral and _texts(empty) == ["Nobody is linked yet."]
+    await world.admin.slash(world.channel, "link add", member=world.member, plex_user="alice")
+    listed = await world.admin.slash(world.channel, "link list")
+    assert listed.ephemeral and listed.response is not None
+    (embed,) = listed.response.embeds
+    assert embed.title == "Linked members"
+    assert (embed.description or "").startswith(f"{world.member.mention} → alice (by an admin, <t:")

@@ -189,8 +189,8 @@ async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> N
     assert embed.title == "Camera ranking — all time"
     lines = (embed.description or "").splitlines()
     assert lines == [
-        f"**1.** {ann.mention} — 1h 3min 45s (1 session)",
-        "**2.** bob — 1h 2min 5s (1 session)",  # bob left voice: not cached, last name
+        f"🥇 {ann.mention} — 1 hour, 3 minutes (1 session)",
+        "🥈 bob — 1 hour, 2 minutes (1 session)",  # bob left voice: not cached, last name
     ]
 
     result = await ann.slash(text, "ranking", period="week", metric="stream")
@@ -204,8 +204,33 @@ async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> N
     fields = {f.name: f.value for f in result.response.embeds[0].fields}
     assert (
         fields["All time"]
-        == "Camera: 1h 2min 5s (1 session)\nScreen sharing: 0h 0min 0s (0 sessions)"
+        == "Camera: 1 hour, 2 minutes (1 session)\nScreen sharing: 0 seconds (0 sessions)"
     )
+
+    carl = guild.add_member(simcord_env.create_user("carl"))
+    result = await ann.slash(text, "camera", member=carl)
+    assert not result.response.embeds
+    assert result.response.content == "carl has not been counted on camera or screen sharing yet."
+
+
+async def test_the_caller_sees_their_own_place_below_the_top_ten(
+    simcord_env: simcord.Env, harness: Harness
+) -> None:
+    guild = simcord_env.create_guild()
+    text = guild.create_text_channel("general")
+    lounge = guild.create_voice_channel("lounge")
+    members = [guild.add_member(simcord_env.create_user(f"m{i:02d}")) for i in range(12)]
+    for member in members:  # m00 joins first, so has the most time; m11 the least
+        await set_voice(simcord_env, guild, member, lounge, self_video=True)
+        harness.advance(60)
+    last = members[-1]
+    result = await last.slash(text, "ranking")
+    lines = (result.response.embeds[0].description or "").splitlines()
+    assert lines[0].startswith("🥇 ") and lines[1].startswith("🥈 ") and lines[2].startswith("🥉 ")
+    assert lines[3].startswith("**4.** ") and len(lines) == 12
+    assert lines[-2:] == ["…", f"Your place: **12.** {last.mention} — 1 minute (1 session)"]
+    result = await members[0].slash(text, "ranking")  # in the top 10: no extra line
+    assert len((result.response.embeds[0].description or "").splitlines()) == 10
 
 
 async def test_a_clean_stop_closes_open_sessions_at_the_stop_time(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from tests.fakes.pngs import PngRenderer
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.services.post_layout import OutgoingMessage
 from tgraph_bot.services.posting import (
     PostingService,
     PostResult,
@@ -38,6 +39,7 @@ class FolderChannel:
         self.limit = limit
         self.next_id = 1000
         self.deleted: list[MessageId] = []
+        self.sent: dict[MessageId, OutgoingMessage] = {}
         root.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -55,19 +57,23 @@ class FolderChannel:
             folder.rmdir()
         self.deleted.append(message)
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
-        assert len(files) <= 10
+    async def send(self, message: OutgoingMessage) -> MessageId:
+        assert len(message.files) <= 10 and len(message.embeds) <= 10
         self.next_id += 1
         folder = self.root / str(self.next_id)
         folder.mkdir()
-        (folder / "content.txt").write_text(content)
-        for f in files:
-            (folder / f.name).write_bytes(f.read_bytes())
+        (folder / "content.txt").write_text(message.content)
+        self.sent[MessageId(self.next_id)] = message
+        for a in message.files:
+            (folder / a.filename).write_bytes(a.path.read_bytes())
         return MessageId(self.next_id)
+
+    def mention(self, command: str) -> str:
+        return f"</{command}:4242>"
 
     def messages(self) -> dict[str, list[str]]:
         return {
-            d.name: sorted(f.name for f in d.iterdir() if f.name != "content.txt")
+            d.name: sorted(f.name for f in d.iterdir() if f.suffix == ".png")
             for d in sorted(self.root.iterdir())
         }
 
@@ -126,7 +132,7 @@ class FlakyChannel(FolderChannel):
         self.sends = 0
         self.events: list[tuple[str, int, list[MessageId]]] = []
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
+    async def send(self, message: OutgoingMessage) -> MessageId:
         self.sends += 1
         if self.sends == self.fail_send:
             raise ConnectionError("Discord went away")
@@ -134,7 +140,7 @@ class FlakyChannel(FolderChannel):
         self.events.append(
             ("send", self.next_id + 1, await self.store.posted_messages(self.channel_id))
         )
-        return await super().send(content, files)
+        return await super().send(message)
 
     async def delete(self, message: MessageId) -> None:
         if self.fail_delete:
@@ -341,3 +347,18 @@ async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database
     await asyncio.gather(task, return_exceptions=True)
     assert len(renderer.calls) == 1
     assert json.loads(next((tmp_path / "images").rglob("*.json")).read_text())["user_id"] is None
+
+
+async def test_the_first_start_posts_at_once_unless_post_on_start_is_false(
+    tmp_path: Path, db: Database
+) -> None:
+    store = PostingStore(db)
+    service = PostingService(PngRenderer(), store, tmp_path / "images", clock=Clock(NOW))
+
+    async def get_channel(settings: Settings) -> FolderChannel:
+        return FolderChannel(tmp_path / "channel")
+
+    scheduler = Scheduler(service, store, Settings, get_channel, clock=Clock(NOW))
+    assert await scheduler.due_at(Settings()) == NOW
+    later = Settings(POST_ON_START=False, UPDATE_DAYS=3)
+    assert await scheduler.due_at(later) == NOW + timedelta(days=3)

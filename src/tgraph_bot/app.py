@@ -37,6 +37,7 @@ from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
@@ -179,7 +180,9 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
         stack.push_async_callback(renderer.aclose)
-        graphs = GraphService(CachedGraphSource(tautulli, db, clock=utcnow), renderer)
+        source = CachedGraphSource(tautulli, db, clock=utcnow)
+        graphs = GraphService(source, renderer)
+        summaries = SummaryService(source, tautulli)
         posting_store = PostingStore(db)
         # Other modules' cogs (they get the live settings as a callable).
         extra_cogs: list[commands.Cog] = [
@@ -195,10 +198,13 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         bot = TGraphBot(
             BotParts(
                 store=store,
-                posting=PostingService(graphs, posting_store, images, clock=utcnow),
+                posting=PostingService(
+                    graphs, posting_store, images, clock=utcnow, summaries=summaries
+                ),
                 posting_store=posting_store,
                 my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
                 rendering=graphs,
+                summaries=summaries,
                 images_dir=images,
                 extra_cogs=extra_cogs,
             )

@@ -8,9 +8,9 @@ it as root. Both end in one line that says what to do, never a traceback.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
+from tgraph_bot.config.sample import sample_bytes
 from tgraph_bot.errors import FileProblem, FirstStart, NoPermission
 
 SAMPLE_NAME = "config.yml.sample"
@@ -18,10 +18,10 @@ SAMPLE_NAME = "config.yml.sample"
 
 def sample_config() -> bytes:
     """The annotated sample: shipped inside the package, or beside ``src/`` in a checkout."""
-    packaged = resources.files("tgraph_bot").joinpath(SAMPLE_NAME)
-    if packaged.is_file():
-        return packaged.read_bytes()
-    return (Path(__file__).resolve().parents[2] / SAMPLE_NAME).read_bytes()
+    raw = sample_bytes()
+    if raw is None:
+        raise FileNotFoundError(SAMPLE_NAME)
+    return raw
 
 
 def user_ids() -> tuple[str, str]:

@@ -113,7 +113,11 @@ def test_the_table_by_example() -> None:
     no_email = decide_request(
         Mode.PLEX, linked=None, email_given=False, user=None, user_linked_elsewhere=False
     )
-    assert no_email.decision is Decision.NEED_EMAIL
+    assert no_email.decision is Decision.START_PLEX_SIGNIN  # the sign-in is the proof
+    none_mode = decide_request(
+        Mode.NONE, linked=None, email_given=False, user=None, user_linked_elsewhere=False
+    )
+    assert none_mode.decision is Decision.NEED_EMAIL
     assert visible_reply(Decision.LINK_AND_SEND, Mode.NONE) is Reply.EMAIL_MODE_ACK
     assert visible_reply(Decision.NEUTRAL_ACK, Mode.NONE) is Reply.EMAIL_MODE_ACK
     assert visible_reply(Decision.LINK_AND_SEND, Mode.PLEX) is Reply.LINKED_AND_SENDING

@@ -89,6 +89,16 @@ class Sent:
     content: str
     files: list[tuple[str, bytes]]
     deleted: bool = False
+    payload: dict[str, Any] = field(default_factory=dict[str, Any])  # embeds, attachments...
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("embeds") or [])
+
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        """The attachment metadata sent (filename, description = alt text)."""
+        return list(self.payload.get("attachments") or [])
 
 
 @dataclass
@@ -408,7 +418,8 @@ class FakeDiscord:
         name: str,
         *,
         user: int = ADMIN_ID,
-        options: dict[str, str | bool] | None = None,
+        options: dict[str, str | bool | int] | None = None,
+        locale: str = "en-US",
     ) -> InteractionRecord:
         """A member runs a slash command (top-level name, or "group sub").
 
@@ -422,7 +433,11 @@ class FakeDiscord:
             self.interactions[interaction_id] = record
             return record
         opts: list[dict[str, Any]] = [
-            {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
+            {
+                "name": k,
+                "type": 5 if isinstance(v, bool) else 4 if isinstance(v, int) else 3,
+                "value": v,
+            }
             for k, v in (options or {}).items()
         ]
         if len(parts) == 2:
@@ -452,7 +467,7 @@ class FakeDiscord:
                     "guild_id": str(GUILD_ID),
                 },
                 "app_permissions": ALL_PERMISSIONS,
-                "locale": "en-US",
+                "locale": locale,
                 "guild_locale": "en-US",
                 "entitlements": [],
                 "authorizing_integration_owners": {"0": str(GUILD_ID)},
@@ -506,7 +521,7 @@ class FakeDiscord:
                 }
                 for i, (name, data) in enumerate(sent.files)
             ],
-            "embeds": [],
+            "embeds": sent.embeds,
             "pinned": False,
             "type": 0,
             "flags": 0,
@@ -519,7 +534,9 @@ class FakeDiscord:
             return error(400, 30015, "Maximum number of attachments in a message reached (10)")
         if any(len(data) > UPLOAD_LIMIT for _, data in files):
             return error(413, 40005, "Request entity too large")
-        sent = Sent(next(self._ids), channel_id, str(payload.get("content") or ""), files)
+        sent = Sent(
+            next(self._ids), channel_id, str(payload.get("content") or ""), files, payload=payload
+        )
         self.messages[sent.id] = sent
         return sent
 

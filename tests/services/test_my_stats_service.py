@@ -113,7 +113,7 @@ async def test_plex_approve_links_sends_and_the_link_is_reused(env: Env) -> None
     pin = env.fake.last_pin
     assert started.signin.url.startswith("https://app.plex.tv/auth#?clientID=")
     assert f"code={pin.code}" in started.signin.url
-    assert started.signin.url in started.render(TR)
+    assert started.signin.url not in started.render(TR)  # the link is a button
     assert "30 minutes" in started.render(TR)
     assert (done.decision, done.user_id, done.reply) == (
         Decision.LINK_AND_SEND,
@@ -139,9 +139,12 @@ async def test_plex_deny_gets_no_link(env: Env) -> None:
     env.fake.deny(env.fake.last_pin.id)
     assert (done.decision, done.user_id) == (Decision.SIGNIN_EXPIRED, None)
     assert await env.link_of(A) is None
-    # The wait was bounded (14 minutes of polling at most, the clock being the test's).
-    assert env.clock.now - started.now <= timedelta(minutes=14, seconds=2)  # type: ignore[operator]
-    assert (await env.service.request(A, None, settings("plex"))).decision is Decision.NEED_EMAIL
+    # The bot waited as long as the link worked (30 minutes), and no longer.
+    assert started.signin is not None and started.now is not None
+    assert env.clock.now - started.now > timedelta(minutes=15)
+    assert env.clock.now <= started.signin.expires_at + timedelta(seconds=2)
+    again = await env.service.request(A, None, settings("plex"))
+    assert again.decision is Decision.START_PLEX_SIGNIN  # no email needed, ever
 
 
 async def test_plex_code_expiring_gets_no_link(env: Env) -> None:
@@ -160,27 +163,28 @@ async def test_plex_code_expiring_gets_no_link(env: Env) -> None:
     assert again.decision is Decision.SIGNIN_EXPIRED
 
 
-async def test_plex_another_account_than_the_emails_is_neutral(env: Env) -> None:
-    _, with_b = await signin(env, A, HARPER_EMAIL, ISLA_PLEX)
-    _, unknown = await signin(env, A, UNKNOWN_EMAIL, ISLA_PLEX)
-    _, stranger = await signin(env, A, ISLA_EMAIL, STRANGER_PLEX)
-    for done in (with_b, unknown, stranger):
+async def test_plex_an_account_that_does_not_use_this_server_gets_nothing(env: Env) -> None:
+    _, stranger = await signin(env, A, None, STRANGER_PLEX)
+    _, typed = await signin(env, A, ISLA_EMAIL, STRANGER_PLEX)  # an email proves nothing
+    for done in (stranger, typed):
         assert (done.decision, done.user_id) == (Decision.NEUTRAL_ACK, None)
-    assert seen_reply(with_b) == seen_reply(unknown) == seen_reply(stranger)
+    assert seen_reply(stranger) == seen_reply(typed)
+    assert "does not use this server" in seen_reply(stranger)
     assert await env.link_of(A) is None
 
 
-async def test_plex_a_typing_bs_email_sees_what_an_unknown_email_sees(env: Env) -> None:
+async def test_plex_the_signed_in_account_decides_whatever_email_is_typed(env: Env) -> None:
     await env.service.link(B, "HarperKPlex")  # B is linked
     b_started, b_done = await signin(env, A, HARPER_EMAIL, ISLA_PLEX)
-    u_started, u_done = await signin(env, A, UNKNOWN_EMAIL, ISLA_PLEX)
+    u_started = await env.service.request(C, UNKNOWN_EMAIL, settings("plex"))
     assert (b_started.decision, b_started.user_id) == (u_started.decision, u_started.user_id)
     assert seen_reply(b_started) == seen_reply(u_started)
-    assert (b_done.decision, b_done.user_id) == (u_done.decision, u_done.user_id)
-    assert seen_reply(b_done) == seen_reply(u_done)
-    assert HARPER not in (b_started.user_id, b_done.user_id)
+    # Typing B's email while signing in as Isla links Isla, never Harper.
+    assert (b_done.decision, b_done.user_id) == (Decision.LINK_AND_SEND, ISLA)
+    link = await env.link_of(B)
+    assert link is not None and link.tautulli_user_id == HARPER
     # Starting a sign-in never asked Tautulli about the email at all.
-    assert env.users.calls == 1 + 2  # link() once, then one users() per finished sign-in
+    assert env.users.calls == 1 + 1  # link() once, then one users() for the finished sign-in
 
 
 async def test_plex_without_a_plex_tv_client_is_a_user_facing_error(env: Env) -> None:
@@ -276,7 +280,8 @@ async def test_an_email_only_link_stops_counting_when_verification_is_on(env: En
     for mode in ("plex", "admin"):
         outcome = await env.service.request(A, None, settings(mode))
         assert outcome.user_id is None
-    assert (await env.service.request(A, None, settings("plex"))).decision is Decision.NEED_EMAIL
+    plex = await env.service.request(A, None, settings("plex"))
+    assert plex.decision is Decision.START_PLEX_SIGNIN
     assert (await env.service.request(A, None, settings("admin"))).decision is Decision.ASK_ADMIN
     # A real sign-in replaces it.
     _, done = await signin(env, A, ISLA_EMAIL, ISLA_PLEX)
@@ -348,9 +353,9 @@ async def test_no_email_or_token_in_logs_files_or_the_database(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     await env.service.link(B, "HarperKPlex")
-    await signin(env, A, HARPER_EMAIL, ISLA_PLEX)  # someone else's email
-    await signin(env, A, UNKNOWN_EMAIL, None)  # never approved
-    await signin(env, A, ISLA_EMAIL, ISLA_PLEX)  # own email: linked
+    await signin(env, MemberId(9001), UNKNOWN_EMAIL, None)  # never approved
+    await signin(env, MemberId(9002), ISLA_EMAIL, STRANGER_PLEX)  # not on this server
+    await signin(env, A, HARPER_EMAIL, ISLA_PLEX)  # someone else's email typed: Isla linked
     for mode in ("none", "admin"):
         await env.service.request(C, HARPER_EMAIL, settings(mode))
         await env.service.request(C, ISLA_EMAIL, settings(mode))

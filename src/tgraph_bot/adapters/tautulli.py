@@ -450,6 +450,19 @@ class TautulliClient:
         )
         return graph
 
+    async def home_stats(
+        self, *, time_range: int, user_id: TautulliUserId | None = None
+    ) -> list[object]:
+        """``get_home_stats``: the top titles, platforms and users of the period (one row
+        each is all the summary needs)."""
+        params: dict[str, str | int] = {"time_range": time_range, "stats_count": 1}
+        if user_id is not None:
+            params["user_id"] = user_id
+        data = await self._request("get_home_stats", params)
+        if not isinstance(data, list):
+            raise TautulliNotApi(BAD_SHAPE, command="get_home_stats")
+        return cast("list[object]", data)
+
     async def users(self) -> list[TautulliUser]:
         """Every user Tautulli knows, "Local" (user_id 0) included."""
         data = await self._request("get_users", {})

@@ -91,6 +91,7 @@ class Settings(BaseModel):
     # Timing and retention
     UPDATE_DAYS: int = Field(default=7, ge=1, le=365)
     FIXED_UPDATE_TIME: Annotated[str, AfterValidator(_fixed_time)] = "XX:XX"
+    POST_ON_START: bool = True
     KEEP_DAYS: int = Field(default=7, ge=1, le=3650)
     TIME_RANGE_DAYS: int = Field(default=30, ge=1, le=3650)
     LANGUAGE: Literal["en", "da"] = "en"
@@ -100,6 +101,7 @@ class Settings(BaseModel):
     CENSOR_USERNAMES: bool = True
     ENABLE_GRAPH_GRID: bool = False
     GRAPH_Y_AXIS: Literal["plays", "duration"] = "plays"
+    POST_LAYOUT: Literal["embeds", "plain"] = "embeds"
     ENABLE_DAILY_PLAY_COUNT: bool = True
     ENABLE_PLAY_COUNT_BY_DAYOFWEEK: bool = True
     ENABLE_PLAY_COUNT_BY_HOUROFDAY: bool = True

@@ -39,7 +39,7 @@ from tgraph_bot.config.display import clip, mask_secrets
 from tgraph_bot.config.problems import from_validation_error, unknown_key
 from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, RESTART_KEYS, SECRET_KEYS, Settings
 from tgraph_bot.errors import ConfigError, ConfigProblem
-from tgraph_bot.i18n import N_
+from tgraph_bot.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
 
@@ -177,16 +177,32 @@ def parse_value(key: str, raw: str) -> Any:
     return raw if parsed is None or isinstance(parsed, dict | list) else parsed
 
 
-def display_value(settings: Settings, key: str) -> str:
-    """A value as it may be shown to anyone: secrets are never revealed."""
+NOT_SET = N_("(not set)")
+NONE = N_("(none)")
+
+
+def display_value(settings: Settings, key: str, tr: Translator | None = None) -> str:
+    """A value as it may be shown to anyone: secrets are never revealed. The one place a
+    value is formatted for people (a masking of passwords inside URLs belongs here)."""
     value = getattr(settings, key)
+    say = tr._ if tr is not None else str
     if key in SECRET_KEYS:
-        return "********" if cast(SecretStr, value).get_secret_value() else "(not set)"
+        return "********" if cast(SecretStr, value).get_secret_value() else say(NOT_SET)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in cast(list[object], value)) or "(none)"
+        return ", ".join(str(v) for v in cast(list[object], value)) or say(NONE)
+    if value == "":
+        return say(NOT_SET)
     return mask_secrets(str(value))
+
+
+def is_default(settings: Settings, key: str) -> bool:
+    default = Settings.model_fields[key].get_default(call_default_factory=True)
+    value = getattr(settings, key)
+    if isinstance(value, SecretStr) and isinstance(default, SecretStr):
+        return value.get_secret_value() == default.get_secret_value()
+    return bool(value == default)
 
 
 def _styled(old: object, new: object) -> object:
@@ -450,6 +466,7 @@ __all__ = [
     "atomic_write",
     "display_value",
     "environment_overrides",
+    "is_default",
     "parse_value",
     "read_document",
     "system_timezone",

@@ -106,11 +106,11 @@ def decide_request(
         return Verdict(Decision.SEND_TO_LINKED, grant=linked)
     if mode is Mode.ADMIN:
         return Verdict(Decision.ASK_ADMIN)
+    if mode is Mode.PLEX:
+        # The sign-in is the proof: no email is needed, and one given is not looked at.
+        return Verdict(Decision.START_PLEX_SIGNIN)
     if not email_given:
         return Verdict(Decision.NEED_EMAIL)
-    if mode is Mode.PLEX:
-        # Started for any email, known or not: the answer must not tell them apart.
-        return Verdict(Decision.START_PLEX_SIGNIN)
     if user is None or user.user_id == LOCAL_USER_ID or user_linked_elsewhere:
         return Verdict(Decision.NEUTRAL_ACK)
     return Verdict(Decision.LINK_AND_SEND, grant=user.user_id, link_to=user)
@@ -132,8 +132,8 @@ def account_matches(user: TautulliUser, account: PlexAccount) -> bool:
 def decide_signin(*, user: TautulliUser | None, account: PlexAccount | None) -> Verdict:
     """Decide a finished Plex sign-in.
 
-    ``user``: the Tautulli user of the email given when the sign-in started (None when
-    unknown). ``account``: the Plex account that approved, or None when the code expired
+    ``user``: the Tautulli user that is the signed-in account (None when the account does
+    not use this server). ``account``: the Plex account that approved, or None when the code expired
     or was never approved.
     """
     if account is None:

@@ -28,6 +28,7 @@ class GraphSpec:
     censor: bool = False  # categories are user names
     counts_streams: bool = False  # values are stream counts whatever GRAPH_Y_AXIS says
     monthly: bool = False  # Tautulli's time_range is in months
+    personal: str | None = None  # the title in /my_stats; None: about other users, left out
 
     @property
     def enable_key(self) -> str:
@@ -39,13 +40,28 @@ class GraphSpec:
 
 
 def _spec(
-    id_: str, command: str, title: str, kind: Kind, axis: Axis, palette: Palette, **kw: bool
+    id_: str,
+    command: str,
+    title: str,
+    kind: Kind,
+    axis: Axis,
+    palette: Palette,
+    personal: str | None = None,
+    **kw: bool,
 ) -> GraphSpec:
-    return GraphSpec(GraphId(id_), command, title, kind, axis, palette, **kw)
+    return GraphSpec(GraphId(id_), command, title, kind, axis, palette, personal=personal, **kw)
 
 
 GRAPHS: tuple[GraphSpec, ...] = (
-    _spec("daily_play_count", "get_plays_by_date", N_("Daily play count"), "line", "date", "media"),
+    _spec(
+        "daily_play_count",
+        "get_plays_by_date",
+        N_("Daily play count"),
+        "line",
+        "date",
+        "media",
+        personal=N_("Your daily play count"),
+    ),
     _spec(
         "play_count_by_dayofweek",
         "get_plays_by_dayofweek",
@@ -53,6 +69,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "weekday",
         "media",
+        personal=N_("Your plays by day of week"),
     ),
     _spec(
         "play_count_by_hourofday",
@@ -61,6 +78,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "hour",
         "media",
+        personal=N_("Your plays by hour of day"),
     ),
     _spec(
         "play_count_by_month",
@@ -69,6 +87,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "month",
         "media",
+        personal=N_("Your plays by month"),
         monthly=True,
     ),
     _spec(
@@ -78,6 +97,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "hbars",
         "platform",
         "media",
+        personal=N_("Your platforms"),
     ),
     _spec(
         "top_10_users",
@@ -95,6 +115,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "line",
         "date",
         "stream",
+        personal=N_("Your daily plays by stream type"),
     ),
     _spec(
         "daily_concurrent_stream_count",
@@ -103,6 +124,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "line",
         "date",
         "stream",
+        personal=N_("Your daily concurrent streams"),
         counts_streams=True,
     ),
     _spec(
@@ -112,6 +134,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "resolution",
         "stream",
+        personal=N_("Your plays by source resolution"),
     ),
     _spec(
         "play_count_by_stream_resolution",
@@ -120,6 +143,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "resolution",
         "stream",
+        personal=N_("Your plays by stream resolution"),
     ),
     _spec(
         "top_10_platforms_by_stream_type",
@@ -128,6 +152,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "hbars",
         "platform",
         "stream",
+        personal=N_("Your platforms by stream type"),
     ),
     _spec(
         "top_10_users_by_stream_type",

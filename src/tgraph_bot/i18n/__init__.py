@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, get_day_names, get_month_names
-from babel.numbers import format_decimal
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_day_names,
+    get_month_names,
+)
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
@@ -56,6 +65,36 @@ class Translator:
 
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, format=fmt, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        """0.123 -> "12%" ("12 %" in Danish)."""
+        return format_percent(value, locale=self.locale)
+
+    def short_day(self, value: date) -> str:
+        """A day with its weekday, short: "Fri, Nov 13", "fre. 13. nov."."""
+        return format_skeleton("MMMEd", value, locale=self.locale)
+
+    def hour(self, hour: int) -> str:
+        """An hour of the day as the language writes it: "21:00"."""
+        return format_time(time(hour % 24), "HH:mm", locale=self.locale)
+
+    def duration(self, seconds: float) -> str:
+        """A length of time in words, at most two units, largest first: "2 hours, 5 minutes",
+        "2 timer og 5 minutter", "6 seconds". From 100 hours on, whole hours only."""
+        total = max(0, round(seconds))
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours >= 100:
+            parts = [(hours + (rest >= 1800), "duration-hour")]
+        elif hours:
+            parts = [(hours, "duration-hour"), (minutes, "duration-minute")]
+        elif minutes:
+            parts = [(minutes, "duration-minute"), (secs, "duration-second")]
+        else:
+            parts = [(secs, "duration-second")]
+        shown = [p for p in parts if p[0]] or parts[:1]
+        words = [format_unit(n, unit, length="long", locale=self.locale) for n, unit in shown]
+        return format_list(words, style="unit", locale=self.locale)
 
     def weekday_names(
         self, width: Literal["abbreviated", "narrow", "short", "wide"] = "abbreviated"

@@ -75,7 +75,8 @@ def prepare(spec: GraphSpec, fetched: FetchedGraph, ctx: PrepareContext) -> Prep
     return module.prepare(spec, fetched.data, ctx)
 
 
-def title(spec: GraphSpec, days: int, tr: Translator) -> str:
+def title(spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False) -> str:
+    """ "Daily play count (last 30 days)"; "Your daily play count (...)" for one member."""
     if spec.monthly:
         months = months_for(days)
         period = tr.ngettext("last {count} month", "last {count} months", months).format(
@@ -83,7 +84,8 @@ def title(spec: GraphSpec, days: int, tr: Translator) -> str:
         )
     else:
         period = tr.ngettext("last {count} day", "last {count} days", days).format(count=days)
-    return tr._("{title} ({period})").format(title=tr._(spec.title), period=period)
+    name = spec.personal if personal and spec.personal else spec.title
+    return tr._("{title} ({period})").format(title=tr._(name), period=period)
 
 
 def y_label(spec: GraphSpec, y_axis: YAxis, tr: Translator) -> str:
@@ -152,6 +154,8 @@ class GraphService:
         settings: Settings,
         out_dir: Path,
         tr: Translator,
+        *,
+        personal: bool = False,
     ) -> RenderJob:
         theme = Theme.from_settings(settings)
         ctx = PrepareContext(
@@ -167,7 +171,7 @@ class GraphService:
             graph_id=spec.id,
             graph=graph,
             theme=theme,
-            title=title(spec, settings.TIME_RANGE_DAYS, tr),
+            title=title(spec, settings.TIME_RANGE_DAYS, tr, personal=personal),
             x_label=tr._(AXIS_LABELS[spec.axis]),
             y_label=y_label(spec, graph.y_axis, tr),
             note=stale_note(fetched, tr, settings.TIMEZONE),
@@ -183,13 +187,16 @@ class GraphService:
         user_id: TautulliUserId | None = None,
         progress: Progress | None = None,
     ) -> RenderReport:
-        """Draw every enabled graph into ``out_dir`` as NAME.png and NAME.json."""
+        """Draw every enabled graph into ``out_dir`` as NAME.png and NAME.json (for one
+        member with ``user_id``: their own graphs, titled "Your ...")."""
         # Workers (re)start now, while the first graph's data is being fetched: an idle
         # renderer has none.
         self.renderer.start()
         await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
         tr = translator(settings.LANGUAGE)
         specs = enabled_graphs(settings)
+        if user_id is not None:  # one member's stats: graphs about other users are left out
+            specs = [spec for spec in specs if spec.personal]
         days = settings.TIME_RANGE_DAYS
         fetch_turn = asyncio.Semaphore(self.fetch_concurrency)
         deadline = Deadline.after(self.retry_seconds, self.monotonic)
@@ -207,7 +214,7 @@ class GraphService:
                         user_id=user_id,
                         deadline=deadline,
                     )
-                job = self.job(spec, fetched, settings, out_dir, tr)
+                job = self.job(spec, fetched, settings, out_dir, tr, personal=user_id is not None)
                 try:
                     png = await self.renderer.render(job)
                 except Exception as exc:

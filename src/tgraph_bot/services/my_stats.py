@@ -32,10 +32,10 @@ from tgraph_bot.core.my_stats import (
     Mode,
     PlexAccount,
     Reply,
+    account_matches,
     decide_request,
     decide_signin,
     link_counts,
-    normalise_email,
     visible_reply,
 )
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
@@ -63,16 +63,15 @@ REPLY_TEXTS: dict[Reply, str] = {
     Reply.SENDING: N_("Your stats are on their way by DM."),
     Reply.LINKED_AND_SENDING: N_(
         "You are now linked to the Plex account {username}, and your stats are on their "
-        "way by DM. Next time just use /my_stats, no email needed."
+        "way by DM. Next time just use {my_stats}, no email needed."
     ),
     Reply.SIGN_IN: N_(
-        "To prove the Plex account is yours, sign in to Plex here: {url}\n"
-        "If the email you gave is the email of the Plex account you sign in with, you "
-        "will be linked to it and your stats will be sent by DM."
+        "Sign in to Plex with the account you watch with (the button below): that proves "
+        "the account is yours, and your stats will be sent by DM."
     ),
     Reply.NEED_EMAIL: N_(
         "You are not linked to a Plex account yet. The first time, give the email of "
-        "your Plex account: /my_stats email:you@example.com"
+        "your Plex account: {my_stats} email:you@example.com"
     ),
     Reply.ASK_ADMIN: N_(
         "You are not linked to a Plex account yet. Please ask an admin to link you."
@@ -82,11 +81,10 @@ REPLY_TEXTS: dict[Reply, str] = {
         "member, their stats are on their way by DM."
     ),
     Reply.NOT_THIS_ACCOUNT: N_(
-        "Nothing was linked: the email you gave is not the email of the Plex account you "
-        "signed in with, or that account does not use this server."
+        "Nothing was linked: the Plex account you signed in with does not use this server."
     ),
     Reply.SIGNIN_EXPIRED: N_(
-        "The Plex sign-in was not completed in time. Use /my_stats again for a new link."
+        "The Plex sign-in was not completed in time. Use {my_stats} again for a new link."
     ),
     Reply.FORGOTTEN: N_(
         "Done: your link to a Plex account and any stored images of your stats are deleted."
@@ -106,6 +104,10 @@ ADMIN_NOT_LINKED = N_("{member} was not linked to a Plex user.")
 NOT_AN_EMAIL = N_(
     "Name the Plex user by their Plex username or the name Tautulli shows, not by email."
 )
+
+
+def plain_mention(command: str) -> str:
+    return f"/{command}"
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,16 @@ class Outcome:
         """The untranslated reply (an N_ msgid), before placeholders are filled."""
         return REPLY_TEXTS[self.reply]
 
-    def render(self, tr: Translator) -> str:
-        """The reply in the caller's language, placeholders filled."""
-        params: dict[str, Any] = {"username": self.plex_username or ""}
+    def render(self, tr: Translator, mention: Callable[[str], str] = plain_mention) -> str:
+        """The reply in the caller's language, placeholders filled; ``mention`` names a
+        command (Discord: a clickable ``</my_stats:ID>``)."""
+        params: dict[str, Any] = {
+            "username": self.plex_username or "",
+            "my_stats": mention("my_stats"),
+        }
         if self.signin is None:
             return tr._(self.message).format(**params)
-        text = tr._(self.message).format(url=self.signin.url, **params)
+        text = tr._(self.message).format(**params)
         now = self.now or self.signin.expires_at
         minutes = max(1, math.ceil((self.signin.expires_at - now).total_seconds() / 60))
         expiry = tr.ngettext(
@@ -200,7 +206,7 @@ class MyStatsService:
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         poll_interval: float = 2.0,
-        max_wait: timedelta = timedelta(minutes=14),
+        max_wait: timedelta | None = None,
     ) -> None:
         self._db = db
         self._plextv = plextv
@@ -215,9 +221,6 @@ class MyStatsService:
         if self._key is None:
             self._key = await self._db.run(links.secret)
         return self._key
-
-    async def _email_hash(self, email: str) -> str:
-        return _keyed(await self._secret(), "email", normalise_email(email))
 
     # -- /my_stats [email] -------------------------------------------------------------
 
@@ -265,12 +268,11 @@ class MyStatsService:
         if decision is Decision.LINK_AND_SEND:
             log.info("my_stats: member %s linked by email to Tautulli user %s", member_id, grant)
         if decision is Decision.START_PLEX_SIGNIN:
-            assert given is not None
-            signin = await self._start_signin(member_id, given, now)
+            signin = await self._start_signin(member_id, now)
             return _outcome(decision, mode, signin=signin, now=now)
         return _outcome(decision, mode, user_id=grant, plex_username=shown)
 
-    async def _start_signin(self, member_id: MemberId, email: str, now: datetime) -> SignInStart:
+    async def _start_signin(self, member_id: MemberId, now: datetime) -> SignInStart:
         if self._plextv is None:
             log.warning("my_stats: plex verification is on but there is no plex.tv client")
             raise PlexTvError()
@@ -279,7 +281,7 @@ class MyStatsService:
             id=secrets.token_urlsafe(18),
             member_id=member_id,
             pin_id=pin.id,
-            email_hash=await self._email_hash(email),
+            email_hash="",  # no email: the account that signs in is the proof
             created_at=now,
             expires_at=pin.expires_at,
         )
@@ -297,19 +299,8 @@ class MyStatsService:
         if account is None:
             log.info("my_stats: the Plex sign-in of member %s ended unapproved", pending.member_id)
             return _outcome(Decision.SIGNIN_EXPIRED, Mode.PLEX)
-        key = await self._secret()
-        user = next(
-            (
-                u
-                for u in await self._users.users()
-                if u.email
-                and u.user_id != LOCAL_USER_ID
-                and hmac.compare_digest(
-                    _keyed(key, "email", normalise_email(u.email)), pending.email_hash
-                )
-            ),
-            None,
-        )
+        matches = [u for u in await self._users.users() if account_matches(u, account)]
+        user = matches[0] if len(matches) == 1 else None
         verdict = decide_signin(user=user, account=account)
         if verdict.decision is Decision.LINK_AND_SEND and verdict.link_to is not None:
             link = links.Link(
@@ -337,7 +328,10 @@ class MyStatsService:
     async def _wait_for_account(self, pending: links.PendingSignin) -> PlexAccount | None:
         if self._plextv is None:
             raise PlexTvError()
-        deadline = min(pending.expires_at, self._clock() + self._max_wait)
+        # As long as the PIN is valid (plex.tv says how long when it is made).
+        deadline = pending.expires_at
+        if self._max_wait is not None:
+            deadline = min(deadline, self._clock() + self._max_wait)
         while True:
             try:
                 check = await self._plextv.check_pin(pending.pin_id)
@@ -368,6 +362,14 @@ class MyStatsService:
         if removed:
             log.info("my_stats: an admin unlinked member %s", member_id)
         return removed
+
+    async def plex_users(self) -> list[TautulliUser]:
+        """The server's Plex users (for admins choosing whom to link), "Local" left out."""
+        return [u for u in await self._users.users() if u.user_id != LOCAL_USER_ID]
+
+    async def links(self) -> list[links.Link]:
+        """Every member's link, newest first (for admins)."""
+        return await self._db.run(links.all_links)
 
     async def linked_user(self, member_id: MemberId) -> links.Link | None:
         return await self._db.run(lambda conn: links.get_link(conn, member_id))

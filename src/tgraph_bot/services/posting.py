@@ -20,8 +20,16 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.core.schedule import next_run, parse_fixed_time, seconds_until
 from tgraph_bot.errors import NoGraphsError
-from tgraph_bot.i18n import translator
-from tgraph_bot.services.rendering import GraphRendering, Progress
+from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.services.post_layout import (
+    GraphCard,
+    OutgoingMessage,
+    compose,
+    read_card,
+    summary_embed,
+)
+from tgraph_bot.services.rendering import GraphRendering, Progress, RenderedLike, ReportLike
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +51,11 @@ class GraphChannel(Protocol):
         """Delete one of our messages; a message already gone is not an error."""
         ...
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId: ...
+    async def send(self, message: OutgoingMessage) -> MessageId: ...
+
+    def mention(self, command: str) -> str:
+        """How a reply names a slash command: a clickable mention where one is known."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,18 @@ def header(settings: Settings, now: datetime) -> str:
     ).format(days=settings.TIME_RANGE_DAYS, start=tr.date(start), end=tr.date(end))
 
 
+async def graph_cards(graphs: Sequence[RenderedLike], tr: Translator) -> list[GraphCard]:
+    """Title, caption and alt text of each rendered graph, from its sidecar."""
+
+    def read() -> list[GraphCard]:
+        return [read_card(g.graph_id, g.png, g.sidecar, tr) for g in graphs]
+
+    return await asyncio.to_thread(read)
+
+
+MY_STATS_HINT = N_("Your own stats, privately: {command}")
+
+
 class PostingService:
     """Render the enabled graphs, replace the previous post, remember it."""
 
@@ -108,8 +132,10 @@ class PostingService:
         images_dir: Path,
         *,
         clock: Callable[[], datetime],
+        summaries: SummaryService | None = None,
     ) -> None:
         self._rendering = rendering
+        self._summaries = summaries
         self._store = store
         self._images_dir = images_dir
         self._clock = clock
@@ -139,16 +165,18 @@ class PostingService:
             log.warning(
                 "graph %s is over the upload limit (%d bytes): not posted", path.name, limit
             )
+        messages = await self.compose(
+            settings, channel, [p for g in groups for p in g], report, now
+        )
         # New first, old after: the channel is never empty, and every message id is stored
         # as soon as Discord gives it, so a crash or a failed send at any point leaves only
         # messages the next post knows and deletes (it deletes every id it finds stored).
         previous = await self._store.posted_messages(channel.channel_id)
         sent: list[MessageId] = []
-        text = header(settings, now)
-        for i, group in enumerate(groups):
-            message = await channel.send(text if i == 0 else "", group)
-            await self._store.remember_message(channel.channel_id, message, now)
-            sent.append(message)
+        for message in messages:
+            message_id = await channel.send(message)
+            await self._store.remember_message(channel.channel_id, message_id, now)
+            sent.append(message_id)
         posted_at = self._clock()
         await self._store.record_post(channel.channel_id, sent, posted_at)
         await self._delete(channel, previous)
@@ -188,6 +216,52 @@ class PostingService:
                 continue
             await self._store.forget_messages(channel.channel_id, [message])
 
+    async def compose(
+        self,
+        settings: Settings,
+        channel: GraphChannel,
+        pngs: Sequence[Path],
+        report: ReportLike,
+        now: datetime,
+    ) -> list[OutgoingMessage]:
+        """The post's messages (see services.post_layout) for the graphs that fit."""
+        tr = translator(settings.LANGUAGE)
+        fitting = set(pngs)
+        cards = await graph_cards([g for g in report.graphs if g.png in fitting], tr)
+        summary = None
+        if settings.POST_LAYOUT == "embeds" and self._summaries is not None:
+            period = await self._summaries.summary(settings.TIME_RANGE_DAYS)
+            if period is not None:
+                summary = summary_embed(
+                    period,
+                    tr,
+                    title=period_title(settings, tr),
+                    next_post=next_post(settings, now),
+                    hint=tr._(MY_STATS_HINT).format(command=channel.mention("my_stats")),
+                )
+        return compose(
+            cards, layout=settings.POST_LAYOUT, header=header(settings, now), summary=summary
+        )
+
+
+def period_title(settings: Settings, tr: Translator) -> str:
+    return tr.ngettext(
+        "Server statistics for the last {days} day",
+        "Server statistics for the last {days} days",
+        settings.TIME_RANGE_DAYS,
+    ).format(days=tr.number(settings.TIME_RANGE_DAYS))
+
+
+def next_post(settings: Settings, now: datetime) -> datetime:
+    """When the schedule posts next, had it just posted now."""
+    return next_run(
+        now,
+        now,
+        settings.UPDATE_DAYS,
+        parse_fixed_time(settings.FIXED_UPDATE_TIME),
+        ZoneInfo(settings.TIMEZONE),
+    )
+
 
 def retry_delay(attempt: int, *, base: float = 30.0, cap: float = 1800.0) -> float:
     """Seconds to wait before retry number ``attempt`` (1, 2, ...): doubling, capped."""
@@ -217,6 +291,7 @@ class Scheduler:
         self._clock = clock
         self._retry_base = retry_base
         self._wake = asyncio.Event()
+        self._started = clock()
 
     def reschedule(self) -> None:
         """The settings changed: compute the next run again (safe from the loop thread only)."""
@@ -224,6 +299,8 @@ class Scheduler:
 
     async def due_at(self, settings: Settings) -> datetime:
         last = await self._store.last_post()
+        if last is None and not settings.POST_ON_START:
+            last = self._started  # never posted, and not at once: one period after start
         return next_run(
             last,
             self._clock(),

@@ -14,7 +14,13 @@ Progress = Callable[[int, int], Awaitable[None]]
 
 class RenderedLike(Protocol):
     @property
+    def graph_id(self) -> str: ...
+
+    @property
     def png(self) -> Path: ...
+
+    @property
+    def sidecar(self) -> Path: ...
 
 
 class FailureLike(Protocol):

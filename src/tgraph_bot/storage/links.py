@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -49,21 +50,32 @@ def _how(value: str) -> LinkHow:
     return "email"
 
 
-def get_link(conn: sqlite3.Connection, member_id: MemberId) -> Link | None:
-    row = conn.execute(
-        "SELECT member_id, tautulli_user_id, plex_username, linked_at, how "
-        "FROM my_stats_links WHERE member_id = ?",
-        (member_id,),
-    ).fetchone()
-    if row is None:
-        return None
+_LINK_COLUMNS = "member_id, tautulli_user_id, plex_username, linked_at, how"
+
+
+def _link(row: Sequence[object]) -> Link:
     return Link(
-        member_id=MemberId(int(row[0])),
-        tautulli_user_id=TautulliUserId(int(row[1])),
+        member_id=MemberId(int(str(row[0]))),
+        tautulli_user_id=TautulliUserId(int(str(row[1]))),
         plex_username=str(row[2]),
         linked_at=datetime.fromisoformat(str(row[3])),
         how=_how(str(row[4])),
     )
+
+
+def get_link(conn: sqlite3.Connection, member_id: MemberId) -> Link | None:
+    row = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM my_stats_links WHERE member_id = ?", (member_id,)
+    ).fetchone()
+    return None if row is None else _link(row)
+
+
+def all_links(conn: sqlite3.Connection) -> list[Link]:
+    """Every link, the newest first."""
+    rows = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM my_stats_links ORDER BY linked_at DESC, member_id"
+    ).fetchall()
+    return [_link(r) for r in rows]
 
 
 def is_linked_elsewhere(
@@ -171,6 +183,7 @@ __all__ = [
     "Link",
     "LinkHow",
     "PendingSignin",
+    "all_links",
     "delete_link",
     "delete_member_signins",
     "delete_signin",

@@ -16,10 +16,14 @@ from pathlib import Path
 import discord
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.channel import DiscordGraphChannel, missing_permissions
+from tgraph_bot.adapters.discord.channel import (
+    DiscordGraphChannel,
+    invite_url,
+    missing_permissions,
+)
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
-from tgraph_bot.adapters.discord.translator import CatalogTranslator
+from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
@@ -28,6 +32,7 @@ from tgraph_bot.i18n import Translator, translator
 from tgraph_bot.services.my_stats import EMAIL_MODE_NOTICE, MyStatsService
 from tgraph_bot.services.posting import PostingService, Scheduler
 from tgraph_bot.services.rendering import GraphRendering
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,7 @@ class BotParts:
     posting_store: PostingStore | None = None
     my_stats: MyStatsService | None = None
     rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
+    summaries: SummaryService | None = None  # the /my_stats summary embed
     images_dir: Path = Path("data") / "graphs"
     clock: Callable[[], datetime] = discord.utils.utcnow
     schedule: bool = True
@@ -77,6 +83,7 @@ class TGraphBot(SyncDispatchBot):
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         prefixed = parts.store.settings.ENABLE_PREFIX_COMMANDS  # read at start-up, like intents
+        self.command_ids: dict[str, int] = {}  # top-level command name -> id, after sync
         super().__init__(
             # Without prefix commands the bot reads no messages (no message-content intent);
             # a mention-only prefix says so, and keeps discord.py from warning about the intent.
@@ -96,7 +103,18 @@ class TGraphBot(SyncDispatchBot):
 
     @property
     def tr(self) -> Translator:
+        """LANGUAGE: for channel posts, logs and replies to no one in particular."""
         return translator(self.store.settings.LANGUAGE)
+
+    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
+        """The member's Discord language when we have it translated, else LANGUAGE."""
+        return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
+
+    def mention(self, command: str) -> str:
+        """``</my_stats:ID>`` (Discord shows it localised and clickable) once the tree is
+        synced; ``/my_stats`` before. ``command`` may be a subcommand: "config view"."""
+        command_id = self.command_ids.get(command.split(" ", 1)[0])
+        return f"</{command}:{command_id}>" if command_id else f"/{command}"
 
     def _prefix(self, bot: commands.Bot, message: discord.Message) -> str:
         return self.store.settings.COMMAND_PREFIX
@@ -121,7 +139,8 @@ class TGraphBot(SyncDispatchBot):
         from tgraph_bot.adapters.discord.cogs.about import AboutCog
         from tgraph_bot.adapters.discord.cogs.config import ConfigCog
         from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
-        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog
+        from tgraph_bot.adapters.discord.cogs.help import HelpCog
+        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
         from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 
         self.started_at = self.clock()
@@ -129,6 +148,7 @@ class TGraphBot(SyncDispatchBot):
         await self.add_cog(AboutCog(self))
         await self.add_cog(UptimeCog(self))
         await self.add_cog(ConfigCog(self))
+        await self.add_cog(HelpCog(self))
         if self.parts.posting is not None:
             await self.add_cog(GraphsCog(self, self.parts.posting))
         if self.parts.my_stats is not None and self.parts.rendering is not None:
@@ -138,12 +158,15 @@ class TGraphBot(SyncDispatchBot):
                     self.parts.my_stats,
                     self.parts.rendering,
                     self.parts.images_dir / "my_stats",
+                    self.parts.summaries,
                 )
             )
             await self.add_cog(LinkCog(self, self.parts.my_stats))
+            await self.add_cog(UnlinkCog(self, self.parts.my_stats))
         for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
             await self.add_cog(cog)
-        await self.tree.sync()
+        synced = await self.tree.sync()
+        self.command_ids = {command.name: command.id for command in synced}
         if self.parts.my_stats is not None and self.settings.MY_STATS_VERIFICATION == "none":
             log.warning("%s", EMAIL_MODE_NOTICE)
         self._unsubscribe = self.store.subscribe(self._on_config_change)
@@ -169,6 +192,8 @@ class TGraphBot(SyncDispatchBot):
         log.info(
             "connected as %s (%s) to %d guild(s)", user, user.id if user else "?", len(self.guilds)
         )
+        if self.application_id is not None:
+            log.info("invite link (the permissions it needs): %s", invite_url(self.application_id))
         if self._scheduler_task is None:
             self.check_channel_permissions()
 
@@ -207,7 +232,7 @@ class TGraphBot(SyncDispatchBot):
                 raise ChannelUnavailableError() from None
         if not isinstance(channel, discord.TextChannel):
             raise ChannelUnavailableError()
-        return DiscordGraphChannel(channel)
+        return DiscordGraphChannel(channel, self.mention)
 
     async def close(self) -> None:
         if self._unsubscribe is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 import discord
 
 from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.services.post_layout import Embed, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,55 @@ NEEDED_PERMISSIONS: tuple[str, ...] = (
 )
 
 
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot with exactly the permissions it needs, and its commands."""
+    permissions = discord.Permissions(**dict.fromkeys(NEEDED_PERMISSIONS, True))
+    return discord.utils.oauth_url(
+        application_id, permissions=permissions, scopes=("bot", "applications.commands")
+    )
+
+
 def missing_permissions(perms: discord.Permissions) -> list[str]:
     return [name for name in NEEDED_PERMISSIONS if not getattr(perms, name)]
 
 
+def to_embed(spec: Embed) -> discord.Embed:
+    embed = discord.Embed(
+        title=spec.title, description=spec.description or None, colour=spec.colour
+    )
+    for item in spec.fields:
+        embed.add_field(name=item.name, value=item.value, inline=item.inline)
+    if spec.image is not None:
+        embed.set_image(url=f"attachment://{spec.image}")
+    if spec.footer:
+        embed.set_footer(text=spec.footer)
+    return embed
+
+
+async def send_composed(
+    target: discord.abc.Messageable, message: OutgoingMessage
+) -> discord.Message:
+    """Send one composed message (services.post_layout) to a channel or a DM."""
+    return await target.send(
+        content=message.content or None,
+        embeds=[to_embed(e) for e in message.embeds],
+        files=[
+            discord.File(a.path, filename=a.filename, description=a.description)
+            for a in message.files
+        ],
+    )
+
+
+def plain_mention(command: str) -> str:
+    return f"/{command}"
+
+
 class DiscordGraphChannel:
-    def __init__(self, channel: discord.TextChannel) -> None:
+    def __init__(
+        self, channel: discord.TextChannel, mention: Callable[[str], str] = plain_mention
+    ) -> None:
         self._channel = channel
+        self._mention = mention
 
     @property
     def channel_id(self) -> ChannelId:
@@ -43,14 +85,23 @@ class DiscordGraphChannel:
         with contextlib.suppress(discord.NotFound):
             await self._channel.get_partial_message(message).delete()
 
-    async def send(self, content: str, files: Sequence[Path]) -> MessageId:
-        sent = await self._channel.send(
-            content or None, files=[discord.File(path, filename=path.name) for path in files]
-        )
+    async def send(self, message: OutgoingMessage) -> MessageId:
+        sent = await send_composed(self._channel, message)
         return MessageId(sent.id)
+
+    def mention(self, command: str) -> str:
+        return self._mention(command)
 
     def jump_url(self, message: MessageId) -> str:
         return self._channel.get_partial_message(message).jump_url
 
 
-__all__ = ["NEEDED_PERMISSIONS", "DiscordGraphChannel", "missing_permissions"]
+__all__ = [
+    "NEEDED_PERMISSIONS",
+    "DiscordGraphChannel",
+    "invite_url",
+    "missing_permissions",
+    "plain_mention",
+    "send_composed",
+    "to_embed",
+]

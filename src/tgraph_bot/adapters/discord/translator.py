@@ -19,10 +19,19 @@ PARAMETER_NAMES = (
     N_("plex_user"),
     N_("period"),
     N_("metric"),
+    N_("graph"),
+    N_("days"),
 )
 
 # Our languages, as Discord names them.
 DISCORD_LOCALES: dict[discord.Locale, str] = {discord.Locale.danish: "da"}
+
+
+def language_for(locale: discord.Locale | None, default: str) -> str:
+    """Our language for a member's Discord locale; ``default`` (LANGUAGE) when untranslated."""
+    language = DISCORD_LOCALES.get(locale) if locale is not None else None
+    return language if language in LANGUAGES else default
+
 
 _NAME_LOCATIONS = frozenset(
     {
@@ -60,4 +69,4 @@ class CatalogTranslator(app_commands.Translator):
         return translated[:100]
 
 
-__all__ = ["DISCORD_LOCALES", "CatalogTranslator", "as_command_name"]
+__all__ = ["DISCORD_LOCALES", "CatalogTranslator", "as_command_name", "language_for"]

@@ -21,10 +21,9 @@ log = logging.getLogger(__name__)
 
 
 class Speaks(Protocol):
-    """The bot, as far as the tree needs it: replies in the configured language."""
+    """The bot, as far as the tree needs it: replies in the member's language."""
 
-    @property
-    def tr(self) -> Translator: ...
+    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator: ...
 
 
 def error_reply(error: BaseException, tr: Translator, now_ts: float) -> tuple[str, str | None]:
@@ -59,7 +58,7 @@ class TGraphTree(app_commands.CommandTree[discord.Client]):
     async def on_error(
         self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
     ) -> None:
-        tr = cast(Speaks, self.client).tr
+        tr = cast(Speaks, self.client).tr_for(interaction)
         text, error_id = error_reply(error, tr, discord.utils.utcnow().timestamp())
         if error_id is not None:
             command = interaction.command.qualified_name if interaction.command else "?"

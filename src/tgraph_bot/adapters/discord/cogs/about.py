@@ -22,7 +22,7 @@ class AboutCog(commands.Cog):
         name=N_("about"), description=N_("What this bot is and where it comes from")
     )
     async def about(self, interaction: discord.Interaction[discord.Client]) -> None:
-        tr = self.bot.tr
+        tr = self.bot.tr_for(interaction)
         text = tr._(
             "**TGraph Bot** {version}: Tautulli statistics graphs for this Plex server, "
             "personal stats by DM, and a camera-time ranking.\nProject: <{url}>\nLicence: {licence}"

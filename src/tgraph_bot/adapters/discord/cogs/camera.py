@@ -26,14 +26,17 @@ from discord.ext import commands, tasks
 from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.translator import language_for
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals, format_duration
+from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.camera import CameraService, Present
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30.0
+TOP = 10
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 PERIOD_TITLES: dict[Period, str] = {
     Period.WEEK: N_("this week"),
@@ -98,28 +101,34 @@ def present_in(guild: discord.Guild, settings: Settings) -> dict[int, Present]:
     return present
 
 
+def _rank_line(tr: Translator, guild: discord.Guild, row: RankRow) -> str:
+    member = guild.get_member(row.member_id)
+    who = member.mention if member is not None else (row.name or f"<@{row.member_id}>")
+    sessions = tr.ngettext("{n} session", "{n} sessions", row.sessions).format(
+        n=tr.number(row.sessions)
+    )
+    position = MEDALS.get(row.position, f"**{row.position}.**")
+    return tr._("{position} {who} — {time} ({sessions})").format(
+        position=position, who=who, time=tr.duration(row.seconds), sessions=sessions
+    )
+
+
 def ranking_embed(
     tr: Translator,
     guild: discord.Guild,
     rows: list[RankRow],
     period: Period,
     metric: Metric,
+    caller: int | None = None,
 ) -> discord.Embed:
+    """The top 10 (medals for the first three); the caller's own line below when lower."""
     title = tr._("{ranking} — {period}").format(
         ranking=tr._(METRIC_TITLES[metric]), period=tr._(PERIOD_TITLES[period])
     )
-    lines: list[str] = []
-    for row in rows:
-        member = guild.get_member(row.member_id)
-        who = member.mention if member is not None else (row.name or f"<@{row.member_id}>")
-        sessions = tr.ngettext("{n} session", "{n} sessions", row.sessions).format(
-            n=tr.number(row.sessions)
-        )
-        lines.append(
-            tr._("**{position}.** {who} — {time} ({sessions})").format(
-                position=row.position, who=who, time=format_duration(row.seconds), sessions=sessions
-            )
-        )
+    lines = [_rank_line(tr, guild, row) for row in rows[:TOP]]
+    own = next((r for r in rows[TOP:] if r.member_id == caller), None)
+    if own is not None:
+        lines += ["…", tr._("Your place:") + " " + _rank_line(tr, guild, own)]
     description = "\n".join(lines) if lines else tr._("Nobody has been counted yet.")
     embed = discord.Embed(title=title, description=description, colour=discord.Colour.blurple())
     embed.set_footer(text=guild.name)
@@ -142,7 +151,7 @@ def member_embed(
             lines.append(
                 tr._("{metric}: {time} ({sessions})").format(
                     metric=tr._(METRIC_NAMES[metric]),
-                    time=format_duration(t.seconds),
+                    time=tr.duration(t.seconds),
                     sessions=sessions,
                 )
             )
@@ -283,12 +292,24 @@ class CameraCog(commands.Cog):
 
     # -- commands -------------------------------------------------------------------
 
-    async def _ranking(self, guild: discord.Guild, period: Period, metric: Metric) -> discord.Embed:
+    async def _ranking(
+        self,
+        guild: discord.Guild,
+        period: Period,
+        metric: Metric,
+        tr: Translator,
+        caller: int | None = None,
+    ) -> discord.Embed:
         now = self._now()
         settings = self._settings()
         tz = ZoneInfo(settings.TIMEZONE)
-        rows = await self._service.ranking(guild.id, period, metric, now, tz)
-        return ranking_embed(translator(settings.LANGUAGE), guild, rows, period, metric)
+        # Everyone counted (a guild's members, a small list), so the caller's place is known.
+        limit = TOP if caller is None else 1_000_000
+        rows = await self._service.ranking(guild.id, period, metric, now, tz, limit=limit)
+        return ranking_embed(tr, guild, rows, period, metric, caller)
+
+    def _tr_for(self, interaction: discord.Interaction) -> Translator:
+        return translator(language_for(interaction.locale, self._settings().LANGUAGE))
 
     @app_commands.command(
         name=N_("ranking"), description=N_("Top 10 by camera or screen-sharing time")
@@ -317,7 +338,9 @@ class CameraCog(commands.Cog):
             return
         chosen_period = Period.ALL if period is None else Period(period.value)
         chosen_metric = Metric.VIDEO if metric is None else Metric(metric.value)
-        embed = await self._ranking(guild, chosen_period, chosen_metric)
+        embed = await self._ranking(
+            guild, chosen_period, chosen_metric, self._tr_for(interaction), interaction.user.id
+        )
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name=N_("camera"), description=N_("One member's camera time"))
@@ -335,7 +358,15 @@ class CameraCog(commands.Cog):
         totals = await self._service.member_totals(
             guild.id, target.id, now, ZoneInfo(settings.TIMEZONE)
         )
-        embed = member_embed(translator(settings.LANGUAGE), target.display_name, totals)
+        tr = self._tr_for(interaction)
+        if not any(t.seconds for by_metric in totals.values() for t in by_metric.values()):
+            await interaction.response.send_message(
+                tr._("{member} has not been counted on camera or screen sharing yet.").format(
+                    member=target.display_name
+                )
+            )
+            return
+        embed = member_embed(tr, target.display_name, totals)
         await interaction.response.send_message(embed=embed)
 
     @commands.command(name="rankingvideo")
@@ -352,7 +383,7 @@ class CameraCog(commands.Cog):
                 tr._("Unknown period {period!r}: use week, month or all.").format(period=period)
             )
             return
-        await ctx.send(embed=await self._ranking(guild, chosen, Metric.VIDEO))
+        await ctx.send(embed=await self._ranking(guild, chosen, Metric.VIDEO, self._tr()))
 
 
 __all__ = ["CameraCog", "member_embed", "observed_state", "present_in", "ranking_embed"]

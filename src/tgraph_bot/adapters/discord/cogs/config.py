@@ -11,12 +11,11 @@ from discord.ext import commands
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
-from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS
-from tgraph_bot.config.store import display_value
+from tgraph_bot.config.sample import allowed_values, sample_doc
+from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, Settings
+from tgraph_bot.config.store import display_value, is_default
 from tgraph_bot.errors import ConfigError
-from tgraph_bot.i18n import N_
-
-MESSAGE_LIMIT = 1900
+from tgraph_bot.i18n import N_, Translator
 
 
 def _choices(keys: tuple[str, ...], typed: str) -> list[app_commands.Choice[str]]:
@@ -26,19 +25,79 @@ def _choices(keys: tuple[str, ...], typed: str) -> list[app_commands.Choice[str]
     return [app_commands.Choice(name=k, value=k) for k in found[:25]]
 
 
-def chunk_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        if current and size + len(line) + 1 > limit:
-            chunks.append("\n".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        chunks.append("\n".join(current))
-    return chunks
+EMBED_BUDGET = 5500  # Discord allows 6000 characters over a message's embeds
+SECTION_TITLES = {
+    "Essentials": N_("Essentials"),
+    "Timing and retention": N_("Timing and retention"),
+    "Graph options": N_("Graph options"),
+    "Graph colours": N_("Graph colours"),
+    "Annotations": N_("Annotations"),
+    "Command cooldowns": N_("Command cooldowns"),
+    "Personal stats": N_("Personal stats"),
+    "Camera ranking": N_("Camera ranking"),
+    "Plex automation": N_("Plex automation"),
+    "Advanced": N_("Advanced"),
+}
+
+
+def section_title(title: str, tr: Translator) -> str:
+    """The sample's section heading, translated (its first words name it)."""
+    for english, marked in SECTION_TITLES.items():
+        if title.startswith(english):
+            return tr._(marked)
+    return title or tr._("Settings")
+
+
+def key_line(settings: Settings, key: str, tr: Translator, from_env: frozenset[str]) -> str:
+    marks: list[str] = []
+    if not is_default(settings, key):
+        marks.append(tr._("changed"))
+    if key in from_env:
+        marks.append(tr._("from the environment"))
+    line = f"`{key}` {display_value(settings, key, tr)}"
+    return line + (f" · *{', '.join(marks)}*" if marks else "")
+
+
+def settings_embeds(
+    settings: Settings, tr: Translator, from_env: frozenset[str]
+) -> list[list[discord.Embed]]:
+    """One embed per section of config.yml.sample; as many messages as Discord needs."""
+    messages: list[list[discord.Embed]] = [[]]
+    used = 0
+    for section in sample_doc().sections:
+        title = section_title(section.title, tr)
+        text = "\n".join(key_line(settings, k, tr, from_env) for k in section.keys)
+        size = len(title) + len(text)
+        if messages[-1] and (used + size > EMBED_BUDGET or len(messages[-1]) == 10):
+            messages.append([])
+            used = 0
+        messages[-1].append(
+            discord.Embed(title=title, description=text[:4096], colour=discord.Colour.blurple())
+        )
+        used += size
+    return messages
+
+
+def key_embed(
+    settings: Settings, key: str, tr: Translator, from_env: frozenset[str]
+) -> discord.Embed:
+    """One key: value, marks, the sample's comment and what is allowed."""
+    doc = sample_doc()
+    embed = discord.Embed(
+        title=key,
+        description=doc.comments.get(key) or None,
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(name=tr._("Value"), value=key_line(settings, key, tr, from_env), inline=False)
+    allowed = allowed_values(key, tr)
+    if allowed:
+        embed.add_field(name=tr._("Allowed"), value=allowed)
+    default = display_value(Settings(), key, tr)
+    embed.add_field(name=tr._("Default"), value=default)
+    section = next((s.title for s in doc.sections if key in s.keys), "")
+    if section:
+        embed.set_footer(text=section_title(section, tr))
+    return embed
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -62,17 +121,19 @@ class ConfigCog(
         self, interaction: discord.Interaction[discord.Client], key: str | None = None
     ) -> None:
         settings = self.bot.settings
+        tr = self.bot.tr_for(interaction)
+        from_env = frozenset(self.bot.store.overrides())
         if key is not None:
             name = key.strip().upper()
             if name not in KEYS:
                 raise ConfigError([unknown_key(key)])
-            lines = [f"{name}: {display_value(settings, name)}"]
-        else:
-            lines = [f"{k}: {display_value(settings, k)}" for k in KEYS]
-        chunks = [f"```yaml\n{c}\n```" for c in chunk_lines(lines)]
-        await interaction.response.send_message(chunks[0], ephemeral=True)
-        for chunk in chunks[1:]:
-            await interaction.followup.send(chunk, ephemeral=True)
+            embed = key_embed(settings, name, tr, from_env)
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        messages = settings_embeds(settings, tr, from_env)
+        await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+        for embeds in messages[1:]:
+            await interaction.followup.send(embeds=embeds, ephemeral=True)
 
     @view.autocomplete("key")
     async def _view_key(
@@ -88,7 +149,7 @@ class ConfigCog(
         name = key.strip().upper()
         # Validated, saved with the file's comments kept, and published to subscribers.
         result = await asyncio.to_thread(self.bot.store.set, name, value)
-        tr = self.bot.tr  # after the edit: a new LANGUAGE answers in the new language
+        tr = self.bot.tr_for(interaction)  # after the edit: a new LANGUAGE is the new fallback
         text = tr._("{key} is now {value}.").format(
             key=name, value=clip(display_value(result.settings, name))
         )

@@ -33,7 +33,7 @@ class GraphsCog(commands.Cog):
     async def update_graphs(self, interaction: discord.Interaction[discord.Client]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         settings = self.bot.settings
-        tr = self.bot.tr
+        tr = self.bot.tr_for(interaction)
         loop = asyncio.get_running_loop()
         last_edit = 0.0
 

@@ -33,7 +33,7 @@ class UptimeCog(commands.Cog):
 
     @app_commands.command(name=N_("uptime"), description=N_("How long the bot has been running"))
     async def uptime(self, interaction: discord.Interaction[discord.Client]) -> None:
-        tr = self.bot.tr
+        tr = self.bot.tr_for(interaction)
         started = self.bot.started_at or self.bot.clock()
         elapsed = (self.bot.clock() - started).total_seconds()
         text = tr._("Up for {duration} (since <t:{since}:f>).").format(

@@ -1,0 +1,287 @@
+"""What a graph post looks like: rendered graphs and a period summary -> messages to send.
+
+Pure apart from reading each graph's sidecar JSON (:func:`read_card`): no Discord, no
+sending. :func:`compose` turns cards into :class:`OutgoingMessage` specs that the channel
+adapter sends one by one, so the order of sending and deleting stays the posting
+service's business. Two layouts (``POST_LAYOUT``):
+
+- ``embeds``: a summary embed of the period, then one embed per graph (its title, a
+  caption with the number that matters, the image as ``attachment://``), 10 a message;
+- ``plain``: the header line and the images, 10 a message (the bot's first layout).
+
+Every image has alt text (the attachment's ``description``) in both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from tgraph_bot.core.highlights import PeriodSummary, sidecar_highlight
+from tgraph_bot.core.ids import GraphId
+from tgraph_bot.graphs.registry import BY_ID, GraphSpec
+from tgraph_bot.i18n import N_, Translator
+
+MAX_EMBEDS_PER_MESSAGE = 10
+MAX_ALT_TEXT = 1024
+EMBED_COLOUR = 0xE5A00D  # Plex's amber
+
+Layout = Literal["embeds", "plain"]
+
+MEDIA_NAMES = {"tv": N_("TV"), "movies": N_("Movies"), "music": N_("Music")}
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    path: Path
+    filename: str
+    description: str  # alt text
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedField:
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    title: str
+    description: str = ""
+    image: str | None = None  # the filename of an attachment of the same message
+    fields: tuple[EmbedField, ...] = ()
+    footer: str = ""
+    colour: int = EMBED_COLOUR
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    content: str = ""
+    embeds: tuple[Embed, ...] = ()
+    files: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCard:
+    """One rendered graph, ready to show: translated title, caption, alt text."""
+
+    graph_id: GraphId
+    png: Path
+    title: str
+    caption: str
+    alt: str = field(default="")
+
+
+# -- one graph ---------------------------------------------------------------------------
+
+
+def _amount(spec: GraphSpec, y_axis: str, value: float, tr: Translator) -> str:
+    if spec.counts_streams:
+        n = round(value)
+        return tr.ngettext("{n} stream", "{n} streams", n).format(n=tr.number(n))
+    if y_axis == "duration":
+        hours = round(value)  # the sidecar holds hours for duration graphs
+        return tr.ngettext("{n} hour", "{n} hours", hours).format(n=tr.number(hours))
+    n = round(value)
+    return tr.ngettext("{n} play", "{n} plays", n).format(n=tr.number(n))
+
+
+def _day(label: str, tr: Translator) -> str:
+    try:
+        return tr.short_day(date.fromisoformat(label))
+    except ValueError:
+        return label
+
+
+def caption(spec: GraphSpec, document: dict[str, Any], tr: Translator) -> str:
+    """The number that matters in one graph, from the data as drawn (its sidecar)."""
+    found = sidecar_highlight(document)
+    y_axis = str(document.get("y_axis", "plays"))
+    if found.peak is None:
+        return tr._("No data for this period")
+    peak = found.peak
+    amount = _amount(spec, y_axis, found.peak_value, tr)
+    if spec.counts_streams:
+        return tr._("Peak: {amount} at once, on {day}").format(amount=amount, day=_day(peak, tr))
+    if spec.axis == "date":
+        return tr._("{total}, busiest day {day}").format(
+            total=_amount(spec, y_axis, found.total, tr), day=_day(peak, tr)
+        )
+    texts = {
+        "weekday": N_("Busiest day: {peak} ({amount})"),
+        "hour": N_("Busiest hour: {peak}:00 ({amount})"),
+        "month": N_("Busiest month: {peak} ({amount})"),
+        "platform": N_("Most used: {peak} ({amount})"),
+        "user": N_("Most active: {peak} ({amount})"),
+        "resolution": N_("Most played: {peak} ({amount})"),
+    }
+    return tr._(texts[spec.axis]).format(peak=peak, amount=amount)
+
+
+def card_from_sidecar(
+    graph_id: str, png: Path, document: dict[str, Any], tr: Translator
+) -> GraphCard:
+    spec = BY_ID.get(GraphId(graph_id))
+    title = str(document.get("title") or (tr._(spec.title) if spec else graph_id))
+    text = caption(spec, document, tr) if spec else ""
+    alt = f"{title}. {text}"[:MAX_ALT_TEXT]
+    return GraphCard(GraphId(graph_id), png, title, text, alt)
+
+
+def read_card(graph_id: str, png: Path, sidecar: Path | None, tr: Translator) -> GraphCard:
+    """A card from the rendered files (blocking: call it in a thread)."""
+    document: dict[str, Any] = {}
+    if sidecar is not None:
+        try:
+            loaded: object = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = {}
+        if isinstance(loaded, dict):
+            document = cast(dict[str, Any], loaded)
+    return card_from_sidecar(graph_id, png, document, tr)
+
+
+# -- the period ----------------------------------------------------------------------------
+
+
+def _change(change: float | None, tr: Translator) -> str:
+    if change is None:
+        return ""
+    percent = tr.percent(abs(change))
+    if round(change * 100) == 0:
+        return " " + tr._("(same as the period before)")
+    arrow = "▲" if change > 0 else "▼"
+    return " " + tr._("({arrow} {percent} on the period before)").format(
+        arrow=arrow, percent=percent
+    )
+
+
+def date_range(first: date, last: date, tr: Translator) -> str:
+    return tr._("{start} – {end}").format(start=tr.date(first), end=tr.date(last))
+
+
+def summary_embed(
+    summary: PeriodSummary,
+    tr: Translator,
+    *,
+    title: str,
+    next_post: datetime | None = None,
+    hint: str = "",
+    personal: bool = False,
+) -> Embed:
+    """The first embed of a post: the period in numbers."""
+    lines: list[str] = []
+    if summary.first_day is not None and summary.last_day is not None:
+        lines.append(date_range(summary.first_day, summary.last_day, tr))
+    if next_post is not None:
+        lines.append(tr._("Next post {when}").format(when=f"<t:{int(next_post.timestamp())}:R>"))
+    if hint:
+        lines.append(hint)
+    fields = [
+        EmbedField(tr._("Plays"), tr.number(summary.plays) + _change(summary.plays_change, tr)),
+        EmbedField(
+            tr._("Watch time"),
+            tr.duration(summary.watch_seconds) + _change(summary.watch_change, tr),
+        ),
+    ]
+    if summary.busiest_day is not None:
+        fields.append(
+            EmbedField(
+                tr._("Busiest day"),
+                "{day} ({amount})".format(
+                    day=tr.short_day(summary.busiest_day),
+                    amount=tr.ngettext("{n} play", "{n} plays", summary.busiest_day_plays).format(
+                        n=tr.number(summary.busiest_day_plays)
+                    ),
+                ),
+            )
+        )
+    if personal and summary.top_platform:
+        fields.append(EmbedField(tr._("Favourite platform"), summary.top_platform))
+    if personal and summary.busiest_hour is not None:
+        fields.append(EmbedField(tr._("Busiest hour"), tr.hour(summary.busiest_hour)))
+    if summary.top_titles:
+        fields.append(
+            EmbedField(
+                tr._("Most played"),
+                "\n".join(
+                    "**{media}**: {title} ({amount})".format(
+                        media=tr._(MEDIA_NAMES.get(t.media, t.media)),
+                        title=t.title,
+                        amount=tr.ngettext("{n} play", "{n} plays", t.plays).format(
+                            n=tr.number(t.plays)
+                        ),
+                    )
+                    for t in summary.top_titles
+                ),
+                inline=False,
+            )
+        )
+    return Embed(title=title, description="\n".join(lines), fields=tuple(fields))
+
+
+# -- the post ------------------------------------------------------------------------------
+
+
+def _attachment(card: GraphCard) -> Attachment:
+    return Attachment(card.png, card.png.name, card.alt or card.title)
+
+
+def graph_embed(card: GraphCard) -> Embed:
+    return Embed(title=card.title, description=card.caption, image=card.png.name)
+
+
+def compose(
+    cards: Sequence[GraphCard],
+    *,
+    layout: Layout,
+    header: str,
+    summary: Embed | None = None,
+) -> list[OutgoingMessage]:
+    """The messages of one post, in order; each within Discord's 10 embeds and 10 files."""
+    if layout == "plain":
+        groups = [cards[i : i + 10] for i in range(0, len(cards), 10)]
+        return [
+            OutgoingMessage(
+                content=header if i == 0 else "",
+                files=tuple(_attachment(c) for c in group),
+            )
+            for i, group in enumerate(groups)
+        ]
+    items: list[tuple[Embed, Attachment | None]] = []
+    if summary is not None:
+        items.append((summary, None))
+    items += [(graph_embed(c), _attachment(c)) for c in cards]
+    messages: list[OutgoingMessage] = []
+    for i in range(0, len(items), MAX_EMBEDS_PER_MESSAGE):
+        chunk = items[i : i + MAX_EMBEDS_PER_MESSAGE]
+        messages.append(
+            OutgoingMessage(
+                content=header if i == 0 and summary is None else "",
+                embeds=tuple(e for e, _ in chunk),
+                files=tuple(a for _, a in chunk if a is not None),
+            )
+        )
+    return messages
+
+
+__all__ = [
+    "Attachment",
+    "Embed",
+    "EmbedField",
+    "GraphCard",
+    "Layout",
+    "OutgoingMessage",
+    "caption",
+    "card_from_sidecar",
+    "compose",
+    "date_range",
+    "graph_embed",
+    "read_card",
+    "summary_embed",
+]

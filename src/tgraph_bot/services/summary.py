@@ -1,0 +1,64 @@
+"""The summary of a period: Tautulli's aggregates for it and the period before.
+
+Three small requests (plays and watch time per day over twice the period, and
+``get_home_stats``), plus the hour-of-day graph for one member. A summary that cannot be
+made is left out of the post (logged), never the reason a post fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from tgraph_bot.core.highlights import PeriodSummary, summarise
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.services.ports import GraphSource
+
+log = logging.getLogger(__name__)
+
+
+class HomeStats(Protocol):
+    """Tautulli's ``get_home_stats`` (the Tautulli client provides it)."""
+
+    async def home_stats(
+        self, *, time_range: int, user_id: TautulliUserId | None = None
+    ) -> list[object]: ...
+
+
+class SummaryService:
+    def __init__(self, graphs: GraphSource, home: HomeStats | None) -> None:
+        self._graphs = graphs
+        self._home = home
+
+    async def summary(
+        self, days: int, *, user_id: TautulliUserId | None = None
+    ) -> PeriodSummary | None:
+        """The last ``days`` days against the ones before; None when Tautulli cannot say."""
+        try:
+            plays = await self._graphs.graph(
+                "get_plays_by_date", time_range=2 * days, y_axis="plays", user_id=user_id
+            )
+            seconds = await self._graphs.graph(
+                "get_plays_by_date", time_range=2 * days, y_axis="duration", user_id=user_id
+            )
+            home = (
+                await self._home.home_stats(time_range=days, user_id=user_id)
+                if self._home is not None
+                else None
+            )
+            hours = (
+                await self._graphs.graph(
+                    "get_plays_by_hourofday", time_range=days, y_axis="plays", user_id=user_id
+                )
+                if user_id is not None
+                else None
+            )
+        except Exception as exc:
+            log.warning("the period summary could not be made: %s", exc)
+            return None
+        return summarise(
+            days, plays.data, seconds.data, home, hours.data if hours is not None else None
+        )
+
+
+__all__ = ["HomeStats", "SummaryService"]
