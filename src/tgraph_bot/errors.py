@@ -62,8 +62,8 @@ class ConfigProblem:
         return f"ConfigProblem({self!s})"
 
 
-class StorageError(TGraphError):
-    """The database could not be opened or migrated."""
+class StorageError(UserFacingError):
+    """The database could not be opened or migrated (one line saying what to do)."""
 
 
 __all__ = ["ConfigError", "ConfigProblem", "StorageError", "TGraphError", "UserFacingError"]
