@@ -6,35 +6,93 @@ import ast
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "src" / "tgraph_bot" / "core"
+SRC = Path(__file__).resolve().parents[1] / "src"
+CORE = SRC / "tgraph_bot" / "core"
 
 
-def imported_roots(path: Path) -> set[str]:
-    roots: set[str] = set()
+def module_name(path: Path, src: Path = SRC) -> str:
+    parts = list(path.relative_to(src).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, src: Path = SRC) -> set[str]:
+    """Every module ``path`` imports, relative imports resolved to absolute names."""
+    package = module_name(path, src)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
-    return roots
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                prefix = ".".join(base)
+                module = f"{prefix}.{node.module}" if node.module else prefix
+                # ``from . import x`` may import the submodule x.
+                found.update(f"{module}.{a.name}" for a in node.names if not node.module)
+                found.add(module)
+            elif node.module:
+                found.add(node.module)
+    return found
+
+
+def offenders(
+    root: Path, allowed: set[str], allowed_own: tuple[str, ...], src: Path = SRC
+) -> dict[str, set[str]]:
+    """Files under ``root`` importing a module whose top level is not in ``allowed`` or, for
+    the program's own modules, not under one of ``allowed_own``."""
+    result: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        bad: set[str] = set()
+        for module in imported_modules(path, src):
+            top = module.split(".")[0]
+            if top == "tgraph_bot":
+                if not module.startswith(allowed_own):
+                    bad.add(module)
+            elif top not in allowed:
+                bad.add(module)
+        if bad:
+            result[str(path.relative_to(root))] = bad
+    return result
 
 
 def test_core_imports_only_the_standard_library_and_itself() -> None:
-    allowed = set(sys.stdlib_module_names) | {"tgraph_bot"}
-    offenders: dict[str, set[str]] = {}
-    for path in sorted(CORE.rglob("*.py")):
-        bad = imported_roots(path) - allowed
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
-            if module.startswith("tgraph_bot.") and not module.startswith("tgraph_bot.core"):
-                bad.add(module)
-        if bad:
-            offenders[path.name] = bad
-    assert offenders == {}
+    found = offenders(CORE, set(sys.stdlib_module_names), ("tgraph_bot.core",))
+    assert found == {}
     assert len(list(CORE.rglob("*.py"))) >= 2
 
 
-def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("import discord\nfrom matplotlib import pyplot\nimport json\n", encoding="utf-8")
-    assert imported_roots(bad) - set(sys.stdlib_module_names) == {"discord", "matplotlib"}
+def test_the_checker_catches_absolute_and_relative_forbidden_imports(tmp_path: Path) -> None:
+    core = tmp_path / "tgraph_bot" / "core"
+    core.mkdir(parents=True)
+    (core / "bad.py").write_text(
+        "import discord\nfrom matplotlib import pyplot\nimport json\n"
+        "from ..adapters import tautulli\nfrom .. import storage\nfrom . import ids\n"
+        "from .ids import GraphId\nfrom tgraph_bot.config import schema\n",
+        encoding="utf-8",
+    )
+    (core / "__init__.py").write_text("from .. import app\n", encoding="utf-8")
+    assert imported_modules(core / "bad.py", tmp_path) == {
+        "discord",
+        "matplotlib",
+        "json",
+        "tgraph_bot.adapters",
+        "tgraph_bot",
+        "tgraph_bot.storage",
+        "tgraph_bot.core",
+        "tgraph_bot.core.ids",
+        "tgraph_bot.config",
+    }
+    assert imported_modules(core / "__init__.py", tmp_path) == {"tgraph_bot", "tgraph_bot.app"}
+    assert offenders(core, set(sys.stdlib_module_names), ("tgraph_bot.core",), tmp_path) == {
+        "__init__.py": {"tgraph_bot", "tgraph_bot.app"},
+        "bad.py": {
+            "discord",
+            "matplotlib",
+            "tgraph_bot.adapters",
+            "tgraph_bot",
+            "tgraph_bot.storage",
+            "tgraph_bot.config",
+        },
+    }
