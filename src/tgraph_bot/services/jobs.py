@@ -81,12 +81,15 @@ class ScheduledJob:
         self._backoff = backoff or Backoff()
         self._max_wait = max_wait
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
+        self._changed = False  # reschedule() since the due time was last computed
+        self._sleeping: asyncio.Future[None] | None = None
         self.failures = 0  # failed runs in a row
 
     def reschedule(self) -> None:
         """Compute the due time again now (call it on the event loop's thread)."""
-        self._wake.set()
+        self._changed = True
+        if self._sleeping is not None:
+            self._sleeping.cancel()
 
     async def due_at(self) -> datetime:
         return self._policy(await self._record.last_run(), self._clock())
@@ -126,20 +129,23 @@ class ScheduledJob:
     async def run(self) -> None:
         """Turn forever; a wait ends early on :meth:`reschedule`. Cancel to stop."""
         while True:
-            self._wake.clear()  # before reading the due time: a change from now on wakes us
+            self._changed = False  # before reading the due time: a change from now on counts
             wait = await self.step()
-            if wait > 0:
-                await self._sleep_or_wake(wait)
+            if wait > 0 and not self._changed:
+                await self._sleep_unless_rescheduled(wait)
 
-    async def _sleep_or_wake(self, seconds: float) -> None:
-        sleeping = asyncio.ensure_future(self._sleep(seconds))
-        woken = asyncio.ensure_future(self._wake.wait())
+    async def _sleep_unless_rescheduled(self, seconds: float) -> None:
+        # A plain task awaiting the sleep, cancelled by reschedule(): no second waiter to
+        # race, so tools that follow a bot's waits (simcord's virtual clock) see one sleep.
+        self._sleeping = asyncio.ensure_future(self._sleep(seconds))
         try:
-            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+            await self._sleeping
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # run() itself is being stopped
         finally:
-            for task in (sleeping, woken):
-                task.cancel()
-            await asyncio.gather(sleeping, woken, return_exceptions=True)
+            self._sleeping = None
 
 
 __all__ = ["RunRecord", "ScheduledJob", "Sleep"]
