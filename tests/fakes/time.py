@@ -28,6 +28,11 @@ class ManualSleep:
         seconds, self._current = await asyncio.wait_for(self._calls.get(), limit)
         return seconds
 
+    @property
+    def abandoned(self) -> bool:
+        """Whether the current wait was cancelled (its sleeper was stopped)."""
+        return self._current is not None and self._current.cancelled()
+
     def elapse(self) -> None:
         """The current wait is over."""
         assert self._current is not None, "nothing is sleeping"
