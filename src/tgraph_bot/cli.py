@@ -247,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import-camera",
         cmd_import_camera,
-        "import seed 003's video_ranking.json as all-time camera totals (safe to re-run)",
+        "import the original camera bot's video_ranking.json as all-time camera totals "
+        "(safe to re-run)",
     )
     p.add_argument("file", metavar="FILE", help="the video_ranking.json to import")
     p.add_argument("--guild", type=int, required=True, metavar="ID", help="the Discord server id")

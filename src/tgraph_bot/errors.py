@@ -66,9 +66,6 @@ class StorageError(UserFacingError):
     """The database could not be opened or migrated (one line saying what to do)."""
 
 
-__all__ = ["ConfigError", "ConfigProblem", "StorageError", "TGraphError", "UserFacingError"]
-
-
 class PlexTvError(UserFacingError):
     """plex.tv could not be reached or answered something unexpected."""
 
@@ -145,17 +142,6 @@ class TautulliServerError(TautulliError):
     unavailable = True
 
 
-__all__ += [
-    "TautulliAuthError",
-    "TautulliError",
-    "TautulliNotApi",
-    "TautulliServerError",
-    "TautulliTimeout",
-    "TautulliUnknownCommand",
-    "TautulliUnreachable",
-]
-
-
 class SampleDataMissing(UserFacingError):
     """The bundled sample data has nothing for a graph command."""
 
@@ -203,3 +189,27 @@ class ChannelUnavailableError(UserFacingError):
     """The configured graph channel cannot be found or used."""
 
     message = N_("The graph channel (CHANNEL_ID) cannot be found. Check the setting and my access.")
+
+
+__all__ = [
+    "CameraImportError",
+    "ChannelUnavailableError",
+    "ConfigError",
+    "ConfigProblem",
+    "GraphRenderError",
+    "NoGraphsError",
+    "PlexTvError",
+    "PlexUserAmbiguousError",
+    "PlexUserNotFoundError",
+    "SampleDataMissing",
+    "StorageError",
+    "TGraphError",
+    "TautulliAuthError",
+    "TautulliError",
+    "TautulliNotApi",
+    "TautulliServerError",
+    "TautulliTimeout",
+    "TautulliUnknownCommand",
+    "TautulliUnreachable",
+    "UserFacingError",
+]

@@ -76,14 +76,6 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: work(self._conn_or_fail()))
 
-    def run_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """The same from synchronous code (CLI commands); blocks until done."""
-        return self._executor.submit(lambda: work(self._conn_or_fail())).result()
-
-    def open_sync(self) -> Database:
-        self._executor.submit(self._open).result()
-        return self
-
     def _close(self) -> None:
         if self._conn is not None:
             self._conn.close()

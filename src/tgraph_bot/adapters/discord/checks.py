@@ -11,8 +11,6 @@ from discord import app_commands
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.cooldown import CooldownPolicy, CooldownTracker
 
-COMMAND_KEYS = ("config", "update_graphs", "my_stats")
-
 
 def policy_for(command: str, settings: Settings) -> CooldownPolicy:
     if command == "config":
@@ -54,4 +52,4 @@ class CooldownGate:
             )
 
 
-__all__ = ["COMMAND_KEYS", "CooldownGate", "policy_for"]
+__all__ = ["CooldownGate", "policy_for"]
