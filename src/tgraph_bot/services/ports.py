@@ -6,6 +6,7 @@ from typing import Protocol
 
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.my_stats import Pin, PinCheck
 
 
 class GraphSource(Protocol):
@@ -20,4 +21,16 @@ class GraphSource(Protocol):
         user_id: TautulliUserId | None = None,
     ) -> FetchedGraph:
         """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``."""
+        ...
+
+
+class PlexSignIn(Protocol):
+    """plex.tv's PIN sign-in (adapters.plextv.PlexTvClient; tests: it against a fake)."""
+
+    async def create_pin(self) -> Pin:
+        """A new PIN and the page where the member approves it."""
+        ...
+
+    async def check_pin(self, pin_id: int) -> PinCheck:
+        """Whether the PIN was approved (and by which account), is waiting, or expired."""
         ...
