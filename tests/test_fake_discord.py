@@ -9,7 +9,7 @@ import discord.gateway
 import discord.http
 import pytest
 
-from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID
+from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, InteractionRecord
 from tests.fakes.plextv import FakeAccount, FakePlexTv
 from tests.fakes.time import ManualSleep
 from tests.live_bot import Live, live_bot
@@ -86,6 +86,14 @@ async def plex_tv() -> AsyncIterator[FakePlexTv]:
     await fake.close()
 
 
+async def start_signin(live: Live, polls: ManualSleep, email: str) -> InteractionRecord:
+    """/my_stats email:... in plex mode: answered with a sign-in link; the bot now waits."""
+    record = await live.fake.invoke("my_stats", user=MEMBER_ID, options={"email": email})
+    await live.fake.wait_for(lambda: bool(record.followups))
+    assert await polls.next_wait() == 2.0  # polling plex.tv for the approval
+    return record
+
+
 async def test_plex_mode_signs_the_member_in_then_sends_their_stats(
     tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
 ) -> None:
@@ -93,17 +101,13 @@ async def test_plex_mode_signs_the_member_in_then_sends_their_stats(
     async with live_bot(
         tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
     ) as live:
-        record = await live.fake.invoke(
-            "my_stats", user=MEMBER_ID, options={"email": "Alice@Example.com"}
-        )
-        await live.fake.wait_for(lambda: bool(record.followups))
+        record = await start_signin(live, polls, "Alice@Example.com")
         pin = plex_tv.last_pin
         [link_text] = record.texts()
         assert (
             "https://app.plex.tv/auth#?clientID=" in link_text and f"code={pin.code}" in link_text
         )
         assert live.fake.dms_to(MEMBER_ID) == []  # nothing before the sign-in
-        assert await polls.next_wait() == 2.0  # the bot is waiting for the approval
         plex_tv.approve(pin.id, ALICE_PLEX)
         polls.elapse()
         await live.fake.wait_for(lambda: len(record.followups) == 2)
@@ -120,11 +124,7 @@ async def test_forget_cancels_a_pending_plex_signin(
     async with live_bot(
         tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
     ) as live:
-        started = await live.fake.invoke(
-            "my_stats", user=MEMBER_ID, options={"email": "alice@example.com"}
-        )
-        await live.fake.wait_for(lambda: bool(started.followups))
-        await polls.next_wait()  # the sign-in is pending
+        started = await start_signin(live, polls, "alice@example.com")
         forgot = await live.fake.invoke("my_stats", user=MEMBER_ID, options={"forget": True})
         await live.fake.wait_for(lambda: bool(forgot.followups))
         assert forgot.followups[0]["content"].startswith("Done: your link to a Plex account")

@@ -19,6 +19,14 @@ def write(folder: Path, name: str, sql: str) -> None:
     (folder / name).write_text(sql, encoding="utf-8")
 
 
+def folder_of(tmp_path: Path, *names: str) -> Path:
+    """A migrations folder; ``001_a.sql`` creates the table ``t_a``."""
+    folder = tmp_path / "m"
+    for name in names:
+        write(folder, name, f"CREATE TABLE t_{name[4:-4]} (x INTEGER);")
+    return folder
+
+
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     connection = connect(tmp_path / "tgraph.db")
@@ -71,10 +79,7 @@ def test_a_migration_merged_late_still_runs(tmp_path: Path, conn: sqlite3.Connec
     """The database recorded 1, 2 and 3, then a branch merged with 2 missing from the
     record (say it was applied by hand and dropped from the record); it must still run,
     though the database's user_version is already past it."""
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
-    write(folder, "002_b.sql", "CREATE TABLE t_b (x INTEGER);")
-    write(folder, "003_c.sql", "CREATE TABLE t_c (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql", "002_b.sql", "003_c.sql")
     upgrade(conn, bundled(folder))
     conn.execute("DROP TABLE t_b")
     conn.execute("DELETE FROM schema_migrations WHERE number = 2")
@@ -87,8 +92,7 @@ def test_a_migration_merged_late_still_runs(tmp_path: Path, conn: sqlite3.Connec
 def test_a_new_number_after_the_applied_ones_runs_once(
     tmp_path: Path, conn: sqlite3.Connection
 ) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql")
     upgrade(conn, bundled(folder))
     write(folder, "002_plex.sql", "CREATE TABLE t_plex (x INTEGER);")  # not IF NOT EXISTS
     assert [m.name for m in upgrade(conn, bundled(folder))] == ["002_plex.sql"]
@@ -99,8 +103,7 @@ def test_a_new_number_after_the_applied_ones_runs_once(
 def test_an_applied_migration_that_changed_is_refused(
     tmp_path: Path, conn: sqlite3.Connection
 ) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql")
     upgrade(conn, bundled(folder))
     write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER, y TEXT);")
     with pytest.raises(StorageError, match=re.escape("001_a.sql was changed after it was applied")):
@@ -108,9 +111,7 @@ def test_an_applied_migration_that_changed_is_refused(
 
 
 def test_a_renumbered_migration_is_refused(tmp_path: Path, conn: sqlite3.Connection) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
-    write(folder, "002_b.sql", "CREATE TABLE t_b (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql", "002_b.sql")
     upgrade(conn, bundled(folder))
     (folder / "002_b.sql").rename(folder / "002_other.sql")
     with pytest.raises(
@@ -122,9 +123,7 @@ def test_a_renumbered_migration_is_refused(tmp_path: Path, conn: sqlite3.Connect
 def test_a_database_from_a_newer_program_is_refused(
     tmp_path: Path, conn: sqlite3.Connection
 ) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
-    write(folder, "002_b.sql", "CREATE TABLE t_b (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql", "002_b.sql")
     upgrade(conn, bundled(folder))
     (folder / "002_b.sql").unlink()
     with pytest.raises(
@@ -136,9 +135,7 @@ def test_a_database_from_a_newer_program_is_refused(
 def test_a_database_from_before_the_record_is_adopted_by_its_user_version(
     tmp_path: Path, conn: sqlite3.Connection
 ) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
-    write(folder, "002_b.sql", "CREATE TABLE t_b (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql", "002_b.sql")
     conn.executescript("CREATE TABLE t_a (x INTEGER); PRAGMA user_version = 1;")
     assert [m.name for m in pending(conn, bundled(folder))] == ["002_b.sql"]
     assert "schema_migrations" not in tables(conn)  # pending() only reads
@@ -149,8 +146,7 @@ def test_a_database_from_before_the_record_is_adopted_by_its_user_version(
 def test_a_failing_migration_changes_nothing_and_says_which(
     tmp_path: Path, conn: sqlite3.Connection
 ) -> None:
-    folder = tmp_path / "m"
-    write(folder, "001_a.sql", "CREATE TABLE t_a (x INTEGER);")
+    folder = folder_of(tmp_path, "001_a.sql")
     write(folder, "002_b.sql", "CREATE TABLE t_b (x INTEGER); INSERT INTO nowhere VALUES (1);")
     with pytest.raises(StorageError, match=re.escape("Migration 002_b.sql failed: no such table")):
         upgrade(conn, bundled(folder))
