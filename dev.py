@@ -2,7 +2,8 @@
 """Developer entry point: one command per job, each bringing its own virtual environment.
 
     python3 dev.py demo [ARGS]   render every graph from the bundled sample data
-    python3 dev.py check         lock, format, lint, types, translations and the whole test suite
+    python3 dev.py check [ARGS]  lock, format, lint, types, translations and the whole test suite
+                                 with coverage (ARGS: pytest arguments, e.g. -m "not slow")
     python3 dev.py i18n          refresh messages.pot and merge it into every .po file
     python3 dev.py bench         print the benchmark figures
     python3 dev.py run ARGS      any tgraph-bot command (run, render, check, config ...)
@@ -279,7 +280,10 @@ def main(argv: list[str]) -> int:
             print("FAILED: translations")
             return 1
         print("== tests", flush=True)
-        return sh(PY, "-m", "pytest", *rest)
+        # The whole suite is measured, child processes included, and fails below
+        # [tool.coverage.report] fail_under; a selection (ARGS) runs without coverage.
+        cov = [] if rest else ["--cov", "--cov-report=term"]
+        return sh(PY, "-m", "pytest", *cov, *rest)
     print(f"unknown job {job!r}\n{__doc__}")
     return 2
 

@@ -152,8 +152,12 @@ async def test_config_edit_key_autocompletes_editable_keys_only(world: World) ->
 
 
 async def test_language_edit_answers_in_danish_at_once(world: World) -> None:
-    await world.admin.slash(world.channel, "config edit", key="LANGUAGE", value="da")
-    assert world.bot.tr.language == "da"
+    switched = await world.admin.slash(world.channel, "config edit", key="LANGUAGE", value="da")
+    assert switched.response is not None
+    assert switched.response.content == "LANGUAGE er nu da."
+    after = await world.admin.slash(world.channel, "config edit", key="UPDATE_DAYS", value="3")
+    assert after.response is not None
+    assert after.response.content == "UPDATE_DAYS er nu 3."
 
 
 async def test_cooldown_from_live_settings_answers_with_relative_time(world: World) -> None:
@@ -197,3 +201,15 @@ async def test_help_lists_the_commands_the_caller_may_use_as_mentions(world: Wor
     assert admin.response is not None
     listed = admin.response.embeds[0].fields[0].value or ""
     assert f"</config view:{ids['config']}>" in listed and f"</link add:{ids['link']}>" in listed
+
+
+async def test_autocomplete_does_not_spend_the_cooldown(world: World) -> None:
+    world.store.set("CONFIG_COOLDOWN_MINUTES", "10")  # one use per 10 minutes
+    for typed in ("UPDATE", "TV", "COOLDOWN"):
+        assert await world.admin.autocomplete(world.channel, "config edit", "key", typed)
+    first = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
+    assert first.response is not None
+    assert first.response.content == "```yaml\nLANGUAGE: en\n```"
+    second = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
+    assert second.response is not None and "Try again <t:" in second.response.content
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandOnCooldown"]

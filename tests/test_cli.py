@@ -90,3 +90,42 @@ def test_missing_config_file_says_how_to_make_one(tmp_path: Path) -> None:
     done = tgraph("check", "--config", str(tmp_path / "nope.yml"))
     assert done.returncode == 1
     assert "config.yml.sample" in done.stderr
+
+
+def test_db_upgrade_prints_then_applies_the_pending_migrations(sample_config: Path) -> None:
+    from tgraph_bot.storage.migrations import bundled
+
+    names = [m.name for m in bundled()]
+    preview = tgraph("db", "upgrade", "--sql", "--config", str(sample_config))
+    assert preview.returncode == 0, preview.stderr
+    assert [line[3:] for line in preview.stdout.splitlines() if line.startswith("-- 0")] == names
+    assert "CREATE TABLE camera_session" in preview.stdout
+    database = sample_config.parent / "data" / "tgraph.db"
+    assert "schema_migrations" not in database.read_bytes().decode("latin-1")  # changed nothing
+    done = tgraph("db", "upgrade", "--config", str(sample_config))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        *(f"Applied {name}." for name in names),
+        f"{database}: the database is up to date (version {len(names)}).",
+    ]
+    assert tgraph("db", "upgrade", "--sql", "--config", str(sample_config)).stdout == ""
+
+
+READY = {"DISCORD_TOKEN": "x.y.z", "TAUTULLI_API_KEY": "k", "CHANNEL_ID": "42"}
+
+
+def test_a_database_of_a_newer_program_refuses_with_one_line(sample_config: Path) -> None:
+    import sqlite3
+
+    assert tgraph("db", "upgrade", "--config", str(sample_config)).returncode == 0
+    database = sample_config.parent / "data" / "tgraph.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (99, '099_x.sql', 'ab', 'now')")
+    conn.close()
+    for command in (["db", "upgrade"], ["run"]):
+        done = tgraph(*command, "--config", str(sample_config), env=READY)
+        assert done.returncode == 1
+        assert done.stderr.splitlines() == [
+            "The database has migration 099_x.sql applied, which this program does not have: "
+            "it is from a newer version; upgrade TGraph Bot."
+        ], command

@@ -257,3 +257,16 @@ def test_data_dir_is_relative_to_the_config_file_not_the_working_directory(
     assert (
         database_path(store(sample_config).data_dir) == sample_config.parent / "data" / "tgraph.db"
     )
+
+
+def test_errors_exports_every_error_it_defines() -> None:
+    import inspect
+
+    from tgraph_bot import errors
+
+    defined = {
+        name
+        for name, value in vars(errors).items()
+        if inspect.isclass(value) and value.__module__ == errors.__name__
+    }
+    assert defined == set(errors.__all__)

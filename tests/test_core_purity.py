@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "src" / "tgraph_bot" / "core"
+from tests.import_rules import SRC, imported_modules, offenders
 
-
-def imported_roots(path: Path) -> set[str]:
-    roots: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            roots.add(node.module.split(".")[0])
-    return roots
+CORE = SRC / "tgraph_bot" / "core"
 
 
 def test_core_imports_only_the_standard_library_and_itself() -> None:
-    allowed = set(sys.stdlib_module_names) | {"tgraph_bot"}
-    offenders: dict[str, set[str]] = {}
-    for path in sorted(CORE.rglob("*.py")):
-        bad = imported_roots(path) - allowed
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
-            if module.startswith("tgraph_bot.") and not module.startswith("tgraph_bot.core"):
-                bad.add(module)
-        if bad:
-            offenders[path.name] = bad
-    assert offenders == {}
+    found = offenders(CORE, set(sys.stdlib_module_names), ("tgraph_bot.core",))
+    assert found == {}
     assert len(list(CORE.rglob("*.py"))) >= 2
 
 
-def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("import discord\nfrom matplotlib import pyplot\nimport json\n", encoding="utf-8")
-    assert imported_roots(bad) - set(sys.stdlib_module_names) == {"discord", "matplotlib"}
+def test_the_checker_catches_absolute_and_relative_forbidden_imports(tmp_path: Path) -> None:
+    core = tmp_path / "tgraph_bot" / "core"
+    core.mkdir(parents=True)
+    (core / "bad.py").write_text(
+        "import discord\nfrom matplotlib import pyplot\nimport json\n"
+        "from ..adapters import tautulli\nfrom .. import storage\nfrom . import ids\n"
+        "from .ids import GraphId\nfrom tgraph_bot.config import schema\n",
+        encoding="utf-8",
+    )
+    (core / "__init__.py").write_text("from .. import app\n", encoding="utf-8")
+    assert imported_modules(core / "bad.py", tmp_path) == {
+        "discord",
+        "matplotlib",
+        "json",
+        "tgraph_bot.adapters",
+        "tgraph_bot",
+        "tgraph_bot.storage",
+        "tgraph_bot.core",
+        "tgraph_bot.core.ids",
+        "tgraph_bot.config",
+    }
+    assert imported_modules(core / "__init__.py", tmp_path) == {"tgraph_bot", "tgraph_bot.app"}
+    assert offenders(core, set(sys.stdlib_module_names), ("tgraph_bot.core",), tmp_path) == {
+        "__init__.py": {"tgraph_bot", "tgraph_bot.app"},
+        "bad.py": {
+            "discord",
+            "matplotlib",
+            "tgraph_bot.adapters",
+            "tgraph_bot",
+            "tgraph_bot.storage",
+            "tgraph_bot.config",
+        },
+    }

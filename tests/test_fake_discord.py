@@ -2,75 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import discord.gateway
 import discord.http
 import pytest
 
-from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
-from tests.fakes.pngs import PngRenderer
-from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
-from tgraph_bot.adapters.discord.endpoint import use_discord_api
-from tgraph_bot.config.store import ConfigStore
-from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.posting import PostingService
-from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.posting import PostingStore
-
-from .discord_env import Directory
-
-
-@dataclass
-class Live:
-    fake: FakeDiscord
-    bot: TGraphBot
-    store: ConfigStore
-    posting_store: PostingStore
+from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, InteractionRecord
+from tests.fakes.plextv import FakeAccount, FakePlexTv
+from tests.fakes.time import ManualSleep
+from tests.live_bot import Live, live_bot
+from tgraph_bot.core.ids import MemberId
+from tgraph_bot.storage import links
 
 
 @pytest.fixture
-async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
+def restore_discord_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(
         discord.gateway.DiscordWebSocket,
         "DEFAULT_GATEWAY",
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
     )
-    config = tmp_path / "config.yml"
-    config.write_text(
-        f"CHANNEL_ID: {CHANNEL_ID}\n"
-        "MY_STATS_COOLDOWN_MINUTES: 0\nMY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
-        "MY_STATS_VERIFICATION: none\n"
-    )
-    store = ConfigStore(config, environ={}, use_dotenv=False)
-    async with FakeDiscord() as fake, Database(tmp_path / "db.sqlite3") as db:
-        use_discord_api(fake.url)
-        renderer = PngRenderer()
-        posting_store = PostingStore(db)
-        images = tmp_path / "images"
-        bot = TGraphBot(
-            BotParts(
-                store=store,
-                posting=PostingService(renderer, posting_store, images, clock=discord.utils.utcnow),
-                posting_store=posting_store,
-                my_stats=MyStatsService(db, None, Directory(), clock=discord.utils.utcnow),
-                rendering=renderer,
-                images_dir=images,
-                schedule=False,
-                guild_ready_timeout=0.1,
-            )
-        )
-        async with bot:
-            await bot.login("fake-token")
-            task = asyncio.create_task(bot.connect(reconnect=False))
-            await asyncio.wait_for(bot.wait_until_ready(), 20)
-            yield Live(fake, bot, store, posting_store)
-            await bot.close()
-            await asyncio.gather(task, return_exceptions=True)
+
+
+@pytest.fixture
+async def live(tmp_path: Path, restore_discord_urls: None) -> AsyncIterator[Live]:
+    async with live_bot(tmp_path) as running:
+        yield running
 
 
 async def test_commands_are_synced(live: Live) -> None:
@@ -111,3 +71,68 @@ async def test_my_stats_dm_and_blocked_dm(live: Live) -> None:
     await live.fake.wait_for(lambda: bool(blocked.followups))
     assert blocked.followups[0]["content"].startswith("I cannot send you direct messages")
     assert int(blocked.followups[0].get("flags", 0)) & 64
+
+
+# -- /my_stats in plex mode (the default): sign-in link, then DMs once approved -----------
+
+ALICE_PLEX = FakeAccount(4242, "a1b2c3", "alice", "alice@example.com", "Alice")
+
+
+@pytest.fixture
+async def plex_tv() -> AsyncIterator[FakePlexTv]:
+    fake = FakePlexTv()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+async def start_signin(live: Live, polls: ManualSleep, email: str) -> InteractionRecord:
+    """/my_stats email:... in plex mode: answered with a sign-in link; the bot now waits."""
+    record = await live.fake.invoke("my_stats", user=MEMBER_ID, options={"email": email})
+    await live.fake.wait_for(lambda: bool(record.followups))
+    assert await polls.next_wait() == 2.0  # polling plex.tv for the approval
+    return record
+
+
+async def test_plex_mode_signs_the_member_in_then_sends_their_stats(
+    tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
+) -> None:
+    polls = ManualSleep()
+    async with live_bot(
+        tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
+    ) as live:
+        record = await start_signin(live, polls, "Alice@Example.com")
+        pin = plex_tv.last_pin
+        [link_text] = record.texts()
+        assert (
+            "https://app.plex.tv/auth#?clientID=" in link_text and f"code={pin.code}" in link_text
+        )
+        assert live.fake.dms_to(MEMBER_ID) == []  # nothing before the sign-in
+        plex_tv.approve(pin.id, ALICE_PLEX)
+        polls.elapse()
+        await live.fake.wait_for(lambda: len(record.followups) == 2)
+        assert "alice" in record.followups[1]["content"]
+        assert sum(len(m.files) for m in live.fake.dms_to(MEMBER_ID)) == 12
+        link = await live.db.run(lambda conn: links.get_link(conn, MemberId(MEMBER_ID)))
+        assert link is not None and (link.tautulli_user_id, link.how) == (42, "plex")
+
+
+async def test_forget_cancels_a_pending_plex_signin(
+    tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
+) -> None:
+    polls = ManualSleep()
+    async with live_bot(
+        tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
+    ) as live:
+        started = await start_signin(live, polls, "alice@example.com")
+        forgot = await live.fake.invoke("my_stats", user=MEMBER_ID, options={"forget": True})
+        await live.fake.wait_for(lambda: bool(forgot.followups))
+        assert forgot.followups[0]["content"].startswith("Done: your link to a Plex account")
+        assert polls.abandoned  # the sign-in stopped waiting before the answer was sent
+        assert await live.db.run(lambda conn: links.get_link(conn, MemberId(MEMBER_ID))) is None
+        assert live.fake.dms_to(MEMBER_ID) == []
+        assert len(started.followups) == 1
+        rows = await live.db.run(
+            lambda conn: conn.execute("SELECT count(*) FROM my_stats_signins").fetchone()[0]
+        )
+        assert rows == 0

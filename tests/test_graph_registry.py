@@ -19,3 +19,28 @@ def test_twelve_graphs_with_distinct_ids_and_commands() -> None:
     assert len(GRAPHS) == 12 == len(BY_ID)
     assert len({spec.command for spec in GRAPHS}) == 12
     assert all(spec.enable_key == "ENABLE_" + spec.id.upper() for spec in GRAPHS)
+
+
+def test_the_tautulli_adapter_sends_exactly_the_registered_commands() -> None:
+    from tgraph_bot.adapters.tautulli import GRAPH_COMMANDS
+
+    assert {spec.command for spec in GRAPHS} == GRAPH_COMMANDS
+
+
+def test_every_series_tautulli_returns_has_a_translated_name_and_a_colour() -> None:
+    import json
+    from importlib import resources
+
+    from tgraph_bot.graphs.registry import SERIES_NAMES
+    from tgraph_bot.graphs.theme import Theme
+
+    sample = resources.files("tgraph_bot.graphs") / "sample"
+    names = {
+        series["name"]
+        for entry in sample.iterdir()
+        if entry.name.endswith(".json")
+        for series in json.loads(entry.read_text(encoding="utf-8"))["series"]
+    }
+    assert names and names <= set(SERIES_NAMES)
+    theme = Theme.from_settings(Settings())
+    assert all(theme.colour(name, 99) == theme.colour(name, 0) for name in names)  # fixed

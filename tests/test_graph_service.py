@@ -362,38 +362,75 @@ async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
     raise AssertionError("the condition never held")
 
 
+class IdleTimer:
+    """The renderer's idle countdown, expired by the test instead of by the clock."""
+
+    def __init__(self) -> None:
+        self.armed: list[tuple[float, Callable[[], None], list[bool]]] = []
+
+    def __call__(self, seconds: float, callback: Callable[[], None]) -> IdleTimer.Handle:
+        cancelled = [False]
+        self.armed.append((seconds, callback, cancelled))
+        return IdleTimer.Handle(cancelled)
+
+    class Handle:
+        def __init__(self, cancelled: list[bool]) -> None:
+            self._cancelled = cancelled
+
+        def cancel(self) -> None:
+            self._cancelled[0] = True
+
+    @property
+    def pending(self) -> list[Callable[[], None]]:
+        return [callback for _, callback, cancelled in self.armed if not cancelled[0]]
+
+    def expire(self) -> None:
+        """The countdown ran out: run the one armed callback, as the loop would."""
+        [callback] = self.pending
+        self.armed.clear()
+        callback()
+
+
 async def test_an_idle_renderer_stops_its_workers_and_the_next_render_starts_new_ones(
     tmp_path: Path,
 ) -> None:
-    renderer = Renderer(workers=2, idle_seconds=0.05)
+    timer = IdleTimer()
+    renderer = Renderer(workers=2, idle_seconds=30, call_later=timer)
     try:
         service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
         first = await service.render(only("daily_play_count", "top_10_users"), tmp_path / "1")
         assert first.failures == [] and len(first.graphs) == 2
         pids = renderer.worker_pids
         assert len(pids) == 2 and all(_alive(p) for p in pids)
-        await _until(lambda: not renderer.running and not any(_alive(p) for p in pids))
-        assert renderer.worker_pids == []
+        assert [seconds for seconds, _, cancelled in timer.armed if not cancelled[0]] == [30]
+        assert renderer.running  # not before the countdown ends
+        timer.expire()
+        assert not renderer.running and renderer.worker_pids == []
+        await _until(lambda: not any(_alive(p) for p in pids))
 
         every = await service.render(Settings(), tmp_path / "2")
         assert every.failures == [] and len(every.graphs) == len(GRAPHS)
         for spec in GRAPHS:
             assert _png_size(tmp_path / "2" / f"{spec.id}.png") == (1400, 700)
         assert not any(_alive(p) for p in pids)
-        await _until(lambda: not renderer.running)  # and idle again
+        timer.expire()  # and idle again
+        assert not renderer.running
     finally:
         await renderer.aclose()
     renderer.close()  # closing twice, after an idle stop, is fine
 
 
 async def test_close_waits_for_workers_that_are_still_stopping(tmp_path: Path) -> None:
-    renderer = Renderer(workers=2, idle_seconds=0.01)
+    timer = IdleTimer()
+    renderer = Renderer(workers=2, idle_seconds=30, call_later=timer)
     service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
     assert (await service.render(only("top_10_platforms"), tmp_path)).failures == []
     pids = renderer.worker_pids
-    await _until(lambda: not renderer.running)  # retired; its workers may still be exiting
+    assert len(pids) == 2
+    timer.expire()  # retired: its workers are exiting in a background thread
+    assert not renderer.running
     await renderer.aclose()
-    assert pids and not any(_alive(p) for p in pids)
+    assert not any(_alive(p) for p in pids)
 
 
 def test_a_renderer_closes_in_every_state() -> None:
@@ -407,25 +444,34 @@ def test_a_renderer_closes_in_every_state() -> None:
 
 
 async def test_renders_racing_the_idle_stop_all_succeed(tmp_path: Path) -> None:
-    idle = 0.05
-    renderer = Renderer(workers=1, idle_seconds=idle)
+    timer = IdleTimer()
+    renderer = Renderer(workers=1, idle_seconds=30, call_later=timer)
     service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
     seen: set[int] = set()
-    try:
-        # Each render starts about when the countdown ends: before it, in the same loop
-        # turn, or while the old worker is still exiting. Every one must draw its graph.
-        for n, offset in enumerate((-0.01, 0.0, 0.003)):
-            report = await service.render(only("top_10_platforms"), tmp_path / str(n))
-            assert report.failures == [] and len(report.graphs) == 1
-            seen.update(renderer.worker_pids)
-            await asyncio.sleep(idle + offset)
-        # Rendering while a retired pool is still shutting down.
-        await _until(lambda: not renderer.running)
-        report = await service.render(only("top_10_platforms"), tmp_path / "last")
+
+    async def render(name: str) -> None:
+        report = await service.render(only("top_10_platforms"), tmp_path / name)
         assert report.failures == [] and len(report.graphs) == 1
+        seen.update(renderer.worker_pids)
+
+    try:
+        await render("first")
+        # The countdown's callback was already due when a render began in the same loop
+        # turn: the render cancelled the timer, yet the callback runs. It must keep the pool.
+        [late] = timer.pending
+        job = asyncio.create_task(render("same-turn"))
+        await _until(lambda: timer.pending == [])  # the render has begun
+        late()
+        assert renderer.running
+        await job
+        # A render right after the countdown, while the retired worker is still exiting.
+        timer.expire()
+        assert not renderer.running
+        await render("while-exiting")
+        await render("again")
     finally:
         await renderer.aclose()
-    assert seen and not any(_alive(p) for p in seen)
+    assert len(seen) == 2 and not any(_alive(p) for p in seen)
 
 
 def test_the_bot_reads_its_render_idle_timeout_from_the_environment() -> None:

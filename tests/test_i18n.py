@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
-from tgraph_bot.i18n import LANGUAGES, Translator, translator
+import gettext
+import string
+
+from babel.messages.pofile import read_po
+
+from tgraph_bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, translator
 
 
-def test_each_language_loads_a_compiled_catalog() -> None:
-    for language in LANGUAGES:
-        tr = Translator(language)
-        assert tr.language == language
+def test_each_language_has_a_compiled_catalog_the_translator_uses() -> None:
+    # gettext falls back to the English msgid in silence when a .mo is missing, so ask for
+    # each catalog without the fallback: a missing or uncompiled one raises here.
+    catalogs = {
+        language: gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
+        for language in LANGUAGES
+    }
+    message = "must be true or false"
+    assert catalogs["da"].gettext(message) != message
+    assert translator("da")._(message) == catalogs["da"].gettext(message)
+    assert translator("en")._(message) == message
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_danish_message_is_translated_and_keeps_its_placeholders() -> None:
+    with (LOCALE_DIR / "da" / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as fh:
+        catalog = read_po(fh)
+    untranslated: list[str] = []
+    wrong_fields: list[str] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(ids[0])
+        elif any(_fields(s) != _fields(ids[-1]) for s in strings if "{" in ids[-1] + s):
+            wrong_fields.append(ids[0])
+    assert untranslated == []
+    assert wrong_fields == []
 
 
 def test_danish_weekdays_and_months_come_from_cldr() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.pngs import PngRenderer
+from tests.fakes.time import ManualSleep, running
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.errors import NoGraphsError
@@ -23,7 +23,6 @@ from tgraph_bot.services.posting import (
     batches,
     delete_old_images,
     header,
-    retry_delay,
 )
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.posting import PostingStore
@@ -251,7 +250,6 @@ def test_batches_and_header_and_retry_delay(tmp_path: Path) -> None:
     assert header(Settings(TIME_RANGE_DAYS=1, LANGUAGE="en"), NOW).startswith(
         "Server statistics for the last 1 day "
     )
-    assert [retry_delay(n, base=30) for n in (1, 2, 3, 10)] == [30, 60, 120, 1800]
 
 
 def test_old_images_are_deleted_after_keep_days(tmp_path: Path) -> None:
@@ -278,18 +276,15 @@ async def test_scheduler_posts_overdue_once_then_waits(tmp_path: Path, db: Datab
     async def get_channel(settings: Settings) -> FolderChannel:
         return channel
 
-    scheduler = Scheduler(service, store, lambda: Settings(UPDATE_DAYS=7), get_channel, clock=clock)
-    task = asyncio.create_task(scheduler.run())
-    for _ in range(200):
-        await asyncio.sleep(0.01)
-        if len(renderer.calls) >= 1:
-            break
-    await asyncio.sleep(0.05)
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    sleep = ManualSleep()
+    scheduler = Scheduler(
+        service, store, lambda: Settings(UPDATE_DAYS=7), get_channel, clock=clock, sleep=sleep
+    )
+    async with running(scheduler):
+        assert await sleep.next_wait() == 3600  # a week away; it looks again within the hour
     assert len(renderer.calls) == 1
     assert await store.last_post() == NOW
-    assert await scheduler.due_at(Settings(UPDATE_DAYS=7)) == NOW + timedelta(days=7)
+    assert await scheduler.due_at() == NOW + timedelta(days=7)
 
 
 async def test_scheduler_retries_a_failed_post_instead_of_waiting_a_period(
@@ -306,18 +301,17 @@ async def test_scheduler_retries_a_failed_post_instead_of_waiting_a_period(
             renderer.broken = False  # Tautulli is back for the third attempt
         return channel
 
-    scheduler = Scheduler(
-        service, store, lambda: Settings(), get_channel, clock=clock, retry_base=0.01
-    )
-    task = asyncio.create_task(scheduler.run())
-    for _ in range(300):
-        await asyncio.sleep(0.01)
-        if await store.last_post() is not None:
-            break
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    sleep = ManualSleep()
+    scheduler = Scheduler(service, store, lambda: Settings(), get_channel, clock=clock, sleep=sleep)
+    async with running(scheduler):
+        waits = [await sleep.next_wait()]
+        for _ in range(2):
+            sleep.elapse()
+            waits.append(await sleep.next_wait())
+    assert waits == [30, 60, 3600]  # two growing retries, then the next period
     assert len(renderer.calls) == 3
     assert len(channel.messages()) == 1
+    assert await store.last_post() == NOW
 
 
 async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database) -> None:
@@ -332,20 +326,19 @@ async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database
     async def get_channel(settings: Settings) -> FolderChannel:
         return channel
 
-    scheduler = Scheduler(service, store, lambda: current["settings"], get_channel, clock=clock)
-    task = asyncio.create_task(scheduler.run())
-    await asyncio.sleep(0.05)
-    assert renderer.calls == []
-    clock.now = NOW + timedelta(days=2)
-    current["settings"] = Settings(UPDATE_DAYS=1)
-    scheduler.reschedule()
-    for _ in range(200):
-        await asyncio.sleep(0.01)
-        if renderer.calls:
-            break
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    sleep = ManualSleep()
+    scheduler = Scheduler(
+        service, store, lambda: current["settings"], get_channel, clock=clock, sleep=sleep
+    )
+    async with running(scheduler):
+        assert await sleep.next_wait() == 3600
+        assert renderer.calls == []
+        clock.now = NOW + timedelta(days=2)
+        current["settings"] = Settings(UPDATE_DAYS=1)
+        scheduler.reschedule()  # ends the hour's wait at once: now overdue by a day
+        assert await sleep.next_wait() == 3600
     assert len(renderer.calls) == 1
+    assert await store.last_post() == NOW + timedelta(days=2)
     assert json.loads(next((tmp_path / "images").rglob("*.json")).read_text())["user_id"] is None
 
 
@@ -359,6 +352,12 @@ async def test_the_first_start_posts_at_once_unless_post_on_start_is_false(
         return FolderChannel(tmp_path / "channel")
 
     scheduler = Scheduler(service, store, Settings, get_channel, clock=Clock(NOW))
-    assert await scheduler.due_at(Settings()) == NOW
-    later = Settings(POST_ON_START=False, UPDATE_DAYS=3)
-    assert await scheduler.due_at(later) == NOW + timedelta(days=3)
+    assert await scheduler.due_at() == NOW
+    later = Scheduler(
+        service,
+        store,
+        lambda: Settings(POST_ON_START=False, UPDATE_DAYS=3),
+        get_channel,
+        clock=Clock(NOW),
+    )
+    assert await later.due_at() == NOW + timedelta(days=3)

@@ -105,3 +105,23 @@ def test_next_run_is_after_last_post_and_on_the_right_local_day(
     local_day = last.astimezone(CPH).date() + timedelta(days=days)
     assert nxt.astimezone(CPH).date() == local_day
     assert nxt > last
+
+
+def test_every_is_due_an_interval_after_the_last_run_and_at_once_when_never_run() -> None:
+    from tgraph_bot.core.schedule import every
+
+    now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    policy = every(timedelta(hours=6))
+    assert policy(None, now) == now
+    assert policy(now - timedelta(hours=1), now) == now + timedelta(hours=5)
+    with pytest.raises(ValueError, match="aware"):
+        policy(None, now.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="positive"):
+        every(timedelta(0))
+
+
+def test_backoff_doubles_from_its_base_up_to_its_cap() -> None:
+    from tgraph_bot.core.schedule import Backoff
+
+    assert [Backoff().delay(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 1800]
+    assert [Backoff(base=1, cap=5).delay(n) for n in (0, 1, 2, 3, 4)] == [1, 1, 2, 4, 5]

@@ -233,6 +233,35 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     return 0
 
 
+# -- database --------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.storage.db import connect, database_path
+    from tgraph_bot.storage.migrations import bundled, pending, upgrade
+
+    store = _open_store(args, tr)
+    path = database_path(store.data_dir)
+    conn = connect(path)
+    try:
+        steps = bundled()
+        if args.sql:
+            for migration in pending(conn, steps):
+                print(f"-- {migration.name}\n{migration.sql.rstrip()}\n")
+            return 0
+        for migration in upgrade(conn, steps):
+            print(tr._("Applied {name}.").format(name=migration.name))
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    print(
+        tr._("{path}: the database is up to date (version {version}).").format(
+            path=path, version=version
+        )
+    )
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -285,10 +314,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import-camera",
         cmd_import_camera,
-        "import seed 003's video_ranking.json as all-time camera totals (safe to re-run)",
+        "import the original camera bot's video_ranking.json as all-time camera totals "
+        "(safe to re-run)",
     )
     p.add_argument("file", metavar="FILE", help="the video_ranking.json to import")
     p.add_argument("--guild", type=int, required=True, metavar="ID", help="the Discord server id")
+
+    db = sub.add_parser("db", parents=[common], help="the database in DATA_DIR")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    p = db_sub.add_parser(
+        "upgrade", parents=[common], help="apply the pending migrations (run does it too)"
+    )
+    p.add_argument(
+        "--sql", action="store_true", help="print the SQL that would run; change nothing"
+    )
+    p.set_defaults(handler=cmd_db_upgrade)
 
     from tgraph_bot.cli_plex import add_plex_commands
 

@@ -69,11 +69,8 @@ class ConfigProblem:
         return f"ConfigProblem({self!s})"
 
 
-class StorageError(TGraphError):
-    """The database could not be opened or migrated."""
-
-
-__all__ = ["ConfigError", "ConfigProblem", "StorageError", "TGraphError", "UserFacingError"]
+class StorageError(UserFacingError):
+    """The database could not be opened or migrated (one line saying what to do)."""
 
 
 class PlexTvError(UserFacingError):
@@ -153,17 +150,6 @@ class TautulliServerError(TautulliError):
 
     message = N_("Tautulli failed with HTTP {status} on {command}: see Tautulli's logs")
     unavailable = True
-
-
-__all__ += [
-    "TautulliAuthError",
-    "TautulliError",
-    "TautulliNotApi",
-    "TautulliServerError",
-    "TautulliTimeout",
-    "TautulliUnknownCommand",
-    "TautulliUnreachable",
-]
 
 
 class SampleDataMissing(UserFacingError):
@@ -267,18 +253,6 @@ class NotLinkedError(UserFacingError):
     )
 
 
-__all__ += [
-    "MetadataUnavailable",
-    "NotLinkedError",
-    "PlexAlbumNotFound",
-    "PlexArtistNotFound",
-    "PlexAuthError",
-    "PlexError",
-    "PlexLibraryMissing",
-    "PlexUnreachable",
-]
-
-
 # -- start-up (issue 9): each is one line with the fix; cli.py exits with ``exit_status`` ---
 
 
@@ -329,10 +303,38 @@ class FileProblem(UserFacingError):
     exit_status = 6
 
 
-__all__ += [
+__all__ = [
+    "CameraImportError",
+    "ChannelUnavailableError",
+    "ConfigError",
+    "ConfigProblem",
     "DiscordTokenRefused",
     "DiscordUnreachable",
     "FileProblem",
     "FirstStart",
+    "GraphRenderError",
+    "MetadataUnavailable",
+    "NoGraphsError",
     "NoPermission",
+    "NotLinkedError",
+    "PlexAlbumNotFound",
+    "PlexArtistNotFound",
+    "PlexAuthError",
+    "PlexError",
+    "PlexLibraryMissing",
+    "PlexTvError",
+    "PlexUnreachable",
+    "PlexUserAmbiguousError",
+    "PlexUserNotFoundError",
+    "SampleDataMissing",
+    "StorageError",
+    "TGraphError",
+    "TautulliAuthError",
+    "TautulliError",
+    "TautulliNotApi",
+    "TautulliServerError",
+    "TautulliTimeout",
+    "TautulliUnknownCommand",
+    "TautulliUnreachable",
+    "UserFacingError",
 ]

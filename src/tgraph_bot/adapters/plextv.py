@@ -17,43 +17,19 @@ stored or logged. Errors never carry the response body (it may hold an email).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 import httpx
 
-from tgraph_bot.core.my_stats import PlexAccount
+from tgraph_bot.core.my_stats import Pin, PinCheck, PinStatus, PlexAccount
 from tgraph_bot.errors import PlexTvError
 
 log = logging.getLogger(__name__)
 
 PRODUCT = "TGraph Bot"
 APP_AUTH_URL = "https://app.plex.tv/auth"
-
-
-@dataclass(frozen=True)
-class Pin:
-    """A PIN plex.tv made for one sign-in, and the page where the member approves it."""
-
-    id: int
-    code: str
-    expires_at: datetime
-    auth_url: str
-
-
-class PinStatus(Enum):
-    WAITING = "waiting"
-    APPROVED = "approved"
-    EXPIRED = "expired"
-
-
-@dataclass(frozen=True)
-class PinCheck:
-    status: PinStatus
-    account: PlexAccount | None = None
 
 
 def _parse_time(value: object) -> datetime:

@@ -62,28 +62,15 @@ from tgraph_bot.errors import (
     TautulliUnknownCommand,
     TautulliUnreachable,
 )
+from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_
 from tgraph_bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-GRAPH_COMMANDS: Final[frozenset[str]] = frozenset(
-    {
-        "get_plays_by_date",
-        "get_plays_by_dayofweek",
-        "get_plays_by_hourofday",
-        "get_plays_per_month",
-        "get_plays_by_top_10_platforms",
-        "get_plays_by_top_10_users",
-        "get_plays_by_stream_type",
-        "get_concurrent_streams_by_stream_type",
-        "get_plays_by_source_resolution",
-        "get_plays_by_stream_resolution",
-        "get_stream_type_by_top_10_platforms",
-        "get_stream_type_by_top_10_users",
-    }
-)
-"""Tautulli's aggregate graph commands: the only ones :meth:`TautulliClient.graph` sends."""
+GRAPH_COMMANDS: Final[frozenset[str]] = frozenset(spec.command for spec in GRAPHS)
+"""Tautulli's aggregate graph commands, one per registered graph: the only ones
+:meth:`TautulliClient.graph` sends."""
 
 _Y_AXES: Final[frozenset[str]] = frozenset(get_args(YAxis))
 

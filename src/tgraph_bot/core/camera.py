@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from tgraph_bot.core.ids import GuildId, MemberId
+from tgraph_bot.core.ids import MemberId
 
 
 class Metric(StrEnum):
@@ -69,19 +69,6 @@ class Close:
 Transition = Open | Close
 
 
-@dataclass(frozen=True, slots=True)
-class FinishedSession:
-    guild_id: GuildId
-    member_id: MemberId
-    metric: Metric
-    started_at: int
-    ended_at: int
-
-    @property
-    def length(self) -> int:
-        return self.ended_at - self.started_at
-
-
 def decide(open_started: Mapping[Metric, int], state: ObservedState, now: int) -> list[Transition]:
     """Transitions for one member, given the start times of their open sessions.
 
@@ -116,10 +103,6 @@ def to_ms(moment: datetime) -> int:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
     return int(moment.timestamp() * 1000)
-
-
-def from_ms(value: int) -> datetime:
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
 def period_start(period: Period, now: datetime, tz: tzinfo) -> datetime | None:
@@ -165,7 +148,6 @@ class Totals:
 __all__ = [
     "OFF",
     "Close",
-    "FinishedSession",
     "Metric",
     "ObservedState",
     "Open",
@@ -176,7 +158,6 @@ __all__ = [
     "close_time",
     "decide",
     "format_duration",
-    "from_ms",
     "period_start",
     "rename",
     "to_ms",

@@ -13,6 +13,11 @@ from typing import Any, Literal, cast
 
 YAxis = Literal["plays", "duration"]
 
+TOTAL_SERIES = "Total"
+"""Tautulli's sum line (get_plays_by_date and others): not drawn, it repeats the rest."""
+PEAK_SERIES = "Max. Concurrent Streams"
+"""The peak line of get_concurrent_streams_by_stream_type: drawn emphasised."""
+
 
 class GraphDataError(ValueError):
     """An answer that does not have the shape of a Tautulli graph."""

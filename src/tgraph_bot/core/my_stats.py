@@ -16,6 +16,7 @@ anyone else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum, StrEnum
 
 from tgraph_bot.core.ids import TautulliUserId
@@ -66,6 +67,28 @@ class PlexAccount:
     username: str
     email: str | None
     title: str
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A PIN plex.tv made for one sign-in, and the page where the member approves it."""
+
+    id: int
+    code: str
+    expires_at: datetime
+    auth_url: str
+
+
+class PinStatus(Enum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    status: PinStatus
+    account: PlexAccount | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +189,9 @@ def visible_reply(decision: Decision, mode: Mode) -> Reply:
 __all__ = [
     "Decision",
     "Mode",
+    "Pin",
+    "PinCheck",
+    "PinStatus",
     "PlexAccount",
     "Reply",
     "Verdict",

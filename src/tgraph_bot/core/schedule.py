@@ -1,6 +1,11 @@
-"""When the next scheduled graph post is due. Pure: ``now`` and the time zone are parameters.
+"""When a scheduled job is next due, and how long a failed one waits. Pure: ``now`` and the
+time zone are parameters.
 
-Rules:
+A :data:`Policy` maps ``(last_run, now)`` to the UTC moment the next run is due (at or
+before ``now`` means: run now); :func:`every` is the plain interval policy, :func:`next_run`
+the graph posting's. :class:`Backoff` gives the waits before each retry of a failed run.
+
+Graph posting rules (:func:`next_run`):
 - Never posted: due now (the first start posts at once).
 - Without a fixed time: ``update_days`` after the last post.
 - With a fixed time: on the local day ``update_days`` after the last post's local day, at the
@@ -11,7 +16,12 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+
+Policy = Callable[[datetime | None, datetime], datetime]
+"""``policy(last_run, now)``: when the next run is due, in UTC (never run: ``last_run`` None)."""
 
 
 def parse_fixed_time(value: str) -> time | None:
@@ -52,8 +62,33 @@ def next_run(
     return _local_wall_time(target_day, fixed_time, tz)
 
 
+def every(interval: timedelta) -> Policy:
+    """Due ``interval`` after the last run; at once when it never ran."""
+    if interval <= timedelta(0):
+        raise ValueError("the interval must be positive")
+
+    def policy(last_run: datetime | None, now: datetime) -> datetime:
+        if now.tzinfo is None or (last_run is not None and last_run.tzinfo is None):
+            raise ValueError("a policy needs aware datetimes")
+        return (now if last_run is None else last_run + interval).astimezone(UTC)
+
+    return policy
+
+
 def seconds_until(moment: datetime, now: datetime) -> float:
     return max(0.0, (moment - now).total_seconds())
 
 
-__all__ = ["next_run", "parse_fixed_time", "seconds_until"]
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Waits before the retries of a failed run: ``base`` seconds, doubling, at most ``cap``."""
+
+    base: float = 30.0
+    cap: float = 1800.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds before retry number ``attempt`` (1, 2, ...)."""
+        return min(self.cap, self.base * 2 ** max(0, attempt - 1))
+
+
+__all__ = ["Backoff", "Policy", "every", "next_run", "parse_fixed_time", "seconds_until"]

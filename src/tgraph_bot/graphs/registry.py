@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tgraph_bot.core.graphdata import PEAK_SERIES, TOTAL_SERIES
 from tgraph_bot.core.ids import GraphId
 from tgraph_bot.graphs.model import Kind
 from tgraph_bot.i18n import N_
@@ -185,8 +186,8 @@ SERIES_NAMES: dict[str, str] = {
     "Direct Play": N_("Direct Play"),
     "Direct Stream": N_("Direct Stream"),
     "Transcode": N_("Transcode"),
-    "Max. Concurrent Streams": N_("Max. concurrent streams"),
-    "Total": N_("Total"),
+    PEAK_SERIES: N_("Max. concurrent streams"),
+    TOTAL_SERIES: N_("Total"),
 }
 """Tautulli's series names and how they read on a graph."""
 

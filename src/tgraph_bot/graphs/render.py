@@ -23,13 +23,13 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import TracebackType
-from typing import cast
+from typing import Protocol, cast
 
 from tgraph_bot.graphs.model import RenderJob
 
@@ -48,6 +48,15 @@ def _warm() -> int:
     return warm()
 
 
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+CallLater = Callable[[float, Callable[[], None]], Cancellable]
+"""``call_later(seconds, callback)``: how the idle countdown is timed (the running loop's
+``call_later`` by default; tests pass a timer they expire by hand)."""
+
+
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
@@ -60,15 +69,23 @@ class Renderer:
     pool. The countdown runs on the event loop of the coroutines that render, so all
     the bookkeeping below happens on that one thread; only close() may come from another
     thread (``__aexit__`` runs it in one), hence the lock around the pool swap.
+    ``call_later`` replaces the loop's timer, so no test has to wait for the countdown.
     """
 
-    def __init__(self, workers: int | None = None, *, idle_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        idle_seconds: float | None = None,
+        call_later: CallLater | None = None,
+    ) -> None:
         self.workers = workers or default_workers()
         self.idle_seconds = idle_seconds
+        self._call_later = call_later
         self._pool: ProcessPoolExecutor | None = None
         self._warming: list[Future[int]] = []
         self._busy = 0  # render() and ready() calls in flight
-        self._idle_timer: asyncio.TimerHandle | None = None
+        self._idle_timer: Cancellable | None = None
         self._retiring: list[threading.Thread] = []  # pools shutting down in the background
         self._lock = threading.Lock()
 
@@ -163,12 +180,14 @@ class Renderer:
     def _arm_idle_timer(self) -> None:
         if self.idle_seconds is None:
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # started outside a loop: nothing to count with
-            return
+        call_later = self._call_later
+        if call_later is None:
+            try:
+                call_later = asyncio.get_running_loop().call_later
+            except RuntimeError:  # started outside a loop: nothing to count with
+                return
         self._cancel_idle_timer()
-        self._idle_timer = loop.call_later(self.idle_seconds, self._idle_expired)
+        self._idle_timer = call_later(self.idle_seconds, self._idle_expired)
 
     def _cancel_idle_timer(self) -> None:
         timer, self._idle_timer = self._idle_timer, None
@@ -244,4 +263,4 @@ class Renderer:
         await self.aclose()
 
 
-__all__ = ["Renderer", "default_workers"]
+__all__ = ["CallLater", "Cancellable", "Renderer", "default_workers"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tgraph_bot.core.graphdata import PEAK_SERIES, TOTAL_SERIES
+
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings
 
@@ -77,8 +79,8 @@ class Theme:
             "Music": settings.MUSIC_COLOR,
             "Live TV": settings.LIVE_TV_COLOR,
             **STREAM_COLOURS,
-            "Max. Concurrent Streams": text,
-            "Total": text,
+            PEAK_SERIES: text,
+            TOTAL_SERIES: text,
         }
         return cls(
             background=settings.GRAPH_BACKGROUND_COLOR,

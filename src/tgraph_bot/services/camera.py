@@ -263,9 +263,6 @@ class CameraService:
 
         return await self._db.run(work)
 
-    async def member_name(self, guild_id: int, member_id: int) -> str | None:
-        return await self._db.run(lambda conn: repo.get_name(conn, guild_id, member_id))
-
     # -- import ---------------------------------------------------------------------
 
     async def import_seed_file(self, path: Path, guild_id: int) -> ImportResult:

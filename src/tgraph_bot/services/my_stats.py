@@ -24,12 +24,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from tgraph_bot.adapters.plextv import PinStatus, PlexTvClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.my_stats import (
     Decision,
     Mode,
+    PinStatus,
     PlexAccount,
     Reply,
     account_matches,
@@ -41,6 +41,7 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.services.ports import PlexSignIn
 from tgraph_bot.services.posting import delete_old_images
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
@@ -200,7 +201,7 @@ class MyStatsService:
     def __init__(
         self,
         db: Database,
-        plextv: PlexTvClient | None,
+        plextv: PlexSignIn | None,
         users: UserDirectory,
         *,
         clock: Clock,

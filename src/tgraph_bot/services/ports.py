@@ -7,6 +7,7 @@ from typing import Protocol
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.my_stats import Pin, PinCheck
 
 
 class GraphSource(Protocol):
@@ -26,4 +27,16 @@ class GraphSource(Protocol):
         ``deadline`` is shared by every graph of one render: once it has passed, a source
         that retries stops retrying (a source that does not retry ignores it).
         """
+        ...
+
+
+class PlexSignIn(Protocol):
+    """plex.tv's PIN sign-in (adapters.plextv.PlexTvClient; tests: it against a fake)."""
+
+    async def create_pin(self) -> Pin:
+        """A new PIN and the page where the member approves it."""
+        ...
+
+    async def check_pin(self, pin_id: int) -> PinCheck:
+        """Whether the PIN was approved (and by which account), is waiting, or expired."""
         ...

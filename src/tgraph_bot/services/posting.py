@@ -1,7 +1,8 @@
 """Posting the server graphs to the graph channel: on schedule and on demand.
 
 The Discord side is a small port (:class:`GraphChannel`) so this use case is tested with a
-real implementation that is not Discord. The schedule itself is :mod:`tgraph_bot.core.schedule`.
+real implementation that is not Discord. The schedule is :mod:`tgraph_bot.core.schedule`, run
+by a :class:`~tgraph_bot.services.jobs.ScheduledJob`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
-from tgraph_bot.core.schedule import next_run, parse_fixed_time, seconds_until
+from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.services.jobs import ScheduledJob, Sleep
 from tgraph_bot.services.post_layout import (
     GraphCard,
     OutgoingMessage,
@@ -263,16 +265,30 @@ def next_post(settings: Settings, now: datetime) -> datetime:
     )
 
 
-def retry_delay(attempt: int, *, base: float = 30.0, cap: float = 1800.0) -> float:
-    """Seconds to wait before retry number ``attempt`` (1, 2, ...): doubling, capped."""
-    return min(cap, base * 2 ** max(0, attempt - 1))
+def posting_policy(settings: Callable[[], Settings], started: datetime) -> Policy:
+    """When the graphs are next due, by the live UPDATE_DAYS, FIXED_UPDATE_TIME, TIMEZONE.
+
+    A bot that has never posted posts at once, unless POST_ON_START is false: then the
+    first post comes one period after ``started``."""
+
+    def policy(last_post: datetime | None, now: datetime) -> datetime:
+        current = settings()
+        if last_post is None and not current.POST_ON_START:
+            last_post = started
+        return next_run(
+            last_post,
+            now,
+            current.UPDATE_DAYS,
+            parse_fixed_time(current.FIXED_UPDATE_TIME),
+            ZoneInfo(current.TIMEZONE),
+        )
+
+    return policy
 
 
-Sleeper = Callable[[float], Awaitable[None]]
-
-
-class Scheduler:
-    """Posts when due by the live settings; a failed post is retried with growing waits."""
+class Scheduler(ScheduledJob):
+    """Graph posting as a :class:`ScheduledJob`: posts when due by the live settings to the
+    channel they name; a failed post is retried with growing waits, not a period later."""
 
     def __init__(
         self,
@@ -282,71 +298,22 @@ class Scheduler:
         channel: Callable[[Settings], Awaitable[GraphChannel]],
         *,
         clock: Callable[[], datetime],
+        sleep: Sleep = asyncio.sleep,
         retry_base: float = 30.0,
     ) -> None:
-        self._service = service
-        self._store = store
-        self._settings = settings
-        self._channel = channel
-        self._clock = clock
-        self._retry_base = retry_base
-        self._wake = asyncio.Event()
-        self._started = clock()
+        async def post() -> None:
+            current = settings()
+            await service.post(current, await channel(current))
 
-    def reschedule(self) -> None:
-        """The settings changed: compute the next run again (safe from the loop thread only)."""
-        self._wake.set()
-
-    async def due_at(self, settings: Settings) -> datetime:
-        last = await self._store.last_post()
-        if last is None and not settings.POST_ON_START:
-            last = self._started  # never posted, and not at once: one period after start
-        return next_run(
-            last,
-            self._clock(),
-            settings.UPDATE_DAYS,
-            parse_fixed_time(settings.FIXED_UPDATE_TIME),
-            ZoneInfo(settings.TIMEZONE),
+        super().__init__(
+            "graph posting",
+            work=post,
+            policy=posting_policy(settings, clock()),
+            record=store,
+            clock=clock,
+            sleep=sleep,
+            backoff=Backoff(base=retry_base),
         )
-
-    async def _sleep_or_wake(self, seconds: float) -> bool:
-        """Sleep; True when woken early by a settings change."""
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            return False
-        return True
-
-    async def run(self) -> None:
-        attempt = 0
-        while True:
-            self._wake.clear()  # before reading the settings: a change from now on wakes us
-            settings = self._settings()
-            due = await self.due_at(settings)
-            wait = seconds_until(due, self._clock())
-            if wait > 0:
-                log.info("next graph post at %s", due.isoformat())
-                # Wake at least hourly so clock jumps (suspend, NTP) are noticed.
-                await self._sleep_or_wake(min(wait, 3600.0))
-                continue
-            try:
-                channel = await self._channel(settings)
-                await self._service.post(settings, channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                attempt += 1
-                delay = retry_delay(attempt, base=self._retry_base)
-                log.warning(
-                    "scheduled graph post failed (%s: %s); retry %d in %.0f s",
-                    type(exc).__name__,
-                    exc,
-                    attempt,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                continue
-            attempt = 0
 
 
 __all__ = [
@@ -358,5 +325,5 @@ __all__ = [
     "batches",
     "delete_old_images",
     "header",
-    "retry_delay",
+    "posting_policy",
 ]

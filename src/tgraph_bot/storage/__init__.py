@@ -1,4 +1,4 @@
-"""SQLite storage: one database file in DATA_DIR, migrated by PRAGMA user_version."""
+"""SQLite storage: one database file in DATA_DIR, migrated by numbered, recorded migrations."""
 
 from tgraph_bot.storage.db import Database, connect, database_path, migrate
 

@@ -112,14 +112,6 @@ def put_name(conn: sqlite3.Connection, guild_id: int, member_id: int, name: str)
     )
 
 
-def get_name(conn: sqlite3.Connection, guild_id: int, member_id: int) -> str | None:
-    row = conn.execute(
-        "SELECT last_name FROM camera_member WHERE guild_id = ? AND member_id = ?",
-        (guild_id, member_id),
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
 def put_heartbeat(conn: sqlite3.Connection, at: int) -> None:
     meta.put(conn, HEARTBEAT_KEY, str(at))
 

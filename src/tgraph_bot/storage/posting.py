@@ -23,6 +23,14 @@ class PostingStore:
 
         return await self._db.run(work)
 
+    # The graph posting job's RunRecord (services.jobs): its last run is the last post.
+
+    async def last_run(self) -> datetime | None:
+        return await self.last_post()
+
+    async def record_run(self, at: datetime) -> None:
+        """Nothing to do: a post records its own time with its messages (record_post)."""
+
     async def posted_messages(self, channel: ChannelId) -> list[MessageId]:
         def work(conn: sqlite3.Connection) -> list[MessageId]:
             rows = conn.execute(

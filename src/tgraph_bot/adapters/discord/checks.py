@@ -11,8 +11,6 @@ from discord import app_commands
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.cooldown import CooldownPolicy, CooldownTracker
 
-COMMAND_KEYS = ("config", "update_graphs", "my_stats")
-
 
 def policy_for(command: str, settings: Settings) -> CooldownPolicy:
     if command == "config":
@@ -34,6 +32,8 @@ class CooldownGate:
     """Raises app_commands.CommandOnCooldown while a command is cooling down.
 
     The limits are read from the live settings at each use, so an edit applies at once.
+    Autocomplete never spends a use: discord.py runs no checks for it (the test
+    test_autocomplete_does_not_spend_the_cooldown fails if a new discord.py starts to).
     """
 
     def __init__(self, settings: Callable[[], Settings], clock: Callable[[], datetime]) -> None:
@@ -42,8 +42,6 @@ class CooldownGate:
         self._tracker = CooldownTracker()
 
     def check(self, command: str, interaction: discord.Interaction[discord.Client]) -> None:
-        if interaction.type is not discord.InteractionType.application_command:
-            return  # autocomplete does not use the command up
         now = self._clock()
         policy = policy_for(command, self._settings())
         until = self._tracker.hit(command, interaction.user.id, now, policy)
@@ -54,4 +52,4 @@ class CooldownGate:
             )
 
 
-__all__ = ["COMMAND_KEYS", "CooldownGate", "policy_for"]
+__all__ = ["CooldownGate", "policy_for"]

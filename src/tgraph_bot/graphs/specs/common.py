@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tgraph_bot.core.censor import censor
-from tgraph_bot.core.graphdata import GraphData, YAxis
+from tgraph_bot.core.graphdata import PEAK_SERIES, TOTAL_SERIES, GraphData, YAxis
 from tgraph_bot.core.labels import Candidate, choose_labels
 from tgraph_bot.graphs.model import PreparedGraph, PreparedSeries, ValueLabel
 from tgraph_bot.graphs.theme import Theme
@@ -46,7 +46,7 @@ ENGLISH_MONTHS = (
     "Nov",
     "Dec",
 )
-DROPPED_SERIES = frozenset({"Total"})
+DROPPED_SERIES = frozenset({TOTAL_SERIES})
 """Tautulli's "Total" line on get_plays_by_date repeats the sum of the others and
 flattens them; the graph shows the media types only."""
 
@@ -200,7 +200,7 @@ def prepare_series(
             continue
         values = tuple(convert(s.data[i], y_axis) for i in order)
         name = ctx.series_names.get(s.name, s.name)
-        emphasis = s.name == "Max. Concurrent Streams"
+        emphasis = s.name == PEAK_SERIES
         out.append(PreparedSeries(s.name, name, values, ctx.theme.colour(s.name, index), emphasis))
     return tuple(out)
 

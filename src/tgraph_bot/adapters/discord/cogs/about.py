@@ -6,12 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot import __version__
+from tgraph_bot import LICENSE_NAME, PROJECT_URL, __version__
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.i18n import N_
-
-PROJECT_URL = "https://github.com/tgraph-bot/tgraph-bot"
-LICENCE = "MIT"
 
 
 class AboutCog(commands.Cog):
@@ -26,5 +23,5 @@ class AboutCog(commands.Cog):
         text = tr._(
             "**TGraph Bot** {version}: Tautulli statistics graphs for this Plex server, "
             "personal stats by DM, and a camera-time ranking.\nProject: <{url}>\nLicence: {licence}"
-        ).format(version=__version__, url=PROJECT_URL, licence=LICENCE)
+        ).format(version=__version__, url=PROJECT_URL, licence=LICENSE_NAME)
         await interaction.response.send_message(text, ephemeral=True)

@@ -1,0 +1,139 @@
+"""The generic scheduled job, over a real database, driven by a test-controlled clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.time import ManualSleep, running
+from tgraph_bot.core.schedule import Backoff, every
+from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.jobs import MetaRunRecord
+
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Work:
+    """The job's work: counts runs, fails while ``failing`` > 0, can be held mid-run."""
+
+    def __init__(self, failing: int = 0) -> None:
+        self.runs = 0
+        self.failing = failing
+        self.inside = 0
+        self.most_inside = 0
+        self.hold: asyncio.Event | None = None
+        self.entered = asyncio.Event()
+
+    async def __call__(self) -> None:
+        self.entered.set()
+        self.inside += 1
+        self.most_inside = max(self.most_inside, self.inside)
+        try:
+            if self.hold is not None:
+                await self.hold.wait()
+            if self.failing:
+                self.failing -= 1
+                raise ConnectionError("Plex is down")
+            self.runs += 1
+        finally:
+            self.inside -= 1
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database(tmp_path / "tgraph.db") as database:
+        yield database
+
+
+def job(db: Database, work: Work, clock: Clock, **kw: object) -> ScheduledJob:
+    return ScheduledJob(
+        "playlist sync",
+        work=work,
+        policy=every(6 * HOUR),
+        record=MetaRunRecord(db, "playlist_sync"),
+        clock=clock,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+async def test_a_job_runs_when_due_and_a_restart_remembers_its_last_run(db: Database) -> None:
+    clock, work = Clock(), Work()
+    first = job(db, work, clock)
+    assert await first.step() == 0  # never ran: due now; ran
+    assert await first.step() == 3600  # six hours away; looks again within the hour
+    assert work.runs == 1
+    clock.now = NOW + 2 * HOUR
+    restarted = job(db, work, clock)  # a new process: the last run comes from the database
+    assert await restarted.due_at() == NOW + 6 * HOUR
+    assert await restarted.step() == 3600
+    clock.now = NOW + 5.5 * HOUR
+    assert await restarted.step() == 1800
+    clock.now = NOW + 30 * HOUR  # down for a day: runs once, not once per missed period
+    assert await restarted.step() == 0
+    assert await restarted.step() == 3600
+    assert work.runs == 2
+    assert await MetaRunRecord(db, "playlist_sync").last_run() == NOW + 30 * HOUR
+    assert await MetaRunRecord(db, "activity").last_run() is None  # one record per job
+
+
+async def test_failures_are_retried_with_growing_waits_and_record_nothing(db: Database) -> None:
+    clock, work = Clock(), Work(failing=3)
+    failing = job(db, work, clock, backoff=Backoff(base=10, cap=25))
+    assert [await failing.step() for _ in range(3)] == [10, 20, 25]
+    assert failing.failures == 3
+    assert await MetaRunRecord(db, "playlist_sync").last_run() is None
+    assert await failing.step() == 0  # the fourth attempt succeeds ...
+    assert failing.failures == 0  # ... and the next failure starts from the base again
+    work.failing = 1
+    clock.now = NOW + 7 * HOUR
+    assert await failing.step() == 10
+
+
+async def test_a_job_never_overlaps_itself(db: Database) -> None:
+    clock, work = Clock(), Work()
+    work.hold = asyncio.Event()
+    sleep = ManualSleep()
+    scheduled = job(db, work, clock, sleep=sleep)
+    async with running(scheduled):
+        await work.entered.wait()  # the scheduled run has started and is held
+        manual = [asyncio.create_task(scheduled.run_now()) for _ in range(2)]
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert work.inside == 1
+        work.hold.set()
+        await asyncio.gather(*manual)
+        assert await sleep.next_wait() == 3600
+    assert work.runs == 3 and work.most_inside == 1
+
+
+async def test_a_failing_run_now_raises_to_its_caller(db: Database) -> None:
+    clock, work = Clock(), Work(failing=1)
+    with pytest.raises(ConnectionError):
+        await job(db, work, clock).run_now()
+    assert await MetaRunRecord(db, "playlist_sync").last_run() is None
+
+
+async def test_reschedule_ends_a_wait_early(db: Database) -> None:
+    clock, work = Clock(), Work()
+    sleep = ManualSleep()
+    scheduled = job(db, work, clock, sleep=sleep)
+    async with running(scheduled):
+        assert await sleep.next_wait() == 3600
+        clock.now = NOW + 6 * HOUR
+        scheduled.reschedule()
+        assert await sleep.next_wait() == 3600
+    assert work.runs == 2
