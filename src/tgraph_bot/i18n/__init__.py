@@ -16,7 +16,7 @@ from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_day_names, get_month_names
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
@@ -50,6 +50,10 @@ class Translator:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def number_symbols(self) -> tuple[str, str]:
+        """The thousands separator and the decimal mark: ``(",", ".")`` in English."""
+        return get_group_symbol(self.locale), get_decimal_symbol(self.locale)
 
     def date(self, value: date, fmt: str = "medium") -> str:
         return format_date(value, format=fmt, locale=self.locale)
