@@ -17,6 +17,7 @@ def _word(word: str, *, alone: bool) -> str:
     letters = [i for i, ch in enumerate(word) if ch.isalnum()]
     if not letters:
         return word
+    keep: set[int]
     if len(letters) == 1:
         keep = set() if alone else {letters[0]}
     elif len(letters) == 2:

@@ -56,25 +56,9 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
     base = [0.0] * n
     for s in graph.series:
         if horizontal:
-            ax.barh(
-                positions,
-                s.data,
-                left=base,
-                height=BAR_WIDTH,
-                color=s.colour,
-                label=s.name,
-                zorder=3,
-            )
+            ax.barh(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
         else:
-            ax.bar(
-                positions,
-                s.data,
-                bottom=base,
-                width=BAR_WIDTH,
-                color=s.colour,
-                label=s.name,
-                zorder=3,
-            )
+            ax.bar(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
         base = [b + v for b, v in zip(base, s.data, strict=True)]
     theme = job.theme
     effects = (
