@@ -108,7 +108,8 @@ async def pipeline(out: Path) -> None:
 
 def machine() -> str:
     return (
-        f"machine: {os.cpu_count()} CPUs ({usable_cpus()} usable), Python {platform.python_version()}, "
+        f"machine: {os.cpu_count()} CPUs ({usable_cpus()} usable), "
+        f"Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
     )
 
