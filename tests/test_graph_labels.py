@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from itertools import pairwise
@@ -265,6 +266,11 @@ def test_drawn_labels_touch_nothing_but_their_own_space(
                 if isinstance(patch, Rectangle) and patch.get_height() and patch.get_width():
                     assert not box.overlaps(patch.get_window_extent(renderer)), f"{where} on a bar"
             checked += 1
+        values = ax.get_xticklabels() if job.graph.kind == "hbars" else ax.get_yticklabels()
+        if job.graph.y_axis == "plays":  # whole numbers, grouped as the language writes them
+            group = re.escape(translator(language).number_symbols()[0])
+            for tick in values:
+                assert re.fullmatch(rf"\d{{1,3}}({group}\d{{3}})*", tick.get_text()), graph_id
         fig.clear()
     assert checked > 50
 

@@ -479,8 +479,9 @@ async def test_an_idle_renderer_stops_its_workers_and_the_next_render_starts_new
 async def test_close_waits_for_workers_that_are_still_stopping(tmp_path: Path) -> None:
     renderer = Renderer(workers=2, idle_seconds=0.01)
     service = GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW)
-    assert (await service.render(only("top_10_platforms"), tmp_path)).failures == []
+    renderer.start()  # the worker is spawned now; read its pid before any countdown ends
     pids = renderer.worker_pids
+    assert (await service.render(only("top_10_platforms"), tmp_path)).failures == []
     await _until(lambda: not renderer.running)  # retired; its workers may still be exiting
     await renderer.aclose()
     assert pids and not any(_alive(p) for p in pids)
