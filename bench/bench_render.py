@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.render import Renderer, usable_cpus
 from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.services.graphs import GraphService
 
@@ -108,7 +108,8 @@ async def pipeline(out: Path) -> None:
 
 def machine() -> str:
     return (
-        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"machine: {os.cpu_count()} CPUs ({usable_cpus()} usable), "
+        f"Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
     )
 

@@ -12,14 +12,15 @@ def test_demo_renders_all_twelve_graphs_in_danish_for_a_year(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no config.yml here
-    out = tmp_path / "graphs"
-    assert main(["demo", "--out", str(out), "--language", "da", "--days", "365"]) == 0
+    assert main(["demo", "--language", "da", "--days", "365"]) == 0
+    out = tmp_path / "demo-graphs" / "da-365d"  # a folder per language and range
     pngs = sorted(out.glob("*.png"))
     assert len(pngs) == 12
     printed = capsys.readouterr().out
-    assert all(str(p) in printed for p in pngs)
+    assert all(str(p.relative_to(tmp_path)) in printed for p in pngs)
     daily = json.loads((out / "daily_play_count.json").read_text(encoding="utf-8"))
-    assert len(daily["categories"]) == 365
+    assert daily["bucket"] == "week"  # a year of daily points is drawn in weeks
+    assert len(daily["categories"]) == 53
     assert daily["time_range_days"] == 365
     assert daily["data_from"] == "2026-11-20T00:00:00+00:00"
     weekdays = json.loads((out / "play_count_by_dayofweek.json").read_text(encoding="utf-8"))

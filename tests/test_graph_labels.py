@@ -1,109 +1,285 @@
-"""Value labels: the peaks first, bounded in number, never overlapping."""
+"""Value labels: the peaks first, bounded in number, clear of each other, the lines, the
+markers, the bars, the legend and the axes.
+
+Two levels: the pure geometry (hypothesis, with an oracle that walks each line pixel by
+pixel instead of trusting the clipping maths), and every graph as matplotlib really
+draws it, measured in display coordinates (so the estimate of a label's size is checked
+against the font, not against itself).
+"""
+
+from __future__ import annotations
 
 import json
+import math
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.core.graphdata import GraphData
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData
 from tgraph_bot.core.ids import GraphId
-from tgraph_bot.core.labels import Candidate, choose_labels, label_box
-from tgraph_bot.graphs.registry import BY_ID
+from tgraph_bot.core.labels import (
+    Box,
+    Candidate,
+    Obstacles,
+    Polyline,
+    choose_labels,
+    label_box,
+)
+from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.graphs.registry import BY_ID, GRAPHS
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.graphs.specs import line
-from tgraph_bot.graphs.specs.common import PrepareContext, axes_px
+from tgraph_bot.graphs.specs.common import PrepareContext, shorten
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import translator
+from tgraph_bot.services.graphs import GraphService
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
+NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 
 
 def _data(name: str) -> GraphData:
     return GraphData.parse(json.loads((FIXTURES / name).read_text(encoding="utf-8")))
 
 
-def _ctx() -> PrepareContext:
-    return PrepareContext(translator("en"), "plays", True, True, Theme.from_settings(Settings()))
+def _ctx(today: date | None = None) -> PrepareContext:
+    theme = Theme.from_settings(Settings())
+    return PrepareContext(translator("en"), "plays", True, True, theme, today=today)
 
 
-def test_365_days_labels_a_bounded_set_of_peaks_without_overlap() -> None:
-    spec = BY_ID[GraphId("daily_play_count")]
-    data = _data("get_plays_by_date__365.json")
-    graph = line.prepare(spec, data, _ctx())
-    points = sum(len(s.data) for s in graph.series)
-    assert points >= 4 * 365
-    assert 5 <= len(graph.labels) <= 24
-    # Reconstruct each label's box the way the renderer estimates it: none overlap.
-    n = len(graph.categories)
-    width, height = axes_px(horizontal=False)
-    candidates = [
-        Candidate(
-            (lb.series, lb.index),
-            (lb.index + 0.5) / n * width,
-            lb.value / graph.y_max * height,
-            lb.value,
-            lb.text,
-        )
-        for lb in graph.labels
-    ]
-    boxes = [label_box(c) for c in candidates]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert not a.overlaps(b)
-    # The highest point of the period is always labelled, with its value as drawn.
-    peak = max((v, s, i) for s, one in enumerate(graph.series) for i, v in enumerate(one.data))
-    assert any(
-        lb.series == peak[1] and lb.index == peak[2] and lb.text == str(int(peak[0]))
-        for lb in graph.labels
+# -- the pure geometry ---------------------------------------------------------------
+
+
+def _walk(line: Polyline, step: float = 0.5) -> Iterator[tuple[float, float]]:
+    """Points along the line every ``step`` pixels: an oracle independent of Box.cuts."""
+    for (x0, y0), (x1, y1) in zip(
+        zip(line.xs, line.ys, strict=True), zip(line.xs[1:], line.ys[1:], strict=True), strict=False
+    ):
+        count = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step))
+        for k in range(count + 1):
+            t = k / count
+            yield x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+    yield from zip(line.xs, line.ys, strict=True)
+
+
+def _strictly_inside(box: Box, x: float, y: float) -> bool:
+    return box.left < x < box.right and box.bottom < y < box.top
+
+
+BOUNDS = Box(0.0, 0.0, 1295.0, 532.0)
+
+
+@st.composite
+def _scenes(draw: st.DrawFn) -> tuple[list[Candidate], Obstacles]:
+    n = draw(st.integers(2, 60))
+    step = BOUNDS.right / n
+    xs = tuple((i + 0.5) * step for i in range(n))
+    lines: list[Polyline] = []
+    candidates: list[Candidate] = []
+    for s in range(draw(st.integers(1, 4))):
+        ys = tuple(draw(st.lists(st.floats(0, 500), min_size=n, max_size=n)))
+        lines.append(Polyline(xs, ys, marker=draw(st.sampled_from([0.0, 3.0])), thickness=1.5))
+        for i, y in enumerate(ys):
+            value = draw(st.integers(0, 20_000))
+            candidates.append(Candidate((s, i), xs[i], y, float(value), f"{value:,}"))
+    bars = tuple(
+        Box(x - step / 3, 0.0, x + step / 3, draw(st.floats(0, 300)))
+        for x in xs
+        if draw(st.booleans())
     )
+    return candidates, Obstacles(BOUNDS, tuple(lines), bars)
 
 
-def test_choose_labels_prefers_bigger_values_and_skips_zeros() -> None:
-    close = [
-        Candidate((0, 0), 100.0, 50.0, 10.0, "10"),
-        Candidate((0, 1), 103.0, 50.0, 30.0, "30"),  # overlaps the first: wins, it is bigger
-        Candidate((0, 2), 300.0, 50.0, 0.0, "0"),
-        Candidate((0, 3), 400.0, 50.0, 5.0, "5"),
-    ]
-    kept = choose_labels(close)
-    assert [c.text for c in kept] == ["30", "5"]
-
-
-def test_choose_labels_respects_the_limit() -> None:
-    spread = [Candidate((0, i), i * 100.0, 0.0, float(i + 1), str(i + 1)) for i in range(50)]
-    kept = choose_labels(spread, limit=7)
-    assert [c.text for c in kept] == ["50", "49", "48", "47", "46", "45", "44"]
+@settings(max_examples=150, deadline=None)
+@given(_scenes(), st.integers(1, 80))
+def test_chosen_labels_are_clear_of_labels_lines_markers_bars_and_axes(
+    scene: tuple[list[Candidate], Obstacles], limit: int
+) -> None:
+    candidates, obstacles = scene
+    kept = choose_labels(candidates, obstacles=obstacles, limit=limit)
+    assert len(kept) <= limit
+    assert all(p.candidate.value > 0 for p in kept)
+    boxes = [p.box for p in kept]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    for box in boxes:
+        assert box.inside(obstacles.bounds)
+        assert not any(box.overlaps(bar) for bar in obstacles.boxes)
+        for one in obstacles.lines:
+            wide = box.grown(one.thickness)
+            assert not any(_strictly_inside(wide, x, y) for x, y in _walk(one))
+            dots = box.grown(one.marker)
+            assert one.marker == 0 or not any(
+                _strictly_inside(dots, x, y) for x, y in zip(one.xs, one.ys, strict=True)
+            )
 
 
 @given(
     st.lists(
         st.tuples(
-            st.floats(0, 1300, allow_nan=False),
-            st.floats(0, 530, allow_nan=False),
+            st.floats(20, 1270, allow_nan=False),
+            st.floats(0, 500, allow_nan=False),
             st.integers(0, 100_000),
         ),
         max_size=200,
     ),
     st.integers(1, 80),
 )
-def test_chosen_labels_never_overlap_and_respect_the_limit(
+def test_without_obstacles_the_biggest_value_is_always_labelled(
     points: list[tuple[float, float, int]], limit: int
 ) -> None:
     candidates = [Candidate((0, i), x, y, float(v), str(v)) for i, (x, y, v) in enumerate(points)]
     kept = choose_labels(candidates, limit=limit)
     assert len(kept) <= limit
-    assert all(c.value > 0 for c in kept)
-    boxes = [label_box(c) for c in kept]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     if any(c.value > 0 for c in candidates):
-        assert max(c.value for c in candidates) in {c.value for c in kept}
+        assert max(c.value for c in candidates) in {p.candidate.value for p in kept}
+
+
+def test_a_label_that_would_sit_on_a_line_moves_beside_it_or_is_dropped() -> None:
+    # A line rising steeply through the space above the point: "above" is blocked.
+    rising = Polyline((100.0, 110.0), (50.0, 200.0), thickness=1.5)
+    c = Candidate((0, 0), 100.0, 50.0, 7.0, "7")
+    assert rising.hits(label_box(c))
+    (placed,) = choose_labels([c], obstacles=Obstacles(BOUNDS, (rising,)))
+    assert placed.box != label_box(c)
+    assert not rising.hits(placed.box)
+    assert placed.offset != (0.0, 0.0)
+
+
+def test_choose_labels_prefers_lower_rank_then_bigger_values_and_skips_zeros() -> None:
+    close = [
+        Candidate((0, 0), 100.0, 50.0, 10.0, "10"),
+        Candidate((0, 1), 103.0, 50.0, 30.0, "30"),  # overlaps the first: wins, it is bigger
+        Candidate((0, 2), 300.0, 50.0, 0.0, "0"),
+        Candidate((0, 3), 400.0, 50.0, 5.0, "5"),
+    ]
+    kept = choose_labels(close, places=((0, 1),))
+    assert [p.candidate.text for p in kept] == ["30", "5"]
+    later = [Candidate(c.key, c.x, c.y, c.value, c.text, rank=1) for c in close[:2]]
+    ranked = [Candidate((1, 0), 100.0, 50.0, 3.0, "3"), *later]
+    assert [p.candidate.text for p in choose_labels(ranked, places=((0, 1),))] == ["3"]
+
+
+def test_choose_labels_respects_the_limit() -> None:
+    spread = [Candidate((0, i), i * 100.0, 0.0, float(i + 1), str(i + 1)) for i in range(50)]
+    kept = choose_labels(spread, limit=7)
+    assert [p.candidate.text for p in kept] == ["50", "49", "48", "47", "46", "45", "44"]
 
 
 def test_long_row_names_are_shortened_to_fit_the_margin() -> None:
-    from tgraph_bot.graphs.specs.common import shorten
-
     assert shorten("Chrome") == "Chrome"
     assert shorten("A" * 26) == "A" * 26
     long = shorten("Wolfeschlegelsteinhausenbergerdorff the Elder")
     assert len(long) == 26 and long.endswith("…")
+
+
+def test_every_series_gets_its_peak_labelled_not_only_the_biggest() -> None:
+    spec = BY_ID[GraphId("daily_play_count")]
+    graph = line.prepare(spec, _data("get_plays_by_date__365.json"), _ctx())
+    assert graph.bucket == "week"
+    assert 5 <= len(graph.labels) <= 24
+    labelled = {lb.series for lb in graph.labels}
+    assert labelled == set(range(len(graph.series)))
+    peak = max((v, s, i) for s, one in enumerate(graph.series) for i, v in enumerate(one.data))
+    assert any(
+        lb.series == peak[1] and lb.index == peak[2] and lb.text == f"{int(peak[0]):,}"
+        for lb in graph.labels
+    )
+
+
+# -- every graph as matplotlib draws it ------------------------------------------------
+
+
+def _jobs(language: str, days: int, theme: str, tmp: Path) -> Iterator[tuple[str, RenderJob]]:
+    service = GraphService(SampleGraphSource(FIXTURES), Renderer(), clock=lambda: NOW)
+    s = Settings.model_validate(
+        {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
+    )
+    tr = translator(language)
+    source = SampleGraphSource(FIXTURES)
+    for spec in GRAPHS:
+        recorded = 12 if spec.monthly else days
+        name = f"{spec.command}__{recorded}.json"
+        if not (FIXTURES / name).exists():
+            continue
+        raw = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        fetched = FetchedGraph(GraphData.parse(raw), source.fetched_at)
+        yield spec.id, service.job(spec, fetched, s, tmp, tr)
+
+
+def _segments_px(ax: Axes, artist: Line2D) -> list[tuple[float, float, float, float]]:
+    """The artist's segments in display pixels, and each point as a segment of no length."""
+    points = [(float(x), float(y)) for x, y in ax.transData.transform(artist.get_xydata())]
+    dots = [(x, y, x, y) for x, y in points]
+    if artist.get_linestyle() in ("None", "none", ""):
+        return dots
+    return [(*a, *b) for a, b in pairwise(points)] + dots
+
+
+@pytest.mark.parametrize(("language", "days", "theme"), [("en", 30, "light"), ("da", 365, "dark")])
+def test_drawn_labels_touch_nothing_but_their_own_space(
+    language: str, days: int, theme: str, tmp_path: Path
+) -> None:
+    from matplotlib.patches import Rectangle
+
+    from tgraph_bot.graphs.worker import build_figure
+
+    checked = 0
+    for graph_id, job in _jobs(language, days, theme, tmp_path):
+        fig, canvas = build_figure(job)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        (ax,) = fig.axes
+        frame = ax.get_window_extent(renderer)
+        legend = fig.legends[0].get_window_extent(renderer)
+        texts = [t for t in ax.texts if t.get_text()]
+        assert len(texts) == len(job.graph.labels), graph_id
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        to_px = job.dpi / 72
+        for i, box in enumerate(boxes):
+            where = f"{graph_id}: label {texts[i].get_text()!r}"
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1, where
+            assert frame.y0 <= box.y0 and box.y1 <= frame.y1, where
+            assert not box.overlaps(legend), where
+            for other in boxes[i + 1 :]:
+                assert not box.overlaps(other), where
+            for artist in ax.lines:
+                reach = artist.get_linewidth() * to_px / 2
+                if artist.get_marker() not in (None, "None", "none", ""):
+                    reach = max(reach, artist.get_markersize() * to_px / 2)
+                grown = Box(box.x0 - reach, box.y0 - reach, box.x1 + reach, box.y1 + reach)
+                for x0, y0, x1, y1 in _segments_px(ax, artist):
+                    assert not grown.cuts(x0, y0, x1, y1), f"{where} on a line"
+            for patch in ax.patches:
+                if isinstance(patch, Rectangle) and patch.get_height() and patch.get_width():
+                    assert not box.overlaps(patch.get_window_extent(renderer)), f"{where} on a bar"
+            checked += 1
+        values = ax.get_xticklabels() if job.graph.kind == "hbars" else ax.get_yticklabels()
+        if job.graph.y_axis == "plays":  # whole numbers, grouped as the language writes them
+            group = re.escape(translator(language).number_symbols()[0])
+            for tick in values:
+                assert re.fullmatch(rf"\d{{1,3}}({group}\d{{3}})*", tick.get_text()), graph_id
+        fig.clear()
+    assert checked > 50
+
+
+def test_weekly_buckets_start_on_monday_and_the_axis_reads_in_months() -> None:
+    spec = BY_ID[GraphId("daily_play_count")]
+    graph = line.prepare(spec, _data("get_plays_by_date__365.json"), _ctx(today=date(2026, 11, 22)))
+    assert all(date.fromisoformat(c).weekday() == 0 for c in graph.categories)
+    assert 10 <= len(graph.ticks) <= 14
+    names = {label.split(" ")[0] for _, label in graph.ticks}
+    assert names <= set(translator("en").month_names())
+    assert graph.partial == (0, len(graph.categories) - 1)  # a 1-day first week; this week

@@ -174,9 +174,11 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
-    from tgraph_bot.graphs.demo import run_demo
+    from tgraph_bot.graphs.demo import default_demo_dir, run_demo
 
-    return run_demo(Path(args.out), language=args.language or "en", tr=tr, days=args.days)
+    language = args.language or "en"
+    out = Path(args.out) if args.out else default_demo_dir(language, args.days, args.theme)
+    return run_demo(out, language=language, tr=tr, days=args.days, theme=args.theme)
 
 
 def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
@@ -292,9 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "demo", cmd_demo, "render every graph from the bundled sample data (no config, no network)"
     )
-    p.add_argument("--out", default="demo-graphs", metavar="DIR", help="where to write the images")
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="where to write the images (default: demo-graphs/LANGUAGE-DAYSd, e.g. en-30d)",
+    )
     p.add_argument("--language", choices=LANGUAGES, default=None, help="language of the graphs")
     p.add_argument("--days", type=int, choices=(30, 365), default=30, help="period in days")
+    p.add_argument("--theme", choices=("light", "dark"), default="light", help="GRAPH_THEME")
 
     p = add("render", cmd_render, "render the graphs from the configured Tautulli")
     p.add_argument("--out", default="graphs", metavar="DIR", help="where to write the images")

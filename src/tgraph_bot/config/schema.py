@@ -102,6 +102,7 @@ class Settings(BaseModel):
     ENABLE_GRAPH_GRID: bool = False
     GRAPH_Y_AXIS: Literal["plays", "duration"] = "plays"
     POST_LAYOUT: Literal["embeds", "plain"] = "embeds"
+    DAILY_GRAPH_BUCKET: Literal["auto", "day", "week"] = "auto"
     ENABLE_DAILY_PLAY_COUNT: bool = True
     ENABLE_PLAY_COUNT_BY_DAYOFWEEK: bool = True
     ENABLE_PLAY_COUNT_BY_HOUROFDAY: bool = True
@@ -116,6 +117,7 @@ class Settings(BaseModel):
     ENABLE_TOP_10_USERS_BY_STREAM_TYPE: bool = True
 
     # Graph colours
+    GRAPH_THEME: Literal["light", "dark"] = "light"
     TV_COLOR: Colour = "#1f77b4"
     MOVIE_COLOR: Colour = "#ff7f0e"
     MUSIC_COLOR: Colour = "#2ca02c"

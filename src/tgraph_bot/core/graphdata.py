@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, cast
 
 YAxis = Literal["plays", "duration"]
+Bucket = Literal["day", "week"]
 
 TOTAL_SERIES = "Total"
 """Tautulli's sum line (get_plays_by_date and others): not drawn, it repeats the rest."""
@@ -65,6 +66,38 @@ class GraphData:
 
 
 @dataclass(frozen=True, slots=True)
+class Weeks:
+    """Daily data summed (or peaked) per ISO week, and how many days each week holds."""
+
+    data: GraphData
+    days: tuple[int, ...]  # 7 for a whole week; fewer at the ends of the period
+
+
+def by_week(data: GraphData, *, peak: bool = False) -> Weeks:
+    """Days (ISO dates, in order) grouped into ISO weeks, Monday first.
+
+    A week's category is the ISO date of its Monday; its value the sum of its days, or
+    with ``peak`` their maximum (concurrent streams: a week's sum of daily peaks means
+    nothing). Raises ValueError when a category is not an ISO date.
+    """
+    starts: list[str] = []
+    members: list[list[int]] = []
+    for i, category in enumerate(data.categories):
+        day = date.fromisoformat(category)
+        monday = (day - timedelta(days=day.weekday())).isoformat()
+        if not starts or starts[-1] != monday:
+            starts.append(monday)
+            members.append([])
+        members[-1].append(i)
+    combine = max if peak else sum
+    series = tuple(
+        Series(s.name, tuple(float(combine(s.data[i] for i in week)) for week in members))
+        for s in data.series
+    )
+    return Weeks(GraphData(tuple(starts), series), tuple(len(week) for week in members))
+
+
+@dataclass(frozen=True, slots=True)
 class FetchedGraph:
     """Graph data and where it came from: live, or the last good answer kept on disk."""
 
@@ -73,4 +106,13 @@ class FetchedGraph:
     stale: bool = False
 
 
-__all__ = ["FetchedGraph", "GraphData", "GraphDataError", "Series", "YAxis"]
+__all__ = [
+    "Bucket",
+    "FetchedGraph",
+    "GraphData",
+    "GraphDataError",
+    "Series",
+    "Weeks",
+    "YAxis",
+    "by_week",
+]

@@ -11,7 +11,13 @@ from tgraph_bot.i18n import Translator
 from tgraph_bot.services.graphs import RenderReport
 
 
-async def render_demo(out: Path, *, language: str, days: int) -> RenderReport:
+def default_demo_dir(language: str, days: int, theme: str = "light") -> Path:
+    """``demo-graphs/en-30d`` (``en-30d-dark``): a folder per language, range and theme, so
+    one run never overwrites another's files under the same names."""
+    return Path("demo-graphs") / (f"{language}-{days}d" + ("" if theme == "light" else f"-{theme}"))
+
+
+async def render_demo(out: Path, *, language: str, days: int, theme: str = "light") -> RenderReport:
     from tgraph_bot.graphs.render import Renderer
 
     # Start the workers first: they import matplotlib while this process imports the rest.
@@ -20,7 +26,9 @@ async def render_demo(out: Path, *, language: str, days: int) -> RenderReport:
         from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
         from tgraph_bot.services.graphs import GraphService
 
-        settings = Settings.model_validate({"LANGUAGE": language, "TIME_RANGE_DAYS": days})
+        settings = Settings.model_validate(
+            {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
+        )
         service = GraphService(SampleGraphSource(), renderer, clock=lambda: RECORDED_AT)
         return await service.render(settings, out)
 
@@ -44,6 +52,8 @@ def report_files(report: RenderReport, out: Path, tr: Translator) -> int:
     return 1 if report.failures else 0
 
 
-def run_demo(out: Path, *, language: str, tr: Translator, days: int = 30) -> int:
-    report = asyncio.run(render_demo(out, language=language, days=days))
+def run_demo(
+    out: Path, *, language: str, tr: Translator, days: int = 30, theme: str = "light"
+) -> int:
+    report = asyncio.run(render_demo(out, language=language, days=days, theme=theme))
     return report_files(report, out, tr)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from tgraph_bot.core.graphdata import YAxis
+from tgraph_bot.core.graphdata import Bucket, YAxis
 from tgraph_bot.graphs.theme import Theme
 
 Kind = Literal["line", "bars", "hbars"]
@@ -30,6 +30,8 @@ class ValueLabel:
     index: int  # index into categories
     value: float
     text: str
+    dx: float = 0.0  # the label's centre from its anchor, in pixels at the job's dpi
+    dy: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ class PreparedGraph:
     ticks: tuple[tuple[int, str], ...] = ()  # date axes: (category index, label)
     labels: tuple[ValueLabel, ...] = ()
     y_max: float = 1.0  # the top of the value axis
+    bucket: Bucket | None = None  # date axes: what one point is
+    partial: tuple[int, ...] = ()  # points not complete yet (today, a week's end), drawn dashed
 
     @property
     def empty(self) -> bool:
@@ -60,6 +64,8 @@ class RenderJob:
     note: str | None  # small print, e.g. "Data from ... (Tautulli unavailable)"
     empty_text: str  # "No data for this period", translated
     png: str  # where the worker writes the image
+    group_symbol: str = ","  # thousands separator of the language, for the value axis
+    decimal_symbol: str = "."
     width: float = 14.0
     height: float = 7.0
     dpi: int = 100

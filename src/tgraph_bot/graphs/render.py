@@ -14,11 +14,23 @@ for good. Measured on Python 3.11 (bench/bench_render.py), spawn costs nothing o
 it: the same pool start-up time and the same render times, one process fewer and
 about 11 MB less RSS, since the forkserver did not preload anything the workers use
 (``__main__`` is prepared in each worker either way).
+
+How many workers: each one imports matplotlib (about 65 MB and 0.8 s of CPU), and
+Tautulli, which answers one request at a time, is what a render waits for. On two
+cores or fewer one worker draws as fast as two (measured: no slower, 25 % less CPU,
+96 MB less), so that is the default there; with cores to spare a second one helps.
+Only one is started up front: ProcessPoolExecutor starts another (up to the limit)
+only when a job is submitted and no worker is idle, that is when jobs queue.
+
+Spawned pools need multiprocessing's resource tracker (a process of ~13 MB that
+watches their semaphores). It outlives the pool, so when the last pool is gone the
+renderer stops it too; the next pool starts a new one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +38,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import TracebackType
@@ -57,8 +70,52 @@ CallLater = Callable[[float, Callable[[], None]], Cancellable]
 ``call_later`` by default; tests pass a timer they expire by hand)."""
 
 
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(cpus: int | None = None) -> int:
+    """One worker on two cores or fewer (see the module docstring), two with cores to spare."""
+    return 1 if (cpus or usable_cpus()) <= 2 else 2
+
+
+class _Tracker:
+    """multiprocessing's resource tracker is one per process, shared by every pool in it
+    (several Renderers in the tests): it may be stopped only when no pool is left, and a
+    pool must not be created while it is being stopped. Process-wide state, so it lives
+    beside the process-wide thing it guards."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pools = 0
+
+    def pool(self, workers: int, context: BaseContext) -> ProcessPoolExecutor:
+        with self.lock:
+            self.pools += 1
+            return ProcessPoolExecutor(workers, mp_context=context)
+
+    def release(self) -> None:
+        """One pool is shut down; stop the tracker when it was the last.
+
+        ``_stop`` is private but present (and unchanged) from Python 3.8 to 3.13; without
+        it the tracker just stays, as it did before.
+        """
+        gc.collect()  # the old pool's queues unregister their semaphores when collected
+        with self.lock:
+            self.pools -= 1
+            if self.pools > 0:
+                return
+            tracker = resource_tracker._resource_tracker  # pyright: ignore[reportPrivateUsage]
+            stop = getattr(tracker, "_stop", None)
+            if callable(stop):
+                stop()
+
+
+_TRACKER = _Tracker()
 
 
 class Renderer:
@@ -102,8 +159,9 @@ class Renderer:
         """
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context())
-                self._warming = [self._pool.submit(_warm) for _ in range(self.workers)]
+                self._pool = _TRACKER.pool(self.workers, self._context())
+                # One worker now; the pool adds the others only when jobs queue.
+                self._warming = [self._pool.submit(_warm)]
         if self._busy == 0:
             self._arm_idle_timer()
 
@@ -212,13 +270,14 @@ class Renderer:
 
         Called with the lock held, so close() either sees the pool or its thread.
         """
-        thread = threading.Thread(
-            target=pool.shutdown,
-            kwargs={"wait": True, "cancel_futures": True},
-            name="graph-pool-shutdown",
-        )
+        thread = threading.Thread(target=self._shutdown, args=(pool,), name="graph-pool-shutdown")
         thread.start()
         self._retiring = [t for t in self._retiring if t.is_alive()] + [thread]
+
+    @staticmethod
+    def _shutdown(pool: ProcessPoolExecutor) -> None:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _TRACKER.release()
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
@@ -234,7 +293,7 @@ class Renderer:
             self._warming = []
             retiring, self._retiring = self._retiring, []
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            self._shutdown(pool)
         for thread in retiring:
             thread.join()
 
@@ -263,4 +322,4 @@ class Renderer:
         await self.aclose()
 
 
-__all__ = ["CallLater", "Cancellable", "Renderer", "default_workers"]
+__all__ = ["CallLater", "Cancellable", "Renderer", "default_workers", "usable_cpus"]

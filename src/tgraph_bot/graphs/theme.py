@@ -10,15 +10,55 @@ from tgraph_bot.core.graphdata import PEAK_SERIES, TOTAL_SERIES
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings
 
-STREAM_COLOURS: dict[str, str] = {
-    "Direct Play": "#2a9d8f",
-    "Direct Stream": "#8e7cc3",
-    "Transcode": "#e76f51",
-}
-"""Stream types get their own palette, apart from the media-type colours."""
-
 DARK_TEXT = "#1f2328"
 LIGHT_TEXT = "#e8e8e8"
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """One coherent look: what GRAPH_THEME picks before any colour key overrides a part."""
+
+    background: str
+    annotation: str
+    annotation_outline: str
+    colours: dict[str, str]  # Tautulli series name -> colour
+
+
+LIGHT = Palette(  # the seeds' colours: the colour keys' defaults
+    background="#ffffff",
+    annotation="#ff0000",
+    annotation_outline="#000000",
+    colours={
+        "TV": "#1f77b4",
+        "Movies": "#ff7f0e",
+        "Music": "#2ca02c",
+        "Live TV": "#d62728",
+        "Direct Play": "#2a9d8f",
+        "Direct Stream": "#8e7cc3",
+        "Transcode": "#e76f51",
+    },
+)
+DARK = Palette(  # Discord's dark theme: its embed colour, brighter lines, light labels
+    background="#2b2d31",
+    annotation="#ffffff",
+    annotation_outline="#111214",
+    colours={
+        "TV": "#4dabf7",
+        "Movies": "#ffa94d",
+        "Music": "#69db7c",
+        "Live TV": "#ff6b6b",
+        "Direct Play": "#38d9a9",
+        "Direct Stream": "#b197fc",
+        "Transcode": "#ff8a65",
+    },
+)
+PALETTES = {"light": LIGHT, "dark": DARK}
+COLOUR_KEYS = {  # setting -> series it colours
+    "TV_COLOR": "TV",
+    "MOVIE_COLOR": "Movies",
+    "MUSIC_COLOR": "Music",
+    "LIVE_TV_COLOR": "Live TV",
+}
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -52,6 +92,13 @@ def contrast_text(background: str) -> str:
     return DARK_TEXT if dark >= light else LIGHT_TEXT
 
 
+def mix(colour: str, other: str, amount: float) -> str:
+    """``colour`` moved ``amount`` (0 to 1) of the way towards ``other``."""
+    a, b = _rgb(colour), _rgb(other)
+    channels = (round((x + (y - x) * amount) * 255) for x, y in zip(a, b, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
 @dataclass(frozen=True, slots=True)
 class Theme:
     background: str
@@ -65,6 +112,15 @@ class Theme:
     def dark(self) -> bool:
         return self.text == LIGHT_TEXT
 
+    @property
+    def axes(self) -> str:
+        """Axis lines and ticks: the text colour, softened towards the background."""
+        return mix(self.text, self.background, 0.35)
+
+    @property
+    def grid_colour(self) -> str:
+        return mix(self.text, self.background, 0.8)
+
     def colour(self, series: str, index: int) -> str:
         """The colour of a Tautulli series by its name; the text colour for totals and maxima."""
         fallback = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
@@ -72,26 +128,35 @@ class Theme:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Theme:
-        text = contrast_text(settings.GRAPH_BACKGROUND_COLOR)
+        """GRAPH_THEME's palette; a colour key set to anything but its default overrides its part.
+
+        Text, axes and grid always follow the background's luminance, so a dark background
+        key alone still gives readable light text.
+        """
+        palette = PALETTES[settings.GRAPH_THEME]
+
+        def pick(key: str, themed: str) -> str:
+            value: str = getattr(settings, key)
+            default = type(settings).model_fields[key].default
+            return value if value.lower() != str(default).lower() else themed
+
+        background = pick("GRAPH_BACKGROUND_COLOR", palette.background)
+        text = contrast_text(background)
         colours = {
-            "TV": settings.TV_COLOR,
-            "Movies": settings.MOVIE_COLOR,
-            "Music": settings.MUSIC_COLOR,
-            "Live TV": settings.LIVE_TV_COLOR,
-            **STREAM_COLOURS,
+            **palette.colours,
+            **{series: pick(key, palette.colours[series]) for key, series in COLOUR_KEYS.items()},
             PEAK_SERIES: text,
             TOTAL_SERIES: text,
         }
+        outline = pick("ANNOTATION_OUTLINE_COLOR", palette.annotation_outline)
         return cls(
-            background=settings.GRAPH_BACKGROUND_COLOR,
+            background=background,
             text=text,
             grid=settings.ENABLE_GRAPH_GRID,
-            annotation=settings.ANNOTATION_COLOR,
-            annotation_outline=(
-                settings.ANNOTATION_OUTLINE_COLOR if settings.ENABLE_ANNOTATION_OUTLINE else None
-            ),
+            annotation=pick("ANNOTATION_COLOR", palette.annotation),
+            annotation_outline=outline if settings.ENABLE_ANNOTATION_OUTLINE else None,
             colours=colours,
         )
 
 
-__all__ = ["Theme", "contrast_text", "luminance"]
+__all__ = ["DARK", "LIGHT", "Palette", "Theme", "contrast_text", "luminance", "mix"]

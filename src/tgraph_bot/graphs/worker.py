@@ -25,61 +25,79 @@ from tgraph_bot.graphs.model import RenderJob
 from tgraph_bot.graphs.specs import bars, line
 
 
+def number_format(job: RenderJob) -> Callable[[float, object], str]:
+    """Value-axis ticks as the labels write numbers: "13,576" in English, "13.576" in Danish."""
+    group, decimal = job.group_symbol, job.decimal_symbol
+
+    def fmt(value: float, _position: object) -> str:
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+    return fmt
+
+
 def _style_axes(ax: Axes, job: RenderJob) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     theme = job.theme
     ax.set_facecolor(theme.background)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
-        ax.spines[side].set_color(theme.text)
-        ax.spines[side].set_alpha(0.5)
-    ax.tick_params(colors=theme.text, labelsize=10)
+        ax.spines[side].set_color(theme.axes)
+    ax.tick_params(colors=theme.axes, labelcolor=theme.text, labelsize=10)
     horizontal = job.graph.kind == "hbars"
     ax.set_xlabel(job.y_label if horizontal else job.x_label, color=theme.text, fontsize=11)
     ax.set_ylabel(job.x_label if horizontal else job.y_label, color=theme.text, fontsize=11)
+    values = ax.xaxis if horizontal else ax.yaxis
+    # Counts are whole: no "2.5 plays". Hours may be fractional.
+    values.set_major_locator(MaxNLocator(nbins="auto", integer=job.graph.y_axis == "plays"))
+    values.set_major_formatter(FuncFormatter(number_format(job)))
     if theme.grid:
-        ax.grid(True, axis="x" if horizontal else "y", color=theme.text, alpha=0.18, linewidth=0.8)
+        ax.grid(True, axis="x" if horizontal else "y", color=theme.grid_colour, linewidth=0.8)
         ax.set_axisbelow(True)
+
+
+def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
+    """The graph as a matplotlib figure, not yet rendered (tests measure what it draws)."""
+    theme = job.theme
+    fig = Figure(figsize=(job.width, job.height), dpi=job.dpi, facecolor=theme.background)
+    canvas = FigureCanvasAgg(fig)
+    fig.text(0.015, 0.965, job.title, fontsize=16, fontweight="bold", color=theme.text, va="top")
+    if job.graph.empty:
+        fig.text(0.5, 0.5, job.empty_text, ha="center", va="center", fontsize=20, color=theme.text)
+    else:
+        ax = line.draw(fig, job) if job.graph.kind == "line" else bars.draw(fig, job)
+        _style_axes(ax, job)
+        handles, names = ax.get_legend_handles_labels()
+        fig.legend(
+            handles,
+            names,
+            loc="upper left",
+            bbox_to_anchor=(0.01, 0.925),
+            ncol=len(names),
+            frameon=False,
+            labelcolor=theme.text,
+            fontsize=11,
+        )
+    if job.note:
+        fig.text(
+            0.985,
+            0.012,
+            job.note,
+            fontsize=9,
+            ha="right",
+            va="bottom",
+            color=theme.text,
+            alpha=0.85,
+        )
+    return fig, canvas
 
 
 def draw_job(job: RenderJob) -> str:
     """Draw one graph to its PNG (atomically) and return the path."""
-    theme = job.theme
-    fig = Figure(figsize=(job.width, job.height), dpi=job.dpi, facecolor=theme.background)
-    canvas = FigureCanvasAgg(fig)
+    fig, canvas = build_figure(job)
     try:
-        fig.text(
-            0.015, 0.965, job.title, fontsize=16, fontweight="bold", color=theme.text, va="top"
-        )
-        if job.graph.empty:
-            fig.text(
-                0.5, 0.5, job.empty_text, ha="center", va="center", fontsize=20, color=theme.text
-            )
-        else:
-            ax = line.draw(fig, job) if job.graph.kind == "line" else bars.draw(fig, job)
-            _style_axes(ax, job)
-            handles, names = ax.get_legend_handles_labels()
-            fig.legend(
-                handles,
-                names,
-                loc="upper left",
-                bbox_to_anchor=(0.01, 0.925),
-                ncol=len(names),
-                frameon=False,
-                labelcolor=theme.text,
-                fontsize=11,
-            )
-        if job.note:
-            fig.text(
-                0.985,
-                0.012,
-                job.note,
-                fontsize=9,
-                ha="right",
-                va="bottom",
-                color=theme.text,
-                alpha=0.85,
-            )
         buffer = BytesIO()
         canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
     finally:

@@ -24,7 +24,7 @@ from babel.dates import (
     get_month_names,
 )
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 from babel.units import format_unit
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -59,6 +59,10 @@ class Translator:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def number_symbols(self) -> tuple[str, str]:
+        """The thousands separator and the decimal mark: ``(",", ".")`` in English."""
+        return get_group_symbol(self.locale), get_decimal_symbol(self.locale)
 
     def date(self, value: date, fmt: str = "medium") -> str:
         return format_date(value, format=fmt, locale=self.locale)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.graphdata import FetchedGraph
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.model import PreparedGraph, RenderJob
@@ -88,10 +88,17 @@ def title(spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False)
     return tr._("{title} ({period})").format(title=tr._(name), period=period)
 
 
-def y_label(spec: GraphSpec, y_axis: YAxis, tr: Translator) -> str:
+def y_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
+    weekly = graph.bucket == "week"
     if spec.counts_streams:
-        return tr._("Concurrent streams")
-    return tr._("Hours") if y_axis == "duration" else tr._("Plays")
+        return tr._("Peak concurrent streams in the week") if weekly else tr._("Concurrent streams")
+    if graph.y_axis == "duration":
+        return tr._("Hours per week") if weekly else tr._("Hours")
+    return tr._("Plays per week") if weekly else tr._("Plays")
+
+
+def x_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
+    return tr._("Week") if graph.bucket == "week" else tr._(AXIS_LABELS[spec.axis])
 
 
 def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> str | None:
@@ -100,6 +107,15 @@ def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> 
         return None
     when = fetched.fetched_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
     return tr._("Data from {when} (Tautulli unavailable)").format(when=when)
+
+
+def partial_note(graph: PreparedGraph, tr: Translator) -> str | None:
+    """Small print saying which points are drawn apart (dashed, hollow) and why."""
+    if not graph.partial:
+        return None
+    if graph.bucket == "week":
+        return tr._("Dashed: a week only partly in this period, or not over yet")
+    return tr._("Dashed: today, not over yet")
 
 
 def _numbers(values: tuple[float, ...]) -> list[float | int]:
@@ -117,11 +133,35 @@ def sidecar(
         "title": job.title,
         "y_axis": graph.y_axis,
         "time_range_days": days,
+        "bucket": graph.bucket,
         "categories": list(graph.categories),
         "series": [{"name": s.name, "key": s.key, "data": _numbers(s.data)} for s in graph.series],
+        "partial": [graph.categories[i] for i in graph.partial],
+        "summary": summary(spec, graph),
+        "note": job.note,
         "generated_at": generated_at.astimezone(UTC).isoformat(),
         "data_from": fetched.fetched_at.astimezone(UTC).isoformat(),
         "stale": fetched.stale,
+    }
+
+
+def summary(spec: GraphSpec, graph: PreparedGraph) -> dict[str, object] | None:
+    """The numbers a caption names: the period's total and its biggest category.
+
+    Concurrent streams have no total (a sum of peaks means nothing): ``total`` is None
+    and ``peak`` the highest number of streams at once.
+    """
+    if graph.empty:
+        return None
+    counted = [s for s in graph.series if not s.emphasis]
+    per_category = [sum(s.data[i] for s in counted) for i in range(len(graph.categories))]
+    if spec.counts_streams:
+        per_category = [max(s.data[i] for s in graph.series) for i in range(len(graph.categories))]
+    top = max(range(len(per_category)), key=lambda i: per_category[i])
+    total = None if spec.counts_streams else sum(per_category)
+    return {
+        "total": _numbers((round(total, 1),))[0] if total is not None else None,
+        "peak": {"category": graph.categories[top], "value": _numbers((per_category[top],))[0]},
     }
 
 
@@ -157,26 +197,34 @@ class GraphService:
         *,
         personal: bool = False,
     ) -> RenderJob:
+        """The drawing of one graph. ``personal``: a member's own stats, titled "Your ...",
+        where the only user on the user graphs is the member, so their name is not masked."""
         theme = Theme.from_settings(settings)
         ctx = PrepareContext(
             tr=tr,
             y_axis=settings.GRAPH_Y_AXIS,
-            censor=settings.CENSOR_USERNAMES,
+            censor=settings.CENSOR_USERNAMES and not personal,
             annotate=bool(getattr(settings, spec.annotate_key)),
             theme=theme,
             series_names={key: tr._(name) for key, name in SERIES_NAMES.items()},
+            bucket=settings.DAILY_GRAPH_BUCKET,
+            today=self.clock().astimezone(ZoneInfo(settings.TIMEZONE)).date(),
         )
         graph = prepare(spec, fetched, ctx)
+        notes = [stale_note(fetched, tr, settings.TIMEZONE), partial_note(graph, tr)]
+        group, decimal = tr.number_symbols()
         return RenderJob(
             graph_id=spec.id,
             graph=graph,
             theme=theme,
             title=title(spec, settings.TIME_RANGE_DAYS, tr, personal=personal),
-            x_label=tr._(AXIS_LABELS[spec.axis]),
-            y_label=y_label(spec, graph.y_axis, tr),
-            note=stale_note(fetched, tr, settings.TIMEZONE),
+            x_label=x_label(spec, graph, tr),
+            y_label=y_label(spec, graph, tr),
+            note="  ·  ".join(n for n in notes if n) or None,
             empty_text=tr._("No data for this period"),
             png=str(out_dir / f"{spec.id}.png"),
+            group_symbol=group,
+            decimal_symbol=decimal,
         )
 
     async def render(

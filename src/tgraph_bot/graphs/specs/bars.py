@@ -11,9 +11,10 @@ from tgraph_bot.graphs.model import PreparedGraph, RenderJob
 from tgraph_bot.graphs.specs.common import (
     AXES,
     AXES_HBARS,
-    HEADROOM,
+    BAR_WIDTH,
     LABEL_FONT_SIZE,
     PrepareContext,
+    bar_axis_max,
     bar_labels,
     display_categories,
     effective_y_axis,
@@ -35,8 +36,8 @@ def prepare(spec: GraphSpec, data: GraphData, ctx: PrepareContext) -> PreparedGr
     series = prepare_series(spec, data, order, ctx)
     y_axis = effective_y_axis(spec, ctx.y_axis)
     totals = [sum(s.data[i] for s in series) for i in range(len(categories))]
-    y_max = max(1.0, max(totals, default=0.0) * HEADROOM)
     horizontal = spec.kind == "hbars"
+    y_max = bar_axis_max(totals, y_axis, ctx.tr, horizontal=horizontal)
     labels = (
         bar_labels(totals, y_max, y_axis, ctx.tr, horizontal=horizontal) if ctx.annotate else ()
     )
@@ -55,13 +56,9 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
     base = [0.0] * n
     for s in graph.series:
         if horizontal:
-            ax.barh(
-                positions, s.data, left=base, height=0.7, color=s.colour, label=s.name, zorder=3
-            )
+            ax.barh(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
         else:
-            ax.bar(
-                positions, s.data, bottom=base, width=0.7, color=s.colour, label=s.name, zorder=3
-            )
+            ax.bar(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
         base = [b + v for b, v in zip(base, s.data, strict=True)]
     theme = job.theme
     effects = (
@@ -77,16 +74,17 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
         ax.set_xticks(positions, list(graph.categories))
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(0, graph.y_max)
+    to_points = 72 / job.dpi
     for label in graph.labels:
         anchor = (label.value, label.index) if horizontal else (label.index, label.value)
         ax.annotate(
             label.text,
             anchor,
-            xytext=(4, 0) if horizontal else (0, 3),
+            xytext=(label.dx * to_points, label.dy * to_points),
             textcoords="offset points",
-            ha="left" if horizontal else "center",
-            va="center" if horizontal else "bottom",
-            fontsize=LABEL_FONT_SIZE + 1,
+            ha="center",
+            va="center",
+            fontsize=LABEL_FONT_SIZE,
             color=theme.annotation,
             path_effects=effects,
             fontweight="bold",

@@ -10,11 +10,21 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from tgraph_bot.core.censor import censor
+from tgraph_bot.core.censor import censor_all
 from tgraph_bot.core.graphdata import PEAK_SERIES, TOTAL_SERIES, GraphData, YAxis
-from tgraph_bot.core.labels import Candidate, choose_labels
+from tgraph_bot.core.labels import (
+    GAP,
+    HEIGHT,
+    Box,
+    Candidate,
+    Obstacles,
+    Placed,
+    Polyline,
+    choose_labels,
+    text_width,
+)
 from tgraph_bot.graphs.model import PreparedGraph, PreparedSeries, ValueLabel
 from tgraph_bot.graphs.theme import Theme
 
@@ -24,10 +34,15 @@ if TYPE_CHECKING:
 
 WIDTH_PX = 1400
 HEIGHT_PX = 700
+DPI = 100
+LABEL_HEIGHT_PX = HEIGHT
+GAP_PX = GAP
 # Axes position as figure fractions (left, bottom, right, top); hbars need room for names.
 AXES = (0.06, 0.10, 0.985, 0.86)
 AXES_HBARS = (0.15, 0.10, 0.985, 0.86)
 LABEL_FONT_SIZE = 9.0
+MARKER_SIZE = 3.5  # points: the markers of a line graph of 62 points or fewer
+MARKER_LIMIT = 62  # more points than this are drawn as a line without markers
 HEADROOM = 1.12  # the value axis ends this much above the highest value
 NAME_LIMIT = 26  # characters of a row name that fit in AXES_HBARS' margin
 
@@ -46,6 +61,9 @@ ENGLISH_MONTHS = (
     "Nov",
     "Dec",
 )
+RESOLUTION_ORDER = ("4K", "1440p", "1080p", "720p", "576p", "480p", "SD")
+"""Source and stream resolutions, best first: the same order at any range, whatever the counts."""
+_RESOLUTION_NAMES = {"4k": "4K", "2160p": "4K", "2k": "1440p", "sd": "SD", "unknown": "Unknown"}
 DROPPED_SERIES = frozenset({TOTAL_SERIES})
 """Tautulli's "Total" line on get_plays_by_date repeats the sum of the others and
 flattens them; the graph shows the media types only."""
@@ -60,6 +78,10 @@ class PrepareContext:
     theme: Theme
     series_names: Mapping[str, str] = field(default_factory=dict[str, str])
     """Tautulli's series names as drawn (translated); unknown names are drawn as they are."""
+    bucket: Literal["auto", "day", "week"] = "auto"
+    """Daily graphs: a point per day, per ISO week, or weeks above AUTO_WEEKS_ABOVE days."""
+    today: date | None = None
+    """The server's date now: a daily point for it is not complete yet."""
 
 
 def effective_y_axis(spec: GraphSpec, wanted: YAxis) -> YAxis:
@@ -82,6 +104,23 @@ def _translate_month(category: str, tr: Translator) -> str:
     return category
 
 
+def resolution_name(category: str) -> str:
+    """Tautulli's resolution as people write it: ``"4k"`` -> ``"4K"``, ``"1080"`` -> ``"1080p"``."""
+    name = category.strip()
+    if name.isdigit():
+        name += "p"
+    return _RESOLUTION_NAMES.get(name.lower(), name)
+
+
+def _resolution_order(categories: Sequence[str]) -> list[int]:
+    """Best first in RESOLUTION_ORDER; others after, as Tautulli ordered them."""
+    rank = {name: i for i, name in enumerate(RESOLUTION_ORDER)}
+    return sorted(
+        range(len(categories)),
+        key=lambda i: rank.get(resolution_name(categories[i]), len(rank)),
+    )
+
+
 def display_categories(
     spec: GraphSpec, categories: Sequence[str], ctx: PrepareContext
 ) -> tuple[list[int], list[str]]:
@@ -97,8 +136,11 @@ def display_categories(
         ]
     elif spec.axis == "month":
         shown = [_translate_month(categories[i], ctx.tr) for i in order]
+    elif spec.axis == "resolution":
+        order = _resolution_order(categories)
+        shown = [resolution_name(categories[i]) for i in order]
     elif spec.axis == "user" and spec.censor and ctx.censor:
-        shown = [censor(categories[i]) for i in order]
+        shown = censor_all(categories[i] for i in order)
     else:
         shown = [categories[i] for i in order]
     if spec.kind == "hbars":  # row names live in a fixed margin
@@ -124,19 +166,28 @@ def value_text(value: float, y_axis: YAxis, tr: Translator) -> str:
     return tr.number(round(value))
 
 
-def date_ticks(categories: Sequence[str], tr: Translator) -> tuple[tuple[int, str], ...]:
-    """A bounded number of short, translated date ticks for an axis of ISO dates."""
+def date_ticks(
+    categories: Sequence[str], tr: Translator, *, weekly: bool = False
+) -> tuple[tuple[int, str], ...]:
+    """A bounded number of short, translated date ticks for an axis of ISO dates.
+
+    A month or less gets day ticks; longer periods, and weeks, get one tick a month
+    (with the year on January and on the first tick).
+    """
     try:
         days = [date.fromisoformat(c) for c in categories]
     except ValueError:
         step = max(1, math.ceil(len(categories) / 12))
         return tuple((i, c) for i, c in enumerate(categories) if i % step == 0)
     n = len(days)
-    if n <= 62:
+    if n <= MARKER_LIMIT and not weekly:
         step = 1 if n <= 16 else 2 if n <= 31 else 7
         return tuple((i, tr.date(d, "d MMM")) for i, d in enumerate(days) if i % step == 0)
     months = tr.month_names()
-    starts = [i for i, d in enumerate(days) if d.day == 1]
+    # The first point of each month: a week belongs to the month its Monday is in.
+    starts = [i for i, d in enumerate(days) if i > 0 and d.month != days[i - 1].month]
+    if (weekly and days and days[0].day <= 7) or (not weekly and days and days[0].day == 1):
+        starts.insert(0, 0)
     step = max(1, math.ceil(len(starts) / 14))
     ticks: list[tuple[int, str]] = []
     for k, i in enumerate(starts[::step]):
@@ -153,41 +204,124 @@ def axes_px(horizontal: bool) -> tuple[float, float]:
     return (right - left) * WIDTH_PX, (top - bottom) * HEIGHT_PX
 
 
+def _px(points: float) -> float:
+    return points * DPI / 72
+
+
+def line_obstacles(
+    series: Sequence[PreparedSeries], n: int, y_max: float, *, markers: bool
+) -> Obstacles:
+    """The axes' box and every series line (and its markers) in pixels, as drawn."""
+    width, height = axes_px(False)
+    xs = tuple((i + 0.5) / n * width for i in range(n))
+    lines = tuple(
+        Polyline(
+            xs,
+            tuple(v / y_max * height for v in one.data),
+            marker=_px(MARKER_SIZE / 2 + 0.5) if markers and not one.emphasis else 0.0,
+            thickness=_px(line_width(one.emphasis, markers=markers) / 2) + 0.5,
+        )
+        for one in series
+    )
+    return Obstacles(Box(0.0, 0.0, width, height), lines)
+
+
+def line_width(emphasis: bool, *, markers: bool) -> float:
+    """Points: the emphasised series (a maximum) thinner and dashed; long periods thinner."""
+    if markers:
+        return 1.4 if emphasis else 2.0
+    return 1.0 if emphasis else 1.3
+
+
 def line_labels(
     series: Sequence[PreparedSeries], n: int, y_max: float, y_axis: YAxis, tr: Translator
 ) -> tuple[ValueLabel, ...]:
-    """Labels for a line graph: the peaks first, as many as fit without overlapping."""
+    """Labels for a line graph: each series' peaks in turn, as many as fit clear of the lines.
+
+    Only peaks are candidates (a point at least as high as both neighbours): the numbers
+    a reader looks for. Each series' highest peak goes first, then each one's second, so
+    a small series is labelled too, not only the biggest line.
+    """
     width, height = axes_px(False)
-    candidates = [
-        Candidate((s, i), (i + 0.5) / n * width, v / y_max * height, v, value_text(v, y_axis, tr))
-        for s, one in enumerate(series)
-        for i, v in enumerate(one.data)
-    ]
-    limit = 60 if n <= 62 else 24  # a long period: its peaks, not a wall of numbers
-    return _to_labels(choose_labels(candidates, limit=limit))
+    candidates: list[Candidate] = []
+    for s, one in enumerate(series):
+        data = one.data
+        peaks = [
+            i
+            for i, v in enumerate(data)
+            if v > 0
+            and (i == 0 or v >= data[i - 1])
+            and (i == n - 1 or v >= data[i + 1])
+            and (i in (0, n - 1) or v > data[i - 1] or v > data[i + 1])  # a plateau's ends
+        ]
+        peaks.sort(key=lambda i: -data[i])
+        for rank, i in enumerate(peaks):
+            v = data[i]
+            x, y = (i + 0.5) / n * width, v / y_max * height
+            candidates.append(Candidate((s, i), x, y, v, value_text(v, y_axis, tr), rank))
+    markers = n <= MARKER_LIMIT
+    obstacles = line_obstacles(series, n, y_max, markers=markers)
+    limit = 40 if n <= 31 else 24  # a long period: its peaks, not a wall of numbers
+    return _to_labels(choose_labels(candidates, obstacles=obstacles, limit=limit))
+
+
+BAR_WIDTH = 0.7  # of a category's slot
+
+
+def bar_boxes(totals: Sequence[float], y_max: float) -> tuple[Box, ...]:
+    """Columns' outlines in pixels, as drawn."""
+    width, height = axes_px(False)
+    n = len(totals)
+    half = BAR_WIDTH / 2
+    return tuple(
+        Box((i + 0.5 - half) / n * width, 0.0, (i + 0.5 + half) / n * width, v / y_max * height)
+        for i, v in enumerate(totals)
+    )
+
+
+def bar_axis_max(
+    totals: Sequence[float], y_axis: YAxis, tr: Translator, *, horizontal: bool
+) -> float:
+    """The top of the value axis: headroom above the biggest bar, and room for every label."""
+    width, height = axes_px(horizontal)
+    top = max(1.0, max(totals, default=0.0) * HEADROOM)
+    for v in totals:
+        if horizontal:  # the label right of the bar
+            room = width - text_width(value_text(v, y_axis, tr)) - 2 * GAP_PX
+        else:  # the label above it
+            room = height - LABEL_HEIGHT_PX - 2 * GAP_PX
+        top = max(top, v * width / room if horizontal else v * height / room)
+    return top
 
 
 def bar_labels(
     totals: Sequence[float], y_max: float, y_axis: YAxis, tr: Translator, *, horizontal: bool
 ) -> tuple[ValueLabel, ...]:
-    """Labels for stacked bars: each bar's total, where it fits."""
+    """Labels for stacked bars: each bar's total, where it fits clear of the bars."""
     width, height = axes_px(horizontal)
     n = len(totals)
     if horizontal:  # one label per row, right of the bar: rows never share a line
         return tuple(
-            ValueLabel(-1, i, v, value_text(v, y_axis, tr)) for i, v in enumerate(totals) if v > 0
+            ValueLabel(-1, i, v, text, dx=GAP_PX + text_width(text) / 2, dy=0.0)
+            for i, v in enumerate(totals)
+            if v > 0
+            for text in (value_text(v, y_axis, tr),)
         )
     candidates = [
         Candidate((-1, i), (i + 0.5) / n * width, v / y_max * height, v, value_text(v, y_axis, tr))
         for i, v in enumerate(totals)
     ]
-    return _to_labels(choose_labels(candidates, limit=n))
+    obstacles = Obstacles(Box(0.0, 0.0, width, height), boxes=bar_boxes(totals, y_max))
+    return _to_labels(choose_labels(candidates, obstacles=obstacles, places=((0, 1),), limit=n))
 
 
-def _to_labels(chosen: Sequence[Candidate]) -> tuple[ValueLabel, ...]:
-    return tuple(
-        ValueLabel(c.key[0], c.key[1], c.value, c.text) for c in sorted(chosen, key=lambda c: c.key)
-    )
+def _to_labels(chosen: Sequence[Placed]) -> tuple[ValueLabel, ...]:
+    out: list[ValueLabel] = []
+    for p in sorted(chosen, key=lambda p: p.candidate.key):
+        c = p.candidate
+        dx, dy = p.offset
+        out.append(ValueLabel(c.key[0], c.key[1], c.value, c.text, dx=dx, dy=dy))
+    return tuple(out)
 
 
 def prepare_series(
@@ -212,10 +346,15 @@ def empty_graph(spec: GraphSpec, ctx: PrepareContext) -> PreparedGraph:
 __all__ = [
     "AXES",
     "AXES_HBARS",
+    "BAR_WIDTH",
     "HEADROOM",
     "LABEL_FONT_SIZE",
+    "MARKER_LIMIT",
+    "MARKER_SIZE",
+    "RESOLUTION_ORDER",
     "PrepareContext",
     "axes_px",
+    "bar_axis_max",
     "bar_labels",
     "convert",
     "date_ticks",
@@ -223,6 +362,8 @@ __all__ = [
     "effective_y_axis",
     "empty_graph",
     "line_labels",
+    "line_width",
     "prepare_series",
+    "resolution_name",
     "value_text",
 ]
