@@ -154,10 +154,10 @@ async def test_config_edit_key_autocompletes_editable_keys_only(world: World) ->
 async def test_language_edit_answers_in_danish_at_once(world: World) -> None:
     switched = await world.admin.slash(world.channel, "config edit", key="LANGUAGE", value="da")
     assert switched.response is not None
-    assert switched.response.content == "LANGUAGE er nu da."
+    assert switched.response.content == "LANGUAGE er nu da. Gælder med det samme."
     after = await world.admin.slash(world.channel, "config edit", key="UPDATE_DAYS", value="3")
     assert after.response is not None
-    assert after.response.content == "UPDATE_DAYS er nu 3."
+    assert after.response.content == "UPDATE_DAYS er nu 3. Gælder med det samme."
 
 
 async def test_cooldown_from_live_settings_answers_with_relative_time(world: World) -> None:
@@ -209,7 +209,7 @@ async def test_autocomplete_does_not_spend_the_cooldown(world: World) -> None:
         assert await world.admin.autocomplete(world.channel, "config edit", "key", typed)
     first = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
     assert first.response is not None
-    assert first.response.content == "```yaml\nLANGUAGE: en\n```"
+    assert first.response.embeds[0].title == "LANGUAGE"
     second = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
     assert second.response is not None and "Try again <t:" in second.response.content
     assert [type(e).__name__ for e in world.env.errors] == ["CommandOnCooldown"]

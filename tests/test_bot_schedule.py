@@ -36,7 +36,9 @@ async def test_editing_the_schedule_posts_at_once_when_now_overdue(world: World)
     assert scheduler is not None
     assert world.renderer.calls == []  # four days to go; it sleeps (an hour at most)
     edit = await world.admin.slash(world.channel, "config edit", key="UPDATE_DAYS", value="2")
-    assert edit.response is not None and edit.response.content == "UPDATE_DAYS is now 2."
+    assert (
+        edit.response is not None and edit.response.content == "UPDATE_DAYS is now 2. Applied now."
+    )
     await world.env.settle()
     assert world.renderer.calls == [None]  # woken and posted, without the hour going by
     posts = [m for m in world.channel.history() if m.attachments]

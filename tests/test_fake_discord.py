@@ -103,18 +103,22 @@ async def test_plex_mode_signs_the_member_in_then_sends_their_stats(
     ) as live:
         record = await start_signin(live, polls, "Alice@Example.com")
         pin = plex_tv.last_pin
-        [link_text] = record.texts()
-        assert (
-            "https://app.plex.tv/auth#?clientID=" in link_text and f"code={pin.code}" in link_text
-        )
+        [button] = [
+            button
+            for row in record.followups[0]["components"]
+            for button in row["components"]
+            if button.get("url")
+        ]
+        link = button["url"]
+        assert "https://app.plex.tv/auth#?clientID=" in link and f"code={pin.code}" in link
         assert live.fake.dms_to(MEMBER_ID) == []  # nothing before the sign-in
         plex_tv.approve(pin.id, ALICE_PLEX)
         polls.elapse()
         await live.fake.wait_for(lambda: len(record.followups) == 2)
         assert "alice" in record.followups[1]["content"]
         assert sum(len(m.files) for m in live.fake.dms_to(MEMBER_ID)) == 12
-        link = await live.db.run(lambda conn: links.get_link(conn, MemberId(MEMBER_ID)))
-        assert link is not None and (link.tautulli_user_id, link.how) == (42, "plex")
+        stored = await live.db.run(lambda conn: links.get_link(conn, MemberId(MEMBER_ID)))
+        assert stored is not None and (stored.tautulli_user_id, stored.how) == (42, "plex")
 
 
 async def test_forget_cancels_a_pending_plex_signin(

@@ -129,6 +129,19 @@ class InteractionRecord:
                 out.append(str(data["content"]))
         return out
 
+    def shown(self) -> list[str]:
+        """Everything a member reads in the replies: texts, then each embed's title,
+        description and fields."""
+        out = self.texts()
+        for item in [*self.callbacks, *self.edits, *self.followups]:
+            data = item.get("data", item)
+            embeds = data.get("embeds") if isinstance(data, dict) else None
+            for embed in embeds or []:
+                out += [str(embed.get(k)) for k in ("title", "description") if embed.get(k)]
+                for field in embed.get("fields") or []:
+                    out += [str(field.get("name", "")), str(field.get("value", ""))]
+        return out
+
 
 LOGIN_MODES = ("ok", "refuse", "hang")
 
