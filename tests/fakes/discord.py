@@ -138,8 +138,8 @@ class InteractionRecord:
             embeds = data.get("embeds") if isinstance(data, dict) else None
             for embed in embeds or []:
                 out += [str(embed.get(k)) for k in ("title", "description") if embed.get(k)]
-                for field in embed.get("fields") or []:
-                    out += [str(field.get("name", "")), str(field.get("value", ""))]
+                for entry in embed.get("fields") or []:
+                    out += [str(entry.get("name", "")), str(entry.get("value", ""))]
         return out
 
 
