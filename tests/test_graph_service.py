@@ -238,7 +238,7 @@ async def test_a_member_sees_their_own_name_in_their_own_stats(
     raw = json.loads((FIXTURES / f"{spec.command}__30__user.json").read_text(encoding="utf-8"))
     fetched = FetchedGraph(GraphData.parse(raw), NOW)
     settings = only("top_10_users")
-    own = service.job(spec, fetched, settings, tmp_path, _tr("en"), own=True)
+    own = service.job(spec, fetched, settings, tmp_path, _tr("en"), personal=True)
     server = service.job(spec, fetched, settings, tmp_path, _tr("en"))
     assert list(own.graph.categories) == ["Harper K."]
     assert list(server.graph.categories) == ["H****r K."]

@@ -58,11 +58,16 @@ def tgraph(
     preexec: Callable[[], None] | None = None,
     cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    child_env = _env(env)
+    if preexec is not None:
+        # A child that may not write here cannot save coverage data either (coverage would
+        # print its traceback on exit): it runs unmeasured.
+        child_env = {k: v for k, v in child_env.items() if not k.startswith("COVERAGE_")}
     return subprocess.run(
         [sys.executable, "-m", "tgraph_bot.cli", *args],
         capture_output=True,
         text=True,
-        env=_env(env),
+        env=child_env,
         check=False,
         timeout=60,
         cwd=cwd or ROOT,
