@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +40,15 @@ from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
+
+_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()-])")
+
+
+def escape_markdown(text: str) -> str:
+    """A Plex user name shown as typed, never as Discord formatting. (discord.py's own
+    escape_markdown passes ``count`` positionally to re.sub, which 3.13 deprecates.)"""
+    return _MARKDOWN.sub(r"\\\1", text)
+
 
 DM_BLOCKED = 50007
 FOLLOWUP_LIFETIME = timedelta(minutes=14)  # Discord's is 15; a margin for the send
@@ -367,7 +377,7 @@ class LinkCog(
         lines = [
             tr._("<@{member}> → {username} ({how}, {when})").format(
                 member=link.member_id,
-                username=discord.utils.escape_markdown(link.plex_username),
+                username=escape_markdown(link.plex_username),
                 how=how.get(link.how, link.how),
                 when=f"<t:{int(link.linked_at.timestamp())}:d>",
             )
