@@ -39,6 +39,7 @@ from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage import links
+from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.posting import PostingStore
@@ -186,7 +187,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         posting_store = PostingStore(db)
         # Other modules' cogs (they get the live settings as a callable).
         extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(db, clock=utcnow), lambda: store.settings),
+            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
         ]
         if settings.PLEX_ENABLED:
             from tgraph_bot.adapters.discord.cogs.plex import PlexCog
