@@ -271,7 +271,7 @@ def finished_sessions(
     return [(int(r[0]), int(r[1]), str(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
-class CameraTables:
+class SqliteCameraTables:
     """The functions above bound to one connection (a ``services.ports.CameraTables``)."""
 
     __slots__ = ("_conn",)
@@ -328,21 +328,21 @@ class CameraRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def write(self, ops: Sequence[Callable[[CameraTables], object]]) -> list[object]:
+    async def write(self, ops: Sequence[Callable[[SqliteCameraTables], object]]) -> list[object]:
         def work(conn: sqlite3.Connection) -> list[object]:
-            tables = CameraTables(conn)
+            tables = SqliteCameraTables(conn)
             return [op(tables) for op in ops]
 
         return await self._db.run(lambda conn: transaction(conn, work))
 
-    async def read(self, work: Callable[[CameraTables], T]) -> T:
-        return await self._db.run(lambda conn: work(CameraTables(conn)))
+    async def read(self, work: Callable[[SqliteCameraTables], T]) -> T:
+        return await self._db.run(lambda conn: work(SqliteCameraTables(conn)))
 
 
 __all__ = [
     "CameraRepository",
-    "CameraTables",
     "OpenRow",
+    "SqliteCameraTables",
     "TotalRow",
     "all_open",
     "close_session",
