@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tgraph_bot.core.camera import ObservedState
 from tgraph_bot.services.camera import CameraService
+from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ def at(seconds: int) -> datetime:
 async def main(path: Path) -> None:
     db = Database(path)
     await db.__aenter__()
-    svc = CameraService(db, clock=lambda: T0)
+    svc = CameraService(CameraRepository(db), clock=lambda: T0)
     await svc.observe(1, 101, "ann", ON, at(0))
     await svc.observe(1, 102, "bob", ON, at(10))
     await svc.observe(1, 101, "ann", OFF, at(20))  # a finished session

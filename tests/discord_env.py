@@ -12,6 +12,7 @@ import simcord
 
 from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
@@ -57,6 +58,7 @@ class Parts:
     posting_store: PostingStore
     renderer: PngRenderer
     images: Path
+    services: CogServices
     bot_parts: BotParts
 
 
@@ -87,16 +89,17 @@ async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
         clock = discord.utils.utcnow
         posting = PostingService(renderer, posting_store, images, clock=clock)
         my_stats = MyStatsService(db, None, Directory(), clock=clock)
+        services = CogServices(
+            posting=posting, my_stats=my_stats, rendering=renderer, images_dir=images
+        )
         bot_parts = BotParts(
             store=store,
             posting=posting,
             posting_store=posting_store,
-            my_stats=my_stats,
-            rendering=renderer,
-            images_dir=images,
+            cogs=lambda host: bot_cogs(host, services),
             schedule=False,
         )
-        yield Parts(store, db, posting_store, renderer, images, bot_parts)
+        yield Parts(store, db, posting_store, renderer, images, services, bot_parts)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.plextv import PlexTvClient
+from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.services.jobs import Sleep
 from tgraph_bot.services.my_stats import MyStatsService
@@ -65,14 +66,19 @@ async def live_bot(
         posting_store = PostingStore(db)
         images = tmp_path / "images"
         clock = discord.utils.utcnow
+        posting = PostingService(renderer, posting_store, images, clock=clock)
+        services = CogServices(
+            posting=posting,
+            my_stats=MyStatsService(db, plextv, Directory(), clock=clock, sleep=sleep),
+            rendering=renderer,
+            images_dir=images,
+        )
         bot = TGraphBot(
             BotParts(
                 store=store,
-                posting=PostingService(renderer, posting_store, images, clock=clock),
+                posting=posting,
                 posting_store=posting_store,
-                my_stats=MyStatsService(db, plextv, Directory(), clock=clock, sleep=sleep),
-                rendering=renderer,
-                images_dir=images,
+                cogs=lambda host: bot_cogs(host, services),
                 schedule=False,
                 guild_ready_timeout=0.1,
             )

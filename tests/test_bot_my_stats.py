@@ -12,6 +12,7 @@ import discord
 import pytest
 import simcord
 
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
 from tgraph_bot.core.ids import MemberId
 from tgraph_bot.services.my_stats import MyStatsService
 
@@ -36,9 +37,9 @@ def _texts(result: InteractionResult) -> list[str]:
 
 
 def _service(world: World) -> MyStatsService:
-    service = world.bot.parts.my_stats
-    assert service is not None
-    return service
+    cog = world.bot.get_cog("MyStatsCog")
+    assert isinstance(cog, MyStatsCog)
+    return cog.service
 
 
 def _stats_dir(world: World) -> Path:

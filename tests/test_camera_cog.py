@@ -49,7 +49,7 @@ class Harness:
             async def setup_hook(self) -> None:
                 db = Database(harness.path)
                 await db.__aenter__()
-                service = CameraService(db, clock=harness.clock)
+                service = CameraService(repo.CameraRepository(db), clock=harness.clock)
                 harness.databases.append(db)
                 harness.services.append(service)
                 await self.add_cog(CameraCog(service, lambda: harness.settings))

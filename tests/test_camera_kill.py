@@ -54,7 +54,7 @@ def test_sigkill_loses_at_most_the_time_since_the_last_heartbeat(tmp_path: Path)
 
     async def recover() -> tuple[int, list[RankRow], bool]:
         async with Database(path) as db:
-            svc = CameraService(db, clock=lambda: restart)
+            svc = CameraService(repo.CameraRepository(db), clock=lambda: restart)
             closed = await svc.recover(restart)
             rows = await svc.ranking(1, Period.ALL, Metric.VIDEO, restart, ZoneInfo("UTC"))
             return closed, rows, await svc.has_open()

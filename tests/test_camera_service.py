@@ -44,7 +44,7 @@ def at(seconds: float) -> datetime:
 async def open_service(path: Path) -> tuple[Database, CameraService]:
     db = Database(path)
     await db.__aenter__()
-    return db, CameraService(db, clock=Clock(T0))
+    return db, CameraService(repo.CameraRepository(db), clock=Clock(T0))
 
 
 def sessions(path: Path) -> list[tuple[int, int, str, int, int]]:

@@ -8,9 +8,6 @@ from tests.import_rules import SRC, imported_modules
 
 SERVICES = SRC / "tgraph_bot" / "services"
 FORBIDDEN = ("tgraph_bot.adapters", "discord", "httpx", "plexapi", "sqlite3", "aiohttp")
-# Leaks still to close, by file. Only ever shrink this (issue 14): the camera service runs
-# its own SQLite transactions until its storage is behind a port.
-KNOWN = {"camera.py": {"sqlite3"}}
 
 
 def forbidden_imports(path: Path, src: Path = SRC) -> set[str]:
@@ -27,7 +24,7 @@ def test_services_import_no_adapter_discord_http_plex_or_sqlite() -> None:
         for path in sorted(SERVICES.rglob("*.py"))
         if (bad := forbidden_imports(path))
     }
-    assert found == KNOWN
+    assert found == {}
 
 
 def test_the_rule_sees_relative_and_absolute_imports(tmp_path: Path) -> None:

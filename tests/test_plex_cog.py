@@ -14,6 +14,7 @@ import simcord
 from tests.plex_support import HARPER, NOW, Rig, plex_rig
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.discord.cogs.plex import PlexCog, split_album
+from tgraph_bot.app import bot_cogs
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.storage import links
 
@@ -33,7 +34,8 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 @pytest.fixture
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
     cog = PlexCog(rig.service, lambda: rig.settings)
-    return TGraphBot(replace(parts.bot_parts, extra_cogs=[cog]))
+    services = replace(parts.services, extra=[cog])
+    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
 
 
 def texts(result: simcord.InteractionResult) -> str:

@@ -12,9 +12,11 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import cast
 
 import aiohttp
@@ -23,8 +25,15 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.adapters.discord.cogs.about import AboutCog
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
+from tgraph_bot.adapters.discord.cogs.config import ConfigCog
+from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
+from tgraph_bot.adapters.discord.cogs.help import HelpCog
+from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
+from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.display import mask_secrets
@@ -37,8 +46,10 @@ from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
+from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage import links
+from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.posting import PostingStore
@@ -132,6 +143,33 @@ async def plex_service(
         yield PlexService(plex, tautulli, db, sources, settings, clock=clock)
 
 
+@dataclass(frozen=True)
+class CogServices:
+    """What the bot's cogs are built from (:func:`bot_cogs`)."""
+
+    posting: PostingService | None = None  # /update_graphs
+    my_stats: MyStatsService | None = None  # /my_stats, /link, /unlink (with rendering)
+    rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
+    summaries: SummaryService | None = None  # the /my_stats summary embed
+    images_dir: Path = Path("data") / "graphs"
+    extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
+
+
+def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
+    """Every cog of the bot, each handed its services (the bot calls it in setup_hook)."""
+    cogs: list[commands.Cog] = [AboutCog(host), UptimeCog(host), ConfigCog(host), HelpCog(host)]
+    if services.posting is not None:
+        cogs.append(GraphsCog(host, services.posting))
+    if services.my_stats is not None and services.rendering is not None:
+        stats_dir = services.images_dir / "my_stats"
+        cogs += [
+            MyStatsCog(host, services.my_stats, services.rendering, stats_dir, services.summaries),
+            LinkCog(host, services.my_stats),
+            UnlinkCog(host, services.my_stats),
+        ]
+    return [*cogs, *services.extra]
+
+
 async def _login(bot: TGraphBot, settings: Settings) -> None:
     """Log in, turning Discord's refusal or silence into the one line that says what to do."""
     url = settings.DISCORD_API_BASE_URL or "https://discord.com"
@@ -186,7 +224,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         posting_store = PostingStore(db)
         # Other modules' cogs (they get the live settings as a callable).
         extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(db, clock=utcnow), lambda: store.settings),
+            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
         ]
         if settings.PLEX_ENABLED:
             from tgraph_bot.adapters.discord.cogs.plex import PlexCog
@@ -195,18 +233,21 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
                 plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
             )
             extra_cogs.append(PlexCog(plex, lambda: store.settings))
+        posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
+        services = CogServices(
+            posting=posting,
+            my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
+            rendering=graphs,
+            summaries=summaries,
+            images_dir=images,
+            extra=extra_cogs,
+        )
         bot = TGraphBot(
             BotParts(
                 store=store,
-                posting=PostingService(
-                    graphs, posting_store, images, clock=utcnow, summaries=summaries
-                ),
+                posting=posting,
                 posting_store=posting_store,
-                my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
-                rendering=graphs,
-                summaries=summaries,
-                images_dir=images,
-                extra_cogs=extra_cogs,
+                cogs=lambda host: bot_cogs(host, services),
             )
         )
         await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
@@ -253,4 +294,11 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     return status
 
 
-__all__ = ["follow_settings", "plex_service", "render_idle_seconds", "run"]
+__all__ = [
+    "CogServices",
+    "bot_cogs",
+    "follow_settings",
+    "plex_service",
+    "render_idle_seconds",
+    "run",
+]

@@ -205,6 +205,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     from datetime import UTC, datetime
 
     from tgraph_bot.services.camera import CameraService
+    from tgraph_bot.storage.camera import CameraRepository
     from tgraph_bot.storage.db import Database, database_path
 
     store = _open_store(args, tr)
@@ -215,7 +216,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
 
     async def work() -> tuple[int, int]:
         async with Database(db_path) as db:
-            service = CameraService(db, clock=lambda: datetime.now(UTC))
+            service = CameraService(CameraRepository(db), clock=lambda: datetime.now(UTC))
             result = await service.import_seed_file(source, args.guild)
             return result.members, result.changed
 

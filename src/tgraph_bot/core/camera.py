@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from tgraph_bot.core.ids import MemberId
+from tgraph_bot.core.ids import GuildId, MemberId
 
 
 class Metric(StrEnum):
@@ -145,14 +145,36 @@ class Totals:
     sessions: int
 
 
+@dataclass(frozen=True, slots=True)
+class OpenRow:
+    """A stored open session."""
+
+    guild_id: GuildId
+    member_id: MemberId
+    metric: Metric
+    started_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class TotalRow:
+    """One member's stored time in a period, before ranking (milliseconds)."""
+
+    member_id: MemberId
+    name: str | None
+    millis: int
+    sessions: int
+
+
 __all__ = [
     "OFF",
     "Close",
     "Metric",
     "ObservedState",
     "Open",
+    "OpenRow",
     "Period",
     "RankRow",
+    "TotalRow",
     "Totals",
     "Transition",
     "close_time",

@@ -11,16 +11,18 @@ event loop does between them.
 operation *when called* and return a future (await it to wait for the commit). So a
 caller that calls them synchronously, as discord.py parses each gateway event, gets
 the operations applied in gateway order, however the event loop schedules tasks.
+
+The tables sit behind :class:`~tgraph_bot.services.ports.CameraStore`: an operation is
+a function of :class:`~tgraph_bot.services.ports.CameraTables`, and the store runs a
+batch of them in one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import json
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -42,13 +44,12 @@ from tgraph_bot.core.camera import (
 )
 from tgraph_bot.errors import CameraImportError
 from tgraph_bot.i18n import N_
-from tgraph_bot.storage import camera as repo
-from tgraph_bot.storage.db import Database
+from tgraph_bot.services.ports import CameraStore, CameraTables
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Op = Callable[[sqlite3.Connection], Any]
+Op = Callable[[CameraTables], object]
 
 _MAX_SNOWFLAKE = 2**63 - 1
 
@@ -68,8 +69,8 @@ class ImportResult:
 
 
 class CameraService:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime]) -> None:
-        self._db = db
+    def __init__(self, store: CameraStore, *, clock: Callable[[], datetime]) -> None:
+        self._store = store
         self.clock = clock
         self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -78,7 +79,7 @@ class CameraService:
 
     # -- the write queue ------------------------------------------------------------
 
-    def _submit(self, op: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+    def _submit(self, op: Callable[[CameraTables], T]) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[T] = loop.create_future()
         self._pending.append((op, fut))
@@ -91,7 +92,7 @@ class CameraService:
             batch, self._pending = self._pending, []
             ops = [op for op, _ in batch]
             try:
-                results = await self._db.run(functools.partial(_apply, ops=ops))
+                results = await self._store.write(ops)
             except BaseException as exc:
                 for _, fut in batch:
                     if not fut.done():
@@ -125,10 +126,10 @@ class CameraService:
         if name and state.counted and not state.is_bot and self._names.get(key) != name:
             new_name = self._names[key] = name
 
-        def op(conn: sqlite3.Connection) -> list[Open | Close]:
+        def op(tables: CameraTables) -> list[Open | Close]:
             if new_name is not None:
-                repo.put_name(conn, guild_id, member_id, new_name)
-            return _transition(conn, guild_id, member_id, state, at)
+                tables.put_name(guild_id, member_id, new_name)
+            return _transition(tables, guild_id, member_id, state, at)
 
         return self._submit(op)
 
@@ -161,19 +162,17 @@ class CameraService:
         for member_id, name in names.items():
             self._names[(guild_id, member_id)] = name
 
-        def op(conn: sqlite3.Connection) -> int:
+        def op(tables: CameraTables) -> int:
             count = 0
             for member_id, name in names.items():
-                repo.put_name(conn, guild_id, member_id, name)
+                tables.put_name(guild_id, member_id, name)
             for member_id, p in present.items():
-                count += len(_transition(conn, guild_id, member_id, p.state, at))
-            for row in repo.all_open(conn, guild_id):
+                count += len(_transition(tables, guild_id, member_id, p.state, at))
+            for row in tables.all_open(guild_id):
                 if row.member_id in present:
                     continue
                 end = close_time(row.started_at, gone, at)
-                if repo.close_session(
-                    conn, guild_id, row.member_id, row.metric, row.started_at, end
-                ):
+                if tables.close_session(guild_id, row.member_id, row.metric, row.started_at, end):
                     count += 1
             return count
 
@@ -182,20 +181,20 @@ class CameraService:
     async def heartbeat(self, now: datetime) -> None:
         at = to_ms(now)
         self.last_heartbeat = now
-        await self._submit(lambda conn: repo.put_heartbeat(conn, at))
+        await self._submit(lambda tables: tables.put_heartbeat(at))
 
     async def recover(self, now: datetime) -> int:
         """At start-up: close sessions a crash left open, at the last heartbeat."""
         at = to_ms(now)
 
-        def op(conn: sqlite3.Connection) -> int:
-            beat = repo.get_heartbeat(conn)
+        def op(tables: CameraTables) -> int:
+            beat = tables.get_heartbeat()
             closed = 0
-            for row in repo.all_open(conn):
+            for row in tables.all_open():
                 # No heartbeat at all: nothing proves the bot was up after the start.
                 end = close_time(row.started_at, row.started_at if beat is None else beat, at)
-                closed += repo.close_session(
-                    conn, row.guild_id, row.member_id, row.metric, row.started_at, end
+                closed += tables.close_session(
+                    row.guild_id, row.member_id, row.metric, row.started_at, end
                 )
             return closed
 
@@ -208,19 +207,19 @@ class CameraService:
         """Clean stop (or tracking switched off): close every open session at ``now``."""
         at = to_ms(now)
 
-        def op(conn: sqlite3.Connection) -> int:
+        def op(tables: CameraTables) -> int:
             closed = 0
-            for row in repo.all_open(conn):
-                closed += repo.close_session(
-                    conn, row.guild_id, row.member_id, row.metric, row.started_at, at
+            for row in tables.all_open():
+                closed += tables.close_session(
+                    row.guild_id, row.member_id, row.metric, row.started_at, at
                 )
-            repo.put_heartbeat(conn, at)
+            tables.put_heartbeat(at)
             return closed
 
         return await self._submit(op)
 
     async def has_open(self) -> bool:
-        return await self._db.run(lambda conn: bool(repo.all_open(conn)))
+        return await self._store.read(lambda tables: bool(tables.all_open()))
 
     # -- queries --------------------------------------------------------------------
 
@@ -237,8 +236,8 @@ class CameraService:
         start_ms = None if start is None else to_ms(start)
         at = to_ms(now)
         await self.drain()
-        rows = await self._db.run(
-            lambda conn: repo.top(conn, guild_id, metric, start_ms, at, limit)
+        rows = await self._store.read(
+            lambda tables: tables.top(guild_id, metric, start_ms, at, limit)
         )
         return [
             RankRow(i, r.member_id, r.name, r.millis // 1000, r.sessions)
@@ -252,16 +251,16 @@ class CameraService:
         starts = {p: period_start(p, now, tz) for p in Period}
         await self.drain()
 
-        def work(conn: sqlite3.Connection) -> dict[Period, dict[Metric, Totals]]:
+        def work(tables: CameraTables) -> dict[Period, dict[Metric, Totals]]:
             out: dict[Period, dict[Metric, Totals]] = {}
             for period, start in starts.items():
                 s = None if start is None else to_ms(start)
                 out[period] = {
-                    m: repo.member_total(conn, guild_id, member_id, m, s, at) for m in Metric
+                    m: tables.member_total(guild_id, member_id, m, s, at) for m in Metric
                 }
             return out
 
-        return await self._db.run(work)
+        return await self._store.read(work)
 
     # -- import ---------------------------------------------------------------------
 
@@ -275,34 +274,23 @@ class CameraService:
         totals = parse_seed_file(data, str(path))
         digest = hashlib.sha256(data).hexdigest()
         changed = await self._submit(
-            lambda conn: repo.import_totals(conn, guild_id, Metric.VIDEO, totals, digest)
+            lambda tables: tables.import_totals(guild_id, Metric.VIDEO, totals, digest)
         )
         return ImportResult(members=len(totals), changed=changed)
 
 
-def _apply(conn: sqlite3.Connection, *, ops: list[Op]) -> list[Any]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        results = [op(conn) for op in ops]
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return results
-
-
 def _transition(
-    conn: sqlite3.Connection, guild_id: int, member_id: int, state: ObservedState, at: int
+    tables: CameraTables, guild_id: int, member_id: int, state: ObservedState, at: int
 ) -> list[Open | Close]:
-    stored = repo.open_sessions(conn, guild_id, member_id)
+    stored = tables.open_sessions(guild_id, member_id)
     if not stored and not (state.self_video or state.self_stream):
         return []  # the common case: a voice event of someone not sharing anything
     transitions = decide(stored, state, at)
     for t in transitions:
         if isinstance(t, Open):
-            repo.open_session(conn, guild_id, member_id, t.metric, t.at)
+            tables.open_session(guild_id, member_id, t.metric, t.at)
         else:
-            repo.close_session(conn, guild_id, member_id, t.metric, t.started_at, t.ended_at)
+            tables.close_session(guild_id, member_id, t.metric, t.started_at, t.ended_at)
     return transitions
 
 

@@ -1,8 +1,9 @@
 """Repository over migration 003: camera sessions, open sessions, names, imports.
 
-Plain functions over a ``sqlite3.Connection``; the service runs them on the database
-thread (``Database.run``) and decides when a transaction starts and ends. Times are
-integer milliseconds since the Unix epoch, UTC.
+Plain functions over a ``sqlite3.Connection``, and :class:`CameraRepository`, the
+:class:`~tgraph_bot.services.ports.CameraStore` the service writes through: it runs them
+on the database thread (``Database.run``), a batch of writes in one transaction. Times
+are integer milliseconds since the Unix epoch, UTC.
 
 Which sessions a period (week, month) holds: a session belongs to it when some of its
 time lies inside, i.e. when it ends after the period starts, and then counts once with
@@ -15,30 +16,17 @@ test_camera_periods.py). In-progress sessions always belong to the current perio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
-from tgraph_bot.core.camera import Metric, Totals
+from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.ids import GuildId, MemberId
 from tgraph_bot.storage import meta
+from tgraph_bot.storage.db import Database, transaction
+
+T = TypeVar("T")
 
 HEARTBEAT_KEY = "camera.heartbeat_ms"
-
-
-@dataclass(frozen=True, slots=True)
-class OpenRow:
-    guild_id: GuildId
-    member_id: MemberId
-    metric: Metric
-    started_at: int
-
-
-@dataclass(frozen=True, slots=True)
-class TotalRow:
-    member_id: MemberId
-    name: str | None
-    millis: int
-    sessions: int
 
 
 def open_sessions(conn: sqlite3.Connection, guild_id: int, member_id: int) -> dict[Metric, int]:
@@ -281,3 +269,90 @@ def finished_sessions(
         else conn.execute(sql + " WHERE guild_id = ? ORDER BY id", (guild_id,)).fetchall()
     )
     return [(int(r[0]), int(r[1]), str(r[2]), int(r[3]), int(r[4])) for r in rows]
+
+
+class SqliteCameraTables:
+    """The functions above bound to one connection (a ``services.ports.CameraTables``)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def open_sessions(self, guild_id: int, member_id: int) -> dict[Metric, int]:
+        return open_sessions(self._conn, guild_id, member_id)
+
+    def all_open(self, guild_id: int | None = None) -> list[OpenRow]:
+        return all_open(self._conn, guild_id)
+
+    def open_session(self, guild_id: int, member_id: int, metric: Metric, at: int) -> None:
+        open_session(self._conn, guild_id, member_id, metric, at)
+
+    def close_session(
+        self, guild_id: int, member_id: int, metric: Metric, started_at: int, ended_at: int
+    ) -> bool:
+        return close_session(self._conn, guild_id, member_id, metric, started_at, ended_at)
+
+    def put_name(self, guild_id: int, member_id: int, name: str) -> None:
+        put_name(self._conn, guild_id, member_id, name)
+
+    def put_heartbeat(self, at: int) -> None:
+        put_heartbeat(self._conn, at)
+
+    def get_heartbeat(self) -> int | None:
+        return get_heartbeat(self._conn)
+
+    def top(
+        self, guild_id: int, metric: Metric, start: int | None, now: int, limit: int = 10
+    ) -> list[TotalRow]:
+        return top(self._conn, guild_id, metric, start, now, limit)
+
+    def member_total(
+        self, guild_id: int, member_id: int, metric: Metric, start: int | None, now: int
+    ) -> Totals:
+        return member_total(self._conn, guild_id, member_id, metric, start, now)
+
+    def import_totals(
+        self,
+        guild_id: int,
+        metric: Metric,
+        totals: Sequence[tuple[int, int, int]],
+        source_hash: str,
+    ) -> int:
+        return import_totals(self._conn, guild_id, metric, totals, source_hash)
+
+
+class CameraRepository:
+    """The camera's storage in the program's database (a ``services.ports.CameraStore``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def write(self, ops: Sequence[Callable[[SqliteCameraTables], object]]) -> list[object]:
+        def work(conn: sqlite3.Connection) -> list[object]:
+            tables = SqliteCameraTables(conn)
+            return [op(tables) for op in ops]
+
+        return await self._db.run(lambda conn: transaction(conn, work))
+
+    async def read(self, work: Callable[[SqliteCameraTables], T]) -> T:
+        return await self._db.run(lambda conn: work(SqliteCameraTables(conn)))
+
+
+__all__ = [
+    "CameraRepository",
+    "OpenRow",
+    "SqliteCameraTables",
+    "TotalRow",
+    "all_open",
+    "close_session",
+    "finished_sessions",
+    "get_heartbeat",
+    "import_totals",
+    "member_total",
+    "open_session",
+    "open_sessions",
+    "put_heartbeat",
+    "put_name",
+    "top",
+]

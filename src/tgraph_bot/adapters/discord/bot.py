@@ -1,6 +1,8 @@
 """The commands.Bot subclass: intents, cogs, tree sync, live settings, the posting schedule.
 
-Everything it uses is handed in (:class:`BotParts`); there are no module globals.
+Everything it uses is handed in (:class:`BotParts`); there are no module globals. The
+cogs are built by the composition root (app.py) from their services; the bot only adds
+them. A cog sees the bot as a :class:`~tgraph_bot.adapters.discord.host.BotHost`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import discord
 from discord.ext import commands
@@ -23,16 +24,14 @@ from tgraph_bot.adapters.discord.channel import (
 )
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
-from tgraph_bot.services.my_stats import EMAIL_MODE_NOTICE, MyStatsService
 from tgraph_bot.services.posting import PostingService, Scheduler
-from tgraph_bot.services.rendering import GraphRendering
-from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
@@ -49,22 +48,22 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
+def no_cogs(_host: BotHost) -> Sequence[commands.Cog]:
+    return ()
+
+
 @dataclass
 class BotParts:
     store: ConfigStore
+    # /update_graphs posts through posting; the schedule needs both.
     posting: PostingService | None = None
     posting_store: PostingStore | None = None
-    my_stats: MyStatsService | None = None
-    rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
-    summaries: SummaryService | None = None  # the /my_stats summary embed
-    images_dir: Path = Path("data") / "graphs"
+    # Every cog, built by the composition root (app.bot_cogs) once the bot exists.
+    cogs: Callable[[BotHost], Sequence[commands.Cog]] = no_cogs
     clock: Callable[[], datetime] = discord.utils.utcnow
     schedule: bool = True
     retry_base: float = 30.0
     guild_ready_timeout: float = 2.0  # discord.py's wait for more guilds before on_ready
-    # Cogs built by the composition root for other modules (the camera ranking's CameraCog
-    # goes here: app.py builds it and passes it in).
-    extra_cogs: Sequence[commands.Cog] = field(default_factory=list[commands.Cog])
 
 
 class TGraphBot(SyncDispatchBot):
@@ -136,39 +135,12 @@ class TGraphBot(SyncDispatchBot):
     # -- start-up --------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        from tgraph_bot.adapters.discord.cogs.about import AboutCog
-        from tgraph_bot.adapters.discord.cogs.config import ConfigCog
-        from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
-        from tgraph_bot.adapters.discord.cogs.help import HelpCog
-        from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
-        from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
-
         self.started_at = self.clock()
         await self.tree.set_translator(CatalogTranslator())
-        await self.add_cog(AboutCog(self))
-        await self.add_cog(UptimeCog(self))
-        await self.add_cog(ConfigCog(self))
-        await self.add_cog(HelpCog(self))
-        if self.parts.posting is not None:
-            await self.add_cog(GraphsCog(self, self.parts.posting))
-        if self.parts.my_stats is not None and self.parts.rendering is not None:
-            await self.add_cog(
-                MyStatsCog(
-                    self,
-                    self.parts.my_stats,
-                    self.parts.rendering,
-                    self.parts.images_dir / "my_stats",
-                    self.parts.summaries,
-                )
-            )
-            await self.add_cog(LinkCog(self, self.parts.my_stats))
-            await self.add_cog(UnlinkCog(self, self.parts.my_stats))
-        for cog in self.parts.extra_cogs:  # e.g. CameraCog(service, settings), added by app.py
+        for cog in self.parts.cogs(self):
             await self.add_cog(cog)
         synced = await self.tree.sync()
         self.command_ids = {command.name: command.id for command in synced}
-        if self.parts.my_stats is not None and self.settings.MY_STATS_VERIFICATION == "none":
-            log.warning("%s", EMAIL_MODE_NOTICE)
         self._unsubscribe = self.store.subscribe(self._on_config_change)
         if self.parts.schedule and self.parts.posting is not None and self.parts.posting_store:
             self.scheduler = Scheduler(
@@ -245,4 +217,4 @@ class TGraphBot(SyncDispatchBot):
         await super().close()
 
 
-__all__ = ["BotParts", "TGraphBot", "intents_for"]
+__all__ = ["BotParts", "TGraphBot", "intents_for", "no_cogs"]

@@ -7,12 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot import LICENSE_NAME, PROJECT_URL, __version__
-from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.i18n import N_
 
 
 class AboutCog(commands.Cog):
-    def __init__(self, bot: TGraphBot) -> None:
+    def __init__(self, bot: BotHost) -> None:
         self.bot = bot
 
     @app_commands.command(

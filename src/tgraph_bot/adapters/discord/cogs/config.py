@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
 from tgraph_bot.config.sample import allowed_values, sample_doc
@@ -105,7 +105,7 @@ def key_embed(
 class ConfigCog(
     commands.GroupCog, group_name=N_("config"), group_description=N_("View or change the settings")
 ):
-    def __init__(self, bot: TGraphBot) -> None:
+    def __init__(self, bot: BotHost) -> None:
         self.bot = bot
         super().__init__()
 

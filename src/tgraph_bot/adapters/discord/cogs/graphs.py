@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.posting import PostingService
 
@@ -17,7 +17,7 @@ EDIT_EVERY = 1.0  # seconds between progress edits (Discord rate-limits edits)
 
 
 class GraphsCog(commands.Cog):
-    def __init__(self, bot: TGraphBot, posting: PostingService) -> None:
+    def __init__(self, bot: BotHost, posting: PostingService) -> None:
         self.bot = bot
         self.posting = posting
 

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.i18n import N_, Translator
 
 Leaf = app_commands.Command[Any, ..., Any]
@@ -60,7 +60,7 @@ def help_embed(
 
 
 class HelpCog(commands.Cog):
-    def __init__(self, bot: TGraphBot) -> None:
+    def __init__(self, bot: BotHost) -> None:
         self.bot = bot
 
     @app_commands.command(name=N_("help"), description=N_("What this bot does and its commands"))

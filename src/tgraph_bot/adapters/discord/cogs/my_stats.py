@@ -19,8 +19,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.discord.channel import send_composed
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
@@ -31,6 +31,7 @@ from tgraph_bot.services.my_stats import (
     ADMIN_LINKED,
     ADMIN_NOT_LINKED,
     ADMIN_UNLINKED,
+    EMAIL_MODE_NOTICE,
     MyStatsService,
     Outcome,
 )
@@ -82,7 +83,7 @@ def personal_settings(
 class MyStatsCog(commands.Cog):
     def __init__(
         self,
-        bot: TGraphBot,
+        bot: BotHost,
         service: MyStatsService,
         rendering: GraphRendering,
         images_dir: Path,
@@ -98,6 +99,8 @@ class MyStatsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.purge_old_images.start()
+        if self.bot.settings.MY_STATS_VERIFICATION == "none":
+            log.warning("%s", EMAIL_MODE_NOTICE)
 
     async def cog_unload(self) -> None:
         self.purge_old_images.cancel()
@@ -322,7 +325,7 @@ class LinkCog(
     """Admins link a member to a Plex user (MY_STATS_VERIFICATION = admin), list the links,
     or unlink a member (/unlink)."""
 
-    def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
+    def __init__(self, bot: BotHost, service: MyStatsService) -> None:
         self.bot = bot
         self.service = service
         self._users: tuple[float, list[TautulliUser]] | None = None
@@ -392,7 +395,7 @@ class LinkCog(
 
 
 class UnlinkCog(commands.Cog):
-    def __init__(self, bot: TGraphBot, service: MyStatsService) -> None:
+    def __init__(self, bot: BotHost, service: MyStatsService) -> None:
         self.bot = bot
         self.service = service
 

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.i18n import N_, Translator
 
 
@@ -28,7 +28,7 @@ def describe_duration(seconds: float, tr: Translator) -> str:
 
 
 class UptimeCog(commands.Cog):
-    def __init__(self, bot: TGraphBot) -> None:
+    def __init__(self, bot: BotHost) -> None:
         self.bot = bot
 
     @app_commands.command(name=N_("uptime"), description=N_("How long the bot has been running"))

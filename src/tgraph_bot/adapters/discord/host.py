@@ -1,0 +1,57 @@
+"""What a cog may ask of the bot that hosts it (TGraphBot satisfies it).
+
+Cogs depend on this, never on bot.py: the bot is built from its parts, the cogs from
+their services (in app.py), and neither imports the other's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+
+from tgraph_bot.adapters.discord.channel import DiscordGraphChannel
+from tgraph_bot.adapters.discord.checks import CooldownGate
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.i18n import Translator
+
+
+class BotHost(Protocol):
+    @property
+    def store(self) -> ConfigStore: ...
+
+    @property
+    def settings(self) -> Settings:
+        """The live settings (they change with /config edit)."""
+        ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+    @property
+    def started_at(self) -> datetime | None: ...
+
+    @property
+    def cooldowns(self) -> CooldownGate: ...
+
+    @property
+    def tree(self) -> app_commands.CommandTree[Any]: ...
+
+    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
+        """The member's Discord language when we have it translated, else LANGUAGE."""
+        ...
+
+    def mention(self, command: str) -> str:
+        """A clickable ``</command:ID>`` once the tree is synced; ``/command`` before."""
+        ...
+
+    async def graph_channel(self, settings: Settings) -> DiscordGraphChannel:
+        """CHANNEL_ID as a channel graphs can be posted to, or ChannelUnavailableError."""
+        ...
+
+
+__all__ = ["BotHost"]
