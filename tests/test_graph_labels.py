@@ -46,6 +46,7 @@ from tgraph_bot.services.graphs import GraphService
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import Bbox
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
@@ -228,12 +229,23 @@ def _segments_px(ax: Axes, artist: Line2D) -> list[tuple[float, float, float, fl
     return [(*a, *b) for a, b in pairwise(points)] + dots
 
 
+def _bar_boxes_px(ax: Axes) -> list[Bbox]:
+    """Every bar drawn (bars.py: one collection of outlines per series) in pixels."""
+    from matplotlib.transforms import Bbox
+
+    corners = (
+        ax.transData.transform(path.vertices)
+        for collection in ax.collections
+        for path in collection.get_paths()
+    )
+    boxes = (Bbox.from_extents(*c.min(axis=0), *c.max(axis=0)) for c in corners)
+    return [box for box in boxes if box.width > 0 and box.height > 0]
+
+
 @pytest.mark.parametrize(("language", "days", "theme"), [("en", 30, "light"), ("da", 365, "dark")])
 def test_drawn_labels_touch_nothing_but_their_own_space(
     language: str, days: int, theme: str, tmp_path: Path
 ) -> None:
-    from matplotlib.patches import Rectangle
-
     from tgraph_bot.graphs.worker import build_figure
 
     checked = 0
@@ -247,6 +259,8 @@ def test_drawn_labels_touch_nothing_but_their_own_space(
         texts = [t for t in ax.texts if t.get_text()]
         assert len(texts) == len(job.graph.labels), graph_id
         boxes = [t.get_window_extent(renderer) for t in texts]
+        bars = _bar_boxes_px(ax)
+        assert bool(bars) == (job.graph.kind != "line"), graph_id
         to_px = job.dpi / 72
         for i, box in enumerate(boxes):
             where = f"{graph_id}: label {texts[i].get_text()!r}"
@@ -262,9 +276,8 @@ def test_drawn_labels_touch_nothing_but_their_own_space(
                 grown = Box(box.x0 - reach, box.y0 - reach, box.x1 + reach, box.y1 + reach)
                 for x0, y0, x1, y1 in _segments_px(ax, artist):
                     assert not grown.cuts(x0, y0, x1, y1), f"{where} on a line"
-            for patch in ax.patches:
-                if isinstance(patch, Rectangle) and patch.get_height() and patch.get_width():
-                    assert not box.overlaps(patch.get_window_extent(renderer)), f"{where} on a bar"
+            for bar in bars:
+                assert not box.overlaps(bar), f"{where} on a bar"
             checked += 1
         values = ax.get_xticklabels() if job.graph.kind == "hbars" else ax.get_yticklabels()
         if job.graph.y_axis == "plays":  # whole numbers, grouped as the language writes them

@@ -24,6 +24,7 @@ from tgraph_bot.graphs.specs.common import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
     from tgraph_bot.graphs.registry import GraphSpec
@@ -44,6 +45,27 @@ def prepare(spec: GraphSpec, data: GraphData, ctx: PrepareContext) -> PreparedGr
     return PreparedGraph(spec.kind, tuple(categories), series, y_axis, labels=labels, y_max=y_max)
 
 
+def _bars(
+    base: list[float], values: tuple[float, ...], *, colour: str, name: str, horizontal: bool
+) -> PolyCollection:
+    """One series' bars (category i spans i ± BAR_WIDTH/2, from base to base + value) as a
+    single artist: what ``ax.bar`` draws, without a Rectangle and a data-limit update per
+    bar (a third of a bar graph's drawing time). The axes' limits are set by hand."""
+    from matplotlib.collections import PolyCollection
+
+    half = BAR_WIDTH / 2
+    outlines = [
+        [(b, i - half), (b + v, i - half), (b + v, i + half), (b, i + half)]
+        if horizontal
+        else [(i - half, b), (i + half, b), (i + half, b + v), (i - half, b + v)]
+        for i, (b, v) in enumerate(zip(base, values, strict=True))
+        if v
+    ]
+    return PolyCollection(
+        outlines, facecolors=colour, edgecolors="none", linewidths=0, label=name, zorder=3
+    )
+
+
 def draw(fig: Figure, job: RenderJob) -> Axes:
     from matplotlib.patheffects import withStroke
 
@@ -55,10 +77,7 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
     positions = list(range(n))
     base = [0.0] * n
     for s in graph.series:
-        if horizontal:
-            ax.barh(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
-        else:
-            ax.bar(positions, s.data, BAR_WIDTH, base, color=s.colour, label=s.name, zorder=3)
+        ax.add_collection(_bars(base, s.data, colour=s.colour, name=s.name, horizontal=horizontal))
         base = [b + v for b, v in zip(base, s.data, strict=True)]
     theme = job.theme
     effects = (
