@@ -228,7 +228,7 @@ async def main() -> None:
         print(f"{key}: {value:.1f}")
     print(
         "targets: loop_lag_p99_ms < 50, uptime_answer_ms < 1000, "
-        "idle RSS with children <= 120 MB after the idle timeout, sigterm_to_exit_s < 5"
+        "idle RSS with children <= 75 MB after the idle timeout, sigterm_to_exit_s < 5"
     )
 
 
