@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 import discord
+import pytest
 
 from tgraph_bot import __version__
 from tgraph_bot.config.schema import KEYS
@@ -131,16 +132,36 @@ async def test_config_edit_says_whether_it_applies_now_or_after_a_restart(world:
 
 async def test_config_view_and_edit_mask_credentials_inside_urls(world: World) -> None:
     url = "http://bob:hunter2-pass@tautulli.lan:8181/?apikey=S3cr3tKey"
-    edit = await world.admin.slash(world.channel, "config edit", key="TAUTULLI_URL", value=url)
+    world.store.set("TAUTULLI_URL", url)  # the owner, on the machine (not from Discord)
     view = await world.admin.slash(world.channel, "config view", key="TAUTULLI_URL")
+    edit = await world.admin.slash(
+        world.channel, "config edit", key="MUSICBRAINZ_URL", value="http://u:hunter2-pass@mb.lan"
+    )
     assert edit.response is not None
     shown = [
         f"{e.description or ''} " + " ".join(str(f.value) for f in e.fields) for e in _embeds(view)
     ]
-    texts = [edit.response.content, " ".join(shown)]
-    for text in texts:
+    assert "http://bob:***@tautulli.lan:8181/?apikey=***" in " ".join(shown)
+    assert "http://u:***@mb.lan" in edit.response.content
+    for text in [edit.response.content, " ".join(shown)]:
         assert "hunter2" not in text and "S3cr3tKey" not in text
-        assert "http://bob:***@tautulli.lan:8181/?apikey=***" in text
+
+
+@pytest.mark.parametrize("key", ["TAUTULLI_URL", "PLEX_TV_URL", "PLEX_URL"])
+async def test_addresses_secrets_are_sent_to_are_not_changed_from_discord(
+    world: World, key: str
+) -> None:
+    before = world.store.path.read_text(encoding="utf-8")
+    refused = await world.admin.slash(
+        world.channel, "config edit", key=key, value="http://evil.example"
+    )
+    assert refused.response is not None and refused.ephemeral
+    assert key in refused.response.content and "tgraph-bot config set" in refused.response.content
+    assert world.store.path.read_text(encoding="utf-8") == before
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"]
+    offered = await world.admin.autocomplete(world.channel, "config edit", "key", "_URL")
+    assert key not in [c["name"] for c in offered]
+    assert "MUSICBRAINZ_URL" in [c["name"] for c in offered]  # no secret goes there
 
 
 async def test_config_edit_key_autocompletes_editable_keys_only(world: World) -> None:

@@ -77,6 +77,14 @@ def _restart(**extra: Any) -> dict[str, Any]:
     return {"restart": True, **extra}
 
 
+def _carries_secret() -> dict[str, Any]:
+    """An address the bot sends a secret to (an API key, a token) or trusts to vouch for a
+    member (plex.tv's sign-in): not editable from Discord, where a server admin who is not
+    the owner could point it at their own host. The file, the environment and
+    ``tgraph-bot config set`` (all on the owner's machine) still change it."""
+    return {"carries_secret": True}
+
+
 class Settings(BaseModel):
     """Every setting of TGraph Bot. Immutable: a change makes a new snapshot."""
 
@@ -84,7 +92,9 @@ class Settings(BaseModel):
 
     # Essentials
     TAUTULLI_API_KEY: Secret = SecretStr("")
-    TAUTULLI_URL: Annotated[str, AfterValidator(_url)] = "http://localhost:8181/api/v2"
+    TAUTULLI_URL: Annotated[str, AfterValidator(_url)] = Field(
+        default="http://localhost:8181/api/v2", json_schema_extra=_carries_secret()
+    )
     DISCORD_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
     CHANNEL_ID: DiscordId = 0
 
@@ -151,7 +161,9 @@ class Settings(BaseModel):
 
     # Personal stats
     MY_STATS_VERIFICATION: Literal["plex", "admin", "none"] = "plex"
-    PLEX_TV_URL: Annotated[str, AfterValidator(_url)] = "https://plex.tv"
+    PLEX_TV_URL: Annotated[str, AfterValidator(_url)] = Field(
+        default="https://plex.tv", json_schema_extra=_carries_secret()
+    )
 
     # Camera ranking
     CAMERA_TRACKING_ENABLED: bool = True
@@ -165,7 +177,7 @@ class Settings(BaseModel):
     PLEX_ENABLED: bool = Field(default=False, json_schema_extra=_restart())
     # The Plex and MusicBrainz connections are made at start-up: these need a restart.
     PLEX_URL: Annotated[str, AfterValidator(_url)] = Field(
-        default="http://localhost:32400", json_schema_extra=_restart()
+        default="http://localhost:32400", json_schema_extra=_restart(**_carries_secret())
     )
     PLEX_TOKEN: Secret = SecretStr("")
     PLEX_MUSIC_LIBRARY: str = Field(default="Music", json_schema_extra=_restart())
@@ -210,5 +222,21 @@ EDITABLE_KEYS: tuple[str, ...] = tuple(
     for name in KEYS
     if name not in SECRET_KEYS and _extra(name).get("editable", True) is not False
 )
+SECRET_ROUTE_KEYS: frozenset[str] = frozenset(
+    name for name in KEYS if _extra(name).get("carries_secret")
+)
+"""Where a secret goes (see ``_carries_secret``): editable on the owner's machine only."""
+DISCORD_EDITABLE_KEYS: tuple[str, ...] = tuple(
+    name for name in EDITABLE_KEYS if name not in SECRET_ROUTE_KEYS
+)
 
-__all__ = ["EDITABLE_KEYS", "KEYS", "LIVE_KEYS", "RESTART_KEYS", "SECRET_KEYS", "Settings"]
+__all__ = [
+    "DISCORD_EDITABLE_KEYS",
+    "EDITABLE_KEYS",
+    "KEYS",
+    "LIVE_KEYS",
+    "RESTART_KEYS",
+    "SECRET_KEYS",
+    "SECRET_ROUTE_KEYS",
+    "Settings",
+]

@@ -37,7 +37,14 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from tgraph_bot.config.display import clip, mask_secrets
 from tgraph_bot.config.problems import from_validation_error, unknown_key
-from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, RESTART_KEYS, SECRET_KEYS, Settings
+from tgraph_bot.config.schema import (
+    EDITABLE_KEYS,
+    KEYS,
+    RESTART_KEYS,
+    SECRET_KEYS,
+    SECRET_ROUTE_KEYS,
+    Settings,
+)
 from tgraph_bot.errors import ConfigError, ConfigProblem
 from tgraph_bot.i18n import N_, Translator
 
@@ -371,8 +378,12 @@ class ConfigStore:
             except Exception:
                 log.exception("config subscriber failed")
 
-    def set(self, key: str, raw: str) -> EditResult:
-        """Validate one edit, save it atomically with comments kept, apply it live."""
+    def set(self, key: str, raw: str, *, from_discord: bool = False) -> EditResult:
+        """Validate one edit, save it atomically with comments kept, apply it live.
+
+        ``from_discord``: the edit comes from a Discord admin, not from the owner's machine,
+        so the addresses secrets are sent to are refused too (``SECRET_ROUTE_KEYS``).
+        """
         if key not in KEYS:
             raise ConfigError([unknown_key(key)])
         if key not in EDITABLE_KEYS:
@@ -380,6 +391,12 @@ class ConfigStore:
                 N_("is a secret and can only be changed in the file or the environment")
                 if key in SECRET_KEYS
                 else N_("can only be changed in the file (then restart the bot)")
+            )
+            raise ConfigError([ConfigProblem(key, None, message)])
+        if from_discord and key in SECRET_ROUTE_KEYS:
+            message = N_(
+                "is an address a secret is sent to, so it can only be changed on the bot's "
+                "machine: in the file, the environment or with tgraph-bot config set"
             )
             raise ConfigError([ConfigProblem(key, None, message)])
         bad = _unsaveable(raw)

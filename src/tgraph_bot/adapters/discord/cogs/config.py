@@ -12,7 +12,7 @@ from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
 from tgraph_bot.config.sample import allowed_values, sample_doc
-from tgraph_bot.config.schema import EDITABLE_KEYS, KEYS, Settings
+from tgraph_bot.config.schema import DISCORD_EDITABLE_KEYS, KEYS, Settings
 from tgraph_bot.config.store import display_value, is_default
 from tgraph_bot.errors import ConfigError
 from tgraph_bot.i18n import N_, Translator
@@ -148,7 +148,7 @@ class ConfigCog(
     ) -> None:
         name = key.strip().upper()
         # Validated, saved with the file's comments kept, and published to subscribers.
-        result = await asyncio.to_thread(self.bot.store.set, name, value)
+        result = await asyncio.to_thread(self.bot.store.set, name, value, from_discord=True)
         tr = self.bot.tr_for(interaction)  # after the edit: a new LANGUAGE is the new fallback
         text = tr._("{key} is now {value}.").format(
             key=name, value=clip(display_value(result.settings, name))
@@ -168,4 +168,4 @@ class ConfigCog(
     async def _edit_key(
         self, interaction: discord.Interaction[discord.Client], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(EDITABLE_KEYS, current)
+        return _choices(DISCORD_EDITABLE_KEYS, current)
