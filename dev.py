@@ -165,6 +165,7 @@ def extract(out: Path) -> int:
         "-o",
         out,
         "src",
+        "config.yml.sample",  # the keys' comments (babel.cfg)
     )
 
 

@@ -72,6 +72,16 @@ async def test_config_view_key_shows_its_description_and_allowed_values(world: W
     assert fields == {"Value": "`UPDATE_DAYS` 7", "Allowed": "1 – 365", "Default": "7"}
 
 
+async def test_config_view_key_describes_it_in_danish(world: World) -> None:
+    world.store.set("LANGUAGE", "da")
+    result = await world.admin.slash(world.channel, "config view", key="PLEX_URL")
+    (embed,) = _embeds(result)
+    assert embed.description == (
+        "Adressen på Plex-serveren (PLEX_TOKEN sendes dertil: kan ikke ændres fra Discord)."
+    )
+    assert {f.name for f in embed.fields} == {"Værdi", "Standard"}
+
+
 async def test_config_edit_saves_keeps_comments_and_applies_live(world: World) -> None:
     result = await world.admin.slash(world.channel, "config edit", key="TV_COLOR", value="#00ff00")
     assert result.response is not None and result.ephemeral

@@ -1,8 +1,9 @@
 """config.yml.sample as documentation: its sections, and each key's comment.
 
 /config view groups the settings like the sample does and shows a key's comment as its
-description. The sample ships inside the package (pyproject force-include); a source
-checkout reads it from the repository root.
+description, translated (:func:`extract_comments` puts the comments in the catalog). The
+sample ships inside the package (pyproject force-include); a source checkout reads it from
+the repository root.
 """
 
 from __future__ import annotations
@@ -83,6 +84,18 @@ def sample_doc() -> SampleDoc:
     return parse_sample(raw.decode("utf-8"))
 
 
+def extract_comments(
+    fileobj: typing.BinaryIO, keywords: object, comment_tags: object, options: object
+) -> typing.Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extractor (babel.cfg): each key's comment in config.yml.sample is a message,
+    so /config view shows it in the reader's language."""
+    seen: set[str] = set()
+    for comment in parse_sample(fileobj.read().decode("utf-8")).comments.values():
+        if comment and comment not in seen:
+            seen.add(comment)
+            yield 0, None, comment, []
+
+
 def allowed_values(key: str, tr: Translator) -> str:
     """What the schema accepts for a key, in a few words."""
     field = Settings.model_fields[key]
@@ -104,4 +117,11 @@ def allowed_values(key: str, tr: Translator) -> str:
     return ""
 
 
-__all__ = ["SampleDoc", "Section", "allowed_values", "parse_sample", "sample_doc"]
+__all__ = [
+    "SampleDoc",
+    "Section",
+    "allowed_values",
+    "extract_comments",
+    "parse_sample",
+    "sample_doc",
+]

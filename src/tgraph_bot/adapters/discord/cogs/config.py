@@ -83,9 +83,10 @@ def key_embed(
 ) -> discord.Embed:
     """One key: value, marks, the sample's comment and what is allowed."""
     doc = sample_doc()
+    comment = doc.comments.get(key)
     embed = discord.Embed(
         title=key,
-        description=doc.comments.get(key) or None,
+        description=tr._(comment) if comment else None,  # in the catalog: extract_comments
         colour=discord.Colour.blurple(),
     )
     embed.add_field(name=tr._("Value"), value=key_line(settings, key, tr, from_env), inline=False)
