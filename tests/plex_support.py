@@ -18,7 +18,8 @@ from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import PlexStore
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.plex import SqlitePlexStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
@@ -64,14 +65,15 @@ async def plex_rig(tmp_path: Path, **overrides: Any) -> AsyncIterator[Rig]:
                     mb.url,
                     settings.MUSICBRAINZ_USER_AGENT,
                     limiter=RateLimiter(0.0),
-                    cache=PlexStore(db),
+                    cache=SqlitePlexStore(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
                 )
                 service = PlexService(
                     PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music"),
                     client,
-                    db,
+                    SqlitePlexStore(db),
+                    SqliteLinkStore(db),
                     [brainz],
                     lambda: settings,
                     clock=lambda: NOW,

@@ -24,6 +24,7 @@ from tgraph_bot.errors import (
 from tgraph_bot.i18n import Translator
 from tgraph_bot.services.plex import AlbumChoice, Enriched, IntervalJob, NoCredits
 from tgraph_bot.storage import links
+from tgraph_bot.storage.links import SqliteLinkStore
 
 
 def translated(exc: Exception, language: str) -> str:
@@ -346,8 +347,8 @@ async def test_discogs_first_then_musicbrainz_when_discogs_has_no_credits(tmp_pa
         )
         library = PlexLibrary(rig.plex.url, rig.plex.token, "Music")
         service = PlexService(
-            library, rig.service._tautulli, rig.db, [discogs, rig.musicbrainz],  # pyright: ignore[reportPrivateUsage]
-            lambda: rig.settings, clock=lambda: NOW,
+            library, rig.service._tautulli, rig.service.store, SqliteLinkStore(rig.db),  # pyright: ignore[reportPrivateUsage]
+            [discogs, rig.musicbrainz], lambda: rig.settings, clock=lambda: NOW,
         )  # fmt: skip
         blue = await service.enrich("Kind of Blue")
         assert isinstance(blue, Enriched) and blue.source == "Discogs"

@@ -40,9 +40,7 @@ from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.my_stats import find_by_name as find_user
-from tgraph_bot.storage import links
-from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import PlexStore
+from tgraph_bot.services.ports import LinkReader, PlexStore
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +125,8 @@ class PlexService:
         self,
         plex: PlexPort,
         tautulli: TautulliPort,
-        db: Database,
+        store: PlexStore,
+        links: LinkReader,
         credit_sources: Sequence[CreditsSource],
         settings: Callable[[], Settings],
         *,
@@ -135,8 +134,8 @@ class PlexService:
     ) -> None:
         self._plex = plex
         self._tautulli = tautulli
-        self._db = db
-        self.store = PlexStore(db)
+        self.store = store
+        self._links = links
         self._sources = tuple(credit_sources)
         self._settings = settings
         self._clock = clock
@@ -178,7 +177,7 @@ class PlexService:
             return find_user(await self._tautulli.users(), plex_user).user_id
         if member is None:
             raise NotLinkedError()
-        link = await self._db.run(lambda conn: links.get_link(conn, member))
+        link = await self._links.get_link(member)
         if link is None:
             raise NotLinkedError()
         return link.tautulli_user_id

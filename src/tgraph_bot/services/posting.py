@@ -23,6 +23,7 @@ from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.jobs import ScheduledJob, Sleep
+from tgraph_bot.services.ports import PostingStore
 from tgraph_bot.services.post_layout import (
     GraphCard,
     OutgoingMessage,
@@ -32,7 +33,6 @@ from tgraph_bot.services.post_layout import (
 )
 from tgraph_bot.services.rendering import GraphRendering, Progress, RenderedLike, ReportLike
 from tgraph_bot.services.summary import SummaryService
-from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.ports import PostingStore
 from tgraph_bot.services.posting import PostingService, Scheduler
-from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
