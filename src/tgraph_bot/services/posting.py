@@ -286,7 +286,7 @@ def posting_policy(settings: Callable[[], Settings], started: datetime) -> Polic
     return policy
 
 
-class Scheduler(ScheduledJob):
+class Scheduler(ScheduledJob[None]):
     """Graph posting as a :class:`ScheduledJob`: posts when due by the live settings to the
     channel they name; a failed post is retried with growing waits, not a period later."""
 

@@ -24,7 +24,7 @@ from tgraph_bot.adapters.discord.channel import (
 )
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
-from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
@@ -131,6 +131,9 @@ class TGraphBot(SyncDispatchBot):
             self.scheduler.reschedule()
         if old.CHANNEL_ID != new.CHANNEL_ID and self.is_ready():
             self.check_channel_permissions()
+        for cog in list(self.cogs.values()):  # e.g. the Plex jobs' keys
+            if isinstance(cog, FollowsSettings):
+                cog.settings_changed(old, new)
 
     # -- start-up --------------------------------------------------------------------------
 
