@@ -80,10 +80,10 @@ async def seed(folder: Path) -> None:
 
     from tgraph_bot.core.ids import ChannelId
     from tgraph_bot.storage.db import Database, database_path
-    from tgraph_bot.storage.posting import PostingStore
+    from tgraph_bot.storage.posting import SqlitePostingStore
 
     async with Database(database_path(folder / "data")) as db:  # no post due at start
-        await PostingStore(db).record_post(ChannelId(CHANNEL_ID), [], datetime.now(UTC))
+        await SqlitePostingStore(db).record_post(ChannelId(CHANNEL_ID), [], datetime.now(UTC))
 
 
 async def wait(predicate: Any, limit: float = 120.0) -> None:

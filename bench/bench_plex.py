@@ -41,7 +41,8 @@ from tgraph_bot.adapters.tautulli import TautulliClient  # noqa: E402
 from tgraph_bot.config.schema import Settings  # noqa: E402
 from tgraph_bot.services.plex import PlexService  # noqa: E402
 from tgraph_bot.storage.db import Database  # noqa: E402
-from tgraph_bot.storage.plex import PlexStore  # noqa: E402
+from tgraph_bot.storage.links import SqliteLinkStore  # noqa: E402
+from tgraph_bot.storage.plex import SqlitePlexStore  # noqa: E402
 
 USER = 695734  # HarperKPlex in the recorded Tautulli
 
@@ -95,7 +96,13 @@ def service(plex: FakePlex, db: Database, tautulli: TautulliClient, mb: MusicBra
     settings = Settings(PLEX_ENABLED=True, PLEX_URL=plex.url)
     library = PlexLibrary(plex.url, plex.token, "Music")
     return PlexService(
-        library, tautulli, db, [mb], lambda: settings, clock=lambda: datetime.now(UTC)
+        library,
+        tautulli,
+        SqlitePlexStore(db),
+        SqliteLinkStore(db),
+        [mb],
+        lambda: settings,
+        clock=lambda: datetime.now(UTC),
     )
 
 
@@ -163,7 +170,7 @@ async def enrich_20(plex: FakePlex, db: Database, tautulli: TautulliClient) -> N
             fake.url,
             "TGraphBotBench/1.0 ( bench@example.invalid )",
             limiter=RateLimiter(INTERVAL),  # as app.py makes it
-            cache=PlexStore(db),
+            cache=SqlitePlexStore(db),
             clock=lambda: datetime.now(UTC),
         )
         svc = service(plex, db, tautulli, brainz)

@@ -19,7 +19,8 @@ from tgraph_bot.core.users import TautulliUser, find_by_email
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.posting import PostingStore
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.posting import SqlitePostingStore
 
 CONFIG = """\
 # TGraph Bot test configuration (this comment must survive /config edit)
@@ -55,7 +56,7 @@ class Directory:
 class Parts:
     store: ConfigStore
     db: Database
-    posting_store: PostingStore
+    posting_store: SqlitePostingStore
     renderer: PngRenderer
     images: Path
     services: CogServices
@@ -68,7 +69,7 @@ class World:
     bot: TGraphBot
     store: ConfigStore
     db: Database
-    posting_store: PostingStore
+    posting_store: SqlitePostingStore
     renderer: PngRenderer
     guild: simcord.GuildHandle
     channel: simcord.ChannelHandle
@@ -85,10 +86,10 @@ async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
     images = tmp_path / "images"
     renderer = PngRenderer()
     async with Database(tmp_path / "tgraph.sqlite3") as db:
-        posting_store = PostingStore(db)
+        posting_store = SqlitePostingStore(db)
         clock = discord.utils.utcnow
         posting = PostingService(renderer, posting_store, images, clock=clock)
-        my_stats = MyStatsService(db, None, Directory(), clock=clock)
+        my_stats = MyStatsService(SqliteLinkStore(db), None, Directory(), clock=clock)
         services = CogServices(
             posting=posting, my_stats=my_stats, rendering=renderer, images_dir=images
         )

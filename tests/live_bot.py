@@ -22,7 +22,8 @@ from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.posting import PostingStore
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.posting import SqlitePostingStore
 
 from .discord_env import Directory
 
@@ -33,7 +34,7 @@ class Live:
     bot: TGraphBot
     store: ConfigStore
     db: Database
-    posting_store: PostingStore
+    posting_store: SqlitePostingStore
 
 
 @contextlib.asynccontextmanager
@@ -63,13 +64,15 @@ async def live_bot(
             client_id = await db.run(links.plex_client_identifier)
             plextv = await stack.enter_async_context(PlexTvClient(plex_tv_url, client_id))
         renderer = PngRenderer()
-        posting_store = PostingStore(db)
+        posting_store = SqlitePostingStore(db)
         images = tmp_path / "images"
         clock = discord.utils.utcnow
         posting = PostingService(renderer, posting_store, images, clock=clock)
         services = CogServices(
             posting=posting,
-            my_stats=MyStatsService(db, plextv, Directory(), clock=clock, sleep=sleep),
+            my_stats=MyStatsService(
+                SqliteLinkStore(db), plextv, Directory(), clock=clock, sleep=sleep
+            ),
             rendering=renderer,
             images_dir=images,
         )

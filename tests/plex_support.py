@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,8 @@ from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import PlexStore
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.plex import SqlitePlexStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
@@ -26,6 +28,26 @@ HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
 
 async def no_sleep(_: float) -> None:
     return None
+
+
+class Clock:
+    """Now, as the test sets it (``NOW`` at first)."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Live:
+    """The settings the service reads, changed by the test (:meth:`Rig.configure`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.value = settings
+
+    def __call__(self) -> Settings:
+        return self.value
 
 
 @dataclass
@@ -36,15 +58,30 @@ class Rig:
     db: Database
     service: PlexService
     library: dict[str, Any]
-    settings: Settings
+    live: Live
     musicbrainz: MusicBrainz
+
+    @property
+    def settings(self) -> Settings:
+        return self.live.value
+
+    def configure(self, **changes: Any) -> None:
+        """Change settings as an edit would (the jobs see it when they next look)."""
+        self.live.value = self.live.value.model_copy(update=changes)
 
     def plays(self, user_id: int, tracks: list[int], times: int = 1) -> None:
         self.tautulli.plays = (self.tautulli.plays or []) + self.plex.plays(user_id, tracks, times)
 
 
 @asynccontextmanager
-async def plex_rig(tmp_path: Path, **overrides: Any) -> AsyncIterator[Rig]:
+async def plex_rig(
+    tmp_path: Path,
+    *,
+    clock: Callable[[], datetime] = lambda: NOW,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    **overrides: Any,
+) -> AsyncIterator[Rig]:
+    """The service over real adapters and the fakes; ``clock`` and ``sleep`` are its jobs'."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
         library = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
@@ -64,19 +101,22 @@ async def plex_rig(tmp_path: Path, **overrides: Any) -> AsyncIterator[Rig]:
                     mb.url,
                     settings.MUSICBRAINZ_USER_AGENT,
                     limiter=RateLimiter(0.0),
-                    cache=PlexStore(db),
+                    cache=SqlitePlexStore(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
                 )
+                live = Live(settings)
                 service = PlexService(
                     PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music"),
                     client,
-                    db,
+                    SqlitePlexStore(db),
+                    SqliteLinkStore(db),
                     [brainz],
-                    lambda: settings,
-                    clock=lambda: NOW,
+                    live,
+                    clock=clock,
+                    sleep=sleep,
                 )
                 try:
-                    yield Rig(plex, mb, tautulli, db, service, library, settings, brainz)
+                    yield Rig(plex, mb, tautulli, db, service, library, live, brainz)
                 finally:
                     await brainz.aclose()

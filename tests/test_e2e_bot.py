@@ -18,7 +18,7 @@ from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
 from tests.fakes.tautulli import fake_tautulli_process
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, database_path
-from tgraph_bot.storage.posting import PostingStore
+from tgraph_bot.storage.posting import SqlitePostingStore
 
 ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "e2e-tautulli-key"
@@ -35,7 +35,7 @@ class Running:
 async def seed_last_post(data_dir: Path, at: datetime, messages: Sequence[int] = ()) -> None:
     async with Database(database_path(data_dir)) as db:
         ids = [MessageId(m) for m in messages]
-        await PostingStore(db).record_post(ChannelId(CHANNEL_ID), ids, at)
+        await SqlitePostingStore(db).record_post(ChannelId(CHANNEL_ID), ids, at)
 
 
 @contextlib.asynccontextmanager
@@ -182,7 +182,7 @@ async def test_scheduled_post_arrives_when_due(tmp_path: Path) -> None:
         last = None
         for _ in range(100):
             async with Database(database_path(tmp_path / "data")) as db:
-                last = await PostingStore(db).last_post()
+                last = await SqlitePostingStore(db).last_post()
             if last is not None and last > overdue + timedelta(days=7):
                 break
             await asyncio.sleep(0.1)

@@ -1,4 +1,6 @@
-"""services/ are use cases over ports: no adapter, Discord, HTTP, Plex or SQLite import."""
+"""services/ are use cases over ports: no adapter, Discord, HTTP, Plex, SQLite or storage
+import. Storage is behind the Protocols of services/ports.py; app.py (and the command line)
+build the SQLite implementations and hand them in."""
 
 from __future__ import annotations
 
@@ -7,7 +9,15 @@ from pathlib import Path
 from tests.import_rules import SRC, imported_modules
 
 SERVICES = SRC / "tgraph_bot" / "services"
-FORBIDDEN = ("tgraph_bot.adapters", "discord", "httpx", "plexapi", "sqlite3", "aiohttp")
+FORBIDDEN = (
+    "tgraph_bot.adapters",
+    "tgraph_bot.storage",
+    "discord",
+    "httpx",
+    "plexapi",
+    "sqlite3",
+    "aiohttp",
+)
 
 
 def forbidden_imports(path: Path, src: Path = SRC) -> set[str]:
@@ -18,7 +28,7 @@ def forbidden_imports(path: Path, src: Path = SRC) -> set[str]:
     }
 
 
-def test_services_import_no_adapter_discord_http_plex_or_sqlite() -> None:
+def test_services_import_no_adapter_discord_http_plex_sqlite_or_storage() -> None:
     found = {
         str(path.relative_to(SERVICES)): bad
         for path in sorted(SERVICES.rglob("*.py"))
@@ -33,7 +43,9 @@ def test_the_rule_sees_relative_and_absolute_imports(tmp_path: Path) -> None:
     bad = services / "bad.py"
     bad.write_text(
         "import sqlite3\nfrom ..adapters.plextv import PlexTvClient\nimport discord.ext\n"
-        "from httpx import AsyncClient\nfrom ..storage import links\nimport json\n",
+        "from httpx import AsyncClient\nfrom ..storage import links\nimport json\n"
+        "from . import ports\nfrom tgraph_bot.storageless import x\n"
+        "def later():\n    from tgraph_bot.storage.db import Database\n",
         encoding="utf-8",
     )
     assert forbidden_imports(bad, tmp_path) == {
@@ -41,4 +53,6 @@ def test_the_rule_sees_relative_and_absolute_imports(tmp_path: Path) -> None:
         "tgraph_bot.adapters.plextv",
         "discord.ext",
         "httpx",
+        "tgraph_bot.storage",  # relative
+        "tgraph_bot.storage.db",  # inside a function
     }

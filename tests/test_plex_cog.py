@@ -33,7 +33,9 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 @pytest.fixture
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
-    cog = PlexCog(rig.service, lambda: rig.settings)
+    # The cog reads the bot's live settings (config.yml, changed by /config edit) and keeps
+    # time by simcord's virtual clock, which also runs its jobs' waits.
+    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
     services = replace(parts.services, extra=[cog])
     return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
 
@@ -128,8 +130,7 @@ async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> No
     settings = rig.settings.model_copy(
         update={"ACTIVITY_CHANNEL_ID": activity.id, "ACTIVITY_REFRESH_SECONDS": 30}
     )
-    cog = world.bot.get_cog("PlexCog")
-    assert isinstance(cog, PlexCog)
+    cog = the_cog(world)
     first = await cog.refresh_activity(settings)
     rig.tautulli.activity = "idle"
     second = await cog.refresh_activity(settings)
@@ -138,6 +139,50 @@ async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> No
     assert len(messages) == 1
     assert messages[0].embeds[0].description == "Nobody is watching or listening right now."
     assert await rig.service.store.activity_message() == (activity.id, first)
+
+
+def the_cog(world: World) -> PlexCog:
+    cog = world.bot.get_cog("PlexCog")
+    assert isinstance(cog, PlexCog)
+    return cog
+
+
+async def test_the_activity_job_follows_the_settings(world: World, rig: Rig) -> None:
+    activity = world.guild.create_text_channel("now-playing")
+    await world.env.settle()
+    assert activity.history() == []  # off: no ACTIVITY_CHANNEL_ID yet
+    world.store.set("ACTIVITY_CHANNEL_ID", str(activity.id))
+    world.store.set("ACTIVITY_REFRESH_SECONDS", "30")
+    await world.env.settle()
+    (message,) = activity.history()  # switched on: posted at once, not after an hour
+    assert len(message.embeds[0].fields) == 3
+    rig.tautulli.activity = "idle"
+    await world.env.advance_time(30)
+    (message,) = activity.history()  # the same message, edited in place
+    assert message.embeds[0].description == "Nobody is watching or listening right now."
+    world.store.set("ACTIVITY_REFRESH_SECONDS", "0")
+    await world.env.settle()
+    asked = len(rig.tautulli.api_requests("get_activity"))
+    await world.env.advance_time(3 * 3600)
+    assert len(rig.tautulli.api_requests("get_activity")) == asked  # off: Tautulli left alone
+    assert the_cog(world).activity_job.failures == 0
+
+
+async def test_a_missing_activity_channel_is_retried_after_growing_waits(
+    world: World, rig: Rig
+) -> None:
+    job = the_cog(world).activity_job
+    world.store.set("ACTIVITY_REFRESH_SECONDS", "30")
+    world.store.set("ACTIVITY_CHANNEL_ID", "123456789012345678")  # no such channel
+    await world.env.settle()
+    assert job.failures == 1
+    await world.env.advance_time(30)
+    assert job.failures == 2
+    await world.env.advance_time(59)
+    assert job.failures == 2  # the second retry waits 60 s
+    await world.env.advance_time(1)
+    assert job.failures == 3
+    assert rig.tautulli.api_requests("get_activity") == []  # the channel is checked first
 
 
 async def test_split_album() -> None:

@@ -25,7 +25,7 @@ from tgraph_bot.services.posting import (
     header,
 )
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.posting import PostingStore
+from tgraph_bot.storage.posting import SqlitePostingStore
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -95,7 +95,7 @@ async def test_post_sends_all_graphs_in_messages_of_ten_with_a_header(
     tmp_path: Path, db: Database
 ) -> None:
     channel = FolderChannel(tmp_path / "channel")
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=Clock(NOW))
     result = await service.post(Settings(TIME_RANGE_DAYS=30), channel)
     assert result.posted == 12
@@ -108,7 +108,7 @@ async def test_post_sends_all_graphs_in_messages_of_ten_with_a_header(
 
 async def test_next_post_replaces_the_previous_one(tmp_path: Path, db: Database) -> None:
     channel = FolderChannel(tmp_path / "channel")
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     clock = Clock(NOW)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
     first = await service.post(Settings(), channel)
@@ -123,7 +123,7 @@ async def test_next_post_replaces_the_previous_one(tmp_path: Path, db: Database)
 class FlakyChannel(FolderChannel):
     """Records what happens in order, and can fail the n-th send or every delete."""
 
-    def __init__(self, root: Path, store: PostingStore) -> None:
+    def __init__(self, root: Path, store: SqlitePostingStore) -> None:
         super().__init__(root)
         self.store = store
         self.fail_send: int | None = None
@@ -150,9 +150,9 @@ class FlakyChannel(FolderChannel):
 
 async def posted_once(
     tmp_path: Path, db: Database
-) -> tuple[PostingStore, FlakyChannel, Clock, PostingService, PostResult]:
+) -> tuple[SqlitePostingStore, FlakyChannel, Clock, PostingService, PostResult]:
     """A service that has made one post to a FlakyChannel; the clock still at NOW."""
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     channel = FlakyChannel(tmp_path / "channel", store)
     clock = Clock(NOW)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
@@ -212,7 +212,9 @@ async def test_failed_graphs_are_reported_and_none_at_all_is_an_error(
 ) -> None:
     channel = FolderChannel(tmp_path / "channel")
     renderer = PngRenderer(failing=frozenset({"top_10_users"}))
-    service = PostingService(renderer, PostingStore(db), tmp_path / "images", clock=Clock(NOW))
+    service = PostingService(
+        renderer, SqlitePostingStore(db), tmp_path / "images", clock=Clock(NOW)
+    )
     result = await service.post(Settings(), channel)
     assert result.failed == ["top_10_users"] and result.posted == 11
     renderer.broken = True
@@ -225,7 +227,9 @@ async def test_failed_graphs_are_reported_and_none_at_all_is_an_error(
 async def test_files_over_the_upload_limit_are_left_out(tmp_path: Path, db: Database) -> None:
     channel = FolderChannel(tmp_path / "channel", limit=200)
     renderer = PngRenderer(graph_ids=("small", "large"))
-    service = PostingService(renderer, PostingStore(db), tmp_path / "images", clock=Clock(NOW))
+    service = PostingService(
+        renderer, SqlitePostingStore(db), tmp_path / "images", clock=Clock(NOW)
+    )
     sizes = {"small": (4, 4), "large": (200, 200)}
     original = renderer.render
 
@@ -267,7 +271,7 @@ def test_old_images_are_deleted_after_keep_days(tmp_path: Path) -> None:
 
 async def test_scheduler_posts_overdue_once_then_waits(tmp_path: Path, db: Database) -> None:
     channel = FolderChannel(tmp_path / "channel")
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     await store.record_post(ChannelId(77), [], NOW - timedelta(days=30))  # missed while down
     clock = Clock(NOW)
     renderer = PngRenderer(graph_ids=("daily_play_count",))
@@ -291,7 +295,7 @@ async def test_scheduler_retries_a_failed_post_instead_of_waiting_a_period(
     tmp_path: Path, db: Database
 ) -> None:
     channel = FolderChannel(tmp_path / "channel")
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     clock = Clock(NOW)
     renderer = PngRenderer(graph_ids=("daily_play_count",), broken=True)
     service = PostingService(renderer, store, tmp_path / "images", clock=clock)
@@ -315,7 +319,7 @@ async def test_scheduler_retries_a_failed_post_instead_of_waiting_a_period(
 
 
 async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database) -> None:
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     await store.record_post(ChannelId(77), [], NOW)
     clock = Clock(NOW)
     renderer = PngRenderer(graph_ids=("daily_play_count",))
@@ -345,7 +349,7 @@ async def test_scheduler_wakes_on_a_settings_change(tmp_path: Path, db: Database
 async def test_the_first_start_posts_at_once_unless_post_on_start_is_false(
     tmp_path: Path, db: Database
 ) -> None:
-    store = PostingStore(db)
+    store = SqlitePostingStore(db)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=Clock(NOW))
 
     async def get_channel(settings: Settings) -> FolderChannel:

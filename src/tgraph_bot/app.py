@@ -52,7 +52,8 @@ from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
-from tgraph_bot.storage.posting import PostingStore
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.posting import SqlitePostingStore
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,10 @@ async def plex_service(
     )
     from tgraph_bot.adapters.plex import PlexLibrary
     from tgraph_bot.services.plex import CreditsSource
-    from tgraph_bot.storage.plex import PlexStore
+    from tgraph_bot.storage.plex import SqlitePlexStore
 
     now = settings()
-    cache = PlexStore(db)
+    cache = SqlitePlexStore(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
         now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
@@ -140,7 +141,9 @@ async def plex_service(
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
         plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
-        yield PlexService(plex, tautulli, db, sources, settings, clock=clock)
+        yield PlexService(
+            plex, tautulli, cache, SqliteLinkStore(db), sources, settings, clock=clock
+        )
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         source = CachedGraphSource(tautulli, db, clock=utcnow)
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
-        posting_store = PostingStore(db)
+        posting_store = SqlitePostingStore(db)
         # Other modules' cogs (they get the live settings as a callable).
         extra_cogs: list[commands.Cog] = [
             CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
@@ -236,7 +239,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
         services = CogServices(
             posting=posting,
-            my_stats=MyStatsService(db, plextv, tautulli, clock=utcnow),
+            my_stats=MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow),
             rendering=graphs,
             summaries=summaries,
             images_dir=images,

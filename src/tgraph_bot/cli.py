@@ -11,18 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tgraph_bot import __version__
+from tgraph_bot.cli_common import config_path, open_store
 from tgraph_bot.errors import ConfigError, UserFacingError
 from tgraph_bot.i18n import LANGUAGES, Translator, translator
-
-DEFAULT_CONFIG = "config.yml"
 
 log = logging.getLogger("tgraph_bot")
 
 Handler = Callable[[argparse.Namespace, Translator], int]
-
-
-def config_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "config", None) or os.environ.get("TGRAPH_CONFIG") or DEFAULT_CONFIG)
 
 
 def _language_for(args: argparse.Namespace) -> str:
@@ -39,30 +34,13 @@ def _language_for(args: argparse.Namespace) -> str:
     return str(value) if value in LANGUAGES else "en"
 
 
-def _open_store(
-    args: argparse.Namespace, tr: Translator, *, must_exist: bool = True, read_only: bool = False
-):
-    from tgraph_bot.config.store import ConfigStore
-
-    path = config_path(args)
-    if must_exist and not path.is_file():
-        raise UserFacingError(
-            tr._(
-                "No configuration file at {path}. `tgraph-bot run` writes the annotated sample "
-                "there on its first start; or copy config.yml.sample to {path} and edit it."
-            ),
-            path=str(path),
-        )
-    return ConfigStore(path, read_only=read_only)
-
-
 # -- check / config ----------------------------------------------------------------------
 
 
 def cmd_check(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.config.readiness import readiness_problems
 
-    store = _open_store(args, tr, read_only=True)
+    store = open_store(args, tr, read_only=True)
     problems = readiness_problems(store.settings)
     for problem in problems:
         print(problem.render(tr))
@@ -84,7 +62,7 @@ def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.storage.heartbeat import STALE_AFTER, heartbeat_path, read_heartbeat
 
     try:
-        path = heartbeat_path(_open_store(args, tr, read_only=True).data_dir)
+        path = heartbeat_path(open_store(args, tr, read_only=True).data_dir)
     except UserFacingError as exc:
         print(tr._("unhealthy: {reason}").format(reason=exc.render(tr)))
         return 1
@@ -111,7 +89,7 @@ def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.config.schema import KEYS
     from tgraph_bot.config.store import display_value
 
-    store = _open_store(args, tr, must_exist=False, read_only=True)
+    store = open_store(args, tr, must_exist=False, read_only=True)
     keys = [args.key] if args.key else list(KEYS)
     for key in keys:
         if key not in KEYS:
@@ -125,7 +103,7 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.config.display import clip
     from tgraph_bot.config.store import display_value
 
-    store = _open_store(args, tr)
+    store = open_store(args, tr)
     result = store.set(args.key, args.value)
     print(
         tr._("{key} is now {value}.").format(
@@ -154,7 +132,7 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
     if not path.exists():
         first_start(path)  # writes the annotated sample, then exits with status 3
     require_writable(path.parent, path.parent)  # the lock file and saved edits go there
-    store = _open_store(args, tr)
+    store = open_store(args, tr)
     problems = readiness_problems(store.settings)
     for problem in problems:
         print(problem.render(tr), file=sys.stderr)
@@ -185,7 +163,7 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.graphs.demo import report_files
     from tgraph_bot.graphs.live import render_live
 
-    store = _open_store(args, tr)
+    store = open_store(args, tr)
     out = Path(args.out)
 
     async def progress(done: int, total: int) -> None:
@@ -208,7 +186,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.storage.camera import CameraRepository
     from tgraph_bot.storage.db import Database, database_path
 
-    store = _open_store(args, tr)
+    store = open_store(args, tr)
     source = Path(args.file)
     if not source.is_file():
         raise UserFacingError(tr._("No file at {path}."), path=str(source))
@@ -243,7 +221,7 @@ def cmd_db_upgrade(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.storage.db import connect, database_path
     from tgraph_bot.storage.migrations import bundled, pending, upgrade
 
-    store = _open_store(args, tr)
+    store = open_store(args, tr)
     path = database_path(store.data_dir)
     conn = connect(path)
     try:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from tgraph_bot.cli_common import open_store
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
@@ -18,12 +19,6 @@ from tgraph_bot.services.plex import AlbumChoice, CompletionReport, NoCredits, P
 T = TypeVar("T")
 
 Handler = Callable[[argparse.Namespace, Translator], int]
-
-
-def _open(args: argparse.Namespace, tr: Translator) -> ConfigStore:
-    from tgraph_bot.cli import _open_store  # pyright: ignore[reportPrivateUsage]
-
-    return _open_store(args, tr)
 
 
 def _run(store: ConfigStore, tr: Translator, work: Callable[[PlexService], Awaitable[T]]) -> T:
@@ -53,7 +48,7 @@ def _run(store: ConfigStore, tr: Translator, work: Callable[[PlexService], Await
 def cmd_usage(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.services.plex_text import usage_text, usage_view
 
-    store = _open(args, tr)
+    store = open_store(args, tr)
     activity = _run(store, tr, lambda service: service.usage())
     view = usage_view(activity, tr, censor_names=store.settings.CENSOR_USERNAMES)
     print(usage_text(view, tr))
@@ -68,7 +63,7 @@ def cmd_completion(args: argparse.Namespace, tr: Translator) -> int:
         user = args.user or await service.owner()
         return await service.completion(args.artist, plex_user=user)
 
-    report = _run(_open(args, tr), tr, work)
+    report = _run(open_store(args, tr), tr, work)
     print(completion_text(report, tr))
     return 0
 
@@ -77,7 +72,7 @@ def cmd_enrich(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.services.plex_text import enrich_text
 
     outcome = _run(
-        _open(args, tr),
+        open_store(args, tr),
         tr,
         lambda s: s.enrich(args.album, artist=args.artist, dry_run=args.dry_run),
     )
@@ -91,7 +86,7 @@ def cmd_enrich(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_sync(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.services.plex_text import sync_text
 
-    result = _run(_open(args, tr), tr, lambda s: s.sync_playlists())
+    result = _run(open_store(args, tr), tr, lambda s: s.sync_playlists())
     print(sync_text(result, tr))
     return 0
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from tgraph_bot.core.plex import (
     completion,
     format_credits,
     merge_summary,
-    next_interval_run,
     plan_playlist,
     qualifies,
     strip_block,
@@ -78,20 +76,6 @@ def test_ratings_are_out_of_ten() -> None:
     assert not qualifies(7, 4)
     assert not qualifies(None, 0.5)
     assert qualifies(1, 0.5)
-
-
-# -- schedule --------------------------------------------------------------------------------
-
-
-def test_interval_schedule() -> None:
-    now = datetime(2026, 5, 1, 12, tzinfo=UTC)
-    hours = timedelta(hours=24)
-    assert next_interval_run(None, now, hours) == now
-    last = now - timedelta(hours=3)
-    assert next_interval_run(last, now, hours) == last + hours
-    assert next_interval_run(last, now, timedelta(0)) is None
-    with pytest.raises(ValueError):
-        next_interval_run(None, datetime(2026, 5, 1), hours)  # noqa: DTZ001 - the point
 
 
 # -- credits ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from tests.fakes.time import ManualSleep, running
 from tgraph_bot.core.schedule import Backoff, every
-from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.jobs import MetaRunRecord
 
@@ -137,3 +138,90 @@ async def test_reschedule_ends_a_wait_early(db: Database) -> None:
         scheduled.reschedule()
         assert await sleep.next_wait() == 3600
     assert work.runs == 2
+
+
+async def test_a_policy_answering_none_switches_the_job_off(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "tgraph_bot.services.jobs")
+    clock, work = Clock(), Work()
+    hours = [0]  # a live setting: 0 is off
+
+    def policy(last: datetime | None, now: datetime) -> datetime | None:
+        return None if hours[0] == 0 else every(hours[0] * HOUR)(last, now)
+
+    switchable = ScheduledJob(
+        "playlist sync",
+        work=work,
+        policy=policy,
+        record=MetaRunRecord(db, "playlist_sync"),
+        clock=clock,
+        max_wait=600,
+    )
+    assert await switchable.due_at() is None
+    assert [await switchable.step() for _ in range(3)] == [600, 600, 600]  # asks again
+    assert work.runs == 0
+    hours[0] = 6
+    assert await switchable.step() == 0  # on: never ran, so due now
+    assert await switchable.step() == 600
+    hours[0] = 0
+    assert await switchable.step() == 600
+    assert work.runs == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "playlist sync: off",  # once, not once per turn
+        "playlist sync: next run at 2026-06-01T15:00:00+00:00",
+        "playlist sync: off",
+    ]
+
+
+async def test_run_now_returns_the_result_and_counts_as_the_last_run(db: Database) -> None:
+    clock = Clock()
+
+    async def count() -> int:
+        return 42
+
+    counting = ScheduledJob(
+        "playlist sync",
+        work=count,
+        policy=every(6 * HOUR),
+        record=MetaRunRecord(db, "playlist_sync"),
+        clock=clock,
+    )
+    clock.now = NOW + 2 * HOUR
+    assert await counting.run_now() == 42
+    assert await counting.due_at() == NOW + 8 * HOUR  # a full period after the manual run
+    clock.now = NOW + 7.5 * HOUR  # when the schedule alone would have run
+    assert await counting.step() == 1800
+
+
+async def test_a_memory_record_starts_afresh_with_the_process() -> None:
+    clock, work = Clock(), Work()
+
+    def make() -> ScheduledJob[None]:
+        return ScheduledJob(
+            "activity",
+            work=work,
+            policy=every(timedelta(seconds=30)),
+            record=MemoryRunRecord(),
+            clock=clock,
+        )
+
+    first = make()
+    assert await first.step() == 0
+    assert await first.step() == 30
+    assert await make().step() == 0  # a restart refreshes at once
+    assert work.runs == 2
+
+
+async def test_a_quiet_job_logs_its_next_run_only_at_debug(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "tgraph_bot.services.jobs")
+    clock, work = Clock(), Work()
+    quiet = job(db, work, clock, quiet=True)
+    assert await quiet.step() == 0
+    assert await quiet.step() == 3600
+    assert caplog.records == []
+    loud = job(db, work, clock)
+    assert [await loud.step() for _ in range(3)] == [3600, 3600, 3600]
+    assert len(caplog.records) == 1  # one line per due time, not one per wake

@@ -25,6 +25,7 @@ from tgraph_bot.i18n import Translator
 from tgraph_bot.services.my_stats import MyStatsService, Outcome
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.links import SqliteLinkStore
 
 A = MemberId(401234567890123456)
 B = MemberId(402345678901234567)
@@ -85,7 +86,7 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
         client_id = await db.run(links.plex_client_identifier)
         async with PlexTvClient(fake.url, client_id) as plextv:
             users = RecordedUsers()
-            service = MyStatsService(db, plextv, users, clock=clock, sleep=sleep)
+            service = MyStatsService(SqliteLinkStore(db), plextv, users, clock=clock, sleep=sleep)
             yield Env(db, fake, clock, users, service, tmp_path / "my_stats", hooks)
     await fake.close()
 
@@ -188,7 +189,7 @@ async def test_plex_the_signed_in_account_decides_whatever_email_is_typed(env: E
 
 
 async def test_plex_without_a_plex_tv_client_is_a_user_facing_error(env: Env) -> None:
-    service = MyStatsService(env.db, None, env.users, clock=env.clock)
+    service = MyStatsService(SqliteLinkStore(env.db), None, env.users, clock=env.clock)
     with pytest.raises(PlexTvError):
         await service.request(A, ISLA_EMAIL, settings("plex"))
 
@@ -238,7 +239,7 @@ async def test_admin_ambiguous_friendly_name(tmp_path: Path) -> None:
         for u in twins
     ]
     async with Database(tmp_path / "db.sqlite") as db:
-        service = MyStatsService(db, None, RecordedUsers(twins), clock=Clock())
+        service = MyStatsService(SqliteLinkStore(db), None, RecordedUsers(twins), clock=Clock())
         with pytest.raises(PlexUserAmbiguousError):
             await service.link(A, "sam")
         assert (await service.link(A, "HarperKPlex")).user_id == HARPER
@@ -329,7 +330,7 @@ async def test_image_dirs_are_opaque_and_stable(env: Env, tmp_path: Path) -> Non
     assert str(int(A)) not in a1.name and "@" not in str(a1)
     # Another run on the same database gives the same names (the secret is in meta).
     async with Database(tmp_path / "tgraph.db") as db:
-        again = MyStatsService(db, None, env.users, clock=env.clock)
+        again = MyStatsService(SqliteLinkStore(db), None, env.users, clock=env.clock)
         assert await again.image_dir_for(A, env.images) == a1
 
 

@@ -4,12 +4,14 @@ fake Tautulli, SQLite on disk. Each test checks the state AND the request log.""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.plex_support import HARPER, NOW, Rig, plex_rig
+from tests.fakes.time import ManualSleep, running
+from tests.plex_support import HARPER, NOW, Clock, Rig, plex_rig
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.plex import BLOCK_START, PlexAlbum
 from tgraph_bot.errors import (
@@ -22,8 +24,10 @@ from tgraph_bot.errors import (
     PlexUnreachable,
 )
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.plex import AlbumChoice, Enriched, IntervalJob, NoCredits
+from tgraph_bot.services.plex import AlbumChoice, Enriched, NoCredits, PlexService
 from tgraph_bot.storage import links
+from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.plex import SqlitePlexStore
 
 
 def translated(exc: Exception, language: str) -> str:
@@ -126,27 +130,92 @@ async def test_next_sync_follows_the_stored_time(tmp_path: Path) -> None:
         assert await rig.service.next_sync() is None
 
 
-async def test_interval_job_runs_when_due_and_retries_with_growing_waits() -> None:
-    slept: list[float] = []
-    runs: list[int] = []
+HOUR = timedelta(hours=1)
 
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        if len(slept) > 4:
-            raise asyncio.CancelledError
 
-    async def due() -> object:
-        return NOW
+async def test_the_playlist_job_syncs_when_due_and_retries_with_growing_waits(
+    tmp_path: Path,
+) -> None:
+    async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=6) as rig:
+        job = rig.service.playlist_job
+        rig.plex.stop()  # Plex is down: each attempt fails, and nothing is recorded
+        assert [await job.step() for _ in range(4)] == [30, 60, 120, 240]
+        assert job.failures == 4
+        assert await rig.service.store.last_sync() is None
+        assert await rig.service.next_sync() == NOW  # still due
 
-    async def work() -> None:
-        runs.append(1)
-        raise RuntimeError("Plex is down")
 
-    job = IntervalJob("sync", due, work, clock=lambda: NOW, retry_base=60, sleep=sleep)  # type: ignore[arg-type]
-    with pytest.raises(asyncio.CancelledError):
-        await job.run()
-    assert slept[:4] == [60, 120, 240, 480]
-    assert len(runs) == 5
+async def test_a_sync_is_scheduled_every_period_after_the_last(tmp_path: Path) -> None:
+    clock = Clock()
+    async with plex_rig(tmp_path, clock=clock, PLAYLIST_SYNC_HOURS=6) as rig:
+        job = rig.service.playlist_job
+        assert await job.step() == 0  # never synced: due now; synced
+        assert [w.method for w in rig.plex.writes] == ["POST"]
+        assert await job.step() == 3600  # six hours to go; looks again within the hour
+        clock.now = NOW + 5.5 * HOUR
+        assert await job.step() == 1800
+        clock.now = NOW + 6 * HOUR
+        assert await job.step() == 0
+        assert await rig.service.store.last_sync() == NOW + 6 * HOUR
+
+
+async def test_a_manual_sync_postpones_the_next_scheduled_one(tmp_path: Path) -> None:
+    clock = Clock()
+    async with plex_rig(tmp_path, clock=clock, PLAYLIST_SYNC_HOURS=6) as rig:
+        job = rig.service.playlist_job
+        assert await job.step() == 0  # the scheduled sync at NOW
+        clock.now = NOW + 5 * HOUR
+        await rig.service.sync_playlists()  # /plex sync_playlists, an hour before the next
+        assert await rig.service.store.last_sync() == NOW + 5 * HOUR  # recorded once, there
+        clock.now = NOW + 6 * HOUR  # when the schedule would have synced
+        rig.plex.clear_log()
+        assert await job.step() == 3600  # not due: five hours to go
+        assert rig.plex.requests == []
+        assert await rig.service.next_sync() == NOW + 11 * HOUR
+
+
+async def test_a_scheduled_sync_that_waited_for_a_manual_one_does_not_sync_again(
+    tmp_path: Path,
+) -> None:
+    async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=6) as rig:
+        manual = asyncio.create_task(rig.service.sync_playlists())
+        await asyncio.sleep(0)  # the manual sync holds the job's lock, talking to Plex
+        assert await rig.service.playlist_job.step() == 3600  # waited, then not due
+        assert (await manual).created
+        assert len([w for w in rig.plex.writes if w.method == "POST"]) == 1
+        syncs = [r for r in rig.plex.requests if "userRating>>" in r.query]
+        assert len(syncs) == 1
+
+
+async def test_a_switched_off_sync_waits_quietly_and_wakes_when_switched_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "tgraph_bot.services.jobs")
+    sleep = ManualSleep()
+    async with plex_rig(tmp_path, sleep=sleep, PLAYLIST_SYNC_HOURS=0) as rig:
+        job = rig.service.playlist_job
+        assert await rig.service.next_sync() is None
+        async with running(job):
+            for _ in range(3):  # off: it asks again every hour, and only logs once
+                assert await sleep.next_wait() == 3600
+                sleep.elapse()
+            assert await sleep.next_wait() == 3600
+            assert rig.plex.requests == []
+            logged = [r.getMessage() for r in caplog.records if r.name.endswith(".jobs")]
+            assert logged == ["playlist sync: off"]
+            rig.configure(PLAYLIST_SYNC_HOURS=6)
+            job.reschedule()  # what a settings change does: no hour's wait
+            assert await sleep.next_wait() == 3600  # synced at once, then six hours to go
+        assert [w.method for w in rig.plex.writes] == ["POST"]
+        assert await rig.service.store.last_sync() == NOW
+
+
+async def test_a_manual_sync_works_while_the_schedule_is_off(tmp_path: Path) -> None:
+    async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=0) as rig:
+        result = await rig.service.sync_playlists()
+        assert result.created
+        assert await rig.service.store.last_sync() == NOW
+        assert await rig.service.playlist_job.step() == 3600  # still off
 
 
 # -- faults: a clear translated message and nothing changed in Plex --------------------------
@@ -346,8 +415,8 @@ async def test_discogs_first_then_musicbrainz_when_discogs_has_no_credits(tmp_pa
         )
         library = PlexLibrary(rig.plex.url, rig.plex.token, "Music")
         service = PlexService(
-            library, rig.service._tautulli, rig.db, [discogs, rig.musicbrainz],  # pyright: ignore[reportPrivateUsage]
-            lambda: rig.settings, clock=lambda: NOW,
+            library, rig.service._tautulli, rig.service.store, SqliteLinkStore(rig.db),  # pyright: ignore[reportPrivateUsage]
+            [discogs, rig.musicbrainz], lambda: rig.settings, clock=lambda: NOW,
         )  # fmt: skip
         blue = await service.enrich("Kind of Blue")
         assert isinstance(blue, Enriched) and blue.source == "Discogs"
@@ -357,35 +426,50 @@ async def test_discogs_first_then_musicbrainz_when_discogs_has_no_credits(tmp_pa
         await discogs.aclose()
 
 
-async def run_schedule_once(rig: Rig) -> list[float]:
-    """The scheduled sync as the cog runs it, until its first sleep."""
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        raise asyncio.CancelledError
-
-    job = IntervalJob(
-        "sync", rig.service.next_sync, rig.service.sync_playlists, clock=lambda: NOW, sleep=sleep
-    )
-    with pytest.raises(asyncio.CancelledError):
-        await job.run()
-    return slept
+def restarted(rig: Rig) -> PlexService:
+    """A new process over the same database and Plex: nothing but the stored time survives."""
+    return PlexService(
+        rig.service._plex, rig.service._tautulli, SqlitePlexStore(rig.db),  # pyright: ignore[reportPrivateUsage]
+        SqliteLinkStore(rig.db), [], rig.live, clock=lambda: NOW,
+    )  # fmt: skip
 
 
 async def test_a_restart_neither_resyncs_at_once_nor_skips(tmp_path: Path) -> None:
     async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=6) as rig:
-        # First start ever: due now, syncs, then sleeps until the next one.
-        assert await run_schedule_once(rig) == [3600.0]  # woken hourly to notice edits
+        # First start ever: due now, syncs, then waits for the next one.
+        assert await rig.service.playlist_job.step() == 0
+        assert await rig.service.playlist_job.step() == 3600  # woken hourly to notice edits
         assert [w.method for w in rig.plex.writes] == ["POST"]
         # A restart an hour after the last sync: no sync now, due in five hours.
         await rig.service.store.record_sync(NOW - timedelta(hours=1))
         rig.plex.clear_log()
-        assert await run_schedule_once(rig) == [3600.0]
+        again = restarted(rig)
+        assert await again.playlist_job.step() == 3600
         assert rig.plex.requests == []
-        assert await rig.service.next_sync() == NOW + timedelta(hours=5)
+        assert await again.next_sync() == NOW + timedelta(hours=5)
         # A restart after the due time: it syncs once, at once.
         await rig.service.store.record_sync(NOW - timedelta(hours=7))
-        await run_schedule_once(rig)
+        late = restarted(rig)
+        assert await late.playlist_job.step() == 0
         assert rig.plex.requests and rig.plex.writes == []  # checked; nothing to change
-        assert await rig.service.store.last_sync() == NOW
+        assert await late.store.last_sync() == NOW
+        assert await late.playlist_job.step() == 3600
+
+
+async def test_the_last_sync_is_read_from_an_existing_database(tmp_path: Path) -> None:
+    """Databases from before the generic job keep their meta key plex.playlist_sync_at."""
+    async with plex_rig(tmp_path, PLAYLIST_SYNC_HOURS=6) as rig:
+        stamp = (NOW - timedelta(hours=2)).isoformat()
+        await rig.db.run(
+            lambda conn: conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('plex.playlist_sync_at', ?)", (stamp,)
+            )
+        )
+        assert await rig.service.next_sync() == NOW + timedelta(hours=4)
+        await rig.service.sync_playlists()
+        keys = await rig.db.run(
+            lambda conn: [
+                r[0] for r in conn.execute("SELECT key FROM meta WHERE key LIKE '%sync%'")
+            ]
+        )
+        assert keys == ["plex.playlist_sync_at"]  # one record, under the old key

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
+from typing import Literal
 
-from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 
 
@@ -89,6 +90,33 @@ class PinStatus(Enum):
 class PinCheck:
     status: PinStatus
     account: PlexAccount | None = None
+
+
+LinkHow = Literal["plex", "admin", "email"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A member linked to a Tautulli user, and how (a Plex sign-in, an admin, an email)."""
+
+    member_id: MemberId
+    tautulli_user_id: TautulliUserId
+    plex_username: str
+    linked_at: datetime
+    how: LinkHow
+
+
+@dataclass(frozen=True)
+class PendingSignin:
+    """A Plex sign-in a member started and has not finished (no email: ``email_hash`` is a
+    keyed hash, or empty)."""
+
+    id: str
+    member_id: MemberId
+    pin_id: int
+    email_hash: str
+    created_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -188,7 +216,10 @@ def visible_reply(decision: Decision, mode: Mode) -> Reply:
 
 __all__ = [
     "Decision",
+    "Link",
+    "LinkHow",
     "Mode",
+    "PendingSignin",
     "Pin",
     "PinCheck",
     "PinStatus",

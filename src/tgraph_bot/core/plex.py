@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
 T = TypeVar("T")
@@ -125,24 +124,6 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[tuple[T, ...]]:
         raise ValueError("size must be at least 1")
     for start in range(0, len(items), size):
         yield tuple(items[start : start + size])
-
-
-# -- when the next scheduled job is due ------------------------------------------------------
-
-
-def next_interval_run(last: datetime | None, now: datetime, every: timedelta) -> datetime | None:
-    """When a job that runs every ``every`` is next due; None when it is switched off.
-
-    Never run: due now. Otherwise ``every`` after the last run (a time before ``now`` means
-    overdue: run once, at once). A zero or negative interval switches the job off.
-    """
-    if now.tzinfo is None or (last is not None and last.tzinfo is None):
-        raise ValueError("next_interval_run needs aware datetimes")
-    if every <= timedelta(0):
-        return None
-    if last is None:
-        return now
-    return last + every
 
 
 # -- album credits ---------------------------------------------------------------------------
@@ -291,7 +272,6 @@ __all__ = [
     "merge_credits",
     "merge_summary",
     "min_rating",
-    "next_interval_run",
     "plan_playlist",
     "qualifies",
     "rating_floor",

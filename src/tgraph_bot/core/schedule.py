@@ -2,8 +2,9 @@
 time zone are parameters.
 
 A :data:`Policy` maps ``(last_run, now)`` to the UTC moment the next run is due (at or
-before ``now`` means: run now); :func:`every` is the plain interval policy, :func:`next_run`
-the graph posting's. :class:`Backoff` gives the waits before each retry of a failed run.
+before ``now`` means: run now), or to None: the job is switched off for now (a setting of 0;
+it is asked again later). :func:`every` is the plain interval policy, :func:`next_run` the
+graph posting's (never off). :class:`Backoff` gives the waits before each retry of a failed run.
 
 Graph posting rules (:func:`next_run`):
 - Never posted: due now (the first start posts at once).
@@ -20,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-Policy = Callable[[datetime | None, datetime], datetime]
-"""``policy(last_run, now)``: when the next run is due, in UTC (never run: ``last_run`` None)."""
+Policy = Callable[[datetime | None, datetime], datetime | None]
+"""``policy(last_run, now)``: when the next run is due, in UTC (never run: ``last_run`` None);
+None: switched off, ask again later."""
 
 
 def parse_fixed_time(value: str) -> time | None:
@@ -62,8 +64,9 @@ def next_run(
     return _local_wall_time(target_day, fixed_time, tz)
 
 
-def every(interval: timedelta) -> Policy:
-    """Due ``interval`` after the last run; at once when it never ran."""
+def every(interval: timedelta) -> Callable[[datetime | None, datetime], datetime]:
+    """Due ``interval`` after the last run; at once when it never ran. Never off: a policy
+    that a setting of 0 switches off answers None itself rather than asking for this."""
     if interval <= timedelta(0):
         raise ValueError("the interval must be positive")
 

@@ -28,7 +28,9 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.my_stats import (
     Decision,
+    Link,
     Mode,
+    PendingSignin,
     PinStatus,
     PlexAccount,
     Reply,
@@ -41,10 +43,8 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
-from tgraph_bot.services.ports import PlexSignIn
+from tgraph_bot.services.ports import LinkStore, PlexSignIn
 from tgraph_bot.services.posting import delete_old_images
-from tgraph_bot.storage import links
-from tgraph_bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ class MyStatsService:
 
     def __init__(
         self,
-        db: Database,
+        links: LinkStore,
         plextv: PlexSignIn | None,
         users: UserDirectory,
         *,
@@ -209,7 +209,7 @@ class MyStatsService:
         poll_interval: float = 2.0,
         max_wait: timedelta | None = None,
     ) -> None:
-        self._db = db
+        self._links = links
         self._plextv = plextv
         self._users = users
         self._clock = clock
@@ -220,7 +220,7 @@ class MyStatsService:
 
     async def _secret(self) -> bytes:
         if self._key is None:
-            self._key = await self._db.run(links.secret)
+            self._key = await self._links.secret()
         return self._key
 
     # -- /my_stats [email] -------------------------------------------------------------
@@ -234,14 +234,11 @@ class MyStatsService:
         if mode is Mode.NONE and given is not None:
             user = await self._users.find_user_by_email(given)
 
-        def decide(conn: Any) -> tuple[Decision, TautulliUserId | None, str | None]:
-            links.purge_signins(conn, now)
-            link = links.get_link(conn, member_id)
+        def decide(
+            link: Link | None, elsewhere: bool
+        ) -> tuple[tuple[Decision, TautulliUserId | None, str | None], Link | None]:
             if link is not None and not link_counts(mode, link.how):
                 link = None
-            elsewhere = user is not None and links.is_linked_elsewhere(
-                conn, user.user_id, member_id
-            )
             verdict = decide_request(
                 mode,
                 linked=None if link is None else link.tautulli_user_id,
@@ -249,23 +246,19 @@ class MyStatsService:
                 user=user,
                 user_linked_elsewhere=elsewhere,
             )
+            claim = None
             if verdict.decision is Decision.LINK_AND_SEND and verdict.link_to is not None:
-                # Checked and claimed in one step on the database thread: two members
-                # naming the same email at once cannot both be linked to it.
-                links.put_link(
-                    conn,
-                    links.Link(
-                        member_id,
-                        verdict.link_to.user_id,
-                        verdict.link_to.username,
-                        now,
-                        "email",
-                    ),
-                )
+                to = verdict.link_to
+                claim = Link(member_id, to.user_id, to.username, now, "email")
             shown = link.plex_username if link is not None else None
-            return verdict.decision, verdict.grant, shown
+            return (verdict.decision, verdict.grant, shown), claim
 
-        decision, grant, shown = await self._db.run(decide)
+        # Checked and claimed in one transaction: two members naming the same email at
+        # once cannot both be linked to it.
+        candidate = None if user is None else user.user_id
+        decision, grant, shown = await self._links.decide_and_link(
+            member_id, candidate, now, decide
+        )
         if decision is Decision.LINK_AND_SEND:
             log.info("my_stats: member %s linked by email to Tautulli user %s", member_id, grant)
         if decision is Decision.START_PLEX_SIGNIN:
@@ -278,7 +271,7 @@ class MyStatsService:
             log.warning("my_stats: plex verification is on but there is no plex.tv client")
             raise PlexTvError()
         pin = await self._plextv.create_pin()
-        pending = links.PendingSignin(
+        pending = PendingSignin(
             id=secrets.token_urlsafe(18),
             member_id=member_id,
             pin_id=pin.id,
@@ -286,17 +279,17 @@ class MyStatsService:
             created_at=now,
             expires_at=pin.expires_at,
         )
-        await self._db.run(lambda conn: links.put_signin(conn, pending))
+        await self._links.put_signin(pending)
         log.info("my_stats: member %s started a Plex sign-in (PIN %s)", member_id, pin.id)
         return SignInStart(pending.id, pin.auth_url, pin.expires_at)
 
     async def complete_plex_signin(self, pending_id: str) -> Outcome:
         """Wait (bounded) for the member to approve the PIN, then link them if it is theirs."""
-        pending = await self._db.run(lambda conn: links.get_signin(conn, pending_id))
+        pending = await self._links.get_signin(pending_id)
         if pending is None:
             return _outcome(Decision.SIGNIN_EXPIRED, Mode.PLEX)
         account = await self._wait_for_account(pending)
-        await self._db.run(lambda conn: links.delete_signin(conn, pending.id))
+        await self._links.delete_signin(pending.id)
         if account is None:
             log.info("my_stats: the Plex sign-in of member %s ended unapproved", pending.member_id)
             return _outcome(Decision.SIGNIN_EXPIRED, Mode.PLEX)
@@ -304,14 +297,14 @@ class MyStatsService:
         user = matches[0] if len(matches) == 1 else None
         verdict = decide_signin(user=user, account=account)
         if verdict.decision is Decision.LINK_AND_SEND and verdict.link_to is not None:
-            link = links.Link(
+            link = Link(
                 pending.member_id,
                 verdict.link_to.user_id,
                 account.username or verdict.link_to.username,
                 self._clock(),
                 "plex",
             )
-            await self._db.run(lambda conn: links.put_link(conn, link))
+            await self._links.put_link(link)
             log.info(
                 "my_stats: member %s linked by Plex sign-in to Tautulli user %s",
                 pending.member_id,
@@ -326,7 +319,7 @@ class MyStatsService:
         log.info("my_stats: the Plex sign-in of member %s did not match", pending.member_id)
         return _outcome(verdict.decision, Mode.PLEX)
 
-    async def _wait_for_account(self, pending: links.PendingSignin) -> PlexAccount | None:
+    async def _wait_for_account(self, pending: PendingSignin) -> PlexAccount | None:
         if self._plextv is None:
             raise PlexTvError()
         # As long as the PIN is valid (plex.tv says how long when it is made).
@@ -352,14 +345,14 @@ class MyStatsService:
     async def link(self, member_id: MemberId, plex_user: str) -> TautulliUser:
         """Link a member to the Plex user an admin named (username or friendly name)."""
         user = find_by_name(await self._users.users(), plex_user)
-        link = links.Link(member_id, user.user_id, user.username, self._clock(), "admin")
-        await self._db.run(lambda conn: links.put_link(conn, link))
+        link = Link(member_id, user.user_id, user.username, self._clock(), "admin")
+        await self._links.put_link(link)
         log.info("my_stats: an admin linked member %s to Tautulli user %s", member_id, user.user_id)
         return user
 
     async def unlink(self, member_id: MemberId) -> bool:
         """Remove a member's link; True when there was one."""
-        removed = await self._db.run(lambda conn: links.delete_link(conn, member_id))
+        removed = await self._links.delete_link(member_id)
         if removed:
             log.info("my_stats: an admin unlinked member %s", member_id)
         return removed
@@ -368,12 +361,12 @@ class MyStatsService:
         """The server's Plex users (for admins choosing whom to link), "Local" left out."""
         return [u for u in await self._users.users() if u.user_id != LOCAL_USER_ID]
 
-    async def links(self) -> list[links.Link]:
+    async def links(self) -> list[Link]:
         """Every member's link, newest first (for admins)."""
-        return await self._db.run(links.all_links)
+        return await self._links.all_links()
 
-    async def linked_user(self, member_id: MemberId) -> links.Link | None:
-        return await self._db.run(lambda conn: links.get_link(conn, member_id))
+    async def linked_user(self, member_id: MemberId) -> Link | None:
+        return await self._links.get_link(member_id)
 
     # -- images and forgetting ---------------------------------------------------------
 
@@ -391,11 +384,7 @@ class MyStatsService:
     async def forget(self, member_id: MemberId, images_dir: Path) -> Outcome:
         """``/my_stats forget``: delete the member's link, pending sign-ins and images."""
 
-        def drop(conn: Any) -> None:
-            links.delete_link(conn, member_id)
-            links.delete_member_signins(conn, member_id)
-
-        await self._db.run(drop)
+        await self._links.forget_member(member_id)
         await self.discard_images(member_id, images_dir)
         log.info("my_stats: member %s asked to be forgotten", member_id)
         return _outcome(Decision.FORGOTTEN, Mode.PLEX)

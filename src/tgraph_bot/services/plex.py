@@ -1,16 +1,26 @@
 """The Plex module's use cases: usage, completion, enrich, sync_playlists.
 
 Ports, not adapters: :class:`PlexPort` (the music library), :class:`TautulliPort` (activity,
-history and users) and the credit sources. Discord, the command line and the schedule all
-call the same :class:`PlexService`, so they answer alike. The decisions themselves are
-pure functions in :mod:`tgraph_bot.core.plex`.
+history and users), the credit sources, and the stores of services/ports.py. Discord, the
+command line and the schedule all call the same :class:`PlexService`, so they answer alike.
+The decisions themselves are pure functions in :mod:`tgraph_bot.core.plex`.
+
+The playlist sync is one :class:`~tgraph_bot.services.jobs.ScheduledJob`,
+:attr:`PlexService.playlist_job`: the schedule runs it (the cog starts ``run()``), and
+:meth:`PlexService.sync_playlists` (``/plex sync_playlists``, ``tgraph-bot plex
+sync-playlists``) is its ``run_now()``. So the job's lock is the only lock and its record
+the only record: a manual and a scheduled sync never overlap, a manual sync counts as the
+last one (the next scheduled one comes PLAYLIST_SYNC_HOURS later), and the time is stored
+once, under the meta key ``plex.playlist_sync_at`` as before (:class:`SyncRecord`). Another
+process (the command line beside a running bot) shares the record, not the lock: the bot
+sees the command line's sync at its next look (within the hour) and postpones its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -32,17 +42,16 @@ from tgraph_bot.core.plex import (
     find_by_name,
     format_credits,
     merge_summary,
-    next_interval_run,
     plan_playlist,
     qualifies,
 )
+from tgraph_bot.core.schedule import Policy, every
 from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
+from tgraph_bot.services.jobs import ScheduledJob, Sleep
 from tgraph_bot.services.my_stats import find_by_name as find_user
-from tgraph_bot.storage import links
-from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import PlexStore
+from tgraph_bot.services.ports import LinkReader, PlexStore
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +125,43 @@ class AlbumChoice:
 EnrichOutcome = Enriched | NoCredits | AlbumChoice
 
 
+def playlist_policy(settings: Callable[[], Settings]) -> Policy:
+    """Every PLAYLIST_SYNC_HOURS after the last sync (at once if never); 0 is off."""
+
+    def policy(last_sync: datetime | None, now: datetime) -> datetime | None:
+        hours = settings().PLAYLIST_SYNC_HOURS
+        return None if hours <= 0 else every(timedelta(hours=hours))(last_sync, now)
+
+    return policy
+
+
+def activity_policy(settings: Callable[[], Settings]) -> Policy:
+    """The live activity message: every ACTIVITY_REFRESH_SECONDS after the last refresh (at
+    once if none yet); off while that is 0 or ACTIVITY_CHANNEL_ID is not set."""
+
+    def policy(last_refresh: datetime | None, now: datetime) -> datetime | None:
+        current = settings()
+        seconds = current.ACTIVITY_REFRESH_SECONDS
+        if seconds <= 0 or not current.ACTIVITY_CHANNEL_ID:
+            return None
+        return every(timedelta(seconds=seconds))(last_refresh, now)
+
+    return policy
+
+
+class SyncRecord:
+    """The playlist job's RunRecord: the stored last sync (``plex.playlist_sync_at``)."""
+
+    def __init__(self, store: PlexStore) -> None:
+        self._store = store
+
+    async def last_run(self) -> datetime | None:
+        return await self._store.last_sync()
+
+    async def record_run(self, at: datetime) -> None:
+        await self._store.record_sync(at)
+
+
 def album_label(album: PlexAlbum) -> str:
     """``"Kind of Blue — Miles Davis (1959)"``: how an album is offered for choosing."""
     year = f" ({album.year})" if album.year else ""
@@ -127,21 +173,30 @@ class PlexService:
         self,
         plex: PlexPort,
         tautulli: TautulliPort,
-        db: Database,
+        store: PlexStore,
+        links: LinkReader,
         credit_sources: Sequence[CreditsSource],
         settings: Callable[[], Settings],
         *,
         clock: Clock,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._plex = plex
         self._tautulli = tautulli
-        self._db = db
-        self.store = PlexStore(db)
+        self.store = store
+        self._links = links
         self._sources = tuple(credit_sources)
         self._settings = settings
         self._clock = clock
         self.clock = clock
-        self._sync_lock = asyncio.Lock()
+        self.playlist_job = ScheduledJob(
+            "playlist sync",
+            work=self._sync_playlists,
+            policy=playlist_policy(settings),
+            record=SyncRecord(store),
+            clock=clock,
+            sleep=sleep,
+        )
         self._artists: tuple[datetime, list[PlexArtist]] | None = None
 
     # -- usage ------------------------------------------------------------------------------
@@ -178,7 +233,7 @@ class PlexService:
             return find_user(await self._tautulli.users(), plex_user).user_id
         if member is None:
             raise NotLinkedError()
-        link = await self._db.run(lambda conn: links.get_link(conn, member))
+        link = await self._links.get_link(member)
         if link is None:
             raise NotLinkedError()
         return link.tautulli_user_id
@@ -216,8 +271,8 @@ class PlexService:
         if album_key is not None:
             albums = [a for a in albums if a.rating_key == album_key]
         if not albums:
-            every = await self._plex.albums("")
-            closest = closest_names(title, [a.title for a in every])
+            library = await self._plex.albums("")
+            closest = closest_names(title, [a.title for a in library])
             if closest:
                 raise PlexAlbumNotFound(ALBUM_CLOSEST, name=title, closest=", ".join(closest))
             raise PlexAlbumNotFound(name=title)
@@ -240,21 +295,24 @@ class PlexService:
     # -- sync_playlists ---------------------------------------------------------------------
 
     async def sync_playlists(self) -> SyncResult:
-        """Make TOP_RATED_PLAYLIST hold exactly the qualifying tracks; never overlapping."""
-        async with self._sync_lock:
-            settings = self._settings()
-            stars = settings.TOP_RATED_MIN_STARS
-            rated = await self._plex.rated_tracks(stars)
-            wanted = [t.rating_key for t in rated if qualifies(t.user_rating, stars)]
-            result = await self._reconcile(settings.TOP_RATED_PLAYLIST, wanted)
-            await self.store.record_sync(self._clock())
-            log.info(
-                "playlist sync: added %d, removed %d, %d tracks",
-                result.added,
-                result.removed,
-                result.total,
-            )
-            return result
+        """Make TOP_RATED_PLAYLIST hold exactly the qualifying tracks, now: the playlist
+        job's run_now (never beside a scheduled sync; it counts as the last sync)."""
+        return await self.playlist_job.run_now()
+
+    async def _sync_playlists(self) -> SyncResult:
+        """The job's work: no lock and no record of its own (the job has both)."""
+        settings = self._settings()
+        stars = settings.TOP_RATED_MIN_STARS
+        rated = await self._plex.rated_tracks(stars)
+        wanted = [t.rating_key for t in rated if qualifies(t.user_rating, stars)]
+        result = await self._reconcile(settings.TOP_RATED_PLAYLIST, wanted)
+        log.info(
+            "playlist sync: added %d, removed %d, %d tracks",
+            result.added,
+            result.removed,
+            result.total,
+        )
+        return result
 
     async def _reconcile(self, title: str, wanted: list[int]) -> SyncResult:
         playlist = await self._plex.playlist(title)
@@ -275,61 +333,7 @@ class PlexService:
 
     async def next_sync(self) -> datetime | None:
         """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""
-        every = timedelta(hours=self._settings().PLAYLIST_SYNC_HOURS)
-        return next_interval_run(await self.store.last_sync(), self._clock(), every)
-
-
-class IntervalJob:
-    """A small stand-in for the generic scheduled job (issue 14): run ``work`` when due.
-
-    ``due`` says when (None: switched off, look again later); a failure waits 1, 2, 4 ...
-    minutes (at most ``max_retry``) before trying again. ``work`` itself must not overlap
-    with other callers (the sync holds a lock), so a manual run and this never collide.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        due: Callable[[], Awaitable[datetime | None]],
-        work: Callable[[], Awaitable[object]],
-        *,
-        clock: Clock,
-        idle: float = 3600.0,
-        retry_base: float = 60.0,
-        max_retry: float = 3600.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.name = name
-        self._due = due
-        self._work = work
-        self._clock = clock
-        self._idle = idle
-        self._retry_base = retry_base
-        self._max_retry = max_retry
-        self._sleep = sleep
-
-    async def run(self) -> None:
-        failures = 0
-        while True:
-            due = await self._due()
-            if due is None:
-                await self._sleep(self._idle)
-                continue
-            wait = (due - self._clock()).total_seconds()
-            if wait > 0:
-                # Wake at least every ``idle`` seconds so a changed setting is noticed.
-                await self._sleep(min(wait, self._idle))
-                continue
-            try:
-                await self._work()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                delay = min(self._max_retry, self._retry_base * 2 ** (failures - 1))
-                log.warning("%s failed (%s); trying again in %.0f s", self.name, exc, delay)
-                await self._sleep(delay)
+        return await self.playlist_job.due_at()
 
 
 __all__ = [
@@ -338,10 +342,12 @@ __all__ = [
     "CreditsSource",
     "EnrichOutcome",
     "Enriched",
-    "IntervalJob",
     "NoCredits",
     "PlexPort",
     "PlexService",
+    "SyncRecord",
     "TautulliPort",
+    "activity_policy",
     "album_label",
+    "playlist_policy",
 ]

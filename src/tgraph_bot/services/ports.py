@@ -1,15 +1,24 @@
-"""The ports services depend on. Adapters implement them; tests use real implementations."""
+"""The ports services depend on. Adapters and storage implement them (the composition
+root, app.py, hands the implementations in); tests use real implementations.
+
+Storage ports and what implements them over SQLite: :class:`CameraStore`
+(storage.camera.CameraRepository), :class:`LinkStore` (storage.links.SqliteLinkStore),
+:class:`PlexStore` (storage.plex.SqlitePlexStore), :class:`PostingStore`
+(storage.posting.SqlitePostingStore). A use case that needs several reads and writes to be
+atomic gets one port method for them, never a connection.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
-from tgraph_bot.core.ids import TautulliUserId
-from tgraph_bot.core.my_stats import Pin, PinCheck
+from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
+from tgraph_bot.core.my_stats import Link, PendingSignin, Pin, PinCheck
 
 T = TypeVar("T")
 
@@ -113,4 +122,105 @@ class CameraStore(Protocol):
 
     async def read(self, work: Callable[[CameraTables], T]) -> T:
         """Run ``work`` against the stored tables (no write expected) and return its result."""
+        ...
+
+
+class LinkReader(Protocol):
+    """Which Tautulli user a member is linked to (all the Plex module needs)."""
+
+    async def get_link(self, member_id: MemberId) -> Link | None: ...
+
+
+class LinkStore(LinkReader, Protocol):
+    """Members' links to Tautulli users and their pending Plex sign-ins (``/my_stats``)."""
+
+    async def secret(self) -> bytes:
+        """This installation's key for opaque ids, made once and kept."""
+        ...
+
+    async def all_links(self) -> list[Link]:
+        """Every link, the newest first."""
+        ...
+
+    async def put_link(self, link: Link) -> None:
+        """Store a link, replacing the member's earlier one."""
+        ...
+
+    async def delete_link(self, member_id: MemberId) -> bool:
+        """Remove a member's link; True when there was one."""
+        ...
+
+    async def decide_and_link(
+        self,
+        member_id: MemberId,
+        candidate: TautulliUserId | None,
+        now: datetime,
+        decide: Callable[[Link | None, bool], tuple[T, Link | None]],
+    ) -> T:
+        """One ``/my_stats`` request's facts and its link, in one transaction.
+
+        Forgets the sign-ins expired by ``now``, reads the member's link and whether
+        ``candidate`` is linked to another member, calls ``decide(link, elsewhere)``, stores
+        the link it returns (None: none), and returns its answer. Checked and claimed in one
+        step: two members naming the same user at once cannot both be linked to it.
+        ``decide`` runs inside the transaction (on the database thread): pure and quick.
+        """
+        ...
+
+    async def put_signin(self, signin: PendingSignin) -> None:
+        """Store a pending sign-in, replacing any earlier one of the same member."""
+        ...
+
+    async def get_signin(self, signin_id: str) -> PendingSignin | None: ...
+
+    async def delete_signin(self, signin_id: str) -> None: ...
+
+    async def forget_member(self, member_id: MemberId) -> None:
+        """Delete the member's link and pending sign-ins, together."""
+        ...
+
+
+class PlexStore(Protocol):
+    """What the Plex module remembers across restarts."""
+
+    async def last_sync(self) -> datetime | None:
+        """When the Top Rated playlist was last synced (None: never)."""
+        ...
+
+    async def record_sync(self, at: datetime) -> None: ...
+
+    async def activity_message(self) -> tuple[ChannelId, MessageId] | None:
+        """The live activity message to edit in place (None: none posted yet)."""
+        ...
+
+    async def record_activity_message(self, channel: ChannelId, message: MessageId) -> None: ...
+
+
+class PostingStore(Protocol):
+    """The posted graph messages and the time of the last post, per channel.
+
+    It is also the graph posting job's RunRecord (services.jobs): its last run is the last
+    post, which :meth:`record_post` stores with the post's messages.
+    """
+
+    async def last_post(self) -> datetime | None:
+        """The last successful post in any channel."""
+        ...
+
+    async def last_run(self) -> datetime | None: ...
+
+    async def record_run(self, at: datetime) -> None: ...
+
+    async def posted_messages(self, channel: ChannelId) -> list[MessageId]: ...
+
+    async def remember_message(self, channel: ChannelId, message: MessageId, at: datetime) -> None:
+        """Store one sent message at once, before the rest of its post is sent."""
+        ...
+
+    async def forget_messages(self, channel: ChannelId, messages: Sequence[MessageId]) -> None: ...
+
+    async def record_post(
+        self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
+    ) -> None:
+        """Remember a successful post: its messages (if not stored yet) and its time."""
         ...

@@ -23,6 +23,7 @@ from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.jobs import ScheduledJob, Sleep
+from tgraph_bot.services.ports import PostingStore
 from tgraph_bot.services.post_layout import (
     GraphCard,
     OutgoingMessage,
@@ -32,7 +33,6 @@ from tgraph_bot.services.post_layout import (
 )
 from tgraph_bot.services.rendering import GraphRendering, Progress, RenderedLike, ReportLike
 from tgraph_bot.services.summary import SummaryService
-from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ def posting_policy(settings: Callable[[], Settings], started: datetime) -> Polic
     return policy
 
 
-class Scheduler(ScheduledJob):
+class Scheduler(ScheduledJob[None]):
     """Graph posting as a :class:`ScheduledJob`: posts when due by the live settings to the
     channel they name; a failed post is retried with growing waits, not a period later."""
 

@@ -1,7 +1,10 @@
 """Links between Discord members and Tautulli users, and pending Plex sign-ins.
 
-Plain functions on a connection; run them through ``Database.run``. No email is ever
-passed in or stored: a pending sign-in keeps a keyed hash of the email only.
+Plain functions on a connection, and :class:`SqliteLinkStore`, the
+:class:`~tgraph_bot.services.ports.LinkStore` the services use: it runs them on the
+database thread (``Database.run``), several at once in one transaction where the service
+needs them atomic. No email is ever passed in or stored: a pending sign-in keeps a keyed
+hash of the email only.
 """
 
 from __future__ import annotations
@@ -9,37 +12,19 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TypeVar
 
 from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.core.my_stats import Link, LinkHow, PendingSignin
 from tgraph_bot.storage import meta
+from tgraph_bot.storage.db import Database, transaction
 
-LinkHow = Literal["plex", "admin", "email"]
+T = TypeVar("T")
 
 _SECRET_KEY = "my_stats.secret"
 _CLIENT_ID_KEY = "plextv.client_identifier"
-
-
-@dataclass(frozen=True)
-class Link:
-    member_id: MemberId
-    tautulli_user_id: TautulliUserId
-    plex_username: str
-    linked_at: datetime
-    how: LinkHow
-
-
-@dataclass(frozen=True)
-class PendingSignin:
-    id: str
-    member_id: MemberId
-    pin_id: int
-    email_hash: str
-    created_at: datetime
-    expires_at: datetime
 
 
 def _how(value: str) -> LinkHow:
@@ -179,10 +164,67 @@ def plex_client_identifier(conn: sqlite3.Connection) -> str:
     return _get_or_create(conn, _CLIENT_ID_KEY, str(uuid.uuid4()))
 
 
+class SqliteLinkStore:
+    """The :class:`~tgraph_bot.services.ports.LinkStore` over the program's database."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def secret(self) -> bytes:
+        return await self._db.run(secret)
+
+    async def get_link(self, member_id: MemberId) -> Link | None:
+        return await self._db.run(lambda conn: get_link(conn, member_id))
+
+    async def all_links(self) -> list[Link]:
+        return await self._db.run(all_links)
+
+    async def put_link(self, link: Link) -> None:
+        await self._db.run(lambda conn: put_link(conn, link))
+
+    async def delete_link(self, member_id: MemberId) -> bool:
+        return await self._db.run(lambda conn: delete_link(conn, member_id))
+
+    async def decide_and_link(
+        self,
+        member_id: MemberId,
+        candidate: TautulliUserId | None,
+        now: datetime,
+        decide: Callable[[Link | None, bool], tuple[T, Link | None]],
+    ) -> T:
+        def work(conn: sqlite3.Connection) -> T:
+            purge_signins(conn, now)
+            link = get_link(conn, member_id)
+            elsewhere = candidate is not None and is_linked_elsewhere(conn, candidate, member_id)
+            answer, new = decide(link, elsewhere)
+            if new is not None:
+                put_link(conn, new)
+            return answer
+
+        return await self._db.run(lambda conn: transaction(conn, work))
+
+    async def put_signin(self, signin: PendingSignin) -> None:
+        await self._db.run(lambda conn: transaction(conn, lambda c: put_signin(c, signin)))
+
+    async def get_signin(self, signin_id: str) -> PendingSignin | None:
+        return await self._db.run(lambda conn: get_signin(conn, signin_id))
+
+    async def delete_signin(self, signin_id: str) -> None:
+        await self._db.run(lambda conn: delete_signin(conn, signin_id))
+
+    async def forget_member(self, member_id: MemberId) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            delete_link(conn, member_id)
+            delete_member_signins(conn, member_id)
+
+        await self._db.run(lambda conn: transaction(conn, work))
+
+
 __all__ = [
     "Link",
     "LinkHow",
     "PendingSignin",
+    "SqliteLinkStore",
     "all_links",
     "delete_link",
     "delete_member_signins",

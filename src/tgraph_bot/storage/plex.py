@@ -19,7 +19,10 @@ SYNC_KEY = "plex.playlist_sync_at"
 ACTIVITY_KEY = "plex.activity_message"
 
 
-class PlexStore:
+class SqlitePlexStore:
+    """The :class:`~tgraph_bot.services.ports.PlexStore`, and the MusicBrainz/Discogs answer
+    cache (:class:`~tgraph_bot.adapters.musicbrainz.Cache`), over the program's database."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -64,4 +67,4 @@ class PlexStore:
         )
 
 
-__all__ = ["PlexStore"]
+__all__ = ["ACTIVITY_KEY", "SYNC_KEY", "SqlitePlexStore"]

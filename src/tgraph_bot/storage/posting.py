@@ -10,7 +10,9 @@ from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, transaction
 
 
-class PostingStore:
+class SqlitePostingStore:
+    """The :class:`~tgraph_bot.services.ports.PostingStore` over the program's database."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -83,4 +85,4 @@ def _insert(
     )
 
 
-__all__ = ["PostingStore"]
+__all__ = ["SqlitePostingStore"]

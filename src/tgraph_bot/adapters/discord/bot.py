@@ -24,15 +24,15 @@ from tgraph_bot.adapters.discord.channel import (
 )
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
-from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.ports import PostingStore
 from tgraph_bot.services.posting import PostingService, Scheduler
-from tgraph_bot.storage.posting import PostingStore
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,9 @@ class TGraphBot(SyncDispatchBot):
             self.scheduler.reschedule()
         if old.CHANNEL_ID != new.CHANNEL_ID and self.is_ready():
             self.check_channel_permissions()
+        for cog in list(self.cogs.values()):  # e.g. the Plex jobs' keys
+            if isinstance(cog, FollowsSettings):
+                cog.settings_changed(old, new)
 
     # -- start-up --------------------------------------------------------------------------
 

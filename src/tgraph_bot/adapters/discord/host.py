@@ -1,14 +1,16 @@
 """What a cog may ask of the bot that hosts it (TGraphBot satisfies it).
 
 Cogs depend on this, never on bot.py: the bot is built from its parts, the cogs from
-their services (in app.py), and neither imports the other's module.
+their services (in app.py), and neither imports the other's module. A cog that follows
+settings changes (to reschedule its jobs) implements :class:`FollowsSettings`; the bot
+calls it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 from discord import app_commands
@@ -54,4 +56,13 @@ class BotHost(Protocol):
         ...
 
 
-__all__ = ["BotHost"]
+@runtime_checkable
+class FollowsSettings(Protocol):
+    """A cog that wants to hear of settings changes (e.g. to reschedule its jobs)."""
+
+    def settings_changed(self, old: Settings, new: Settings) -> None:
+        """Called on the event loop after the settings changed; must not block."""
+        ...
+
+
+__all__ = ["BotHost", "FollowsSettings"]

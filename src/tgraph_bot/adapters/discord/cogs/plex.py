@@ -1,6 +1,13 @@
 """``/plex usage | completion | enrich | sync_playlists`` (and ``!plex ...``), the live
 activity message, and the scheduled playlist sync.
 
+Two :class:`~tgraph_bot.services.jobs.ScheduledJob` run while the cog is loaded, from the
+moment the bot is ready: the service's playlist job and the activity job (every
+ACTIVITY_REFRESH_SECONDS, its last refresh kept in memory only: a restart refreshes at
+once; a failure is retried after 30 s, 60 s, ... at most 5 min). Each is off while its
+setting says so, and :meth:`PlexCog.settings_changed` (the bot calls it on a settings
+change) makes it look at its settings again at once.
+
 Hybrid commands: one definition serves the slash command and, when ENABLE_PREFIX_COMMANDS
 is on, the prefix command. Discord applies default permissions to a whole group only, so
 the admin subcommands (enrich, sync_playlists) are also checked when run: Manage Server,
@@ -14,6 +21,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -24,8 +32,10 @@ from tgraph_bot.adapters.discord.tree import error_reply
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
+from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.plex import IntervalJob, PlexService, album_label
+from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob, Sleep
+from tgraph_bot.services.plex import PlexService, activity_policy, album_label
 from tgraph_bot.services.plex_text import (
     UsageView,
     completion_text,
@@ -39,8 +49,10 @@ log = logging.getLogger(__name__)
 # Parameter names, marked for the catalog (Discord shows their Danish names).
 PARAMETER_NAMES = (N_("artist"), N_("album"))
 
-IDLE_SECONDS = 60.0
-"""How often a switched-off activity message looks at the settings again."""
+ACTIVITY_BACKOFF = Backoff(base=30.0, cap=300.0)
+"""Retry waits of a failed activity refresh: short, it is a live view."""
+ACTIVITY_KEYS = ("ACTIVITY_CHANNEL_ID", "ACTIVITY_REFRESH_SECONDS")
+PLAYLIST_KEYS = ("PLAYLIST_SYNC_HOURS",)
 
 _ALBUM_KEY = re.compile(r"^(?P<title>.*\S)\s+#(?P<key>\d+)$")
 
@@ -73,12 +85,33 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
+def _changed(old: Settings, new: Settings, keys: tuple[str, ...]) -> bool:
+    return any(getattr(old, key) != getattr(new, key) for key in keys)
+
+
 class PlexCog(commands.Cog):
-    def __init__(self, service: PlexService, settings: Callable[[], Settings]) -> None:
+    def __init__(
+        self,
+        service: PlexService,
+        settings: Callable[[], Settings],
+        *,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._service = service
         self._settings = settings
         self._bot: commands.Bot | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self.activity_job = ScheduledJob(
+            "activity message",
+            work=self._refresh_activity,
+            policy=activity_policy(settings),
+            record=MemoryRunRecord(),
+            clock=clock or service.clock,
+            sleep=sleep,
+            backoff=ACTIVITY_BACKOFF,
+            quiet=True,  # every few seconds: "next run at" only at DEBUG
+        )
 
     async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> PlexCog:  # pyright: ignore[reportIncompatibleMethodOverride]
         self._bot = bot
@@ -92,16 +125,19 @@ class PlexCog(commands.Cog):
         return translator(language)
 
     async def cog_load(self) -> None:
-        job = IntervalJob(
-            "playlist sync",
-            self._service.next_sync,
-            self._service.sync_playlists,
-            clock=self._service.clock,
-        )
         self._tasks = [
-            asyncio.create_task(self._after_ready(job.run()), name="plex-playlist-sync"),
-            asyncio.create_task(self._after_ready(self._activity_loop()), name="plex-activity"),
+            asyncio.create_task(
+                self._after_ready(self._service.playlist_job.run()), name="plex-playlist-sync"
+            ),
+            asyncio.create_task(self._after_ready(self.activity_job.run()), name="plex-activity"),
         ]
+
+    def settings_changed(self, old: Settings, new: Settings) -> None:
+        """A settings change (on the event loop): the jobs whose keys changed look again."""
+        if _changed(old, new, PLAYLIST_KEYS):
+            self._service.playlist_job.reschedule()
+        if _changed(old, new, ACTIVITY_KEYS):
+            self.activity_job.reschedule()
 
     async def cog_unload(self) -> None:
         for task in self._tasks:
@@ -203,31 +239,18 @@ class PlexCog(commands.Cog):
 
     # -- the live activity message ----------------------------------------------------------
 
-    async def _activity_loop(self) -> None:
-        while True:
-            settings = self._settings()
-            every = settings.ACTIVITY_REFRESH_SECONDS
-            if every <= 0 or not settings.ACTIVITY_CHANNEL_ID:
-                await asyncio.sleep(IDLE_SECONDS)
-                continue
-            try:
-                await self.refresh_activity(settings)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("activity message not refreshed: %s", exc)
-            await asyncio.sleep(every)
+    async def _refresh_activity(self) -> None:
+        await self.refresh_activity(self._settings())
 
-    async def refresh_activity(self, settings: Settings) -> MessageId | None:
-        """Edit the one activity message in place (post it once if there is none yet)."""
-        bot = self._bot
-        if bot is None:
-            return None
+    async def refresh_activity(self, settings: Settings) -> MessageId:
+        """Edit the one activity message in place (post it once if there is none yet).
+
+        Raises LookupError when ACTIVITY_CHANNEL_ID is no text channel the bot can see (the
+        job logs it and tries again after a growing wait)."""
         channel_id = ChannelId(settings.ACTIVITY_CHANNEL_ID)
-        channel = bot.get_channel(channel_id)
+        channel = None if self._bot is None else self._bot.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
-            log.warning("ACTIVITY_CHANNEL_ID %d: no text channel the bot can see", channel_id)
-            return None
+            raise LookupError(f"ACTIVITY_CHANNEL_ID {channel_id}: no text channel the bot can see")
         tr = translator(settings.LANGUAGE)
         view = usage_view(await self._service.usage(), tr, censor_names=settings.CENSOR_USERNAMES)
         embed = usage_embed(tr, view)
