@@ -1,0 +1,68 @@
+"""``!plex ...``: the same hybrid commands as text commands, when ENABLE_PREFIX_COMMANDS is
+on (read at start-up), through the real discord.py against simcord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+import pytest
+import simcord
+
+from tests.plex_support import Rig, plex_rig
+from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+from tgraph_bot.app import bot_cogs
+
+if TYPE_CHECKING:
+    from tests.discord_env import Parts, World
+
+pytest_plugins = ("tests.discord_env",)
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    async with plex_rig(tmp_path / "plex", PLAYLIST_SYNC_HOURS=0) as rig:
+        yield rig
+
+
+@pytest.fixture
+def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
+    parts.store.set("ENABLE_PREFIX_COMMANDS", "true")  # before the bot reads it
+    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
+    services = replace(parts.services, extra=[cog])
+    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
+
+
+async def _reply(world: World, actor: simcord.MemberActor, text: str) -> discord.Message:
+    """What the bot answered in the channel to ``text`` sent there by ``actor``."""
+    before = world.channel.last_message
+    await actor.send(world.channel, text)
+    reply = world.channel.last_message
+    assert reply is not None and reply is not before and reply.author.bot, text
+    return reply
+
+
+async def test_plex_alone_names_its_subcommands(world: World) -> None:
+    reply = await _reply(world, world.member, "!plex")
+    assert reply.content == "Use: plex usage, completion, enrich, sync_playlists"
+
+
+async def test_prefix_usage_is_the_slash_commands_embed(world: World, rig: Rig) -> None:
+    reply = await _reply(world, world.member, "!plex usage")
+    (embed,) = reply.embeds
+    assert len(embed.fields) == 3
+    assert (embed.fields[0].name or "").startswith("H****r K.")  # censored, as the slash one
+
+
+async def test_prefix_sync_is_for_admins_too(world: World, rig: Rig) -> None:
+    refused = await _reply(world, world.member, "!plex sync_playlists")
+    assert "not permitted" in refused.content
+    assert [type(e).__name__ for e in world.env.errors] == ["MissingPermissions"]  # answered
+    assert rig.plex.writes == []
+    done = await _reply(world, world.admin, "!plex sync_playlists")
+    assert "added 5, removed 0, 5 tracks" in done.content
+    assert len(rig.plex.writes) > 0
