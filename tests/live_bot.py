@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import discord
@@ -44,8 +45,10 @@ async def live_bot(
     verification: str = "none",
     plex_tv_url: str | None = None,
     sleep: Sleep = asyncio.sleep,
+    clock: Callable[[], datetime] = discord.utils.utcnow,
 ) -> AsyncIterator[Live]:
-    """A connected bot. ``plex_tv_url``: where its plex.tv client signs members in.
+    """A connected bot. ``plex_tv_url``: where its plex.tv client signs members in;
+    ``clock``: the bot's and its services' time (a test may move it on).
 
     Restore ``discord.http.Route.BASE`` and the gateway URL afterwards (monkeypatch)."""
     config = tmp_path / "config.yml"
@@ -66,7 +69,6 @@ async def live_bot(
         renderer = PngRenderer()
         posting_store = SqlitePostingStore(db)
         images = tmp_path / "images"
-        clock = discord.utils.utcnow
         posting = PostingService(renderer, posting_store, images, clock=clock)
         services = CogServices(
             posting=posting,
@@ -84,6 +86,7 @@ async def live_bot(
                 cogs=lambda host: bot_cogs(host, services),
                 schedule=False,
                 guild_ready_timeout=0.1,
+                clock=clock,
             )
         )
         async with bot:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import discord
 import discord.gateway
 import discord.http
 import pytest
@@ -140,3 +142,30 @@ async def test_forget_cancels_a_pending_plex_signin(
             lambda conn: conn.execute("SELECT count(*) FROM my_stats_signins").fetchone()[0]
         )
         assert rows == 0
+
+
+async def test_a_signin_approved_after_the_interactions_15_minutes_is_answered_by_dm(
+    tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
+) -> None:
+    """A strong PIN lives 30 minutes, a slash command's follow-ups 15: a member who
+    approves late gets their stats and the answer by DM, not through the dead interaction."""
+    polls = ManualSleep()
+    later = timedelta(0)
+    start = discord.utils.utcnow()
+
+    def clock() -> datetime:
+        return start + later
+
+    plex_tv.clock = clock
+    async with live_bot(
+        tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls, clock=clock
+    ) as live:
+        record = await start_signin(live, polls, "alice@example.com")
+        later = timedelta(minutes=20)  # the PIN is still valid; the interaction is not
+        plex_tv.approve(plex_tv.last_pin.id, ALICE_PLEX)
+        polls.elapse()
+        await live.fake.wait_for(
+            lambda: any("alice" in m.content for m in live.fake.dms_to(MEMBER_ID))
+        )
+        assert len(record.followups) == 1  # only the sign-in link, sent in time
+        assert sum(len(m.files) for m in live.fake.dms_to(MEMBER_ID)) == 12
