@@ -62,3 +62,30 @@ async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
             assert sum(len(m.files) for m in fake.channel_messages()) == 12
             await eventually(lambda: stored(data_dir) == current)
             assert await stop(running) == 0
+
+
+@pytest.mark.timeout(240)
+async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The one gap in storing ids as they come: Discord made the message, the bot died
+    before the answer with its id arrived. The next run finds it and deletes it."""
+    data_dir = tmp_path / "data"
+    async with FakeDiscord() as fake:
+        old = fake.add_message("last week's post")
+        await seed_last_post(data_dir, datetime.now(UTC) - timedelta(days=8), [old])
+        fake.lose_replies_after = 1  # the first new message is made; its answer never comes
+        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+            await fake.wait_for(lambda: len(fake.channel_messages()) == 2, 90)
+            (lost,) = [m.id for m in fake.channel_messages() if m.id != old]
+            assert stored(data_dir) == [old]  # the bot never learnt the new id
+            running.process.kill()
+            await running.process.wait()
+        fake.release_sends()
+        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+            await fake.wait_for(
+                lambda: fake.messages[old].deleted and fake.messages[lost].deleted, 90
+            )
+            current = [m.id for m in fake.channel_messages()]
+            assert len(current) == 2
+            assert sum(len(m.files) for m in fake.channel_messages()) == 12
+            await eventually(lambda: stored(data_dir) == current)
+            assert await stop(running) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,12 +33,19 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 class FolderChannel:
     """A channel that keeps each message as a folder of its files (and its text)."""
 
-    def __init__(self, root: Path, limit: int = 10 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        root: Path,
+        limit: int = 10 * 1024 * 1024,
+        clock: Callable[[], datetime] = lambda: NOW,
+    ) -> None:
         self.root = root
         self.limit = limit
+        self.clock = clock
         self.next_id = 1000
         self.deleted: list[MessageId] = []
         self.sent: dict[MessageId, OutgoingMessage] = {}
+        self.created: dict[MessageId, datetime] = {}
         root.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -63,9 +70,20 @@ class FolderChannel:
         folder.mkdir()
         (folder / "content.txt").write_text(message.content)
         self.sent[MessageId(self.next_id)] = message
+        self.created[MessageId(self.next_id)] = self.clock()
         for a in message.files:
             (folder / a.filename).write_bytes(a.path.read_bytes())
         return MessageId(self.next_id)
+
+    async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
+        return [
+            (
+                MessageId(int(folder.name)),
+                sorted(f.name for f in folder.iterdir() if f.suffix == ".png"),
+            )
+            for folder in sorted(self.root.iterdir())
+            if self.created.get(MessageId(int(folder.name)), NOW) >= moment
+        ]
 
     def mention(self, command: str) -> str:
         return f"</{command}:4242>"
@@ -123,10 +141,13 @@ async def test_next_post_replaces_the_previous_one(tmp_path: Path, db: Database)
 class FlakyChannel(FolderChannel):
     """Records what happens in order, and can fail the n-th send or every delete."""
 
-    def __init__(self, root: Path, store: SqlitePostingStore) -> None:
-        super().__init__(root)
+    def __init__(
+        self, root: Path, store: SqlitePostingStore, clock: Callable[[], datetime] = lambda: NOW
+    ) -> None:
+        super().__init__(root, clock=clock)
         self.store = store
         self.fail_send: int | None = None
+        self.lose_reply: int | None = None  # this send is made, but its id never comes back
         self.fail_delete = False
         self.sends = 0
         self.events: list[tuple[str, int, list[MessageId]]] = []
@@ -139,7 +160,10 @@ class FlakyChannel(FolderChannel):
         self.events.append(
             ("send", self.next_id + 1, await self.store.posted_messages(self.channel_id))
         )
-        return await super().send(message)
+        sent = await super().send(message)
+        if self.sends == self.lose_reply:
+            raise ConnectionError("the connection broke before Discord's answer came")
+        return sent
 
     async def delete(self, message: MessageId) -> None:
         if self.fail_delete:
@@ -153,8 +177,8 @@ async def posted_once(
 ) -> tuple[SqlitePostingStore, FlakyChannel, Clock, PostingService, PostResult]:
     """A service that has made one post to a FlakyChannel; the clock still at NOW."""
     store = SqlitePostingStore(db)
-    channel = FlakyChannel(tmp_path / "channel", store)
     clock = Clock(NOW)
+    channel = FlakyChannel(tmp_path / "channel", store, clock)
     service = PostingService(PngRenderer(), store, tmp_path / "images", clock=clock)
     return store, channel, clock, service, await service.post(Settings(), channel)
 
@@ -191,6 +215,36 @@ async def test_a_failed_second_send_leaves_only_known_messages_for_the_next_post
     retry = await service.post(Settings(), channel)
     assert sorted(channel.messages()) == [str(m) for m in retry.messages]
     assert await store.posted_messages(ChannelId(77)) == retry.messages
+
+
+async def test_a_message_whose_id_never_came_back_is_found_and_deleted_by_the_next_post(
+    tmp_path: Path, db: Database
+) -> None:
+    store, channel, clock, service, old = await posted_once(tmp_path, db)
+    clock.now = NOW + timedelta(days=7)
+    channel.lose_reply = channel.sends + 1  # Discord made it; the bot never learnt its id
+    with pytest.raises(ConnectionError):
+        await service.post(Settings(), channel)
+    (lost,) = sorted(set(map(int, channel.messages())) - set(old.messages))
+    assert await store.posted_messages(ChannelId(77)) == old.messages  # unknown to the store
+    assert await store.unfinished_post(ChannelId(77)) == NOW + timedelta(days=7)
+    clock.now = NOW + timedelta(days=7, minutes=1)
+    retry = await service.post(Settings(), channel)
+    assert MessageId(lost) in channel.deleted
+    assert sorted(channel.messages()) == [str(m) for m in retry.messages]
+    assert await store.unfinished_post(ChannelId(77)) is None
+
+
+async def test_only_graph_messages_of_the_cut_post_are_taken_for_strays(
+    tmp_path: Path, db: Database
+) -> None:
+    store, channel, clock, service, _ = await posted_once(tmp_path, db)
+    clock.now = NOW + timedelta(days=7)
+    await store.begin_post(ChannelId(77), clock.now)  # a post that died before sending
+    other = await channel.send(OutgoingMessage(content="an answer to !plex usage"))
+    retry = await service.post(Settings(), channel)
+    assert other not in channel.deleted  # ours, but no graph: not a stray
+    assert sorted(channel.messages()) == sorted([str(other), *map(str, retry.messages)])
 
 
 async def test_an_old_message_that_cannot_be_deleted_is_kept_for_the_next_post(

@@ -18,7 +18,8 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -146,6 +147,18 @@ class InteractionRecord:
 LOGIN_MODES = ("ok", "refuse", "hang")
 
 
+DISCORD_EPOCH_MS = 1420070400000  # 2015-01-01T00:00:00Z
+
+
+def _snowflakes() -> Iterator[int]:
+    """Discord ids: milliseconds since Discord's epoch in the top bits, so an id says when
+    it was made; strictly increasing."""
+    last = 0
+    while True:
+        last = max(last + 1, (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22)
+        yield last
+
+
 class FakeDiscord:
     """``login``: "ok"; "refuse" (401 on GET /users/@me, as for a revoked token); "hang"
     (accept GET /users/@me and never answer, as a black-holing firewall does)."""
@@ -156,7 +169,7 @@ class FakeDiscord:
         self.login = login
         self._port = port
         self._runner: web.AppRunner | None = None
-        self._ids = itertools.count(950000000000000001)
+        self._ids = _snowflakes()  # ids from the time, as Discord's: history(after=...) works
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
         self.connected = asyncio.Event()
@@ -171,6 +184,8 @@ class FakeDiscord:
         self.requests: list[tuple[str, str]] = []
         # Once the graph channel holds this many messages, sends hang until release_sends().
         self.hang_sends_after: int | None = None
+        # The same, but the message is made first: Discord has it, the bot never learns its id.
+        self.lose_replies_after: int | None = None
         self._sends_released = asyncio.Event()
         self._changed = asyncio.Condition()
         self.users = {
@@ -221,6 +236,7 @@ class FakeDiscord:
     def release_sends(self) -> None:
         """Stop hanging sends: those waiting now fail with a 503, later ones go through."""
         self.hang_sends_after = None
+        self.lose_replies_after = None
         self._sends_released.set()
 
     def add_message(self, content: str, channel_id: int = CHANNEL_ID) -> int:
@@ -704,10 +720,27 @@ class FakeDiscord:
                     await self._sends_released.wait()
                     return error(503, 0, "Service Unavailable")
                 payload, files = await self._body(request)
+                losing = channel_id == CHANNEL_ID and (
+                    self.lose_replies_after is not None
+                    and len(self.channel_messages()) >= self.lose_replies_after
+                )
                 stored = self._store(channel_id, payload, files)
                 if isinstance(stored, web.Response):
                     return stored
+                if losing:
+                    await self._notify()  # the message is there: waiters may look now
+                    await self._sends_released.wait()
+                    return error(503, 0, "Service Unavailable")
                 return json_response(self._message_payload(stored))
+            if method == "GET" and parts[2:] == ["messages"] and channel_id == CHANNEL_ID:
+                # Only ``after`` and ``limit``: up to ``limit`` messages after that id, the
+                # newest first, as Discord answers.
+                after = int(request.query.get("after", "0"))
+                limit = min(100, int(request.query.get("limit", "50")))
+                found = sorted(m.id for m in self.channel_messages() if m.id > after)[:limit]
+                return json_response(
+                    [self._message_payload(self.messages[i]) for i in reversed(found)]
+                )
             if method == "DELETE" and len(parts) == 4 and parts[2] == "messages":
                 sent = self.messages.get(int(parts[3]))
                 if sent is None or sent.deleted:

@@ -219,8 +219,17 @@ class PostingStore(Protocol):
 
     async def forget_messages(self, channel: ChannelId, messages: Sequence[MessageId]) -> None: ...
 
+    async def begin_post(self, channel: ChannelId, at: datetime) -> None:
+        """A post to ``channel`` starts sending now (:meth:`record_post` ends it)."""
+        ...
+
+    async def unfinished_post(self, channel: ChannelId) -> datetime | None:
+        """When a post to ``channel`` began that never finished (a crash), if one did."""
+        ...
+
     async def record_post(
         self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
     ) -> None:
-        """Remember a successful post: its messages (if not stored yet) and its time."""
+        """Remember a successful post: its messages (if not stored yet) and its time; the
+        post is no longer unfinished."""
         ...

@@ -21,6 +21,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
+from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.jobs import ScheduledJob, Sleep
 from tgraph_bot.services.ports import PostingStore
@@ -37,6 +38,8 @@ from tgraph_bot.services.summary import SummaryService
 log = logging.getLogger(__name__)
 
 MAX_FILES_PER_MESSAGE = 10
+GRAPH_FILES = frozenset(f"{graph.id}.png" for graph in GRAPHS)
+"""The file names a graph post attaches (and nothing else of ours does)."""
 
 
 class GraphChannel(Protocol):
@@ -54,6 +57,11 @@ class GraphChannel(Protocol):
         ...
 
     async def send(self, message: OutgoingMessage) -> MessageId: ...
+
+    async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
+        """Our own messages in the channel created at or after ``moment``, each with the
+        file names it carries (a post that was cut short looks for what it left)."""
+        ...
 
     def mention(self, command: str) -> str:
         """How a reply names a slash command: a clickable mention where one is known."""
@@ -173,7 +181,12 @@ class PostingService:
         # New first, old after: the channel is never empty, and every message id is stored
         # as soon as Discord gives it, so a crash or a failed send at any point leaves only
         # messages the next post knows and deletes (it deletes every id it finds stored).
+        # The one gap, a crash after Discord made a message but before its id came back,
+        # is closed by the post's start time, stored first: the next post looks for our
+        # graph messages since then that it does not know, and deletes them too.
         previous = await self._store.posted_messages(channel.channel_id)
+        previous += await self._strays(channel, set(previous))
+        await self._store.begin_post(channel.channel_id, now)
         sent: list[MessageId] = []
         for message in messages:
             message_id = await channel.send(message)
@@ -201,6 +214,20 @@ class PostingService:
             [p.name for p in too_large],
             posted_at,
         )
+
+    async def _strays(self, channel: GraphChannel, known: set[MessageId]) -> list[MessageId]:
+        """Graph messages of a post that was cut short and whose ids were never stored."""
+        started = await self._store.unfinished_post(channel.channel_id)
+        if started is None:
+            return []
+        strays = [
+            message
+            for message, files in await channel.own_messages_since(started)
+            if message not in known and files and set(files) <= GRAPH_FILES
+        ]
+        if strays:
+            log.info("found %d graph message(s) of a post cut short; deleting them", len(strays))
+        return strays
 
     async def _delete(self, channel: GraphChannel, messages: Sequence[MessageId]) -> None:
         """Delete the previous post; an id is forgotten once its message is gone, and one

@@ -1,4 +1,5 @@
-"""Posted graph messages and the last post time, per channel (migration 004)."""
+"""Posted graph messages and the last post time, per channel (migration 004), and the start
+of a post still being sent (meta ``posting.sending:CHANNEL``, gone once it is recorded)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from tgraph_bot.core.ids import ChannelId, MessageId
+from tgraph_bot.storage import meta
 from tgraph_bot.storage.db import Database, transaction
 
 
@@ -59,10 +61,19 @@ class SqlitePostingStore:
 
         await self._db.run(lambda conn: transaction(conn, work))
 
+    async def begin_post(self, channel: ChannelId, at: datetime) -> None:
+        stamp = at.astimezone(UTC).isoformat()
+        await self._db.run(lambda conn: meta.put(conn, _sending_key(channel), stamp))
+
+    async def unfinished_post(self, channel: ChannelId) -> datetime | None:
+        value = await self._db.run(lambda conn: meta.get(conn, _sending_key(channel)))
+        return None if not value else datetime.fromisoformat(value).astimezone(UTC)
+
     async def record_post(
         self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
     ) -> None:
-        """Remember a successful post: its messages (if not stored yet) and its time."""
+        """Remember a successful post: its messages (if not stored yet) and its time; the
+        post is no longer unfinished."""
         stamp = at.astimezone(UTC).isoformat()
 
         def work(conn: sqlite3.Connection) -> None:
@@ -72,8 +83,13 @@ class SqlitePostingStore:
                 "ON CONFLICT (channel_id) DO UPDATE SET last_post_at = excluded.last_post_at",
                 (channel, stamp),
             )
+            conn.execute("DELETE FROM meta WHERE key = ?", (_sending_key(channel),))
 
         await self._db.run(lambda conn: transaction(conn, work))
+
+
+def _sending_key(channel: ChannelId) -> str:
+    return f"posting.sending:{channel}"
 
 
 def _insert(

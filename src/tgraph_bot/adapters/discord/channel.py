@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import discord
 
@@ -88,6 +89,17 @@ class DiscordGraphChannel:
     async def send(self, message: OutgoingMessage) -> MessageId:
         sent = await send_composed(self._channel, message)
         return MessageId(sent.id)
+
+    async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
+        """Ours since ``moment`` (a second earlier: Discord's clock is not ours), oldest
+        first; at most 100, far more than one post sends."""
+        me = self._channel.guild.me.id
+        since = moment - timedelta(seconds=1)
+        return [
+            (MessageId(m.id), [a.filename for a in m.attachments])
+            async for m in self._channel.history(after=since, limit=100, oldest_first=True)
+            if m.author.id == me
+        ]
 
     def mention(self, command: str) -> str:
         return self._mention(command)
