@@ -17,6 +17,7 @@ from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
 from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
@@ -79,9 +80,11 @@ async def plex_rig(
     *,
     clock: Callable[[], datetime] = lambda: NOW,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    run_lock: RunLock | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Rig]:
-    """The service over real adapters and the fakes; ``clock`` and ``sleep`` are its jobs'."""
+    """The service over real adapters and the fakes; ``clock``, ``sleep`` and ``run_lock``
+    are its jobs'."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
         library = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
@@ -115,6 +118,7 @@ async def plex_rig(
                     live,
                     clock=clock,
                     sleep=sleep,
+                    run_lock=run_lock,
                 )
                 try:
                     yield Rig(plex, mb, tautulli, db, service, library, live, brainz)

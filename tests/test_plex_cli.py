@@ -11,6 +11,7 @@ from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tests.plex_support import HARPER
+from tgraph_bot.app import PLAYLIST_LOCK
 
 
 def write_config(
@@ -57,6 +58,7 @@ async def test_sync_then_again_from_a_fresh_process(tmp_path: Path) -> None:
         code, out, err = await tgraph(config, "sync-playlists")
         assert (code, err) == (0, "")
         assert out.strip() == "Created the playlist: added 5, removed 0, 5 tracks"
+        assert (tmp_path / "data" / PLAYLIST_LOCK).is_file()  # taken, as the bot takes it
         plex.clear_log()
         code, out, _ = await tgraph(config, "sync-playlists")
         assert out.strip() == "added 0, removed 0, 5 tracks"

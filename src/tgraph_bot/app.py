@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5.0
 LOGIN_SECONDS = 60.0
 RENDER_IDLE_SECONDS = 120.0
+PLAYLIST_LOCK = "plex-playlist-sync.lock"
+"""Beside the database: held by whichever process syncs the playlist (storage.locks)."""
 
 
 def utcnow() -> datetime:
@@ -122,6 +124,7 @@ async def plex_service(
     )
     from tgraph_bot.adapters.plex import PlexLibrary
     from tgraph_bot.services.plex import CreditsSource
+    from tgraph_bot.storage.locks import FileRunLock
     from tgraph_bot.storage.plex import SqlitePlexStore
 
     now = settings()
@@ -142,7 +145,14 @@ async def plex_service(
             sources.insert(0, discogs)
         plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
         yield PlexService(
-            plex, tautulli, cache, SqliteLinkStore(db), sources, settings, clock=clock
+            plex,
+            tautulli,
+            cache,
+            SqliteLinkStore(db),
+            sources,
+            settings,
+            clock=clock,
+            run_lock=FileRunLock(db.path.with_name(PLAYLIST_LOCK)),
         )
 
 

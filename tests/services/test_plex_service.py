@@ -27,6 +27,7 @@ from tgraph_bot.i18n import Translator
 from tgraph_bot.services.plex import AlbumChoice, Enriched, NoCredits, PlexService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.locks import POLL_SECONDS, FileRunLock
 from tgraph_bot.storage.plex import SqlitePlexStore
 
 
@@ -473,3 +474,19 @@ async def test_the_last_sync_is_read_from_an_existing_database(tmp_path: Path) -
             ]
         )
         assert keys == ["plex.playlist_sync_at"]  # one record, under the old key
+
+
+async def test_another_process_mid_sync_makes_a_manual_sync_wait_its_turn(tmp_path: Path) -> None:
+    """The command line beside the bot: both hold a file lock beside the database around a
+    sync (storage.locks.FileRunLock, as app.py wires it), so they never sync side by side."""
+    lock = tmp_path / "plex-playlist-sync.lock"
+    polls = ManualSleep()
+    async with plex_rig(tmp_path, run_lock=FileRunLock(lock, sleep=polls)) as rig:
+        async with FileRunLock(lock).hold():  # the other process, mid-sync
+            syncing = asyncio.create_task(rig.service.sync_playlists())
+            assert await polls.next_wait() == POLL_SECONDS  # waiting for its turn
+            assert rig.plex.requests == []
+        polls.elapse()
+        result = await syncing
+        assert (result.added, result.total) == (5, 5)
+        assert await rig.service.store.last_sync() == NOW

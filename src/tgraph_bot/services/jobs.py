@@ -30,8 +30,10 @@ Behaviour:
   it neither runs again early nor skips a run. A failed run records nothing.
 - One way in: a command's run goes through :meth:`run_now`, the schedule's through the same
   code, so the job's lock and its record are the only ones (the work neither locks nor
-  records). Scheduled runs and :meth:`run_now` never overlap, and a run now counts as the
-  last run: the next scheduled one comes a full period later. A scheduled run that had to
+  records). Scheduled runs and :meth:`run_now` never overlap; with a ``run_lock``
+  (:class:`RunLock`, e.g. storage.locks.FileRunLock) not even across processes (the bot
+  and the command line take turns). A run now counts as the last run: the next scheduled
+  one comes a full period later. A scheduled run that had to
   wait for a command's run asks the policy again first, so it does not run right after it.
 - Retried: a failed scheduled run (any exception but cancellation) is logged on one line and
   retried after :class:`~tgraph_bot.core.schedule.Backoff` waits (30 s, 60 s, ... up to
@@ -47,8 +49,10 @@ Behaviour:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -66,6 +70,13 @@ class RunRecord(Protocol):
     async def last_run(self) -> datetime | None: ...
 
     async def record_run(self, at: datetime) -> None: ...
+
+
+class RunLock(Protocol):
+    """Held around every run (and every due check) of a job by each process that runs it,
+    so the bot and a command-line run in another process never run it side by side."""
+
+    def hold(self) -> AbstractAsyncContextManager[None]: ...
 
 
 class MemoryRunRecord:
@@ -97,6 +108,7 @@ class ScheduledJob(Generic[T]):
         backoff: Backoff | None = None,
         max_wait: float = 3600.0,
         quiet: bool = False,
+        run_lock: RunLock | None = None,
     ) -> None:
         self.name = name
         self._work = work
@@ -108,6 +120,7 @@ class ScheduledJob(Generic[T]):
         self._max_wait = max_wait
         self._routine = logging.DEBUG if quiet else logging.INFO
         self._lock = asyncio.Lock()
+        self._run_lock = run_lock
         self._changed = False  # reschedule() since the due time was last computed
         self._sleeping: asyncio.Future[None] | None = None
         self._announced: datetime | None = None  # the due time last logged
@@ -127,8 +140,11 @@ class ScheduledJob(Generic[T]):
     async def run_now(self) -> T:
         """Run the work now (after a run in progress) and record it; returns what the work
         returned and raises what it raised."""
-        async with self._lock:
+        async with self._lock, self._held():
             return await self._run_locked()
+
+    def _held(self) -> AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext() if self._run_lock is None else self._run_lock.hold()
 
     async def _run_locked(self) -> T:
         result = await self._work()
@@ -137,7 +153,7 @@ class ScheduledJob(Generic[T]):
 
     async def step(self) -> float:
         """One turn: run if due. Returns the seconds to wait before the next turn."""
-        async with self._lock:  # a run in progress ends first, and counts
+        async with self._lock, self._held():  # a run in progress ends first, and counts
             due = await self.due_at()
             if due is None:
                 if not self._off:
@@ -192,4 +208,4 @@ class ScheduledJob(Generic[T]):
             self._sleeping = None
 
 
-__all__ = ["MemoryRunRecord", "RunRecord", "ScheduledJob", "Sleep"]
+__all__ = ["MemoryRunRecord", "RunLock", "RunRecord", "ScheduledJob", "Sleep"]

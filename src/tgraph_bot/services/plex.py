@@ -12,7 +12,8 @@ sync-playlists``) is its ``run_now()``. So the job's lock is the only lock and i
 the only record: a manual and a scheduled sync never overlap, a manual sync counts as the
 last one (the next scheduled one comes PLAYLIST_SYNC_HOURS later), and the time is stored
 once, under the meta key ``plex.playlist_sync_at`` as before (:class:`SyncRecord`). Another
-process (the command line beside a running bot) shares the record, not the lock: the bot
+process (the command line beside a running bot) shares the record and, given a ``run_lock``
+(app.py gives a file lock beside the database), the lock: the two take turns, and the bot
 sees the command line's sync at its next look (within the hour) and postpones its own.
 """
 
@@ -49,7 +50,7 @@ from tgraph_bot.core.schedule import Policy, every
 from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.jobs import ScheduledJob, Sleep
+from tgraph_bot.services.jobs import RunLock, ScheduledJob, Sleep
 from tgraph_bot.services.my_stats import find_by_name as find_user
 from tgraph_bot.services.ports import LinkReader, PlexStore
 
@@ -180,6 +181,7 @@ class PlexService:
         *,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
+        run_lock: RunLock | None = None,
     ) -> None:
         self._plex = plex
         self._tautulli = tautulli
@@ -196,6 +198,7 @@ class PlexService:
             record=SyncRecord(store),
             clock=clock,
             sleep=sleep,
+            run_lock=run_lock,  # the bot and the command line take turns
         )
         self._artists: tuple[datetime, list[PlexArtist]] | None = None
 
