@@ -5,23 +5,31 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import discord
 
 from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+from tgraph_bot.adapters.discord.bot import TGraphBot
+from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
 from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
+from tgraph_bot.app import bot_cogs
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.plex import SqlitePlexStore
+
+if TYPE_CHECKING:
+    from tests.discord_env import Parts
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
@@ -124,3 +132,12 @@ async def plex_rig(
                     yield Rig(plex, mb, tautulli, db, service, library, live, brainz)
                 finally:
                     await brainz.aclose()
+
+
+def plex_cog_bot(parts: Parts, rig: Rig) -> TGraphBot:
+    """The bot with the Plex cog over ``rig``'s service, for simcord. The cog reads the
+    bot's live settings (config.yml, changed by /config edit) and keeps time by simcord's
+    virtual clock, which also runs its jobs' waits."""
+    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
+    services = replace(parts.services, extra=[cog])
+    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,10 +10,9 @@ import discord
 import pytest
 import simcord
 
-from tests.plex_support import HARPER, NOW, Rig, plex_rig
+from tests.plex_support import HARPER, NOW, Rig, plex_cog_bot, plex_rig
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.discord.cogs.plex import PlexCog, split_album
-from tgraph_bot.app import bot_cogs
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.storage import links
 
@@ -33,11 +31,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 @pytest.fixture
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
-    # The cog reads the bot's live settings (config.yml, changed by /config edit) and keeps
-    # time by simcord's virtual clock, which also runs its jobs' waits.
-    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
-    services = replace(parts.services, extra=[cog])
-    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
+    return plex_cog_bot(parts, rig)
 
 
 def texts(result: simcord.InteractionResult) -> str:

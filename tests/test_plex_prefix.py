@@ -4,7 +4,6 @@ on (read at start-up), through the real discord.py against simcord."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +11,8 @@ import discord
 import pytest
 import simcord
 
-from tests.plex_support import Rig, plex_rig
+from tests.plex_support import Rig, plex_cog_bot, plex_rig
 from tgraph_bot.adapters.discord.bot import TGraphBot
-from tgraph_bot.adapters.discord.cogs.plex import PlexCog
-from tgraph_bot.app import bot_cogs
 
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
@@ -32,9 +29,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 @pytest.fixture
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
     parts.store.set("ENABLE_PREFIX_COMMANDS", "true")  # before the bot reads it
-    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
-    services = replace(parts.services, extra=[cog])
-    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
+    return plex_cog_bot(parts, rig)
 
 
 async def _reply(world: World, actor: simcord.MemberActor, text: str) -> discord.Message:
