@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,13 @@ async def test_enrich_and_sync_are_for_admins(world: World, rig: Rig) -> None:
     assert "added 5, removed 0, 5 tracks" in texts(done)
     again = await world.admin.slash(world.channel, "plex sync_playlists")
     assert texts(again).endswith("added 0, removed 0, 5 tracks")
+
+
+async def test_a_manual_sync_says_when_the_next_automatic_one_comes(world: World, rig: Rig) -> None:
+    rig.configure(PLAYLIST_SYNC_HOURS=24)
+    done = await world.admin.slash(world.channel, "plex sync_playlists")
+    upcoming = int((NOW + timedelta(hours=24)).timestamp())
+    assert texts(done).endswith(f"5 tracks\nNext automatic sync: <t:{upcoming}:R>")
 
 
 async def test_enrich_picks_from_the_album_autocomplete(world: World, rig: Rig) -> None:

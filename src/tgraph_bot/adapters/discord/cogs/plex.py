@@ -235,7 +235,13 @@ class PlexCog(commands.Cog):
     async def sync_playlists(self, ctx: commands.Context[Any]) -> None:
         await ctx.defer()
         result = await self._service.sync_playlists()
-        await ctx.send(sync_text(result, self._tr(ctx)))
+        tr = self._tr(ctx)
+        text = sync_text(result, tr)
+        upcoming = await self._service.next_sync()  # a full period after this one
+        if upcoming is not None:
+            when = discord.utils.format_dt(upcoming, "R")
+            text += "\n" + tr._("Next automatic sync: {when}").format(when=when)
+        await ctx.send(text)
 
     # -- the live activity message ----------------------------------------------------------
 
