@@ -247,6 +247,23 @@ async def test_only_graph_messages_of_the_cut_post_are_taken_for_strays(
     assert sorted(channel.messages()) == sorted([str(other), *map(str, retry.messages)])
 
 
+async def test_a_channel_that_cannot_be_searched_still_gets_its_post(
+    tmp_path: Path, db: Database
+) -> None:
+    store, channel, clock, service, old = await posted_once(tmp_path, db)
+    clock.now = NOW + timedelta(days=7)
+    await store.begin_post(ChannelId(77), clock.now)  # a post cut short before
+
+    async def refused(moment: datetime) -> list[tuple[MessageId, list[str]]]:
+        raise PermissionError("Missing Access (Read Message History)")
+
+    channel.own_messages_since = refused  # type: ignore[method-assign]
+    new = await service.post(Settings(), channel)
+    assert sorted(channel.messages()) == [str(m) for m in new.messages]
+    assert channel.deleted == old.messages
+    assert await store.unfinished_post(ChannelId(77)) is None
+
+
 async def test_an_old_message_that_cannot_be_deleted_is_kept_for_the_next_post(
     tmp_path: Path, db: Database
 ) -> None:

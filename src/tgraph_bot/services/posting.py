@@ -220,9 +220,18 @@ class PostingService:
         started = await self._store.unfinished_post(channel.channel_id)
         if started is None:
             return []
+        try:
+            recent = await channel.own_messages_since(started)
+        except Exception as exc:  # a tidy-up: it never stops the post itself
+            log.warning(
+                "could not look for messages of a post cut short (%s: %s)",
+                type(exc).__name__,
+                exc,
+            )
+            return []
         strays = [
             message
-            for message, files in await channel.own_messages_since(started)
+            for message, files in recent
             if message not in known and files and set(files) <= GRAPH_FILES
         ]
         if strays:
