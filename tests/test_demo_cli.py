@@ -22,8 +22,20 @@ def test_demo_renders_all_twelve_graphs_in_danish_for_a_year(
     assert daily["bucket"] == "week"  # a year of daily points is drawn in weeks
     assert len(daily["categories"]) == 53
     assert daily["time_range_days"] == 365
-    assert daily["data_from"] == "2026-11-20T00:00:00+00:00"
+    assert daily["data_from"] == "2026-11-22T12:00:00+00:00"
     weekdays = json.loads((out / "play_count_by_dayofweek.json").read_text(encoding="utf-8"))
     assert weekdays["categories"][0] == "mandag"
     users = json.loads((out / "top_10_users.json").read_text(encoding="utf-8"))
     assert all("*" in name for name in users["categories"])
+
+
+def test_demo_draws_only_the_samples_last_day_as_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    out = tmp_path / "demo-graphs" / "en-30d"
+    daily = json.loads((out / "daily_play_count.json").read_text(encoding="utf-8"))
+    assert daily["bucket"] == "day"
+    assert daily["categories"][-1] == "2026-11-22"  # the day the sample was recorded
+    assert daily["partial"] == ["2026-11-22"]  # dashed: that day alone, not yet over

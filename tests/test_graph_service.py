@@ -122,7 +122,7 @@ async def test_every_sidecar_holds_the_sample_data_as_drawn(
         assert doc["y_axis"] == "plays"
         assert doc["time_range_days"] == 30
         assert doc["generated_at"] == "2026-11-21T08:30:00+00:00"
-        assert doc["data_from"] == "2026-11-20T00:00:00+00:00"
+        assert doc["data_from"] == "2026-11-22T12:00:00+00:00"
         assert ("(last 12 months)" if spec.monthly else "(last 30 days)") in doc["title"]
 
 

@@ -18,7 +18,10 @@ from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import SampleDataMissing
 
-RECORDED_AT = datetime(2026, 11, 20, tzinfo=UTC)
+RECORDED_AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+"""When the sample was recorded: its daily answers run to 2026-11-22 (Tautulli fills the
+days up to its today with zeros; the synthetic history itself ends on the 20th), so the
+demo draws that day, and only that day, as today's partial one."""
 
 
 class SampleGraphSource:
