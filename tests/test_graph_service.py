@@ -9,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -540,6 +541,50 @@ def test_an_idle_renderer_leaves_no_process_behind(tmp_path: Path) -> None:
     during, left = (int(n) for n in done.stdout.split())
     assert during == 2  # the worker and multiprocessing's resource tracker
     assert left == 0
+
+
+ORPHAN_CHILD = """
+import asyncio
+from tgraph_bot.graphs.render import Renderer
+
+async def main() -> None:
+    renderer = Renderer(workers=1)
+    await renderer.ready()
+    print(*renderer.worker_pids, flush=True)
+    await asyncio.sleep(3600)  # killed long before
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_worker_does_not_outlive_a_killed_bot() -> None:
+    """SIGKILL (or the OOM killer) gives the bot no chance to stop its workers: they notice
+    their parent is gone and exit by themselves."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_CHILD],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert child.stdout is not None
+    (worker,) = (int(pid) for pid in child.stdout.readline().split())
+    assert _alive(worker)
+    child.kill()
+    child.wait()
+    child.stdout.close()
+    for _ in range(300):  # a bound that turns a hang into a failure, not a timing check
+        if not _alive(worker):
+            break
+        time.sleep(0.1)
+    assert not _alive(worker)
 
 
 def test_one_worker_on_two_cores_or_fewer_more_with_cores_to_spare() -> None:
