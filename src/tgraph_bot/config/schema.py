@@ -11,6 +11,7 @@ Everything else about a key (is it editable? is it secret? live?) is derived fro
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -222,6 +223,13 @@ EDITABLE_KEYS: tuple[str, ...] = tuple(
     for name in KEYS
     if name not in SECRET_KEYS and _extra(name).get("editable", True) is not False
 )
+
+
+def changed(old: Settings, new: Settings, keys: Iterable[str]) -> bool:
+    """Whether any of ``keys`` differs between two snapshots of the settings."""
+    return any(getattr(old, key) != getattr(new, key) for key in keys)
+
+
 SECRET_ROUTE_KEYS: frozenset[str] = frozenset(
     name for name in KEYS if _extra(name).get("carries_secret")
 )
@@ -239,4 +247,5 @@ __all__ = [
     "SECRET_KEYS",
     "SECRET_ROUTE_KEYS",
     "Settings",
+    "changed",
 ]

@@ -27,7 +27,7 @@ from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
-from tgraph_bot.config.schema import Settings
+from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
@@ -125,9 +125,7 @@ class TGraphBot(SyncDispatchBot):
 
     def _apply_config_change(self, old: Settings, new: Settings) -> None:
         schedule_keys = ("UPDATE_DAYS", "FIXED_UPDATE_TIME", "TIMEZONE")
-        if self.scheduler is not None and any(
-            getattr(old, k) != getattr(new, k) for k in schedule_keys
-        ):
+        if self.scheduler is not None and changed(old, new, schedule_keys):
             self.scheduler.reschedule()
         if old.CHANNEL_ID != new.CHANNEL_ID and self.is_ready():
             self.check_channel_permissions()

@@ -29,7 +29,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.tree import error_reply
-from tgraph_bot.config.schema import Settings
+from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
 from tgraph_bot.core.schedule import Backoff
@@ -85,10 +85,6 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def _changed(old: Settings, new: Settings, keys: tuple[str, ...]) -> bool:
-    return any(getattr(old, key) != getattr(new, key) for key in keys)
-
-
 class PlexCog(commands.Cog):
     def __init__(
         self,
@@ -134,9 +130,9 @@ class PlexCog(commands.Cog):
 
     def settings_changed(self, old: Settings, new: Settings) -> None:
         """A settings change (on the event loop): the jobs whose keys changed look again."""
-        if _changed(old, new, PLAYLIST_KEYS):
+        if changed(old, new, PLAYLIST_KEYS):
             self._service.playlist_job.reschedule()
-        if _changed(old, new, ACTIVITY_KEYS):
+        if changed(old, new, ACTIVITY_KEYS):
             self.activity_job.reschedule()
 
     async def cog_unload(self) -> None:
