@@ -65,7 +65,7 @@ def job(db: Database, work: Work, clock: Clock, **kw: object) -> ScheduledJob:
         "playlist sync",
         work=work,
         policy=every(6 * HOUR),
-        record=MetaRunRecord(db, "playlist_sync"),
+        record=MetaRunRecord(db, "job:playlist_sync"),
         clock=clock,
         **kw,  # type: ignore[arg-type]
     )
@@ -87,8 +87,8 @@ async def test_a_job_runs_when_due_and_a_restart_remembers_its_last_run(db: Data
     assert await restarted.step() == 0
     assert await restarted.step() == 3600
     assert work.runs == 2
-    assert await MetaRunRecord(db, "playlist_sync").last_run() == NOW + 30 * HOUR
-    assert await MetaRunRecord(db, "activity").last_run() is None  # one record per job
+    assert await MetaRunRecord(db, "job:playlist_sync").last_run() == NOW + 30 * HOUR
+    assert await MetaRunRecord(db, "job:activity").last_run() is None  # one record per job
 
 
 async def test_failures_are_retried_with_growing_waits_and_record_nothing(db: Database) -> None:
@@ -96,7 +96,7 @@ async def test_failures_are_retried_with_growing_waits_and_record_nothing(db: Da
     failing = job(db, work, clock, backoff=Backoff(base=10, cap=25))
     assert [await failing.step() for _ in range(3)] == [10, 20, 25]
     assert failing.failures == 3
-    assert await MetaRunRecord(db, "playlist_sync").last_run() is None
+    assert await MetaRunRecord(db, "job:playlist_sync").last_run() is None
     assert await failing.step() == 0  # the fourth attempt succeeds ...
     assert failing.failures == 0  # ... and the next failure starts from the base again
     work.failing = 1
@@ -125,7 +125,7 @@ async def test_a_failing_run_now_raises_to_its_caller(db: Database) -> None:
     clock, work = Clock(), Work(failing=1)
     with pytest.raises(ConnectionError):
         await job(db, work, clock).run_now()
-    assert await MetaRunRecord(db, "playlist_sync").last_run() is None
+    assert await MetaRunRecord(db, "job:playlist_sync").last_run() is None
 
 
 async def test_reschedule_ends_a_wait_early(db: Database) -> None:
@@ -154,7 +154,7 @@ async def test_a_policy_answering_none_switches_the_job_off(
         "playlist sync",
         work=work,
         policy=policy,
-        record=MetaRunRecord(db, "playlist_sync"),
+        record=MetaRunRecord(db, "job:playlist_sync"),
         clock=clock,
         max_wait=600,
     )
@@ -184,7 +184,7 @@ async def test_run_now_returns_the_result_and_counts_as_the_last_run(db: Databas
         "playlist sync",
         work=count,
         policy=every(6 * HOUR),
-        record=MetaRunRecord(db, "playlist_sync"),
+        record=MetaRunRecord(db, "job:playlist_sync"),
         clock=clock,
     )
     clock.now = NOW + 2 * HOUR

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tgraph_bot.storage import meta
 from tgraph_bot.storage.db import Database
 
 
 class MetaRunRecord:
-    """A :class:`~tgraph_bot.services.jobs.RunRecord` under the meta key ``job:NAME``."""
+    """A :class:`~tgraph_bot.services.jobs.RunRecord` under one meta key (the Plex playlist
+    sync's is ``plex.playlist_sync_at``, storage.plex)."""
 
-    def __init__(self, db: Database, name: str) -> None:
+    def __init__(self, db: Database, key: str) -> None:
         self._db = db
-        self._key = f"job:{name}:last_run"
+        self._key = key
 
     async def last_run(self) -> datetime | None:
-        value = await self._db.run(lambda conn: meta.get(conn, self._key))
-        return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+        return await self._db.run(lambda conn: meta.get_time(conn, self._key))
 
     async def record_run(self, at: datetime) -> None:
-        stamp = at.astimezone(UTC).isoformat()
-        await self._db.run(lambda conn: meta.put(conn, self._key, stamp))
+        await self._db.run(lambda conn: meta.put_time(conn, self._key, at))
 
 
 __all__ = ["MetaRunRecord"]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage import meta
 from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.jobs import MetaRunRecord
 
 SYNC_KEY = "plex.playlist_sync_at"
 ACTIVITY_KEY = "plex.activity_message"
@@ -25,14 +26,13 @@ class SqlitePlexStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._sync = MetaRunRecord(db, SYNC_KEY)
 
     async def last_sync(self) -> datetime | None:
-        value = await self._db.run(lambda conn: meta.get(conn, SYNC_KEY))
-        return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
+        return await self._sync.last_run()
 
     async def record_sync(self, at: datetime) -> None:
-        stamp = at.astimezone(UTC).isoformat()
-        await self._db.run(lambda conn: meta.put(conn, SYNC_KEY, stamp))
+        await self._sync.record_run(at)
 
     async def activity_message(self) -> tuple[ChannelId, MessageId] | None:
         value = await self._db.run(lambda conn: meta.get(conn, ACTIVITY_KEY))

@@ -62,12 +62,10 @@ class SqlitePostingStore:
         await self._db.run(lambda conn: transaction(conn, work))
 
     async def begin_post(self, channel: ChannelId, at: datetime) -> None:
-        stamp = at.astimezone(UTC).isoformat()
-        await self._db.run(lambda conn: meta.put(conn, _sending_key(channel), stamp))
+        await self._db.run(lambda conn: meta.put_time(conn, _sending_key(channel), at))
 
     async def unfinished_post(self, channel: ChannelId) -> datetime | None:
-        value = await self._db.run(lambda conn: meta.get(conn, _sending_key(channel)))
-        return None if not value else datetime.fromisoformat(value).astimezone(UTC)
+        return await self._db.run(lambda conn: meta.get_time(conn, _sending_key(channel)))
 
     async def record_post(
         self, channel: ChannelId, messages: Sequence[MessageId], at: datetime
@@ -83,7 +81,7 @@ class SqlitePostingStore:
                 "ON CONFLICT (channel_id) DO UPDATE SET last_post_at = excluded.last_post_at",
                 (channel, stamp),
             )
-            conn.execute("DELETE FROM meta WHERE key = ?", (_sending_key(channel),))
+            meta.delete(conn, _sending_key(channel))
 
         await self._db.run(lambda conn: transaction(conn, work))
 
