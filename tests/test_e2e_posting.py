@@ -34,6 +34,20 @@ async def eventually(check: Callable[[], bool], limit: float = 30.0) -> None:
     assert check()
 
 
+async def restart_posts_and_cleans_up(tmp_path: Path, fake: FakeDiscord, left: list[int]) -> None:
+    """The bot started again after a kill mid-post: the post is still due (it never
+    finished), so it is posted again, and the old post and whatever the killed one sent
+    (``left``) are deleted; the store then knows exactly the new messages."""
+    fake.release_sends()
+    async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+        await fake.wait_for(lambda: all(fake.messages[m].deleted for m in left), 90)
+        current = [m.id for m in fake.channel_messages()]
+        assert len(current) == 2
+        assert sum(len(m.files) for m in fake.channel_messages()) == 12
+        await eventually(lambda: stored(tmp_path / "data") == current)
+        assert await stop(running) == 0
+
+
 @pytest.mark.timeout(240)
 async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
     tmp_path: Path,
@@ -50,18 +64,7 @@ async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
             assert not fake.messages[old].deleted  # the old post stays until the new is up
             running.process.kill()
             await running.process.wait()
-        fake.release_sends()
-        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
-            # Still due (the killed post never finished): posted again, then both the old
-            # post and the half-sent message are deleted.
-            await fake.wait_for(
-                lambda: fake.messages[old].deleted and fake.messages[first].deleted, 90
-            )
-            current = [m.id for m in fake.channel_messages()]
-            assert len(current) == 2
-            assert sum(len(m.files) for m in fake.channel_messages()) == 12
-            await eventually(lambda: stored(data_dir) == current)
-            assert await stop(running) == 0
+        await restart_posts_and_cleans_up(tmp_path, fake, [old, first])
 
 
 @pytest.mark.timeout(240)
@@ -79,13 +82,4 @@ async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(tmp_pat
             assert stored(data_dir) == [old]  # the bot never learnt the new id
             running.process.kill()
             await running.process.wait()
-        fake.release_sends()
-        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
-            await fake.wait_for(
-                lambda: fake.messages[old].deleted and fake.messages[lost].deleted, 90
-            )
-            current = [m.id for m in fake.channel_messages()]
-            assert len(current) == 2
-            assert sum(len(m.files) for m in fake.channel_messages()) == 12
-            await eventually(lambda: stored(data_dir) == current)
-            assert await stop(running) == 0
+        await restart_posts_and_cleans_up(tmp_path, fake, [old, lost])
