@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.fakes.time import ManualSleep, running
-from tgraph_bot.core.schedule import Backoff, every
+from tgraph_bot.core.schedule import Backoff, Policy, every
 from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.jobs import MetaRunRecord
 
+T = TypeVar("T")
+
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+EVERY_SIX_HOURS = every(6 * HOUR)
 
 
 class Clock:
@@ -60,11 +64,18 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
 
 
-def job(db: Database, work: Work, clock: Clock, **kw: object) -> ScheduledJob:
+def job(
+    db: Database,
+    work: Callable[[], Awaitable[T]],
+    clock: Clock,
+    *,
+    policy: Policy = EVERY_SIX_HOURS,
+    **kw: object,
+) -> ScheduledJob[T]:
     return ScheduledJob(
         "playlist sync",
         work=work,
-        policy=every(6 * HOUR),
+        policy=policy,
         record=MetaRunRecord(db, "job:playlist_sync"),
         clock=clock,
         **kw,  # type: ignore[arg-type]
@@ -150,14 +161,7 @@ async def test_a_policy_answering_none_switches_the_job_off(
     def policy(last: datetime | None, now: datetime) -> datetime | None:
         return None if hours[0] == 0 else every(hours[0] * HOUR)(last, now)
 
-    switchable = ScheduledJob(
-        "playlist sync",
-        work=work,
-        policy=policy,
-        record=MetaRunRecord(db, "job:playlist_sync"),
-        clock=clock,
-        max_wait=600,
-    )
+    switchable = job(db, work, clock, policy=policy, max_wait=600)
     assert await switchable.due_at() is None
     assert [await switchable.step() for _ in range(3)] == [600, 600, 600]  # asks again
     assert work.runs == 0
@@ -180,13 +184,7 @@ async def test_run_now_returns_the_result_and_counts_as_the_last_run(db: Databas
     async def count() -> int:
         return 42
 
-    counting = ScheduledJob(
-        "playlist sync",
-        work=count,
-        policy=every(6 * HOUR),
-        record=MetaRunRecord(db, "job:playlist_sync"),
-        clock=clock,
-    )
+    counting = job(db, count, clock)
     clock.now = NOW + 2 * HOUR
     assert await counting.run_now() == 42
     assert await counting.due_at() == NOW + 8 * HOUR  # a full period after the manual run
