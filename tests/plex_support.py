@@ -39,16 +39,6 @@ async def no_sleep(_: float) -> None:
     return None
 
 
-class Clock:
-    """Now, as the test sets it (``NOW`` at first)."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class Live:
     """The settings the service reads, changed by the test (:meth:`Rig.configure`)."""
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fakes.time import Clock
 from tgraph_bot.core.camera import Metric, ObservedState, Period, to_ms
 from tgraph_bot.errors import CameraImportError
 from tgraph_bot.services.camera import CameraService, Present
@@ -27,14 +28,6 @@ SHARE = ObservedState(counted=True, self_stream=True)
 IN_VOICE = ObservedState(counted=True)
 GONE = ObservedState(counted=False)
 TZ = ZoneInfo("Europe/Copenhagen")
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def at(seconds: float) -> datetime:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.pngs import PngRenderer
-from tests.fakes.time import ManualSleep, running
+from tests.fakes.time import Clock, ManualSleep, running
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.errors import NoGraphsError
@@ -93,14 +93,6 @@ class FolderChannel:
             d.name: sorted(f.name for f in d.iterdir() if f.suffix == ".png")
             for d in sorted(self.root.iterdir())
         }
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

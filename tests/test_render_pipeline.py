@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.tautulli import FakeTautulli
+from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
@@ -36,14 +37,6 @@ ALL = len(GRAPHS)
 TWO = Settings.model_validate(
     {g.enable_key: g.id in {"daily_play_count", "top_10_users"} for g in GRAPHS}
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = FIRST
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class DownAfter:
@@ -114,7 +107,7 @@ def sidecar(out: Path, graph: str) -> dict[str, Any]:
 async def test_tautulli_going_down_mid_render_loses_no_graph_that_was_kept(
     fake: FakeTautulli, db: Database, renderer: Renderer, tmp_path: Path
 ) -> None:
-    clock = Clock()
+    clock = Clock(FIRST)
     client, graphs = service(fake, db, renderer, clock, down_after=ALL + 5)
     async with client:
         first = await graphs.render(Settings(), tmp_path / "first")
@@ -136,7 +129,7 @@ async def test_tautulli_going_down_mid_render_loses_no_graph_that_was_kept(
 async def test_an_outage_mid_render_costs_one_graph_the_rest_come_from_the_cache_at_once(
     fake: FakeTautulli, db: Database, renderer: Renderer, tmp_path: Path, mode: str
 ) -> None:
-    clock = Clock()
+    clock = Clock(FIRST)
     client, graphs = service(fake, db, renderer, clock, timeout=0.3)
     async with client:
         assert not (await graphs.render(Settings(), tmp_path / "first")).failures
@@ -153,7 +146,7 @@ async def test_an_outage_mid_render_costs_one_graph_the_rest_come_from_the_cache
 async def test_down_with_nothing_kept_fails_only_the_graphs_it_hit(
     fake: FakeTautulli, db: Database, renderer: Renderer, tmp_path: Path
 ) -> None:
-    client, graphs = service(fake, db, renderer, Clock(), down_after=3)
+    client, graphs = service(fake, db, renderer, Clock(FIRST), down_after=3)
     async with client:
         report = await graphs.render(Settings(), tmp_path)
     assert len(report.graphs) == 3
@@ -184,7 +177,7 @@ async def test_each_failure_gives_its_own_message_and_no_secret(
 ) -> None:
     caplog.set_level(logging.DEBUG)  # httpx logs every URL at INFO
     await fake.set_mode(mode)
-    client, graphs = service(fake, db, renderer, Clock(), key=key, timeout=0.3)
+    client, graphs = service(fake, db, renderer, Clock(FIRST), key=key, timeout=0.3)
     async with client:
         report = await graphs.render(TWO, tmp_path)
     assert report.graphs == []

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.tautulli import FIXTURES, FakeTautulli
+from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.core.graphdata import GraphData
 from tgraph_bot.core.ids import TautulliUserId
@@ -34,14 +35,6 @@ T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 def recorded_graph(name: str) -> GraphData:
     body = json.loads((FIXTURES / "recorded" / name).read_text(encoding="utf-8"))["body"]
     return GraphData.parse(body["response"]["data"])
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -1,11 +1,22 @@
-"""Time a test controls: a sleep that ends when the test says so, and a job it runs."""
+"""Time a test controls: a clock it sets, a sleep that ends when it says so, and a job it runs."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol
+
+
+class Clock:
+    """Now, as the test sets it (``clock.now = ...``); call it for the time."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 class ManualSleep:

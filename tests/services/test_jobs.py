@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.fakes.time import ManualSleep, running
+from tests.fakes.time import Clock, ManualSleep, running
 from tgraph_bot.core.schedule import Backoff, Policy, every
 from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob
 from tgraph_bot.storage.db import Database
@@ -22,14 +22,6 @@ T = TypeVar("T")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 EVERY_SIX_HOURS = every(6 * HOUR)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Work:
@@ -83,7 +75,7 @@ def job(
 
 
 async def test_a_job_runs_when_due_and_a_restart_remembers_its_last_run(db: Database) -> None:
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
     first = job(db, work, clock)
     assert await first.step() == 0  # never ran: due now; ran
     assert await first.step() == 3600  # six hours away; looks again within the hour
@@ -103,7 +95,7 @@ async def test_a_job_runs_when_due_and_a_restart_remembers_its_last_run(db: Data
 
 
 async def test_failures_are_retried_with_growing_waits_and_record_nothing(db: Database) -> None:
-    clock, work = Clock(), Work(failing=3)
+    clock, work = Clock(NOW), Work(failing=3)
     failing = job(db, work, clock, backoff=Backoff(base=10, cap=25))
     assert [await failing.step() for _ in range(3)] == [10, 20, 25]
     assert failing.failures == 3
@@ -116,7 +108,7 @@ async def test_failures_are_retried_with_growing_waits_and_record_nothing(db: Da
 
 
 async def test_a_job_never_overlaps_itself(db: Database) -> None:
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
     work.hold = asyncio.Event()
     sleep = ManualSleep()
     scheduled = job(db, work, clock, sleep=sleep)
@@ -133,14 +125,14 @@ async def test_a_job_never_overlaps_itself(db: Database) -> None:
 
 
 async def test_a_failing_run_now_raises_to_its_caller(db: Database) -> None:
-    clock, work = Clock(), Work(failing=1)
+    clock, work = Clock(NOW), Work(failing=1)
     with pytest.raises(ConnectionError):
         await job(db, work, clock).run_now()
     assert await MetaRunRecord(db, "job:playlist_sync").last_run() is None
 
 
 async def test_reschedule_ends_a_wait_early(db: Database) -> None:
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
     sleep = ManualSleep()
     scheduled = job(db, work, clock, sleep=sleep)
     async with running(scheduled):
@@ -155,7 +147,7 @@ async def test_a_policy_answering_none_switches_the_job_off(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "tgraph_bot.services.jobs")
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
     hours = [0]  # a live setting: 0 is off
 
     def policy(last: datetime | None, now: datetime) -> datetime | None:
@@ -179,7 +171,7 @@ async def test_a_policy_answering_none_switches_the_job_off(
 
 
 async def test_run_now_returns_the_result_and_counts_as_the_last_run(db: Database) -> None:
-    clock = Clock()
+    clock = Clock(NOW)
 
     async def count() -> int:
         return 42
@@ -193,7 +185,7 @@ async def test_run_now_returns_the_result_and_counts_as_the_last_run(db: Databas
 
 
 async def test_a_memory_record_starts_afresh_with_the_process() -> None:
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
 
     def make() -> ScheduledJob[None]:
         return ScheduledJob(
@@ -215,7 +207,7 @@ async def test_a_quiet_job_logs_its_next_run_only_at_debug(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "tgraph_bot.services.jobs")
-    clock, work = Clock(), Work()
+    clock, work = Clock(NOW), Work()
     quiet = job(db, work, clock, quiet=True)
     assert await quiet.step() == 0
     assert await quiet.step() == 3600

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.time import ManualSleep, running
-from tests.plex_support import HARPER, NOW, Clock, Rig, plex_rig
+from tests.fakes.time import Clock, ManualSleep, running
+from tests.plex_support import HARPER, NOW, Rig, plex_rig
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.plex import BLOCK_START, PlexAlbum
 from tgraph_bot.errors import (
@@ -147,7 +147,7 @@ async def test_the_playlist_job_syncs_when_due_and_retries_with_growing_waits(
 
 
 async def test_a_sync_is_scheduled_every_period_after_the_last(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     async with plex_rig(tmp_path, clock=clock, PLAYLIST_SYNC_HOURS=6) as rig:
         job = rig.service.playlist_job
         assert await job.step() == 0  # never synced: due now; synced
@@ -161,7 +161,7 @@ async def test_a_sync_is_scheduled_every_period_after_the_last(tmp_path: Path) -
 
 
 async def test_a_manual_sync_postpones_the_next_scheduled_one(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     async with plex_rig(tmp_path, clock=clock, PLAYLIST_SYNC_HOURS=6) as rig:
         job = rig.service.playlist_job
         assert await job.step() == 0  # the scheduled sync at NOW
