@@ -33,8 +33,8 @@ Behaviour:
   records). Scheduled runs and :meth:`run_now` never overlap; with a ``run_lock``
   (:class:`RunLock`, e.g. storage.locks.FileRunLock) not even across processes (the bot
   and the command line take turns). A run now counts as the last run: the next scheduled
-  one comes a full period later. A scheduled run that had to
-  wait for a command's run asks the policy again first, so it does not run right after it.
+  one comes a full period later. A scheduled run that had to wait for a command's run
+  asks the policy again first, so it does not run right after it.
 - Retried: a failed scheduled run (any exception but cancellation) is logged on one line and
   retried after :class:`~tgraph_bot.core.schedule.Backoff` waits (30 s, 60 s, ... up to
   30 min by default); the count starts again after a success. :meth:`run_now` raises to its
