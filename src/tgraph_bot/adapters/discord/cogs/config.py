@@ -36,6 +36,7 @@ SECTION_TITLES = {
     "Personal stats": N_("Personal stats"),
     "Camera ranking": N_("Camera ranking"),
     "Plex automation": N_("Plex automation"),
+    "Wrapped": N_("Wrapped"),
     "Advanced": N_("Advanced"),
 }
 
