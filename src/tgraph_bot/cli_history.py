@@ -8,8 +8,10 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from tgraph_bot.cli_common import open_store
+from tgraph_bot.core.wrapped import Recap
 from tgraph_bot.i18n import Translator
 
 Handler = Callable[[argparse.Namespace, Translator], int]
@@ -71,19 +73,21 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
 
 def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
     import json
-    from pathlib import Path
 
     from tgraph_bot.adapters.tautulli import TautulliClient
     from tgraph_bot.app import history_mirror
-    from tgraph_bot.core.wrapped import Recap
     from tgraph_bot.errors import TautulliError, UserFacingError
+    from tgraph_bot.graphs.render import Renderer
+    from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.services.my_stats import find_by_name
     from tgraph_bot.services.wrapped import (
         WrappedService,
         days_window,
+        render_story,
         wrapped_document,
         year_window,
     )
+    from tgraph_bot.services.wrapped_cards import Story
     from tgraph_bot.storage.db import Database, database_path
 
     store = open_store(args, tr)
@@ -121,23 +125,34 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
                 else year_window(args.year or today.year, today)
             )
             user_id: int | None = None
+            name = await tautulli.server_name() if args.server else ""
             if not args.server:
                 from tgraph_bot.core.users import find_by_email
 
                 users = await tautulli.users()
                 user = find_by_email(users, args.user) if "@" in args.user else None
-                user_id = int((user or find_by_name(users, args.user)).user_id)
+                member = user or find_by_name(users, args.user)
+                user_id, name = int(member.user_id), member.display_name
             found = (
                 await service.server(window)
                 if user_id is None
                 else await service.member(user_id, window)
             )
             synced_at = await service.freshness()
+            title = _story_title(found, name, tr)
+            async with Renderer(workers=1) as renderer:
+                await render_story(
+                    found,
+                    Story(title, member=user_id is not None),
+                    tr,
+                    Theme.from_settings(settings),
+                    Path(args.out),
+                    renderer,
+                )
             return found, wrapped_document(found, user_id=user_id, synced_at=synced_at)
 
     found, document = asyncio.run(main())
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "wrapped.json").write_text(
         json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
@@ -153,6 +168,13 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
         )
     )
     return 0
+
+
+def _story_title(found: Recap, name: str, tr: Translator) -> str:
+    from tgraph_bot.services.wrapped_cards import period_name
+
+    period = period_name(found.window.after, found.window.before, tr)
+    return tr._("{name}: {period}").format(name=name, period=period)
 
 
 def add_history_commands(

@@ -379,7 +379,7 @@ class FakeTautulli:
             for row in self.plays or []
             if all(
                 str(row.get(key)) == params[key]
-                for key in ("user_id", "grandparent_rating_key")
+                for key in ("user_id", "rating_key", "grandparent_rating_key")
                 if key in params
             )
             # Tautulli filters on media_type_live: a live TV session is "live".

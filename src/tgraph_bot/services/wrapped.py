@@ -8,12 +8,18 @@ fixed in :mod:`tgraph_bot.core.wrapped`.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from tgraph_bot.core.history import MEDIA_TYPES, Window
 from tgraph_bot.core.wrapped import Ranked, Recap, recap
+from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.theme import Theme
+from tgraph_bot.i18n import Translator
 from tgraph_bot.services.history import HistoryMirror
+from tgraph_bot.services.wrapped_cards import Story, story_cards
 
 
 def year_window(year: int, today: date) -> Window:
@@ -113,4 +119,20 @@ def wrapped_document(
     }
 
 
-__all__ = ["WrappedService", "days_window", "month_window", "wrapped_document", "year_window"]
+async def render_story(
+    found: Recap, story: Story, tr: Translator, theme: Theme, out_dir: Path, renderer: Renderer
+) -> list[Path]:
+    """Draw a recap's cards in the graph workers; the PNGs in the order they are shown."""
+    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+    jobs = story_cards(found, story, tr, theme, out_dir)
+    return list(await asyncio.gather(*(renderer.render(job) for job in jobs)))
+
+
+__all__ = [
+    "WrappedService",
+    "days_window",
+    "month_window",
+    "render_story",
+    "wrapped_document",
+    "year_window",
+]
