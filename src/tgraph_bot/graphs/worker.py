@@ -8,6 +8,7 @@ stays free of matplotlib's import time and memory.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -114,9 +115,15 @@ def draw_job(job: RenderJob) -> str:
     _give_back_memory()
     target = Path(job.png)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(png)
-    tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
-    tmp.replace(target)
+    try:
+        tmp.write_bytes(png)
+        tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
+        tmp.replace(target)
+    except BaseException:
+        # A full disk fails mid-write: leave no half-written .tmp behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return job.png
 
 
