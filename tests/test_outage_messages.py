@@ -121,8 +121,7 @@ def test_a_full_disk_is_named_to_the_admin_and_plain_to_a_member() -> None:
     problem = storage_problem(raised.value, "/data/graphs/20261120T060000")
     assert isinstance(problem, DiskFull)
     assert shown_to_an_admin(problem, "en") == (
-        "The disk holding DATA_DIR is full (writing /data/graphs/20261120T060000 failed): "
-        "free some space"
+        "The disk holding /data/graphs/20261120T060000 is full: free some space on it"
     )
     for language in ("en", "da"):
         assert shown_to_a_member(problem, language) == STORAGE[language]
@@ -138,7 +137,9 @@ def test_a_full_database_is_a_full_disk(tmp_path: Path) -> None:
     assert str(raised.value) == "database or disk is full"
     problem = storage_problem(raised.value)
     assert isinstance(problem, DiskFull)
-    assert "DATA_DIR/tgraph.db" in problem.render(EN)
+    assert (
+        problem.render(EN) == "The disk holding DATA_DIR/tgraph.db is full: free some space on it"
+    )
 
 
 def test_other_errors_are_not_storage_problems() -> None:

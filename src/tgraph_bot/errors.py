@@ -369,7 +369,7 @@ class FileProblem(UserFacingError):
 class DiskFull(FileProblem):
     """Writing a file (or the database) failed: no space left on the disk of DATA_DIR."""
 
-    message = N_("The disk holding DATA_DIR is full (writing {path} failed): free some space")
+    message = N_("The disk holding {path} is full: free some space on it")
 
 
 class NotWritable(FileProblem):
