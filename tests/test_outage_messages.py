@@ -56,7 +56,8 @@ async def fake() -> AsyncIterator[FakeTautulli]:
 
 
 async def tautulli_error(fake: FakeTautulli, key: str = KEY) -> TautulliError:
-    async with TautulliClient(fake.url, key, timeout=2.0, retry_budget=0) as client:
+    # A short timeout: a hanging Tautulli is reported as slow after 0.3 s.
+    async with TautulliClient(fake.url, key, timeout=0.3, retry_budget=0) as client:
         try:
             await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
         except TautulliError as exc:
@@ -78,6 +79,8 @@ def shown_to_an_admin(error: UserFacingError, language: str) -> str:
         ("ok", "a-wrong-key", "Tautulli refused the API key: check TAUTULLI_API_KEY"),
         ("html", KEY, "The answer from {url}/api/v2 is not Tautulli's API: check TAUTULLI_URL"),
         ("down", KEY, "Cannot reach Tautulli at {url}/api/v2: check TAUTULLI_URL"),
+        ("hang", KEY, "Tautulli at {url}/api/v2 did not answer in 0.3 seconds: it may be busy"),
+        ("error500", KEY, "Tautulli failed with HTTP 500 on get_plays_by_date: see Tautulli's"),
     ],
 )
 async def test_the_admin_reads_the_cause_and_a_member_one_plain_sentence(
