@@ -124,7 +124,7 @@ def hides_the_setup(text: str, fake: FakeTautulli) -> bool:
 async def test_a_refused_key_is_named_to_the_admin_and_progress_counts_nothing_made(
     world: World, fake: FakeTautulli
 ) -> None:
-    fake.api_key = "rotated-key"  # the key was changed in Tautulli, not in the bot
+    await fake.set_mode("refused")  # the key was regenerated in Tautulli, not in the bot
     result = await world.admin.slash(world.channel, "update_graphs")
     assert texts(result)[-1] == (
         "No graphs could be made: Tautulli refused the API key: check TAUTULLI_API_KEY"
