@@ -408,7 +408,6 @@ def storage_problem(exc: BaseException, where: object = "DATA_DIR") -> FileProbl
 
 
 __all__ = [
-    "STORAGE_TROUBLE",
     "CameraImportError",
     "ChannelUnavailableError",
     "ConfigError",
@@ -444,5 +443,4 @@ __all__ = [
     "TautulliUnknownCommand",
     "TautulliUnreachable",
     "UserFacingError",
-    "storage_problem",
 ]
