@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -207,3 +208,29 @@ async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> 
     artist = subs["completion"]["options"][0]
     assert artist["name_localizations"][danish] == "kunstner"
     assert all(o["description_localizations"].get(danish) for o in subs.values())
+
+
+# -- Tautulli failing: the admin reads the cause, a member a plain sentence -----------
+
+STATS_DOWN = "The server's statistics are unavailable right now. Please try again later."
+
+
+@pytest.mark.parametrize(
+    ("mode", "cause"),
+    [
+        ("down", "Cannot reach Tautulli at {url}/api/v2: check TAUTULLI_URL"),
+        ("html", "The answer from {url}/api/v2 is not Tautulli's API: check TAUTULLI_URL"),
+    ],
+)
+async def test_plex_usage_names_the_cause_to_admins_only(
+    world: World, rig: Rig, caplog: pytest.LogCaptureFixture, mode: str, cause: str
+) -> None:
+    await rig.tautulli.set_mode(mode)
+    caplog.set_level(logging.WARNING)
+    member = texts(await world.member.slash(world.channel, "plex usage"))
+    assert member == STATS_DOWN
+    logged = [r.getMessage() for r in caplog.records if "command /plex usage" in r.getMessage()]
+    assert len(logged) == 1 and cause.format(url=rig.tautulli.url) in logged[0]
+    admin = texts(await world.admin.slash(world.channel, "plex usage"))
+    assert admin.startswith(cause.format(url=rig.tautulli.url))
+    assert len(world.env.errors) == 2  # both reached the error ladder (and are acknowledged)

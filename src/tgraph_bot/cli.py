@@ -167,13 +167,13 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     out = Path(args.out)
 
     async def progress(done: int, total: int) -> None:
-        # On stderr: stdout lists the files written, for scripts.
+        # On stderr: stdout lists the files written, for scripts. ``done``: graphs made.
         print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
 
     report = asyncio.run(
         render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
     )
-    return report_files(report, out, tr)
+    return report_files(report, out, tr, store.settings.TIMEZONE)
 
 
 # -- camera ------------------------------------------------------------------------------

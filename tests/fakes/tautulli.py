@@ -4,7 +4,8 @@ In-process (tests)::
 
     async with FakeTautulli(api_key="k") as fake:
         client = TautulliClient(fake.url, "k")
-        await fake.set_mode("down")          # or "html", "hang", "error500", "slow:0.5", "ok"
+        await fake.set_mode("down")          # or "html", "hang", "error500", "refused",
+                                             # "slow:0.5", "ok"
         fake.requests                        # what it received (apikey left out)
 
 As a separate process (end-to-end tests, benchmarks)::
@@ -47,7 +48,7 @@ from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tautulli"
 DEFAULT_API_KEY = "fake-tautulli-api-key"
-MODES = ("ok", "down", "html", "hang", "error500", "slow:SECONDS")
+MODES = ("ok", "down", "html", "hang", "error500", "refused", "slow:SECONDS")
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
@@ -91,7 +92,7 @@ class Recording:
 
 
 def parse_mode(mode: str) -> str:
-    if mode in {"ok", "down", "html", "hang", "error500"}:
+    if mode in {"ok", "down", "html", "hang", "error500", "refused"}:
         return mode
     if mode.startswith("slow:"):
         try:
@@ -336,6 +337,8 @@ class FakeTautulli:
             )
         if mode == "error500":
             return self._json(500, SERVER_ERROR_BODY)
+        if mode == "refused":  # the key was regenerated in Tautulli: every key is wrong now
+            verdict = "wrong"
         return self._answer(params, verdict)
 
     def _answer(self, params: dict[str, str], verdict: str) -> web.Response:

@@ -8,6 +8,7 @@ stays free of matplotlib's import time and memory.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -119,9 +120,15 @@ def write_figure(fig: Figure, canvas: FigureCanvasAgg, path: str) -> str:
     _give_back_memory()
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(png)
-    tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
-    tmp.replace(target)
+    try:
+        tmp.write_bytes(png)
+        tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
+        tmp.replace(target)
+    except BaseException:
+        # A full disk fails mid-write: leave no half-written .tmp behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return path
 
 

@@ -260,7 +260,7 @@ class MyStatsCog(commands.Cog):
             limit = interaction.guild.filesize_limit if interaction.guild else 10 * 1024 * 1024
             usable = [g for g in report.graphs if g.png.stat().st_size < limit]
             if not usable:
-                raise NoGraphsError()
+                raise NoGraphsError.of(f.error for f in report.failures)
             days = settings.TIME_RANGE_DAYS
             heading = tr.ngettext(
                 "Your Plex statistics for the last {days} day",

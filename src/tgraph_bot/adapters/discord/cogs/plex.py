@@ -30,7 +30,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
-from tgraph_bot.adapters.discord.tree import error_reply
+from tgraph_bot.adapters.discord.tree import answer_error, is_admin
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
@@ -150,12 +150,13 @@ class PlexCog(commands.Cog):
         await work
 
     async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
-        tr = self._tr(ctx)
-        original = _unwrap(error)
-        text, error_id = error_reply(original, tr, discord.utils.utcnow().timestamp())
-        if error_id is not None:
-            name = ctx.command.qualified_name if ctx.command else "plex"
-            log.error("command %s failed [error id %s]", name, error_id, exc_info=original)
+        text = answer_error(
+            _unwrap(error),
+            self._tr(ctx),
+            admin=is_admin(ctx.permissions),
+            command=ctx.command.qualified_name if ctx.command else "plex",
+            user=ctx.author.id,
+        )
         with contextlib.suppress(discord.HTTPException):
             await ctx.send(text, ephemeral=True)
 
