@@ -5,7 +5,9 @@ Point discord.py at it with DISCORD_API_BASE_URL = ``fake.url`` (the bot sets
 the object and drives it: ``await fake.invoke("update_graphs", user=ADMIN)`` sends an
 INTERACTION_CREATE over the gateway; messages, DMs, deletions and interaction replies are
 recorded. Discord's rules that matter here are modelled: at most 10 attachments a message
-(30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``).
+(30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``),
+and files that an embed shows (``attachment://``) left out of the message's
+``attachments``, as Discord does: only the embed's image URL names them.
 
 Facts from DESIGN.md: answers carry exactly ``Content-Type: application/json``; a 429 needs a
 ``Via`` header or discord.py does not retry; INTERACTION_CREATE needs ``attachment_size_limit``
@@ -79,6 +81,17 @@ def json_response(data: object, status: int = 200, **headers: str) -> web.Respon
 
 def error(status: int, code: int, message: str) -> web.Response:
     return json_response({"code": code, "message": message}, status)
+
+
+def used_by_embeds(embeds: list[dict[str, Any]]) -> set[str]:
+    """The files a message's embeds show (``attachment://name``): Discord does not list
+    them among the message's attachments."""
+    urls = [
+        str((embed.get(key) or {}).get(url) or "")
+        for embed in embeds
+        for key, url in (("image", "url"), ("thumbnail", "url"), ("footer", "icon_url"))
+    ]
+    return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
 
 
 @dataclass
@@ -546,16 +559,36 @@ class FakeDiscord:
                     "id": str(sent.id + i + 1),
                     "filename": name,
                     "size": len(data),
-                    "url": f"{self.url}/attachments/{sent.id}/{name}",
-                    "proxy_url": f"{self.url}/attachments/{sent.id}/{name}",
+                    "url": self.file_url(sent, name),
+                    "proxy_url": self.file_url(sent, name),
                 }
                 for i, (name, data) in enumerate(sent.files)
+                if name not in used_by_embeds(sent.embeds)
             ],
-            "embeds": sent.embeds,
+            "embeds": [self._shown_embed(sent, embed) for embed in sent.embeds],
             "pinned": False,
             "type": 0,
             "flags": 0,
         }
+
+    def as_returned(self, message_id: int) -> dict[str, Any]:
+        """A stored message as Discord answers GET .../messages/{id}."""
+        return self._message_payload(self.messages[message_id])
+
+    def file_url(self, sent: Sent, name: str) -> str:
+        """Where Discord serves a message's file (its CDN adds an expiry query)."""
+        return f"{self.url}/attachments/{sent.channel_id}/{sent.id}/{name}?ex=6a000000&is=1"
+
+    def _shown_embed(self, sent: Sent, embed: dict[str, Any]) -> dict[str, Any]:
+        """An embed as Discord returns it: an ``attachment://`` image is now the file's
+        CDN address (the file itself is no longer among the attachments)."""
+        shown = dict(embed)
+        for key in ("image", "thumbnail"):
+            url = str((embed.get(key) or {}).get("url") or "")
+            if url.startswith("attachment://"):
+                cdn = self.file_url(sent, url.removeprefix("attachment://"))
+                shown[key] = {"url": cdn, "proxy_url": cdn, "width": 800, "height": 450}
+        return shown
 
     def _store(
         self, channel_id: int, payload: dict[str, Any], files: list[tuple[str, bytes]]
@@ -682,7 +715,13 @@ class FakeDiscord:
                 record.followups.append(payload)
             elif method == "GET":
                 pass
-            sent = Sent(next(self._ids), CHANNEL_ID, str(payload.get("content") or ""), files)
+            sent = Sent(
+                next(self._ids),
+                CHANNEL_ID,
+                str(payload.get("content") or ""),
+                files,
+                payload=payload,
+            )
             message = self._message_payload(sent)
             message["webhook_id"] = str(APP_ID)
             message["flags"] = int(payload.get("flags", 0))

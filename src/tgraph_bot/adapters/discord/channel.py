@@ -6,6 +6,8 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 import discord
 
@@ -64,6 +66,24 @@ async def send_composed(
     )
 
 
+def file_name(url: str) -> str:
+    """The file an embed's image URL names: ``attachment://users.png`` as sent, or the
+    CDN address Discord answers with (``https://cdn…/attachments/C/A/users.png?ex=…``)."""
+    if url.startswith("attachment://"):
+        return url.removeprefix("attachment://")
+    return unquote(PurePosixPath(urlsplit(url).path).name)
+
+
+def files_of(message: discord.Message) -> list[str]:
+    """The names of the files a message carries. Discord lists a file among the message's
+    attachments only when no embed shows it; a file an embed shows (``attachment://``) is
+    named by that embed's image URL alone, so both are read."""
+    names = [a.filename for a in message.attachments]
+    for embed in message.embeds:
+        names += [file_name(url) for url in (embed.image.url, embed.thumbnail.url) if url]
+    return names
+
+
 def plain_mention(command: str) -> str:
     return f"/{command}"
 
@@ -96,7 +116,7 @@ class DiscordGraphChannel:
         me = self._channel.guild.me.id
         since = moment - timedelta(seconds=1)
         return [
-            (MessageId(m.id), [a.filename for a in m.attachments])
+            (MessageId(m.id), files_of(m))
             async for m in self._channel.history(after=since, limit=100, oldest_first=True)
             if m.author.id == me
         ]
@@ -111,6 +131,8 @@ class DiscordGraphChannel:
 __all__ = [
     "NEEDED_PERMISSIONS",
     "DiscordGraphChannel",
+    "file_name",
+    "files_of",
     "invite_url",
     "missing_permissions",
     "plain_mention",
