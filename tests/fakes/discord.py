@@ -6,8 +6,10 @@ the object and drives it: ``await fake.invoke("update_graphs", user=ADMIN)`` sen
 INTERACTION_CREATE over the gateway; messages, DMs, deletions and interaction replies are
 recorded. Discord's rules that matter here are modelled: at most 10 attachments a message
 (30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``),
-and files that an embed shows (``attachment://``) left out of the message's
-``attachments``, as Discord does: only the embed's image URL names them.
+the documented message limits (content, embeds, Components V2: 400 with code 50035) on
+channel messages, DMs, interaction callbacks and webhook followups and edits, and files
+that an embed shows (``attachment://``) left out of the message's ``attachments``, as
+Discord does: only the embed's image URL names them.
 
 Facts from DESIGN.md: answers carry exactly ``Content-Type: application/json``; a 429 needs a
 ``Via`` header or discord.py does not retry; INTERACTION_CREATE needs ``attachment_size_limit``
@@ -83,6 +85,128 @@ def error(status: int, code: int, message: str) -> web.Response:
     return json_response({"code": code, "message": message}, status)
 
 
+# Discord's documented message limits (HTTP 400, code 50035 "Invalid Form Body").
+CONTENT_LIMIT = 2000
+EMBED_LIMITS = {"title": 256, "description": 4096}
+FIELD_LIMITS = {"name": 256, "value": 1024}
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+MAX_FIELDS = 25
+MAX_EMBEDS = 10
+EMBEDS_TOTAL = 6000
+MAX_FILES = 10
+IS_COMPONENTS_V2 = 1 << 15
+MAX_COMPONENTS = 40
+COMPONENTS_TEXT = 4000
+
+
+def _too_long(limit: int) -> dict[str, Any]:
+    return {
+        "_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": f"Must be {limit} or fewer in length."}
+        ]
+    }
+
+
+def _embed_errors(embed: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """One embed's errors, Discord-shaped, and the characters it counts towards 6,000."""
+    errors: dict[str, Any] = {}
+    texts = {key: str(embed.get(key) or "") for key in EMBED_LIMITS}
+    footer = str((embed.get("footer") or {}).get("text") or "")
+    author = str((embed.get("author") or {}).get("name") or "")
+    for key, limit in EMBED_LIMITS.items():
+        if len(texts[key]) > limit:
+            errors[key] = _too_long(limit)
+    if len(footer) > FOOTER_LIMIT:
+        errors["footer"] = {"text": _too_long(FOOTER_LIMIT)}
+    if len(author) > AUTHOR_LIMIT:
+        errors["author"] = {"name": _too_long(AUTHOR_LIMIT)}
+    fields: list[dict[str, Any]] = list(embed.get("fields") or [])
+    if len(fields) > MAX_FIELDS:
+        errors["fields"] = _too_long(MAX_FIELDS)
+    total = sum(len(t) for t in texts.values()) + len(footer) + len(author)
+    for i, item in enumerate(fields):
+        for key, limit in FIELD_LIMITS.items():
+            text = str(item.get(key) or "")
+            total += len(text)
+            if len(text) > limit:
+                errors.setdefault("fields", {}).setdefault(str(i), {})[key] = _too_long(limit)
+    return errors, total
+
+
+def _components(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every component, nested ones included (rows, containers, sections, accessories)."""
+    for item in items:
+        yield item
+        yield from _components(list(item.get("components") or []))
+        if isinstance(item.get("accessory"), dict):
+            yield from _components([item["accessory"]])
+
+
+def message_errors(payload: dict[str, Any]) -> dict[str, Any]:
+    """What Discord finds wrong with a message's JSON, in its own error shape; empty
+    when it would accept it."""
+    errors: dict[str, Any] = {}
+    content = str(payload.get("content") or "")
+    if len(content) > CONTENT_LIMIT:
+        errors["content"] = _too_long(CONTENT_LIMIT)
+    embeds: list[dict[str, Any]] = list(payload.get("embeds") or [])
+    if len(embeds) > MAX_EMBEDS:
+        errors["embeds"] = _too_long(MAX_EMBEDS)
+    total = 0
+    for i, embed in enumerate(embeds):
+        found, size = _embed_errors(embed)
+        total += size
+        if found:
+            errors.setdefault("embeds", {})[str(i)] = found
+    if total > EMBEDS_TOTAL:
+        errors.setdefault("embeds", {}).setdefault("_errors", []).append(
+            {
+                "code": "MAX_EMBED_SIZE_EXCEEDED",
+                "message": "Embed size exceeds maximum size of 6000",
+            }
+        )
+    if int(payload.get("flags") or 0) & IS_COMPONENTS_V2:
+        errors.update(_components_v2_errors(payload))
+    return errors
+
+
+def _components_v2_errors(payload: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    for key in ("content", "embeds"):
+        if payload.get(key):
+            errors[key] = {
+                "_errors": [
+                    {
+                        "code": "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                        "message": "The 'content' and 'embeds' fields cannot be used when "
+                        "using MessageFlags.IS_COMPONENTS_V2",
+                    }
+                ]
+            }
+    found = list(_components(list(payload.get("components") or [])))
+    text = sum(len(str(c.get("content") or "")) for c in found if c.get("type") == 10)
+    if len(found) > MAX_COMPONENTS:
+        errors["components"] = _too_long(MAX_COMPONENTS)
+    if text > COMPONENTS_TEXT:
+        errors.setdefault("components", {}).setdefault("_errors", []).append(
+            {"code": "MAX_TEXT_DISPLAY_LENGTH", "message": "Text display content too long"}
+        )
+    return errors
+
+
+def refusal(payload: dict[str, Any], files: list[tuple[str, bytes]]) -> web.Response | None:
+    """Discord's answer to a message over its limits, or None when it fits."""
+    if len(files) > MAX_FILES:
+        return error(400, 30015, "Maximum number of attachments in a message reached (10)")
+    if any(len(data) > UPLOAD_LIMIT for _, data in files):
+        return error(413, 40005, "Request entity too large")
+    errors = message_errors(payload)
+    if not errors:
+        return None
+    return json_response({"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400)
+
+
 def used_by_embeds(embeds: list[dict[str, Any]]) -> set[str]:
     """The files a message's embeds show (``attachment://name``): Discord does not list
     them among the message's attachments."""
@@ -125,6 +249,8 @@ class InteractionRecord:
     callbacks: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     edits: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     followups: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+    # Callbacks, followups and edits Discord refused (over a limit): never shown.
+    refusals: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
 
     @property
     def deferred(self) -> bool:
@@ -192,6 +318,9 @@ class FakeDiscord:
         self.dm_blocked: set[int] = set()
         self.interactions: dict[int, InteractionRecord] = {}
         self.commands: list[dict[str, Any]] = []
+        # Commands whose first reply Discord refuses for a reason the bot cannot foresee
+        # (400, 50035), as it may for a limit or rule it adds; later replies go through.
+        self.refuse_first_reply: set[str] = set()
         self.rate_limit_next: dict[str, float] = {}  # "POST /channels/{id}/messages" -> seconds
         self.rate_limited: list[str] = []
         self.requests: list[tuple[str, str]] = []
@@ -571,6 +700,12 @@ class FakeDiscord:
             "flags": 0,
         }
 
+    def _refuse_once(self, record: InteractionRecord, data: object) -> web.Response | None:
+        if record.name not in self.refuse_first_reply or record.refusals or not data:
+            return None
+        errors = {"content": {"_errors": [{"code": "FAKE_RULE", "message": "Refused."}]}}
+        return json_response({"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400)
+
     def as_returned(self, message_id: int) -> dict[str, Any]:
         """A stored message as Discord answers GET .../messages/{id}."""
         return self._message_payload(self.messages[message_id])
@@ -593,10 +728,9 @@ class FakeDiscord:
     def _store(
         self, channel_id: int, payload: dict[str, Any], files: list[tuple[str, bytes]]
     ) -> Sent | web.Response:
-        if len(files) > 10:
-            return error(400, 30015, "Maximum number of attachments in a message reached (10)")
-        if any(len(data) > UPLOAD_LIMIT for _, data in files):
-            return error(413, 40005, "Request entity too large")
+        refused = refusal(payload, files)
+        if refused is not None:
+            return refused
         sent = Sent(
             next(self._ids), channel_id, str(payload.get("content") or ""), files, payload=payload
         )
@@ -688,6 +822,12 @@ class FakeDiscord:
                 return error(404, 10062, "Unknown interaction")
             if record.callbacks:
                 return error(400, 40060, "Interaction has already been acknowledged.")
+            refused = self._refuse_once(record, payload.get("data")) or refusal(
+                payload.get("data") or {}, files
+            )
+            if refused is not None:
+                record.refusals.append(payload)
+                return refused
             record.callbacks.append(payload)
             msg_id = next(self._ids)
             return json_response(
@@ -709,6 +849,14 @@ class FakeDiscord:
             if record is None:
                 return error(404, 10015, "Unknown Webhook")
             payload, files = await self._body(request)
+            refused = (
+                self._refuse_once(record, payload) or refusal(payload, files)
+                if method in ("POST", "PATCH")
+                else None
+            )
+            if refused is not None:
+                record.refusals.append(payload)
+                return refused
             if method == "PATCH":
                 record.edits.append(payload)
             elif method == "POST":

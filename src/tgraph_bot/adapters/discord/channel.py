@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import discord
 
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embeds
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.services.post_layout import Embed, OutgoingMessage
 
@@ -57,8 +58,8 @@ async def send_composed(
 ) -> discord.Message:
     """Send one composed message (services.post_layout) to a channel or a DM."""
     return await target.send(
-        content=message.content or None,
-        embeds=[to_embed(e) for e in message.embeds],
+        content=fit_content(message.content or None),
+        embeds=fit_embeds(to_embed(e) for e in message.embeds),
         files=[
             discord.File(a.path, filename=a.filename, description=a.description)
             for a in message.files

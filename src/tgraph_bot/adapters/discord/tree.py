@@ -14,6 +14,7 @@ from typing import Protocol, cast
 import discord
 from discord import app_commands
 
+from tgraph_bot.adapters.discord.limits import log_refused, refused
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
 
@@ -28,6 +29,8 @@ class Speaks(Protocol):
 
 def error_reply(error: BaseException, tr: Translator, now_ts: float) -> tuple[str, str | None]:
     """The reply for an error, and an error id when it was unexpected (to log)."""
+    if refused(error) is not None:  # logged by the caller, with Discord's reason
+        return tr._("Sorry, Discord refused my reply. The bot's log says why."), None
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -60,8 +63,11 @@ class TGraphTree(app_commands.CommandTree[discord.Client]):
     ) -> None:
         tr = cast(Speaks, self.client).tr_for(interaction)
         text, error_id = error_reply(error, tr, discord.utils.utcnow().timestamp())
+        command = interaction.command.qualified_name if interaction.command else "?"
+        rejected = refused(error)
+        if rejected is not None:
+            log_refused(f"/{command}", rejected)
         if error_id is not None:
-            command = interaction.command.qualified_name if interaction.command else "?"
             original = (
                 error.original if isinstance(error, app_commands.CommandInvokeError) else error
             )

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embed, fit_embeds
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
 from tgraph_bot.config.sample import allowed_values, sample_doc
@@ -75,7 +76,7 @@ def settings_embeds(
             messages.append([])
             used = 0
         messages[-1].append(
-            discord.Embed(title=title, description=text[:4096], colour=discord.Colour.blurple())
+            discord.Embed(title=title, description=text, colour=discord.Colour.blurple())
         )
         used += size
     return messages
@@ -133,12 +134,12 @@ class ConfigCog(
             if name not in KEYS:
                 raise ConfigError([unknown_key(key)])
             embed = key_embed(settings, name, tr, from_env)
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+            await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
             return
         messages = settings_embeds(settings, tr, from_env)
-        await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+        await interaction.response.send_message(embeds=fit_embeds(messages[0]), ephemeral=True)
         for embeds in messages[1:]:
-            await interaction.followup.send(embeds=embeds, ephemeral=True)
+            await interaction.followup.send(embeds=fit_embeds(embeds), ephemeral=True)
 
     @view.autocomplete("key")
     async def _view_key(
@@ -167,7 +168,7 @@ class ConfigCog(
             text += "\n" + tr._(
                 "Note: {key} is also set in the environment or .env, which wins over the file."
             ).format(key=name)
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(fit_content(text), ephemeral=True)
 
     @edit.autocomplete("key")
     async def _edit_key(
