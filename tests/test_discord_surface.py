@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, FakeDiscord, message_errors
+from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, GUILD_ID, FakeDiscord, message_errors
 from tests.live_bot import Live
+from tests.test_e2e_bot import bot_process, stop
 from tgraph_bot.adapters.discord.channel import file_name
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embeds
 
@@ -172,3 +174,41 @@ async def test_a_reply_discord_refuses_anyway_is_logged_and_answered(
     [line] = [r.getMessage() for r in caplog.records if "refused the reply" in r.getMessage()]
     assert line.startswith("Discord refused the reply to /about (HTTP 400, code 50035)")
     assert not any(r.exc_info for r in caplog.records if r.levelno >= logging.ERROR)
+
+
+async def test_a_gateway_event_the_library_cannot_read_is_logged_and_the_bot_runs_on(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        # A voice state without its user_id: discord.py's parser raises KeyError on it.
+        await live.fake.send_dispatch(
+            "VOICE_STATE_UPDATE", {"guild_id": str(GUILD_ID), "channel_id": None}
+        )
+        record = await live.fake.invoke("about", user=ADMIN_ID)  # still connected, answering
+        await live.fake.wait_for(lambda: bool(record.callbacks))
+    [line] = [r.getMessage() for r in caplog.records if "cannot read" in r.getMessage()]
+    assert "VOICE_STATE_UPDATE" in line and "KeyError" in line
+    assert live.fake.identified == 1 and not live.bot.is_closed()
+
+
+@pytest.mark.slow  # the real `tgraph-bot run` process
+@pytest.mark.timeout(180)
+async def test_a_refused_command_sync_is_one_line_and_the_bot_posts_and_runs_on(
+    tmp_path: Path,
+) -> None:
+    """The real `tgraph-bot run`: Discord refuses the commands (a bad Danish name, say);
+    the commands registered before stay, and the graphs are posted all the same."""
+    async with FakeDiscord() as fake:
+        before = [{"id": "1", "name": "about", "type": 1, "description": "About"}]
+        fake.commands = list(before)
+        fake.refuse_command_sync = "Command name is invalid"
+        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+            await fake.wait_for(
+                lambda: sum(len(m.files) for m in fake.channel_messages()) == 12, 90
+            )
+            assert fake.commands == before
+            assert await stop(running) == 0
+        log = running.log.read_text(encoding="utf-8")
+    [line] = [line for line in log.splitlines() if "refused the slash commands" in line]
+    assert "(HTTP 400, code 50035)" in line and "Command name is invalid" in line
+    assert "Traceback" not in log

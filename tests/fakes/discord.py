@@ -7,9 +7,10 @@ INTERACTION_CREATE over the gateway; messages, DMs, deletions and interaction re
 recorded. Discord's rules that matter here are modelled: at most 10 attachments a message
 (30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``),
 the documented message limits (content, embeds, Components V2: 400 with code 50035) on
-channel messages, DMs, interaction callbacks and webhook followups and edits, and files
-that an embed shows (``attachment://``) left out of the message's ``attachments``, as
-Discord does: only the embed's image URL names them.
+channel messages, DMs, interaction callbacks and webhook followups and edits, a refused
+command sync on demand (``refuse_command_sync``), and files that an embed shows
+(``attachment://``) left out of the message's ``attachments``, as Discord does: only the
+embed's image URL names them.
 
 Facts from DESIGN.md: answers carry exactly ``Content-Type: application/json``; a 429 needs a
 ``Via`` header or discord.py does not retry; INTERACTION_CREATE needs ``attachment_size_limit``
@@ -318,6 +319,8 @@ class FakeDiscord:
         self.dm_blocked: set[int] = set()
         self.interactions: dict[int, InteractionRecord] = {}
         self.commands: list[dict[str, Any]] = []
+        # Discord's reason when it should refuse PUT .../commands (say, a bad localised name).
+        self.refuse_command_sync: str | None = None
         # Commands whose first reply Discord refuses for a reason the bot cannot foresee
         # (400, 50035), as it may for a limit or rule it adds; later replies go through.
         self.refuse_first_reply: set[str] = set()
@@ -520,6 +523,11 @@ class FakeDiscord:
             "system_channel_id": None,
             "joined_at": "2026-01-01T00:00:00+00:00",
         }
+
+    async def send_dispatch(self, name: str, data: object) -> None:
+        """A DISPATCH of any shape, as an independent server might send one (a test's
+        malformed payload, say)."""
+        await self._send_event(name, data)
 
     async def _send_event(self, name: str, data: object) -> None:
         if self._ws is None:
@@ -801,6 +809,28 @@ class FakeDiscord:
             )
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             payload, _ = await self._body(request)
+            if self.refuse_command_sync is not None:
+                return json_response(
+                    {
+                        "code": 50035,
+                        "message": "Invalid Form Body",
+                        "errors": {
+                            "0": {
+                                "name_localizations": {
+                                    "da": {
+                                        "_errors": [
+                                            {
+                                                "code": "APPLICATION_COMMAND_INVALID_NAME",
+                                                "message": self.refuse_command_sync,
+                                            }
+                                        ]
+                                    }
+                                }
+                            }
+                        },
+                    },
+                    400,
+                )
             commands = payload if isinstance(payload, list) else []
             self.commands = [
                 {
