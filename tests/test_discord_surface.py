@@ -159,7 +159,20 @@ async def test_config_view_of_a_6000_character_value_is_clipped_not_refused(live
     assert record.refusals == []
     [shown] = record.callbacks[0]["data"]["embeds"]
     value = next(f["value"] for f in shown["fields"] if f["name"] == "Value")
-    assert len(value) <= 1024 and value.endswith("…") and "pppp" in value
+    assert len(value) <= 1024 and value.endswith("p… · *changed*")
+
+
+async def test_config_view_of_all_settings_shows_every_key_beside_a_6000_character_value(
+    live: Live,
+) -> None:
+    live.store.set("TOP_RATED_PLAYLIST", "p" * 6000, from_discord=True)
+    record = await live.fake.invoke("config view", user=ADMIN_ID)
+    await live.fake.wait_for(lambda: bool(record.callbacks))
+    await live.fake.wait_for(lambda: any("`DATA_DIR`" in t for t in record.shown()))
+    assert record.refusals == []
+    shown = "\n".join(record.shown())
+    assert "`PLAYLIST_SYNC_HOURS`" in shown  # listed after the long value, in its section
+    assert "p" * 299 + "…" in shown and "p" * 301 not in shown
 
 
 async def test_a_reply_discord_refuses_anyway_is_logged_and_answered(

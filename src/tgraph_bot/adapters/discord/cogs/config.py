@@ -52,13 +52,24 @@ def section_title(title: str, tr: Translator) -> str:
     return title or tr._("Settings")
 
 
-def key_line(settings: Settings, key: str, tr: Translator, from_env: frozenset[str]) -> str:
+LISTED_VALUE = 300
+"""The most characters of one value in the list of all settings: one long value must not
+push the keys after it out of their section's embed."""
+
+
+def key_line(
+    settings: Settings,
+    key: str,
+    tr: Translator,
+    from_env: frozenset[str],
+    shown: int = LISTED_VALUE,
+) -> str:
     marks: list[str] = []
     if not is_default(settings, key):
         marks.append(tr._("changed"))
     if key in from_env:
         marks.append(tr._("from the environment"))
-    line = f"`{key}` {display_value(settings, key, tr)}"
+    line = f"`{key}` {clip(display_value(settings, key, tr), shown)}"
     return line + (f" · *{', '.join(marks)}*" if marks else "")
 
 
@@ -93,7 +104,8 @@ def key_embed(
         description=tr._(comment) if comment else None,  # in the catalog: extract_comments
         colour=discord.Colour.blurple(),
     )
-    embed.add_field(name=tr._("Value"), value=key_line(settings, key, tr, from_env), inline=False)
+    value = key_line(settings, key, tr, from_env, shown=900)  # the field holds 1,024
+    embed.add_field(name=tr._("Value"), value=value, inline=False)
     allowed = allowed_values(key, tr)
     if allowed:
         embed.add_field(name=tr._("Allowed"), value=allowed)
