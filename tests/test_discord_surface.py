@@ -206,11 +206,12 @@ async def test_a_gateway_event_the_library_cannot_read_is_logged_and_the_bot_run
 
 @pytest.mark.slow  # the real `tgraph-bot run` process
 @pytest.mark.timeout(180)
-async def test_a_refused_command_sync_is_one_line_and_the_bot_posts_and_runs_on(
+async def test_a_refused_sync_and_an_unreadable_event_are_one_line_each_and_the_bot_runs_on(
     tmp_path: Path,
 ) -> None:
     """The real `tgraph-bot run`: Discord refuses the commands (a bad Danish name, say);
-    the commands registered before stay, and the graphs are posted all the same."""
+    the commands registered before stay, and the graphs are posted all the same. Then an
+    event the library cannot read arrives: one line, and the bot still answers."""
     async with FakeDiscord() as fake:
         before = [{"id": "1", "name": "about", "type": 1, "description": "About"}]
         fake.commands = list(before)
@@ -220,8 +221,13 @@ async def test_a_refused_command_sync_is_one_line_and_the_bot_posts_and_runs_on(
                 lambda: sum(len(m.files) for m in fake.channel_messages()) == 12, 90
             )
             assert fake.commands == before
+            await fake.send_dispatch("VOICE_STATE_UPDATE", {"guild_id": str(GUILD_ID)})
+            record = await fake.invoke("about", user=ADMIN_ID)
+            await fake.wait_for(lambda: bool(record.callbacks), 30)
             assert await stop(running) == 0
         log = running.log.read_text(encoding="utf-8")
     [line] = [line for line in log.splitlines() if "refused the slash commands" in line]
     assert "(HTTP 400, code 50035)" in line and "Command name is invalid" in line
+    [line] = [line for line in log.splitlines() if "cannot read" in line]
+    assert "VOICE_STATE_UPDATE" in line
     assert "Traceback" not in log
