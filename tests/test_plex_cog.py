@@ -234,3 +234,18 @@ async def test_plex_usage_names_the_cause_to_admins_only(
     admin = texts(await world.admin.slash(world.channel, "plex usage"))
     assert admin.startswith(cause.format(url=rig.tautulli.url))
     assert len(world.env.errors) == 2  # both reached the error ladder (and are acknowledged)
+
+
+async def test_completion_for_an_artist_with_a_very_long_name_fits_discords_2000(
+    world: World, rig: Rig
+) -> None:
+    name = "The Long Name Orchestra " * 90  # 2,160 characters: the reply would be longer
+    artist = rig.plex.add_artist(name.strip())
+    track = rig.plex.add_track(rig.plex.add_album(artist, "Overture"), "Prelude")
+    link = links.Link(MemberId(world.member.id), TautulliUserId(HARPER), "HarperKPlex", NOW, "plex")
+    await rig.db.run(lambda conn: links.put_link(conn, link))
+    rig.plays(HARPER, [track.rating_key])
+    result = await world.member.slash(world.channel, "plex completion", artist=artist.title)
+    reply = texts(result)
+    assert reply.startswith("You have listened to 100% (1/1) of The Long Name Orchestra")
+    assert len(reply) <= 2000 and "…'s collection on this server." in reply

@@ -60,7 +60,8 @@ class GraphChannel(Protocol):
 
     async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
         """Our own messages in the channel created at or after ``moment``, each with the
-        file names it carries (a post that was cut short looks for what it left)."""
+        file names it carries, attached or shown by its embeds (a post that was cut short
+        looks for what it left)."""
         ...
 
     def mention(self, command: str) -> str:

@@ -19,6 +19,7 @@ from typing import Protocol, cast
 import discord
 from discord import app_commands
 
+from tgraph_bot.adapters.discord.limits import log_refused, refused
 from tgraph_bot.errors import UserFacingError, storage_problem
 from tgraph_bot.i18n import Translator
 
@@ -50,6 +51,8 @@ def error_reply(
 ) -> tuple[str, str | None]:
     """The reply for an error (the cause for an ``admin``, a plain sentence for a member),
     and an error id when it was unexpected (to log)."""
+    if refused(error) is not None:  # logged by answer_error, with Discord's reason
+        return tr._("Sorry, Discord refused my reply. The bot's log says why."), None
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -86,7 +89,10 @@ def answer_error(
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     text, error_id = error_reply(original, tr, discord.utils.utcnow().timestamp(), admin=admin)
     known = user_facing(original)
-    if error_id is not None:
+    rejected = refused(original)
+    if rejected is not None:
+        log_refused(f"/{command}", rejected)
+    elif error_id is not None:
         log.error("command /%s failed [error id %s]", command, error_id, exc_info=original)
     elif known is not None and (
         (not admin and known.hides_cause()) or known is not original  # a disk problem

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.graphs import STALE
 from tgraph_bot.services.posting import PostingService
@@ -50,7 +51,7 @@ class GraphsCog(commands.Cog):
                 "{done} of {total} graph ready", "{done} of {total} graphs ready", total
             ).format(done=done, total=total)
             with contextlib.suppress(discord.HTTPException):  # a courtesy; the post matters
-                await interaction.edit_original_response(content=text)
+                await interaction.edit_original_response(content=fit_content(text))
 
         channel = await self.bot.graph_channel(settings)
         result = await self.posting.post(settings, channel, progress=progress)
@@ -67,4 +68,4 @@ class GraphsCog(commands.Cog):
         if result.stale_since is not None:
             when = discord.utils.format_dt(result.stale_since, "f")
             text += "\n" + tr._(STALE).format(when=when)
-        await interaction.edit_original_response(content=text)
+        await interaction.edit_original_response(content=fit_content(text))

@@ -30,6 +30,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
 from tgraph_bot.adapters.discord.tree import answer_error, is_admin
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
@@ -175,7 +176,7 @@ class PlexCog(commands.Cog):
         activity = await self._service.usage()
         tr = self._tr(ctx)
         view = usage_view(activity, tr, censor_names=self._settings().CENSOR_USERNAMES)
-        await ctx.send(embed=usage_embed(tr, view))
+        await ctx.send(embed=fit_embed(usage_embed(tr, view)))
 
     @plex.command(
         name=N_("completion"), description=N_("How much of an artist's music you have played")
@@ -184,7 +185,7 @@ class PlexCog(commands.Cog):
     async def completion(self, ctx: commands.Context[Any], *, artist: str) -> None:
         await ctx.defer(ephemeral=True)
         report = await self._service.completion(artist, member=MemberId(ctx.author.id))
-        await ctx.send(completion_text(report, self._tr(ctx)), ephemeral=True)
+        await ctx.send(fit_content(completion_text(report, self._tr(ctx))), ephemeral=True)
 
     @completion.autocomplete("artist")
     async def _artist_choices(  # pyright: ignore[reportUnusedFunction]
@@ -209,7 +210,7 @@ class PlexCog(commands.Cog):
         title, key = split_album(album)
         outcome = await self._service.enrich(title, album_key=key)
         text = enrich_text(outcome, self._tr(ctx))
-        await ctx.send(text[:2000])
+        await ctx.send(fit_content(text))
 
     @enrich.autocomplete("album")
     async def _album_choices(  # pyright: ignore[reportUnusedFunction]
@@ -240,7 +241,7 @@ class PlexCog(commands.Cog):
         if upcoming is not None:
             when = discord.utils.format_dt(upcoming, "R")
             text += "\n" + tr._("Next automatic sync: {when}").format(when=when)
-        await ctx.send(text)
+        await ctx.send(fit_content(text))
 
     # -- the live activity message ----------------------------------------------------------
 
@@ -258,7 +259,7 @@ class PlexCog(commands.Cog):
             raise LookupError(f"ACTIVITY_CHANNEL_ID {channel_id}: no text channel the bot can see")
         tr = translator(settings.LANGUAGE)
         view = usage_view(await self._service.usage(), tr, censor_names=settings.CENSOR_USERNAMES)
-        embed = usage_embed(tr, view)
+        embed = fit_embed(usage_embed(tr, view))
         stored = await self._service.store.activity_message()
         if stored is not None and stored[0] == channel_id:
             try:
