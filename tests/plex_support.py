@@ -22,8 +22,10 @@ from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.app import bot_cogs
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.errors import UserFacingError
+from tgraph_bot.i18n import Translator
 from tgraph_bot.services.jobs import RunLock
-from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.plex import SqlitePlexStore
@@ -37,6 +39,12 @@ HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
 
 async def no_sleep(_: float) -> None:
     return None
+
+
+def said(error: BaseException, language: str = "en") -> str:
+    """What an error says to a person, in ``language``."""
+    assert isinstance(error, UserFacingError)
+    return error.render(Translator(language))
 
 
 class Live:
@@ -79,12 +87,13 @@ async def plex_rig(
     clock: Callable[[], datetime] = lambda: NOW,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     run_lock: RunLock | None = None,
+    deadline: float = COMMAND_DEADLINE,
     **overrides: Any,
 ) -> AsyncIterator[Rig]:
     """The service over real adapters and the fakes; ``clock``, ``sleep`` and ``run_lock``
-    are its jobs'."""
+    are its jobs', ``deadline`` its commands'."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
-        library = jazz_library(plex)
+        fixtures = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
             tautulli.plays = []
             settings = Settings(
@@ -107,8 +116,9 @@ async def plex_rig(
                     sleep=no_sleep,
                 )
                 live = Live(settings)
+                library = PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music")
                 service = PlexService(
-                    PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music"),
+                    library,
                     client,
                     SqlitePlexStore(db),
                     SqliteLinkStore(db),
@@ -117,10 +127,12 @@ async def plex_rig(
                     clock=clock,
                     sleep=sleep,
                     run_lock=run_lock,
+                    deadline=deadline,
                 )
                 try:
-                    yield Rig(plex, mb, tautulli, db, service, library, live, brainz)
+                    yield Rig(plex, mb, tautulli, db, service, fixtures, live, brainz)
                 finally:
+                    library.close()
                     await brainz.aclose()
 
 
