@@ -87,11 +87,14 @@ async def plex_rig(
     clock: Callable[[], datetime] = lambda: NOW,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     run_lock: RunLock | None = None,
+    read_settings: Callable[[], Settings] | None = None,
     deadline: float = COMMAND_DEADLINE,
     **overrides: Any,
 ) -> AsyncIterator[Rig]:
     """The service over real adapters and the fakes; ``clock``, ``sleep`` and ``run_lock``
-    are its jobs', ``deadline`` its commands'."""
+    are its jobs', ``deadline`` its commands'. ``read_settings``: what the service reads
+    instead of the rig's own (a bot's config store, say; :meth:`Rig.configure` then does not
+    reach the service)."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
         fixtures = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
@@ -123,7 +126,7 @@ async def plex_rig(
                     SqlitePlexStore(db),
                     SqliteLinkStore(db),
                     [brainz],
-                    live,
+                    read_settings or live,
                     clock=clock,
                     sleep=sleep,
                     run_lock=run_lock,

@@ -321,6 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_plex_commands(sub, common)
 
+    from tgraph_bot.cli_history import add_history_commands
+
+    add_history_commands(sub, common)
+
     config = sub.add_parser("config", parents=[common], help="read or change one setting")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     p = config_sub.add_parser("get", parents=[common], help="print a setting (secrets are masked)")

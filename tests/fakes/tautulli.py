@@ -38,8 +38,10 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -185,6 +187,11 @@ class Recordings:
         return score
 
 
+def _group(row: dict[str, Any]) -> object:
+    """What Tautulli's grouping counts once: resumed sessions share a reference_id."""
+    return row.get("reference_id") or row.get("row_id") or id(row)
+
+
 class FakeTautulli:
     """The fake server. Use ``async with``; ``url`` is the base URL to give the client."""
 
@@ -210,6 +217,7 @@ class FakeTautulli:
         # history row with at least user_id, rating_key, grandparent_rating_key, media_type.
         # None: get_history is served from the recordings like every other command.
         self.plays: list[dict[str, Any]] | None = None
+        self.timezone = "UTC"  # the server's local time, which get_history's days are in
         self._mode = parse_mode(mode)
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -353,7 +361,15 @@ class FakeTautulli:
         return self._json(found.status, found.body, found.file)
 
     def _history(self, params: dict[str, str]) -> dict[str, Any]:
-        """``get_history`` over :attr:`plays`, filtered and paged as Tautulli does."""
+        """``get_history`` over :attr:`plays`, filtered and paged as Tautulli v2.17.2 does:
+        ``after``/``before`` are inclusive days in the server's local time
+        (:attr:`timezone`), ``grouping=1`` (the default) counts resumed sessions (one
+        ``reference_id``) once, ``length=0`` answers the count alone."""
+        zone = ZoneInfo(self.timezone)
+
+        def day(row: dict[str, Any]) -> str:
+            return datetime.fromtimestamp(int(row["started"]), zone).date().isoformat()
+
         rows = [
             row
             for row in self.plays or []
@@ -362,13 +378,26 @@ class FakeTautulli:
                 for key in ("user_id", "grandparent_rating_key", "media_type")
                 if key in params
             )
+            and ("after" not in params or day(row) >= params["after"])
+            and ("before" not in params or day(row) <= params["before"])
         ]
+        rows.sort(
+            key=lambda row: int(row.get("started", 0)), reverse=params.get("order_dir") != "asc"
+        )
+        grouped = params.get("grouping", "1") != "0"
+        if grouped:
+            firsts: dict[object, dict[str, Any]] = {}
+            for row in rows:
+                firsts.setdefault(_group(row), row)
+            rows = list(firsts.values())
+        everything = self.plays or []
+        total = len({_group(r) for r in everything}) if grouped else len(everything)
         start, length = int(params.get("start", 0)), int(params.get("length", 25))
         data = {
             "recordsFiltered": len(rows),
-            "recordsTotal": len(self.plays or []),
+            "recordsTotal": total,
             "draw": 1,
-            "data": rows[start : start + length],
+            "data": rows[start : start + length] if length > 0 else [],
         }
         return {"response": {"result": "success", "message": None, "data": data}}
 

@@ -75,8 +75,11 @@ def prepare(spec: GraphSpec, fetched: FetchedGraph, ctx: PrepareContext) -> Prep
     return module.prepare(spec, fetched.data, ctx)
 
 
-def title(spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False) -> str:
-    """ "Daily play count (last 30 days)"; "Your daily play count (...)" for one member."""
+def title(
+    spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False, weekly: bool = False
+) -> str:
+    """ "Daily play count (last 30 days)"; "Your daily play count (...)" for one member;
+    "Weekly play count (last 365 days)" when the points are weeks."""
     if spec.monthly:
         months = months_for(days)
         period = tr.ngettext("last {count} month", "last {count} months", months).format(
@@ -85,6 +88,8 @@ def title(spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False)
     else:
         period = tr.ngettext("last {count} day", "last {count} days", days).format(count=days)
     name = spec.personal if personal and spec.personal else spec.title
+    if weekly and spec.weekly is not None:
+        name = spec.weekly[1] if personal else spec.weekly[0]
     return tr._("{title} ({period})").format(title=tr._(name), period=period)
 
 
@@ -217,7 +222,13 @@ class GraphService:
             graph_id=spec.id,
             graph=graph,
             theme=theme,
-            title=title(spec, settings.TIME_RANGE_DAYS, tr, personal=personal),
+            title=title(
+                spec,
+                settings.TIME_RANGE_DAYS,
+                tr,
+                personal=personal,
+                weekly=graph.bucket == "week",
+            ),
             x_label=x_label(spec, graph, tr),
             y_label=y_label(spec, graph, tr),
             note="  ·  ".join(n for n in notes if n) or None,

@@ -1,4 +1,5 @@
-"""/config view [key] and /config edit key value (admins: Manage Server by default)."""
+"""/config view [key] and /config edit key value (admins: Manage Server by default, and
+checked by the bot itself)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
@@ -36,6 +38,7 @@ SECTION_TITLES = {
     "Personal stats": N_("Personal stats"),
     "Camera ranking": N_("Camera ranking"),
     "Plex automation": N_("Plex automation"),
+    "Wrapped": N_("Wrapped"),
     "Advanced": N_("Advanced"),
 }
 
@@ -111,6 +114,7 @@ class ConfigCog(
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
+        require_manage_server(interaction)  # every subcommand; before the cooldown
         self.bot.cooldowns.check("config", interaction)
         return True
 

@@ -1,4 +1,5 @@
-"""/update_graphs: regenerate the server graphs and post them now (admins)."""
+"""/update_graphs: regenerate the server graphs and post them now (admins: Manage Server,
+checked by the bot itself too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.posting import PostingService
@@ -22,6 +24,7 @@ class GraphsCog(commands.Cog):
         self.posting = posting
 
     async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
+        require_manage_server(interaction)  # before the cooldown
         self.bot.cooldowns.check("update_graphs", interaction)
         return True
 

@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from tgraph_bot.adapters.discord.channel import send_composed
+from tgraph_bot.adapters.discord.checks import may_manage_server, require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
@@ -331,6 +332,10 @@ class LinkCog(
         self._users: tuple[float, list[TautulliUser]] | None = None
         super().__init__()
 
+    async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
+        require_manage_server(interaction)
+        return True
+
     @app_commands.command(name=N_("add"), description=N_("Link a member to a Plex user"))
     @app_commands.describe(
         member=N_("The Discord member"),
@@ -355,6 +360,8 @@ class LinkCog(
     async def _plex_user(
         self, interaction: discord.Interaction[discord.Client], current: str
     ) -> list[app_commands.Choice[str]]:
+        if not may_manage_server(interaction.user):
+            return []  # discord.py runs no checks for autocomplete: Plex names are private
         now = asyncio.get_running_loop().time()
         if self._users is None or now - self._users[0] > USERS_FRESH_SECONDS:
             try:  # Discord waits 3 s for choices: a slow Tautulli gives none, not an error
@@ -398,6 +405,10 @@ class UnlinkCog(commands.Cog):
     def __init__(self, bot: BotHost, service: MyStatsService) -> None:
         self.bot = bot
         self.service = service
+
+    async def interaction_check(self, interaction: discord.Interaction[discord.Client]) -> bool:
+        require_manage_server(interaction)
+        return True
 
     @app_commands.command(name=N_("unlink"), description=N_("Unlink a member from their Plex user"))
     @app_commands.describe(member=N_("The Discord member"))

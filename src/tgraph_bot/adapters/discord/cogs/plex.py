@@ -11,7 +11,8 @@ change) makes it look at its settings again at once.
 Hybrid commands: one definition serves the slash command and, when ENABLE_PREFIX_COMMANDS
 is on, the prefix command. Discord applies default permissions to a whole group only, so
 the admin subcommands (enrich, sync_playlists) are also checked when run: Manage Server,
-like /config. Thin: parse, call :class:`~tgraph_bot.services.plex.PlexService`, format.
+like /config (the one check of adapters/discord/checks.py). Thin: parse, call
+:class:`~tgraph_bot.services.plex.PlexService`, format.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from tgraph_bot.adapters.discord.checks import manage_server_only
 from tgraph_bot.adapters.discord.tree import error_reply
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
@@ -200,7 +202,7 @@ class PlexCog(commands.Cog):
 
     @plex.command(name=N_("enrich"), description=N_("Put an album's performer credits in Plex"))
     @app_commands.describe(album=N_("An album in the music library"))
-    @commands.has_guild_permissions(manage_guild=True)
+    @manage_server_only
     async def enrich(self, ctx: commands.Context[Any], *, album: str) -> None:
         await ctx.defer()
         title, key = split_album(album)
@@ -227,7 +229,7 @@ class PlexCog(commands.Cog):
     @plex.command(
         name=N_("sync_playlists"), description=N_("Bring the Top Rated playlist up to date now")
     )
-    @commands.has_guild_permissions(manage_guild=True)
+    @manage_server_only
     async def sync_playlists(self, ctx: commands.Context[Any]) -> None:
         await ctx.defer()
         result = await self._service.sync_playlists()
