@@ -292,9 +292,13 @@ class NotAnswering(UserFacingError):
         self.cause = cause
         super().__init__(service=service, seconds=seconds, cause=str(cause))
 
-    def render(self, tr: Translator, **_: Any) -> str:
-        params = {**self.params, "cause": self.cause.render(tr)}
-        return tr._(self.message).format(**params)
+    def render(self, tr: Translator, **options: Any) -> str:
+        """With the cause in ``tr``'s language. ``options`` go to the cause's render too: a
+        reader who is not to see causes (``admin=False``) reads only the cause's own words."""
+        cause = self.cause.render(tr, **options)
+        if options.get("admin", True) is False:
+            return cause
+        return tr._(self.message).format(**{**self.params, "cause": cause})
 
 
 class NotLinkedError(UserFacingError):

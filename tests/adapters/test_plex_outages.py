@@ -141,6 +141,17 @@ async def test_plex_500_opens_the_breaker_but_a_refused_token_does_not() -> None
             await library.artists()
 
 
+async def test_a_command_out_of_time_does_not_ask_plex_nor_blame_it() -> None:
+    async with plex_library(deadline=30.0) as (plex, library, clock):
+        deadline = Deadline.after(1.0, clock)
+        clock.now += 1.0  # the command's earlier steps took all of it
+        asked = plex.arrived
+        with pytest.raises(PlexSlow):
+            await library.artists(deadline=deadline)
+        assert plex.arrived == asked
+        assert await library.artists()  # no breaker: Plex did nothing wrong
+
+
 # -- MusicBrainz -----------------------------------------------------------------------------
 
 
@@ -227,4 +238,16 @@ async def test_musicbrainz_500_opens_the_breaker_until_it_is_time_to_ask_again()
             assert fake.arrived == asked
             assert said(caught.value).startswith("MusicBrainz is not answering, next try in 60 s")
             clock.now += 60.0
+            assert await client.album_credits("John Coltrane", "A Love Supreme")
+
+
+async def test_a_lookup_out_of_time_does_not_open_the_breaker() -> None:
+    clock = Clock()
+    with FakeMusicBrainz() as fake:
+        async with brainz(fake, clock) as client:
+            deadline = Deadline.after(1.0, clock)
+            clock.now += 1.0
+            with pytest.raises(MetadataSlow):
+                await client.album_credits("John Coltrane", "A Love Supreme", deadline=deadline)
+            assert fake.arrived == 0
             assert await client.album_credits("John Coltrane", "A Love Supreme")

@@ -183,9 +183,10 @@ class _JsonService:
         mine = Deadline.after(self._deadline, self._monotonic)
         if deadline is None or deadline.at > mine.at:
             deadline = mine
+        asked = self.requests
         answer = await self._ask(path, params, deadline)
         if isinstance(answer, MetadataUnavailable):
-            if _service_down(answer):
+            if _service_down(answer) and self.requests > asked:  # not when it was not asked
                 self._breaker.trip(answer)
             raise answer
         self._breaker.reset()

@@ -166,8 +166,11 @@ class PlexLibrary:
         if blocked is not None:
             raise NotAnswering("Plex", math.ceil(self._breaker.remaining()), blocked)
         limit = self._deadline if deadline is None else min(self._deadline, deadline.remaining())
+        if limit <= 0:
+            # The command's earlier reads used its time up; Plex is not asked (nor blamed).
+            raise PlexSlow(url=self.url, seconds=seconds_text(deadline.seconds if deadline else 0))
         try:
-            result = await self._within(work, limit, deadline)
+            result = await self._within(work, limit)
         except PlexError as exc:
             error = exc
         else:
@@ -179,18 +182,14 @@ class PlexLibrary:
             self._breaker.trip(error)
         raise error
 
-    async def _within(
-        self, work: Callable[[Server, int], T], limit: float, deadline: Deadline | None
-    ) -> T:
-        if limit > 0:
-            job = asyncio.get_running_loop().run_in_executor(self._pool, self._run, work)
-            try:
-                async with asyncio.timeout(limit):
-                    return await job
-            except TimeoutError:
-                pass  # the thread goes on until its request times out; nobody waits for it
-        waited = deadline.seconds if deadline is not None and limit <= 0 else limit
-        raise PlexSlow(url=self.url, seconds=seconds_text(waited))
+    async def _within(self, work: Callable[[Server, int], T], limit: float) -> T:
+        job = asyncio.get_running_loop().run_in_executor(self._pool, self._run, work)
+        try:
+            async with asyncio.timeout(limit):
+                return await job
+        except TimeoutError:
+            pass  # the thread goes on until its request times out; nobody waits for it
+        raise PlexSlow(url=self.url, seconds=seconds_text(limit))
 
     def _run(self, work: Callable[[Server, int], T]) -> T:
         try:
