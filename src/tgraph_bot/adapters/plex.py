@@ -143,7 +143,6 @@ class PlexLibrary:
         self.library = library
         self._timeout = timeout
         self._deadline = deadline
-        self._monotonic = monotonic
         self._page = page_size
         self._connecting = threading.Lock()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="plex")
