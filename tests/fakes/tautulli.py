@@ -187,6 +187,10 @@ class Recordings:
         return score
 
 
+def _media_type_live(row: dict[str, Any]) -> str:
+    return "live" if row.get("live") else str(row.get("media_type"))
+
+
 def _group(row: dict[str, Any]) -> object:
     """What Tautulli's grouping counts once: resumed sessions share a reference_id."""
     return row.get("reference_id") or row.get("row_id") or id(row)
@@ -375,9 +379,11 @@ class FakeTautulli:
             for row in self.plays or []
             if all(
                 str(row.get(key)) == params[key]
-                for key in ("user_id", "grandparent_rating_key", "media_type")
+                for key in ("user_id", "grandparent_rating_key")
                 if key in params
             )
+            # Tautulli filters on media_type_live: a live TV session is "live".
+            and ("media_type" not in params or _media_type_live(row) == params["media_type"])
             and ("after" not in params or day(row) >= params["after"])
             and ("before" not in params or day(row) <= params["before"])
         ]

@@ -19,6 +19,7 @@ from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.core.history import Window, plays, seconds_played
 from tgraph_bot.errors import TautulliError
 from tgraph_bot.services.history import CHECK_EVERY, HistoryMirror
+from tgraph_bot.services.wrapped import WrappedService, wrapped_document, year_window
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.history import SqliteHistoryStore
 
@@ -161,3 +162,30 @@ def _day(row: dict[str, Any]) -> str:
 
 def _month(row: dict[str, Any]) -> str:
     return _day(row)[:7]
+
+
+async def test_a_members_wrapped_equals_what_tautulli_answers_for_them(rig: Rig) -> None:
+    """Every total and every top-5 entry of a member's year against get_history itself."""
+    await rig.mirror.sync()
+    window = year_window(2026, TODAY)
+    service = WrappedService(rig.mirror)
+
+    def asked(**params: str) -> int:
+        answer = rig.fake._history(  # pyright: ignore[reportPrivateUsage]
+            {"after": "2026-01-01", "before": TODAY.isoformat(), "length": "0", **params}
+        )
+        return int(answer["response"]["data"]["recordsFiltered"])
+
+    for user_id in (101, 103):
+        found = await service.member(user_id, window)
+        document = wrapped_document(found, user_id=user_id, synced_at=None)
+        assert document["plays"] == asked(user_id=str(user_id))
+        for media in ("movie", "episode", "track"):
+            assert found.by_media_type[media].plays == asked(user_id=str(user_id), media_type=media)
+        for show in found.top_shows:
+            rows = [r for r in rig.fake.plays or [] if r["grandparent_title"] == show.title]
+            key = str(rows[0]["grandparent_rating_key"])
+            assert show.plays == asked(user_id=str(user_id), grandparent_rating_key=key)
+        assert 0 <= (found.percentile or 0) <= 1 and found.members == 4
+    server = await service.server(window)
+    assert server.plays == asked()

@@ -78,6 +78,8 @@ class HistoryStore(Protocol):
 
     async def count(self, start: int, end: int) -> int: ...
 
+    async def plays_by_user(self, start: int, end: int) -> dict[int, int]: ...
+
     async def first_started(self) -> int | None: ...
 
     async def synced_through(self) -> date | None: ...
@@ -222,6 +224,9 @@ class HistoryMirror:
     async def rows(self, window: Window, user_id: int | None = None) -> list[Play]:
         start, end = self.bounds(window)
         return await self.store.rows(start, end, user_id)
+
+    async def plays_by_user(self, window: Window) -> dict[int, int]:
+        return await self.store.plays_by_user(*self.bounds(window))
 
 
 __all__ = [
