@@ -183,6 +183,7 @@ async def plex_service(
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
         plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
+        stack.callback(plex.close)
         yield PlexService(
             plex,
             tautulli,

@@ -268,6 +268,15 @@ class PlexError(UserFacingError):
 
     message = N_("Plex answered with an error (HTTP {status}).")
     member_message = N_("Plex is not answering right now. Please try again later.")
+    unavailable: bool = False
+    """Plex cannot answer right now (down, slow, failing): its breaker opens on these."""
+
+
+class PlexServerError(PlexError):
+    """Plex (or the proxy in front of it) failed with a 5xx."""
+
+    message = N_("Plex failed with HTTP {status}: see Plex's logs")
+    unavailable = True
 
 
 class PlexAuthError(PlexError):
@@ -277,9 +286,19 @@ class PlexAuthError(PlexError):
 
 
 class PlexUnreachable(PlexError):
-    """Nothing answered at PLEX_URL, or it answered too slowly."""
+    """Nothing answered at PLEX_URL: connection refused, unknown host, no route."""
 
     message = N_("Cannot reach Plex at {url}: check PLEX_URL and that Plex is running")
+    unavailable = True
+
+
+class PlexSlow(PlexError):
+    """Plex accepted the connection but did not answer in time."""
+
+    message = N_(
+        "Plex at {url} did not answer in {seconds} seconds: it is up but slow (busy or stuck)"
+    )
+    unavailable = True
 
 
 class PlexLibraryMissing(PlexError):
@@ -304,6 +323,46 @@ class MetadataUnavailable(UserFacingError):
     """MusicBrainz or Discogs could not answer (after the retries)."""
 
     message = N_("{service} is not answering right now. Please try again later.")
+
+
+class MetadataSlow(MetadataUnavailable):
+    """The service accepted the connection but did not answer within the deadline."""
+
+    message = N_("{service} did not answer in {seconds} seconds: it is up but slow. Try later.")
+
+
+class MetadataUnreachable(MetadataUnavailable):
+    """Nothing answered at the service's address: connection refused, unknown host."""
+
+    message = N_("Cannot reach {service} at {url}: check the address and the network")
+
+
+class MetadataRefused(MetadataUnavailable):
+    """The service answered with an HTTP error (a refused token, a failure of its own)."""
+
+    message = N_("{service} answered with HTTP {status}: check its token, or try again later")
+
+
+class NotAnswering(UserFacingError):
+    """A service failed just now (``cause``), so it is not asked again for a while: the
+    answer comes at once instead of after another timeout."""
+
+    message = N_("{service} is not answering, next try in {seconds} s: {cause}")
+
+    def __init__(self, service: str, seconds: int, cause: UserFacingError) -> None:
+        self.cause = cause
+        super().__init__(service=service, seconds=seconds, cause=str(cause))
+
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
+        """With the cause in ``tr``'s language; a reader who is not to see causes
+        (``admin=False``) reads only the cause's own words for them."""
+        cause = self.cause.render(tr, admin=admin)
+        if not admin:
+            return cause
+        return tr._(self.message).format(**{**self.params, "cause": cause})
+
+    def hides_cause(self) -> bool:
+        return self.cause.hides_cause()
 
 
 class NotLinkedError(UserFacingError):
@@ -418,9 +477,13 @@ __all__ = [
     "FileProblem",
     "FirstStart",
     "GraphRenderError",
+    "MetadataRefused",
+    "MetadataSlow",
     "MetadataUnavailable",
+    "MetadataUnreachable",
     "NoGraphsError",
     "NoPermission",
+    "NotAnswering",
     "NotLinkedError",
     "NotWritable",
     "PlexAlbumNotFound",
@@ -428,6 +491,8 @@ __all__ = [
     "PlexAuthError",
     "PlexError",
     "PlexLibraryMissing",
+    "PlexServerError",
+    "PlexSlow",
     "PlexTvError",
     "PlexUnreachable",
     "PlexUserAmbiguousError",
