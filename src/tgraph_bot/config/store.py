@@ -31,6 +31,7 @@ from dotenv import dotenv_values
 from pydantic import SecretStr, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
@@ -38,8 +39,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from tgraph_bot.config.display import clip, mask_secrets
 from tgraph_bot.config.problems import from_validation_error, unknown_key
 from tgraph_bot.config.schema import (
+    DECIMAL_INT,
+    DECIMAL_NUMBER,
     EDITABLE_KEYS,
     KEYS,
+    MAX_DIGITS,
     RESTART_KEYS,
     SECRET_KEYS,
     SECRET_ROUTE_KEYS,
@@ -58,8 +62,28 @@ Subscriber = Callable[[Settings, Settings], None]
 Document = MutableMapping[str, Any]
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, except that only a plain decimal integer becomes a
+    number. ``0x10``, ``0o20``, ``0b1``, ``1_000`` or a number longer than Python converts
+    (which would raise in the middle of loading) stay text, so the schema names the key and
+    says what to write instead."""
+
+    def construct_plain_int(self, node: Any) -> Any:
+        text = str(node.value)
+        if not DECIMAL_INT.fullmatch(text) or len(text) > MAX_DIGITS:
+            return text
+        if text.lstrip("+-").startswith("0"):  # 017 is 17 here, whatever YAML 1.1 says
+            return int(text, 10)
+        ruamel: Any = super()  # untyped
+        return ruamel.construct_yaml_int(node)
+
+
+cast(Any, _Constructor).add_constructor("tag:yaml.org,2002:int", _Constructor.construct_plain_int)
+
+
 def _yaml() -> Any:  # ruamel is untyped: Any here, typed values past this point
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.width = 4096
     return yaml
@@ -98,10 +122,37 @@ def _read_text(path: Path) -> str | None:
         ) from None
 
 
-def _not_yaml(path: Path, exc: YAMLError) -> ConfigError:
+def _not_yaml(path: Path, exc: YAMLError, text: str) -> ConfigError:
+    if isinstance(exc, DuplicateKeyError):
+        twice = _duplicate(text)
+        if twice is not None:
+            name, first, second = twice
+            return _refused(
+                path,
+                N_("{name} appears twice (lines {first} and {second}): keep one"),
+                name=name,
+                first=first,
+                second=second,
+            )
     mark = getattr(exc, "problem_mark", None)
     line = f"line {mark.line + 1}" if mark is not None else "?"
     return _refused(path, N_("not valid YAML at {line}"), line=line)
+
+
+def _duplicate(text: str) -> tuple[str, int, int] | None:
+    """The first top-level key written twice, with both line numbers (ruamel's error names
+    the key and the second line only)."""
+    try:
+        root = _yaml().compose(text)
+    except YAMLError:
+        return None
+    seen: dict[str, int] = {}
+    for key_node, _value in getattr(root, "value", None) or ():
+        key, line = clip(str(key_node.value)), key_node.start_mark.line + 1
+        if key in seen:
+            return key, seen[key], line
+        seen[key] = line
+    return None
 
 
 def _refuse_aliases(path: Path, text: str) -> None:
@@ -119,14 +170,18 @@ def _refuse_aliases(path: Path, text: str) -> None:
 
 def read_document(path: Path) -> Document:
     """The file as a round-trip mapping (empty when the file does not exist)."""
-    text = _read_text(path)
+    return parse_document(path, _read_text(path))
+
+
+def parse_document(path: Path, text: str | None) -> Document:
+    """``path``'s text as a round-trip mapping (empty for None, no file)."""
     if text is None:
         return cast(Document, CommentedMap())
     try:
         _refuse_aliases(path, text)
         doc = _yaml().load(text)
     except YAMLError as exc:
-        raise _not_yaml(path, exc) from None
+        raise _not_yaml(path, exc, text) from None
     if doc is None:
         return cast(Document, CommentedMap())
     if not isinstance(doc, CommentedMap):
@@ -171,17 +226,31 @@ def validate(data: Mapping[str, Any]) -> Settings:
         raise ConfigError(from_validation_error(exc, data, SECRET_KEYS)) from None
 
 
-def parse_value(key: str, raw: str) -> Any:
-    """Turn a value typed by a person (CLI or Discord) into what the schema expects."""
-    default = Settings.model_fields[key].get_default(call_default_factory=True)
-    if isinstance(default, str | SecretStr) or key == "CAMERA_IGNORED_CHANNEL_IDS":
+def parse_value(key: str, raw: str) -> object:
+    """A value typed by a person (CLI or Discord) as the schema is given it: a number key's
+    plain decimal text as that number (so a problem shows ``-3``, not ``'-3'``); any other
+    text as typed, for the schema to read or refuse (``0x10``, ``1_000``, ``yes``)."""
+    text = raw.strip()
+    kind: object = Settings.model_fields[key].annotation
+    if len(text) > MAX_DIGITS or (kind is not int and kind is not float):
         return raw
-    try:
-        safe: Any = YAML(typ="safe")
-        parsed = safe.load(raw)
-    except YAMLError:
-        return raw
-    return raw if parsed is None or isinstance(parsed, dict | list) else parsed
+    if DECIMAL_INT.fullmatch(text):
+        return int(text, 10)
+    if kind is float and DECIMAL_NUMBER.fullmatch(text):
+        return float(text)
+    return raw
+
+
+def _file_value(raw: str, accepted: object) -> object:
+    """What the file holds for a value typed by a person (CLI or Discord), once the schema
+    accepted it: the text as typed, or the number, yes/no or list it stands for."""
+    if isinstance(accepted, list):
+        seq: Any = CommentedSeq(cast(list[int], accepted))
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(accepted, bool | int | float):
+        return accepted
+    return raw
 
 
 NOT_SET = N_("(not set)")
@@ -411,21 +480,16 @@ class ConfigStore:
                     )
                 ]
             )
-        value = parse_value(key, raw)
         with self._lock, _file_lock(self.path):
             doc = read_document(self.path)
             overrides = self.overrides()  # read .env once per edit
+            value = parse_value(key, raw)
             accepted: object = getattr(validate({**self._merged(doc, overrides), key: value}), key)
-            wanted = accepted  # what the file must give back (``accepted`` is narrowed below)
-            if isinstance(accepted, list):
-                seq: Any = CommentedSeq(cast(list[int], accepted))
-                seq.fa.set_flow_style()
-                value = seq
-            doc[key] = _styled(doc.get(key), value)
+            doc[key] = _styled(doc.get(key), _file_value(raw, accepted))
             settings = validate(self._merged(doc, overrides))
             buffer = io.BytesIO()
             _yaml().dump(doc, buffer)
-            self._check_reads_back(key, buffer.getvalue(), wanted)
+            self._check_reads_back(key, buffer.getvalue(), accepted)
             atomic_write(self.path, buffer.getvalue())
             self._stamp = self._file_stamp()
             self._publish(settings)
@@ -484,6 +548,7 @@ __all__ = [
     "display_value",
     "environment_overrides",
     "is_default",
+    "parse_document",
     "parse_value",
     "read_document",
     "system_timezone",
