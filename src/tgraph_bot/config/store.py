@@ -6,6 +6,8 @@
   folder. A kill at any moment leaves the old file or the new one, never a torn one.
 - Edits are serialised by a lock (a thread lock, and ``flock`` on a side file so the
   CLI and a running bot do not interleave).
+- A hand edit is picked up live; a bad one (not YAML, a bad value, or a file that lost its
+  settings: see :func:`lost_settings`) is one log line, and the last good settings stay.
 - Values from the environment (``KEY`` or ``TGRAPH_KEY``) and from ``.env`` beside the
   file override the file. ``LANGUAGE`` is only read as ``TGRAPH_LANGUAGE`` because the
   bare name belongs to gettext and is set on many systems.
@@ -187,6 +189,62 @@ def parse_document(path: Path, text: str | None) -> Document:
     if not isinstance(doc, CommentedMap):
         raise _refused(path, N_("must be a mapping of KEY: value lines"))
     return cast(Document, doc)
+
+
+def lost_settings(
+    path: Path, had: frozenset[str], doc: Document, *, cut_short: bool = False
+) -> ConfigProblem | None:
+    """Whether a new version of the file lost settings the way a broken write does.
+
+    The rule for a file that changes under a running bot (or between a store's load and its
+    next edit), measured against the last file it accepted (``had``, its keys):
+
+    - a file that holds none of those keys (empty, only comments, cut before the first key)
+      is refused;
+    - a file that lost more than half of them is refused;
+    - a file that lost any of them and now ends mid-line (``cut_short``: no final line
+      break where the last good file had one, as a write cut short by a full disk or a
+      killed editor leaves it) is refused;
+    - otherwise a key removed by hand (a line deleted or commented out) is accepted: it goes
+      back to its default, and the log names it.
+
+    A refused file changes nothing: the last good settings stay, and the next edit (``config
+    set``, ``/config edit``) is made to the last good file, so it never writes fewer keys.
+    To start from the smaller file on purpose, restart the bot: a start accepts any file.
+    """
+    if not had:
+        return None
+    kept = had & {str(key) for key in doc}
+    if not kept:
+        return ConfigProblem(
+            str(path),
+            None,
+            N_(
+                "holds no settings (empty, only comments, or cut short): if you meant that, "
+                "restart the bot"
+            ),
+        )
+    lost = ", ".join(sorted(had - kept))
+    if len(kept) * 2 < len(had):
+        return ConfigProblem(
+            str(path),
+            None,
+            N_("lost {lost} of its {had} settings ({keys}): if you meant that, restart the bot"),
+            lost=len(had) - len(kept),
+            had=len(had),
+            keys=clip(lost),
+        )
+    if kept != had and cut_short:
+        return ConfigProblem(
+            str(path),
+            None,
+            N_(
+                "lost {keys} and ends mid-line, as a file cut short does: if you meant that, "
+                "restart the bot"
+            ),
+            keys=clip(lost),
+        )
+    return None
 
 
 def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
@@ -377,6 +435,8 @@ class ConfigStore:
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
         self._stamp: tuple[int, int, int, int] | None = None
+        self._good_text: str | None = None  # the last file accepted (see ``lost_settings``)
+        self._good_keys: frozenset[str] = frozenset()
         if not read_only:
             self._remove_leftovers()
         self._settings = self._load()
@@ -429,7 +489,42 @@ class ConfigStore:
     def _load(self) -> Settings:
         with self._lock:
             self._stamp = self._file_stamp()
-            return validate(self._merged(read_document(self.path)))
+            text, doc, lost = self._read_file()
+            if lost is not None:
+                raise ConfigError([lost])
+            settings = validate(self._merged(doc))
+            self._accept(text, doc)
+            return settings
+
+    def _accept(self, text: str | None, doc: Document) -> None:
+        """Remember ``doc`` (from ``text``) as the last good file."""
+        keys = frozenset(str(key) for key in doc)
+        removed = self._good_keys - keys
+        if removed:
+            log.warning(
+                "%s: %s removed from the file, back to the default",
+                self.path,
+                clip(", ".join(sorted(removed))),
+            )
+        self._good_text, self._good_keys = text, keys
+
+    def _read_file(self) -> tuple[str | None, Document, ConfigProblem | None]:
+        """The file's text, its document, and whether it lost settings since the last good
+        file (see ``lost_settings``)."""
+        text = _read_text(self.path)
+        doc = parse_document(self.path, text)
+        # ends mid-line where the last good file ended with a line break
+        cut_short = (self._good_text or "").endswith("\n") and not (text or "\n").endswith("\n")
+        return text, doc, lost_settings(self.path, self._good_keys, doc, cut_short=cut_short)
+
+    def _edit_base(self) -> Document:
+        """The document an edit changes: the file, or the last good file when the file has
+        lost settings since (see ``lost_settings``), so an edit never drops keys."""
+        _text, doc, lost = self._read_file()
+        if lost is None:
+            return doc
+        log.warning("%s; this edit is made to the last good file instead", lost)
+        return parse_document(self.path, self._good_text)
 
     # -- changing ------------------------------------------------------------------
 
@@ -481,7 +576,7 @@ class ConfigStore:
                 ]
             )
         with self._lock, _file_lock(self.path):
-            doc = read_document(self.path)
+            doc = self._edit_base()
             overrides = self.overrides()  # read .env once per edit
             value = parse_value(key, raw)
             accepted: object = getattr(validate({**self._merged(doc, overrides), key: value}), key)
@@ -492,6 +587,7 @@ class ConfigStore:
             self._check_reads_back(key, buffer.getvalue(), accepted)
             atomic_write(self.path, buffer.getvalue())
             self._stamp = self._file_stamp()
+            self._accept(buffer.getvalue().decode("utf-8"), doc)
             self._publish(settings)
             return EditResult(settings, key in overrides, key in RESTART_KEYS)
 
@@ -548,6 +644,7 @@ __all__ = [
     "display_value",
     "environment_overrides",
     "is_default",
+    "lost_settings",
     "parse_document",
     "parse_value",
     "read_document",
