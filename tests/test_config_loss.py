@@ -160,3 +160,34 @@ def test_a_start_accepts_an_empty_file_on_purpose(sample_config: Path) -> None:
     """What the refusal tells the owner to do when the file is what they meant."""
     sample_config.write_text("# only my own notes\n", encoding="utf-8")
     assert store(sample_config).settings.CHANNEL_ID == 0
+
+
+@pytest.mark.timeout(120)
+async def test_the_real_bot_keeps_its_settings_when_config_yml_is_emptied(tmp_path: Path) -> None:
+    """``tgraph-bot run`` itself: the file emptied under it, then an admin's /config edit."""
+    from datetime import UTC, datetime
+
+    from .test_e2e_bot import bot_process
+
+    async with bot_process(tmp_path, last_post=datetime.now(UTC)) as running:
+        config = tmp_path / "config.yml"
+        good = read_document(config)
+        config.write_text("", encoding="utf-8")  # an editor that truncates first, a full disk
+
+        def logged() -> list[str]:
+            text = running.log.read_text(encoding="utf-8", errors="replace")
+            return [line for line in text.splitlines() if "edit ignored" in line]
+
+        await wait_for(lambda: bool(logged()))  # the watcher polls every 2 s
+        [line] = logged()
+        assert "config.yml: holds no settings" in line and "the last good settings stay" in line
+        record = await running.fake.invoke(
+            "config edit", options={"key": "UPDATE_DAYS", "value": "3"}
+        )
+        await running.fake.wait_for(lambda: bool(record.texts()), 30)
+        assert record.texts() == ["UPDATE_DAYS is now 3. Applied now."]
+        saved = read_document(config)
+        assert {**good, "UPDATE_DAYS": 3} == dict(saved)  # every setting the file had, kept
+        view = await running.fake.invoke("config view", options={"key": "CHANNEL_ID"})
+        await running.fake.wait_for(lambda: bool(view.callbacks), 30)
+        assert str(good["CHANNEL_ID"]) in str(view.callbacks)  # not the default 0
