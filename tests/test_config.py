@@ -230,7 +230,8 @@ def test_a_bad_hand_edit_keeps_the_running_snapshot(
     sample_config: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     s = store(sample_config)
-    sample_config.write_text("UPDATE_DAYS: nope\n", encoding="utf-8")
+    text = sample_config.read_text(encoding="utf-8")
+    sample_config.write_text(text.replace("UPDATE_DAYS: 7", "UPDATE_DAYS: nope"), encoding="utf-8")
     os.utime(sample_config, ns=(2, 2))
     assert not s.reload_if_changed()
     assert s.settings.UPDATE_DAYS == 7
