@@ -12,7 +12,8 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
+from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.cogs.about import AboutCog
@@ -40,6 +42,7 @@ from tgraph_bot.config import schema
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
@@ -64,6 +67,9 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 5.0
 LOGIN_SECONDS = 60.0
+LOGIN_PATIENCE = 15 * 60.0
+"""Start-up keeps trying to reach Discord this long (seconds) before it gives up (exit 5)."""
+LOGIN_BACKOFF = Backoff(base=1.0, cap=300.0)
 RENDER_IDLE_SECONDS = 120.0
 HISTORY_JOB_KEY = "history.sync_run_at"
 PLAYLIST_LOCK = "plex-playlist-sync.lock"
@@ -124,6 +130,32 @@ async def start_history_sync(
     stack.push_async_callback(_cancelled, task)
 
 
+def _env_seconds(
+    environ: Mapping[str, str], name: str, default: float, *, zero_allowed: bool = False
+) -> float:
+    """Seconds from the environment variable ``name`` (finite, > 0, or >= 0 when
+    ``zero_allowed``), else ``default``, with a warning when it is set to something else."""
+    text = environ.get(name, "")
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    low_enough = value >= 0 if zero_allowed else value > 0
+    if not low_enough or value == float("inf"):
+        log.warning("ignoring %s=%r (not a number of seconds)", name, text)
+        return default
+    return value
+
+
+def login_patience(environ: Mapping[str, str]) -> float:
+    """How long the bot keeps trying to reach Discord at start-up before it exits with 5.
+
+    TGRAPH_LOGIN_PATIENCE_SECONDS (seconds, >= 0; 0 = one try) overrides the default."""
+    return _env_seconds(environ, "TGRAPH_LOGIN_PATIENCE_SECONDS", LOGIN_PATIENCE, zero_allowed=True)
+
+
 def render_idle_seconds(environ: Mapping[str, str]) -> float:
     """How long the graph workers outlive the last render (they cost ~170 MB while up).
 
@@ -131,17 +163,7 @@ def render_idle_seconds(environ: Mapping[str, str]) -> float:
     memory benchmark (bench/bench_bot.py) and for anyone who posts often enough to want
     the workers kept warm. Not a config.yml setting on purpose.
     """
-    text = environ.get("TGRAPH_RENDER_IDLE_SECONDS", "")
-    if not text:
-        return RENDER_IDLE_SECONDS
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        log.warning("ignoring TGRAPH_RENDER_IDLE_SECONDS=%r (not a positive number)", text)
-        return RENDER_IDLE_SECONDS
-    return value
+    return _env_seconds(environ, "TGRAPH_RENDER_IDLE_SECONDS", RENDER_IDLE_SECONDS)
 
 
 @asynccontextmanager
@@ -235,6 +257,42 @@ async def _login(bot: TGraphBot, settings: Settings) -> None:
         raise DiscordUnreachable(url=url) from None
 
 
+async def _forget_login(bot: TGraphBot) -> None:
+    """Close the HTTP session a failed login opened, so the next try starts a fresh one."""
+    await bot.http.close()
+    bot.http.connector = MISSING  # closed with its session; the next login makes a new one
+
+
+async def login_patiently(
+    login: Callable[[], Awaitable[None]],
+    forget: Callable[[], Awaitable[None]],
+    patience: float,
+    *,
+    backoff: Backoff = LOGIN_BACKOFF,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """``login()`` again and again while Discord cannot be reached, waiting ``backoff``'s
+    growing delays (1 s, 2 s, ... up to 5 min), for ``patience`` seconds in all: a network
+    that comes up slowly at boot, a router restarting, a short Discord outage are ridden out
+    here, not by a restart loop. A refused token ends it at once; so does a stop signal
+    (the caller cancels). Raises the last :class:`DiscordUnreachable` when patience ends."""
+    deadline = monotonic() + patience
+    attempt = 0
+    while True:
+        try:
+            return await login()
+        except DiscordUnreachable as exc:
+            left = deadline - monotonic()
+            if left <= 0:
+                raise
+            attempt += 1
+            delay = min(backoff.delay(attempt), left)
+            log.warning("%s; trying again in %.0f s", exc, delay)
+            await forget()
+        await sleep(delay)
+
+
 def is_connected(bot: TGraphBot) -> bool:
     ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
     return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
@@ -324,7 +382,14 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         stopping = asyncio.create_task(stop.wait(), name="stop")
         stack.callback(stopping.cancel)
         # The stop signal counts during login too (a Discord that accepts and never answers).
-        login = asyncio.create_task(_login(bot, settings), name="discord-login")
+        login = asyncio.create_task(
+            login_patiently(
+                lambda: _login(bot, settings),
+                lambda: _forget_login(bot),
+                login_patience(os.environ),
+            ),
+            name="discord-login",
+        )
         await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if not login.done():
             log.info("stopped during the Discord login")
@@ -353,6 +418,8 @@ __all__ = [
     "bot_cogs",
     "follow_settings",
     "history_mirror",
+    "login_patience",
+    "login_patiently",
     "plex_service",
     "render_idle_seconds",
     "run",

@@ -417,6 +417,27 @@ class NoPermission(UserFacingError):
     exit_status = 6
 
 
+class NoWritePermission(UserFacingError):
+    """A file or folder that belongs to the bot's user, but whose mode forbids it (chown is
+    no help there)."""
+
+    message = N_(
+        "{path} belongs to uid {uid}, which the bot runs as, but its permissions do not let it "
+        "read and write there: on the host, run chmod -R u+rwX on the folder mapped to {folder}"
+    )
+    exit_status = 6
+
+
+class ReadOnlyStorage(UserFacingError):
+    """A file or folder on a read-only file system (a volume mounted ``:ro``, say)."""
+
+    message = N_(
+        "{path} is on a read-only file system, and the bot must write there: remove :ro from "
+        "the volume mapped to {folder} (or remount that disk read-write)"
+    )
+    exit_status = 6
+
+
 class FileProblem(UserFacingError):
     """Any other operating-system error on a file the bot needs."""
 
@@ -483,6 +504,7 @@ __all__ = [
     "MetadataUnreachable",
     "NoGraphsError",
     "NoPermission",
+    "NoWritePermission",
     "NotAnswering",
     "NotLinkedError",
     "NotWritable",
@@ -497,6 +519,7 @@ __all__ = [
     "PlexUnreachable",
     "PlexUserAmbiguousError",
     "PlexUserNotFoundError",
+    "ReadOnlyStorage",
     "SampleDataMissing",
     "StorageError",
     "TGraphError",
