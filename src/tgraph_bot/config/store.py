@@ -248,7 +248,9 @@ def lost_settings(
 
 
 def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
-    """Keys set in ``.env`` or the environment (the environment wins)."""
+    """Keys set in ``.env`` or the environment (the environment wins). An empty value
+    counts as unset: Unraid and compose pass a template's blank fields as ``KEY=``, which
+    must not blank out what config.yml says."""
     sources: list[Mapping[str, str | None]] = []
     if dotenv_path is not None and dotenv_path.is_file():
         sources.append(dotenv_values(dotenv_path))
@@ -258,7 +260,7 @@ def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) 
         for key in KEYS:
             bare = None if key in _ENV_ONLY_PREFIXED else source.get(key)
             value = source.get(ENV_PREFIX + key, bare)
-            if value is not None:
+            if value is not None and value.strip():
                 found[key] = value
     return found
 
