@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from tgraph_bot.core.history import MediaType, Play, Window
+from tgraph_bot.core.history import MediaType, Play, Window, pack_days
 from tgraph_bot.core.wrapped import BINGE_GAP_SECONDS, Totals, recap
 
 YEAR = Window(date(2026, 1, 1), date(2026, 12, 31))
@@ -119,3 +119,17 @@ def test_ties_rank_by_time_then_title_and_months_cover_the_window() -> None:
     assert [m for m, _ in found.months] == ["2026-03", "2026-04", "2026-05"]
     assert [t.plays for _, t in found.months] == [0, 3, 0]
     assert recap([], YEAR, "UTC").biggest_day is None
+
+
+def test_days_are_packed_into_bounded_windows_newest_first_leaving_no_day_out() -> None:
+    first = date(2026, 3, 1)
+    per_day = {first + timedelta(days=i): n for i, n in enumerate([5, 0, 7, 30, 2, 2, 9])}
+    windows = pack_days(per_day, 10)
+    assert [(w.after.day, w.before.day) for w in windows] == [
+        (7, 7),
+        (5, 6),
+        (4, 4),
+        (2, 3),
+        (1, 1),
+    ]
+    assert pack_days({}, 10) == []

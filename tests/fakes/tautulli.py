@@ -39,7 +39,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
@@ -362,6 +362,8 @@ class FakeTautulli:
             return self._json(unknown.status, body, unknown.file)
         if cmd == "get_history" and self.plays is not None:
             return self._json(200, self._history(params))
+        if cmd == "get_plays_by_date" and self.plays is not None and "user_id" not in params:
+            return self._json(200, self._plays_by_date(params))
         found = recordings.find(cmd, params, self.activity)
         if found is None:
             return self._error(f"Fake Tautulli has no recording for {cmd}")
@@ -408,6 +410,33 @@ class FakeTautulli:
             "draw": 1,
             "data": rows[start : start + length] if length > 0 else [],
         }
+        return {"response": {"result": "success", "message": None, "data": data}}
+
+    def _plays_by_date(self, params: dict[str, str]) -> dict[str, Any]:
+        """``get_plays_by_date`` over :attr:`plays`: the last ``time_range`` days (today
+        included, in the server's local time), grouped plays a day and media type."""
+        zone = ZoneInfo(self.timezone)
+        today = datetime.now(zone).date()
+        days = [
+            today - timedelta(days=n) for n in range(int(params.get("time_range", 30)) - 1, -1, -1)
+        ]
+        names = {"episode": "TV", "movie": "Movies", "track": "Music", "live": "Live TV"}
+        counts: dict[tuple[str, str], set[object]] = {}
+        for row in self.plays or []:
+            day = datetime.fromtimestamp(int(row["started"]), zone).date().isoformat()
+            counts.setdefault((day, names[_media_type_live(row)]), set()).add(_group(row))
+        labels = [d.isoformat() for d in days]
+        series = [
+            {"name": name, "data": [len(counts.get((d, name), ())) for d in labels]}
+            for name in names.values()
+        ]
+        series.append(
+            {
+                "name": "Total",
+                "data": [sum(s["data"][i] for s in series) for i in range(len(labels))],
+            }
+        )
+        data = {"categories": labels, "series": series}
         return {"response": {"result": "success", "message": None, "data": data}}
 
     # -- control, for other processes --------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.core.history import Window, plays, seconds_played
 from tgraph_bot.errors import TautulliError
+from tgraph_bot.services import history as history_service
 from tgraph_bot.services.history import CHECK_EVERY, HistoryMirror
 from tgraph_bot.services.wrapped import WrappedService, wrapped_document, year_window
 from tgraph_bot.storage.db import Database
@@ -61,16 +62,31 @@ def window_rows(rows: list[dict[str, Any]], user_id: int | None = None) -> set[i
     return {int(r["row_id"]) for r in rows if user_id is None or r["user_id"] == user_id}
 
 
-async def test_a_backfill_fetches_every_session_month_by_month_never_unfiltered(rig: Rig) -> None:
+async def test_a_backfill_fetches_every_session_in_bounded_windows_never_unfiltered(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_service, "WINDOW_SESSIONS", 400)
     report = await rig.mirror.sync()
     assert report.kind == "backfill"
     kept = await rig.mirror.rows(Window(date(2000, 1, 1), TODAY))
     assert {p.row_id for p in kept} == window_rows(rig.fake.plays or [])
     assert rig.unfiltered() == []
-    # One request a month, newest first, and no further back than the history goes.
-    asked = [r.params["after"] for r in rig.fake.api_requests("get_history")]
-    assert asked[0] == "2026-11-01" and asked[-1] == "2025-09-01"
-    assert len(asked) == 15 == report.requests
+    # Windows planned from the daily counts: newest first, none over the limit, one after
+    # the other with no day left out, and none before the history begins.
+    asked = [
+        (date.fromisoformat(r.params["after"]), date.fromisoformat(r.params["before"]))
+        for r in rig.fake.api_requests("get_history")
+    ]
+    assert asked[0][1] == TODAY and asked[-1][0] <= FIRST
+    assert all(
+        later[0] == earlier[1] + timedelta(days=1) for later, earlier in zip(asked, asked[1:])
+    )
+    sizes = [
+        sum(1 for p in kept if after <= rig.mirror.day_of(p.started) <= before)
+        for after, before in asked
+    ]
+    assert max(sizes) <= 400 < sum(sizes)
+    assert report.requests == len(asked) + 1  # and the one for the daily counts
 
 
 async def test_a_sync_with_nothing_new_is_one_request(rig: Rig) -> None:

@@ -41,7 +41,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Final, cast, get_args
 
@@ -50,7 +50,13 @@ import httpx
 from tgraph_bot import __version__
 from tgraph_bot.core.activity import Activity, parse_activity
 from tgraph_bot.core.breaker import Breaker, Deadline, seconds_text
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
+from tgraph_bot.core.graphdata import (
+    TOTAL_SERIES,
+    FetchedGraph,
+    GraphData,
+    GraphDataError,
+    YAxis,
+)
 from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
@@ -553,6 +559,19 @@ class TautulliClient:
             start += length
             if not rows or not answer.rows or start >= answer.records_filtered:
                 return HistoryAnswer(answer.records_filtered, answer.records_total, found)
+
+    async def daily_plays(self, days: int) -> dict[date, int]:
+        """Plays a day over the last ``days`` days (``get_plays_by_date``: one aggregate query,
+        cheap for Tautulli), to plan how much history each request brings."""
+        graph = await self.graph("get_plays_by_date", time_range=days, y_axis="plays")
+        found: dict[date, int] = {}
+        for i, label in enumerate(graph.categories):
+            try:
+                day = date.fromisoformat(label)
+            except ValueError:
+                continue
+            found[day] = round(sum(s.data[i] for s in graph.series if s.name != TOTAL_SERIES))
+        return found
 
     async def server_name(self) -> str:
         """The Plex server's name (``get_server_info`` -> ``pms_name``), or "Plex"."""
