@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +79,7 @@ async def test_a_backfill_fetches_every_session_in_bounded_windows_never_unfilte
         for r in rig.fake.api_requests("get_history")
     ]
     assert asked[0][1] == TODAY and asked[-1][0] <= FIRST
-    assert all(
-        later[0] == earlier[1] + timedelta(days=1) for later, earlier in zip(asked, asked[1:])
-    )
+    assert all(newer[0] == older[1] + timedelta(days=1) for newer, older in pairwise(asked))
     sizes = [
         sum(1 for p in kept if after <= rig.mirror.day_of(p.started) <= before)
         for after, before in asked
