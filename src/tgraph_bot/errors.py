@@ -73,6 +73,13 @@ class StorageError(UserFacingError):
     """The database could not be opened or migrated (one line saying what to do)."""
 
 
+class StorageUnavailable(TGraphError):
+    """The database cannot take a write right now (disk full, I/O error, locked, read-only).
+
+    Nothing of the attempt was written, and the same write may succeed when tried again.
+    """
+
+
 class PlexTvError(UserFacingError):
     """plex.tv could not be reached or answered something unexpected."""
 
@@ -328,6 +335,7 @@ __all__ = [
     "PlexUserNotFoundError",
     "SampleDataMissing",
     "StorageError",
+    "StorageUnavailable",
     "TGraphError",
     "TautulliAuthError",
     "TautulliError",

@@ -21,8 +21,9 @@ from typing import TypeVar
 
 from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.ids import GuildId, MemberId
+from tgraph_bot.errors import StorageUnavailable
 from tgraph_bot.storage import meta
-from tgraph_bot.storage.db import Database, transaction
+from tgraph_bot.storage.db import Database, transaction, unavailable
 
 T = TypeVar("T")
 
@@ -329,11 +330,19 @@ class CameraRepository:
         self._db = db
 
     async def write(self, ops: Sequence[Callable[[SqliteCameraTables], object]]) -> list[object]:
+        """Run ``ops`` in one transaction: all written, or none (then
+        :class:`StorageUnavailable` when the database cannot take writes now)."""
+
         def work(conn: sqlite3.Connection) -> list[object]:
             tables = SqliteCameraTables(conn)
             return [op(tables) for op in ops]
 
-        return await self._db.run(lambda conn: transaction(conn, work))
+        try:
+            return await self._db.run(lambda conn: transaction(conn, work))
+        except sqlite3.Error as exc:
+            if unavailable(exc):
+                raise StorageUnavailable(str(exc)) from exc
+            raise
 
     async def read(self, work: Callable[[SqliteCameraTables], T]) -> T:
         return await self._db.run(lambda conn: work(SqliteCameraTables(conn)))
