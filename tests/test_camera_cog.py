@@ -30,6 +30,7 @@ class Harness:
     settings: Settings = field(default_factory=Settings)
     databases: list[Database] = field(default_factory=lambda: [])
     services: list[CameraService] = field(default_factory=lambda: [])
+    max_kept: int = 20_000  # CameraService's bound on writes waiting for the database
 
     def clock(self) -> datetime:
         return self.now
@@ -49,7 +50,9 @@ class Harness:
             async def setup_hook(self) -> None:
                 db = Database(harness.path)
                 await db.__aenter__()
-                service = CameraService(repo.CameraRepository(db), clock=harness.clock)
+                service = CameraService(
+                    repo.CameraRepository(db), clock=harness.clock, max_kept=harness.max_kept
+                )
                 harness.databases.append(db)
                 harness.services.append(service)
                 await self.add_cog(CameraCog(service, lambda: harness.settings))

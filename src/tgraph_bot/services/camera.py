@@ -260,10 +260,14 @@ class CameraService:
 
         return self._submit(op)
 
-    async def heartbeat(self, now: datetime) -> None:
+    def beat(self, now: datetime) -> asyncio.Future[None]:
+        """Queue noting that the bot is up at ``now`` (a crash is closed at the last one)."""
         at = to_ms(now)
         self.last_heartbeat = now
-        await self._submit(lambda tables: tables.put_heartbeat(at))
+        return self._submit(lambda tables: tables.put_heartbeat(at))
+
+    async def heartbeat(self, now: datetime) -> None:
+        await self.beat(now)
 
     async def recover(self, now: datetime) -> int:
         """At start-up: close sessions a crash left open, at the last heartbeat."""
