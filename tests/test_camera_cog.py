@@ -75,12 +75,16 @@ class Harness:
             conn.close()
 
 
-@pytest.fixture
-def harness(tmp_path: Path) -> Iterator[Harness]:
-    h = Harness(tmp_path / "tgraph.db")
+def closed_after(h: Harness) -> Iterator[Harness]:
+    """``h`` for a fixture to yield; its databases are closed after the test."""
     yield h
     for db in h.databases:
         db.close_sync()
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    yield from closed_after(Harness(tmp_path / "tgraph.db"))
 
 
 @pytest.fixture

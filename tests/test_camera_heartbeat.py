@@ -15,7 +15,7 @@ import pytest
 import simcord
 from discord.ext import commands
 
-from tests.test_camera_cog import Harness, ms, set_voice
+from tests.test_camera_cog import Harness, closed_after, ms, set_voice
 from tests.test_camera_outage import fill_disk, free_disk
 from tgraph_bot.adapters.discord.cogs.camera import HEARTBEAT_SECONDS, CameraCog
 from tgraph_bot.storage import camera as repo
@@ -28,10 +28,7 @@ MEMBERS = 300  # their sessions ending at once need new pages: a full disk refus
 def harness(tmp_path: Path) -> Iterator[Harness]:
     # Room for the members' "camera off" events and no more: the heartbeat's own writes
     # are refused while they wait, so the heartbeat itself fails.
-    h = Harness(tmp_path / "tgraph.db", max_kept=MEMBERS)
-    yield h
-    for db in h.databases:
-        db.close_sync()
+    yield from closed_after(Harness(tmp_path / "tgraph.db", max_kept=MEMBERS))
 
 
 @pytest.fixture
