@@ -87,6 +87,48 @@ def decide(open_started: Mapping[Metric, int], state: ObservedState, now: int) -
     return transitions
 
 
+class Replays:
+    """Tells a gateway event already applied from a new one.
+
+    Discord numbers the events of a gateway session 1, 2, 3... (``s``). After a RESUME it
+    sends the events after the number the client gave; when that number is behind, events
+    the client has already handled come again, with their old numbers. State alone cannot
+    tell them apart: "camera on, off" replayed after "camera on, off" looks exactly like a
+    second session. Their numbers can: within a session, an event numbered at or below the
+    highest one applied is a replay, and must change nothing. A new session (a fresh
+    IDENTIFY) starts the count again.
+    """
+
+    __slots__ = ("highest", "session")
+
+    def __init__(self) -> None:
+        self.session: str | None = None
+        self.highest = 0
+
+    def fresh(self, session: str | None, seq: int | None) -> bool:
+        """Whether the event numbered ``seq`` in gateway session ``session`` is new; a new one
+        is noted as applied. An event without a number is taken as new."""
+        if session is None or seq is None:
+            return True
+        if session != self.session:
+            self.session, self.highest = session, seq
+            return True
+        if seq <= self.highest:
+            return False
+        self.highest = seq
+        return True
+
+    def replaying(self, session: str | None, seq: int | None) -> bool:
+        """Whether the gateway, now at ``seq``, is still re-sending events already applied
+        (a reconcile then would read a past state as the present one)."""
+        return (
+            session is not None
+            and session == self.session
+            and seq is not None
+            and seq < self.highest
+        )
+
+
 def close_time(started_at: int, candidate: int | None, now: int) -> int:
     """When to close a session whose real end is unknown: at ``candidate`` (a heartbeat),
     never before its start and never after ``now``; at ``now`` when there is no candidate."""
@@ -174,6 +216,7 @@ __all__ = [
     "OpenRow",
     "Period",
     "RankRow",
+    "Replays",
     "TotalRow",
     "Totals",
     "Transition",

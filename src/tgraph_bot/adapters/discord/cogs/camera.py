@@ -28,7 +28,7 @@ from discord.gateway import DiscordWebSocket
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.adapters.discord.translator import language_for
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals
+from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Replays, Totals
 from tgraph_bot.errors import StorageUnavailable
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.camera import CameraService, Present
@@ -180,6 +180,17 @@ def _connected(bot: commands.Bot) -> bool:
     return ws is not None and ws.open
 
 
+def gateway_position(bot: commands.Bot) -> tuple[str | None, int | None]:
+    """The gateway session and the number of the event being parsed (inside dispatch)."""
+    ws = _gateway(bot)
+    session: object = getattr(ws, "session_id", None)  # simcord's gateway has neither
+    seq: object = getattr(ws, "sequence", None)
+    return (
+        session if isinstance(session, str) else None,
+        seq if isinstance(seq, int) else None,
+    )
+
+
 class CameraCog(commands.Cog):
     """Counts camera (and screen-sharing) time per member and shows the rankings."""
 
@@ -189,6 +200,7 @@ class CameraCog(commands.Cog):
         self._bot: commands.Bot | None = None
         self._tracking = True
         self._failed_beats = 0
+        self._replays = Replays()
 
     # discord.py gives a cog no public handle on its bot before a listener runs; keep it,
     # and hook the voice events into the bot's synchronous dispatch.
@@ -231,6 +243,8 @@ class CameraCog(commands.Cog):
     ) -> None:
         """Synchronous, in gateway order: ``after`` is still this event's state here."""
         now = self._now()
+        if self._bot is not None and not self._replays.fresh(*gateway_position(self._bot)):
+            return  # a RESUME re-sent an event already applied
         settings = self._settings()
         if not settings.CAMERA_TRACKING_ENABLED:
             return
@@ -305,6 +319,8 @@ class CameraCog(commands.Cog):
             return
         self._tracking = True
         await self._service.heartbeat(now)
+        if self._replays.replaying(*gateway_position(bot)):
+            return  # the voice cache shows a past state until the replay is through
         # Apply live settings (ignored channels, the switch) to members who sent no event.
         settings = self._settings()
         for guild in list(bot.guilds):
