@@ -174,6 +174,7 @@ def test_format_duration() -> None:
     assert format_duration(3725) == "1h 2min 5s"
     assert format_duration(100 * 3600 + 59) == "100h 0min 59s"
     assert format_duration(-5) == "0h 0min 0s"
+    assert format_duration(7.99) == "0h 0min 8s"  # the nearest second, not cut down
 
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

@@ -12,6 +12,7 @@ Times inside are integer milliseconds since the Unix epoch (UTC), as stored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -164,9 +165,9 @@ def period_start(period: Period, now: datetime, tz: tzinfo) -> datetime | None:
     return start.astimezone(UTC)
 
 
-def format_duration(seconds: int) -> str:
-    """``"Xh Ymin Zs"``, as the seed bot wrote it."""
-    seconds = max(0, int(seconds))
+def format_duration(seconds: float) -> str:
+    """``"Xh Ymin Zs"``, as the seed bot wrote it, to the nearest second."""
+    seconds = max(0, math.floor(seconds + 0.5))  # nearest, halves up
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}h {minutes}min {secs}s"
@@ -174,16 +175,20 @@ def format_duration(seconds: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RankRow:
+    """One line of a ranking; ``seconds`` exact (to the millisecond), rounded where shown."""
+
     position: int
     member_id: MemberId
     name: str | None
-    seconds: int
+    seconds: float
     sessions: int
 
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    seconds: int
+    """A member's time in a period; ``seconds`` exact (to the millisecond), rounded where shown."""
+
+    seconds: float
     sessions: int
 
 

@@ -356,7 +356,7 @@ class CameraService:
             lambda tables: tables.top(guild_id, metric, start_ms, at, limit)
         )
         return [
-            RankRow(i, r.member_id, r.name, r.millis // 1000, r.sessions)
+            RankRow(i, r.member_id, r.name, r.millis / 1000, r.sessions)
             for i, r in enumerate(rows, start=1)
         ]
 

@@ -225,7 +225,7 @@ def member_total(
         if imported is not None:
             millis += int(imported[0]) * 1000
             sessions += int(imported[1])
-    return Totals(seconds=millis // 1000, sessions=sessions)
+    return Totals(seconds=millis / 1000, sessions=sessions)
 
 
 # -- import ----------------------------------------------------------------------------
