@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.time import Clock, ManualSleep
-from tgraph_bot.core.camera import ObservedState, to_ms
+from tgraph_bot.core.camera import Metric, ObservedState, Period, to_ms
 from tgraph_bot.errors import StorageUnavailable
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.storage import camera as repo
@@ -104,6 +104,9 @@ async def test_a_batch_the_full_disk_refused_is_kept_and_written_in_order_later(
         crowd = crowd_session(svc)
         assert await sleep.next_wait() == 1.0  # refused: the flusher waits to try again
         assert not off.done() and svc.kept == 1 + 2 * len(CROWD)
+        # A ranking meanwhile answers from what is stored: ann still on camera.
+        rows = await svc.ranking(G, Period.ALL, Metric.VIDEO, at(15), UTC)
+        assert [(r.member_id, r.seconds) for r in rows] == [(ANN, 15)]
         # More comes while the disk is full: ann again from 20 s to 25 s, a heartbeat at 30 s.
         later = [svc.observe(G, ANN, "ann", ON, at(20)), svc.observe(G, ANN, "ann", OFF, at(25))]
         beat = asyncio.ensure_future(svc.heartbeat(at(30)))

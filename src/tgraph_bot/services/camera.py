@@ -183,7 +183,7 @@ class CameraService:
         """Wait until every write submitted so far is committed, or the database refused it
         (what it refused is kept and retried; a query then reads what is stored)."""
         flusher = self._flusher
-        if flusher is None or flusher.done() or self._failing.is_set():
+        if flusher is None or flusher.done():
             return
         failing = asyncio.ensure_future(self._failing.wait())
         try:

@@ -262,8 +262,11 @@ class CameraCog(commands.Cog):
 
     async def _reconcile(self, guilds: Iterable[discord.Guild]) -> None:
         settings = self._settings()
-        if not settings.CAMERA_TRACKING_ENABLED:
-            return
+        bot = self._bot
+        if not settings.CAMERA_TRACKING_ENABLED or (
+            bot is not None and self._replays.replaying(*gateway_position(bot))
+        ):
+            return  # off, or the voice cache shows a past state until a replay is through
         gone_since = self._service.last_heartbeat
         for guild in guilds:
             if not guild.unavailable:
