@@ -152,10 +152,10 @@ class CameraService:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            del self._pending[: len(batch)]
             if failures:
-                self._recovered(len(batch))
+                self._recovered()
                 failures, size = 0, None
+            del self._pending[: len(batch)]
             for (_, fut), result in zip(batch, results, strict=True):
                 if not fut.done():
                     fut.set_result(result)
@@ -170,11 +170,12 @@ class CameraService:
                 len(self._pending),
             )
 
-    def _recovered(self, written: int) -> None:
+    def _recovered(self) -> None:
         self._failing.clear()
         log.info(
-            "camera: the database takes writes again; kept changes written (%d), %d refused",
-            written,
+            "camera: the database takes writes again; the %d change(s) kept are being "
+            "written, %d were refused",
+            len(self._pending),
             self._refused,
         )
         self._refused = 0
