@@ -171,3 +171,14 @@ async def test_a_clean_stop_during_an_outage_gives_up_after_its_limit(tmp_path: 
         svc = service(db, ManualSleep())
         assert await svc.recover(at(100)) == 1
     assert finished(path) == [(ANN, ms(0), ms(5))]
+
+
+async def test_a_stop_the_full_queue_refuses_gives_up_at_once(tmp_path: Path) -> None:
+    sleep = ManualSleep()
+    async with Database(tmp_path / "t.db") as db:
+        svc = service(db, sleep, max_kept=2 * len(CROWD))
+        await fill_disk(db)
+        crowd = crowd_session(svc)
+        assert await sleep.next_wait() == 1.0
+        assert await svc.stop(at(40), limit=10.0) is None  # no wait: nothing more is kept
+        assert svc.kept == 0 and all(f.cancelled() for f in crowd)

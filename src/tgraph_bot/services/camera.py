@@ -321,7 +321,7 @@ class CameraService:
             await asyncio.wait({closing, timer}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             timer.cancel()
-        if closing.done():
+        if closing.done() and not isinstance(closing.exception(), StorageUnavailable):
             return closing.result()
         log.error(
             "camera: stopping with %d change(s) the database did not take; sessions still "
