@@ -137,6 +137,9 @@ def lock(upgrade: bool) -> int:
                 return 1
             text = target.read_text(encoding="utf-8")
             text = "\n".join(line for line in text.splitlines() if not line.startswith(INPUTS_LINE))
+            # The build requirements come from a temporary file: name their source instead of
+            # its random path, so two runs in a row write the same bytes.
+            text = text.replace(f"-r {build_in}", "pyproject.toml (build-system)")
             target.write_text(f"{INPUTS_LINE}{inputs_digest()}\n{text}\n", encoding="utf-8")
     print(f"wrote {LOCK.name} and {DEV_LOCK.name}")
     return 0

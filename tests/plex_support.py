@@ -79,10 +79,12 @@ async def plex_rig(
     clock: Callable[[], datetime] = lambda: NOW,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     run_lock: RunLock | None = None,
+    read_settings: Callable[[], Settings] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Rig]:
     """The service over real adapters and the fakes; ``clock``, ``sleep`` and ``run_lock``
-    are its jobs'."""
+    are its jobs'. ``read_settings``: what the service reads instead of the rig's own (a bot's
+    config store, say; :meth:`Rig.configure` then does not reach the service)."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
         library = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
@@ -113,7 +115,7 @@ async def plex_rig(
                     SqlitePlexStore(db),
                     SqliteLinkStore(db),
                     [brainz],
-                    live,
+                    read_settings or live,
                     clock=clock,
                     sleep=sleep,
                     run_lock=run_lock,

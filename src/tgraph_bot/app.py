@@ -36,6 +36,7 @@ from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.config import schema
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
@@ -43,6 +44,8 @@ from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
+from tgraph_bot.services.history import HistoryMirror, history_policy
+from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
@@ -52,6 +55,8 @@ from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
+from tgraph_bot.storage.history import SqliteHistoryStore
+from tgraph_bot.storage.jobs import MetaRunRecord
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
 
@@ -60,6 +65,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5.0
 LOGIN_SECONDS = 60.0
 RENDER_IDLE_SECONDS = 120.0
+HISTORY_JOB_KEY = "history.sync_run_at"
 PLAYLIST_LOCK = "plex-playlist-sync.lock"
 """Beside the database: held by whichever process syncs the playlist (storage.locks)."""
 
@@ -83,6 +89,39 @@ def follow_settings(
             log.info("plex.tv is now asked at %s", mask_secrets(new.PLEX_TV_URL))
 
     return store.subscribe(changed)
+
+
+def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -> HistoryMirror:
+    """The local copy of Tautulli's play history (the bot's job and the CLI alike)."""
+    return HistoryMirror(
+        tautulli,
+        SqliteHistoryStore(db),
+        timezone=lambda: store.settings.TIMEZONE,
+        clock=utcnow,
+    )
+
+
+async def start_history_sync(
+    stack: AsyncExitStack, store: ConfigStore, db: Database, tautulli: TautulliClient
+) -> None:
+    """Keep the mirror every HISTORY_SYNC_MINUTES on the one scheduler (0: off, and
+    nothing else changes); an edit of the key applies at once."""
+    mirror = history_mirror(store, db, tautulli)
+    job = ScheduledJob(
+        "history sync",
+        work=mirror.sync,
+        policy=history_policy(lambda: store.settings),
+        record=MetaRunRecord(db, HISTORY_JOB_KEY),
+        clock=utcnow,
+    )
+
+    def changed(old: Settings, new: Settings) -> None:
+        if schema.changed(old, new, ("HISTORY_SYNC_MINUTES", "TIMEZONE")):
+            job.reschedule()
+
+    stack.callback(store.subscribe(changed))
+    task = asyncio.create_task(job.run(), name="history-sync")
+    stack.push_async_callback(_cancelled, task)
 
 
 def render_idle_seconds(environ: Mapping[str, str]) -> float:
@@ -227,6 +266,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         client_id = await db.run(links.plex_client_identifier)
         plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
         stack.callback(follow_settings(store, tautulli, plextv))
+        await start_history_sync(stack, store, db, tautulli)
         # Not entered (that would start the workers now): the pool starts with the first
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
@@ -311,6 +351,7 @@ __all__ = [
     "CogServices",
     "bot_cogs",
     "follow_settings",
+    "history_mirror",
     "plex_service",
     "render_idle_seconds",
     "run",

@@ -167,13 +167,13 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     out = Path(args.out)
 
     async def progress(done: int, total: int) -> None:
-        # On stderr: stdout lists the files written, for scripts.
+        # On stderr: stdout lists the files written, for scripts. ``done``: graphs made.
         print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
 
     report = asyncio.run(
         render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
     )
-    return report_files(report, out, tr)
+    return report_files(report, out, tr, store.settings.TIMEZONE)
 
 
 # -- camera ------------------------------------------------------------------------------
@@ -320,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tgraph_bot.cli_plex import add_plex_commands
 
     add_plex_commands(sub, common)
+
+    from tgraph_bot.cli_history import add_history_commands
+
+    add_history_commands(sub, common)
 
     config = sub.add_parser("config", parents=[common], help="read or change one setting")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.my_stats import (
     Decision,
+    Link,
+    LinkHow,
     Mode,
     PlexAccount,
     Reply,
@@ -17,7 +21,7 @@ from tgraph_bot.core.my_stats import (
     link_counts,
     visible_reply,
 )
-from tgraph_bot.core.users import TautulliUser, find_by_email
+from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser, find_by_email
 
 emails = st.emails().map(str)
 users = st.builds(
@@ -131,10 +135,32 @@ def test_the_table_by_example() -> None:
     assert decide_signin(user=harper, account=None).decision is Decision.SIGNIN_EXPIRED
 
 
+def _link(how: LinkHow, user: int = 695734) -> Link:
+    return Link(MemberId(1), TautulliUserId(user), "someone", datetime(2026, 1, 1, tzinfo=UTC), how)
+
+
 def test_only_verified_links_count_once_verification_is_on() -> None:
-    assert link_counts(Mode.NONE, "email") and link_counts(Mode.NONE, "plex")
-    assert not link_counts(Mode.PLEX, "email") and not link_counts(Mode.ADMIN, "email")
-    assert link_counts(Mode.PLEX, "admin") and link_counts(Mode.ADMIN, "plex")
+    table = {
+        (how, mode): link_counts(_link(how), mode)
+        for how in ("email", "admin", "plex")
+        for mode in Mode
+    }
+    assert table == {
+        ("email", Mode.NONE): True,
+        ("email", Mode.ADMIN): False,
+        ("email", Mode.PLEX): False,
+        ("admin", Mode.NONE): True,
+        ("admin", Mode.ADMIN): True,
+        ("admin", Mode.PLEX): True,
+        ("plex", Mode.NONE): True,
+        ("plex", Mode.ADMIN): True,
+        ("plex", Mode.PLEX): True,
+    }
+
+
+@given(st.sampled_from(["email", "admin", "plex"]), st.sampled_from(list(Mode)))
+def test_a_link_to_local_never_counts(how: LinkHow, mode: Mode) -> None:
+    assert not link_counts(_link(how, int(LOCAL_USER_ID)), mode)
 
 
 def test_local_never_matches() -> None:

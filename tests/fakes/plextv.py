@@ -166,7 +166,8 @@ class FakePlexTv:
         app.router.add_post("/api/v2/pins", self._create_pin)
         app.router.add_get("/api/v2/pins/{id}", self._get_pin)
         app.router.add_get("/api/v2/user", self._user)
-        self._runner = web.AppRunner(app, access_log=None)
+        # A short shutdown: aiohttp's default waits 60 s for open connections.
+        self._runner = web.AppRunner(app, shutdown_timeout=0.2, access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))

@@ -4,7 +4,8 @@ In-process (tests)::
 
     async with FakeTautulli(api_key="k") as fake:
         client = TautulliClient(fake.url, "k")
-        await fake.set_mode("down")          # or "html", "hang", "error500", "slow:0.5", "ok"
+        await fake.set_mode("down")          # or "html", "hang", "error500", "refused",
+                                             # "slow:0.5", "ok"
         fake.requests                        # what it received (apikey left out)
 
 As a separate process (end-to-end tests, benchmarks)::
@@ -38,14 +39,16 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tautulli"
 DEFAULT_API_KEY = "fake-tautulli-api-key"
-MODES = ("ok", "down", "html", "hang", "error500", "slow:SECONDS")
+MODES = ("ok", "down", "html", "hang", "error500", "refused", "slow:SECONDS")
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
@@ -89,7 +92,7 @@ class Recording:
 
 
 def parse_mode(mode: str) -> str:
-    if mode in {"ok", "down", "html", "hang", "error500"}:
+    if mode in {"ok", "down", "html", "hang", "error500", "refused"}:
         return mode
     if mode.startswith("slow:"):
         try:
@@ -185,6 +188,15 @@ class Recordings:
         return score
 
 
+def _media_type_live(row: dict[str, Any]) -> str:
+    return "live" if row.get("live") else str(row.get("media_type"))
+
+
+def _group(row: dict[str, Any]) -> object:
+    """What Tautulli's grouping counts once: resumed sessions share a reference_id."""
+    return row.get("reference_id") or row.get("row_id") or id(row)
+
+
 class FakeTautulli:
     """The fake server. Use ``async with``; ``url`` is the base URL to give the client."""
 
@@ -210,6 +222,7 @@ class FakeTautulli:
         # history row with at least user_id, rating_key, grandparent_rating_key, media_type.
         # None: get_history is served from the recordings like every other command.
         self.plays: list[dict[str, Any]] | None = None
+        self.timezone = "UTC"  # the server's local time, which get_history's days are in
         self._mode = parse_mode(mode)
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -324,6 +337,8 @@ class FakeTautulli:
             )
         if mode == "error500":
             return self._json(500, SERVER_ERROR_BODY)
+        if mode == "refused":  # the key was regenerated in Tautulli: every key is wrong now
+            verdict = "wrong"
         return self._answer(params, verdict)
 
     def _answer(self, params: dict[str, str], verdict: str) -> web.Response:
@@ -353,22 +368,45 @@ class FakeTautulli:
         return self._json(found.status, found.body, found.file)
 
     def _history(self, params: dict[str, str]) -> dict[str, Any]:
-        """``get_history`` over :attr:`plays`, filtered and paged as Tautulli does."""
+        """``get_history`` over :attr:`plays`, filtered and paged as Tautulli v2.17.2 does:
+        ``after``/``before`` are inclusive days in the server's local time
+        (:attr:`timezone`), ``grouping=1`` (the default) counts resumed sessions (one
+        ``reference_id``) once, ``length=0`` answers the count alone."""
+        zone = ZoneInfo(self.timezone)
+
+        def day(row: dict[str, Any]) -> str:
+            return datetime.fromtimestamp(int(row["started"]), zone).date().isoformat()
+
         rows = [
             row
             for row in self.plays or []
             if all(
                 str(row.get(key)) == params[key]
-                for key in ("user_id", "grandparent_rating_key", "media_type")
+                for key in ("user_id", "rating_key", "grandparent_rating_key")
                 if key in params
             )
+            # Tautulli filters on media_type_live: a live TV session is "live".
+            and ("media_type" not in params or _media_type_live(row) == params["media_type"])
+            and ("after" not in params or day(row) >= params["after"])
+            and ("before" not in params or day(row) <= params["before"])
         ]
+        rows.sort(
+            key=lambda row: int(row.get("started", 0)), reverse=params.get("order_dir") != "asc"
+        )
+        grouped = params.get("grouping", "1") != "0"
+        if grouped:
+            firsts: dict[object, dict[str, Any]] = {}
+            for row in rows:
+                firsts.setdefault(_group(row), row)
+            rows = list(firsts.values())
+        everything = self.plays or []
+        total = len({_group(r) for r in everything}) if grouped else len(everything)
         start, length = int(params.get("start", 0)), int(params.get("length", 25))
         data = {
             "recordsFiltered": len(rows),
-            "recordsTotal": len(self.plays or []),
+            "recordsTotal": total,
             "draw": 1,
-            "data": rows[start : start + length],
+            "data": rows[start : start + length] if length > 0 else [],
         }
         return {"response": {"result": "success", "message": None, "data": data}}
 

@@ -51,6 +51,7 @@ from tgraph_bot import __version__
 from tgraph_bot.core.activity import Activity, parse_activity
 from tgraph_bot.core.breaker import Breaker, Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
+from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 from tgraph_bot.errors import (
@@ -85,6 +86,12 @@ REDIRECTED = N_(
 )
 
 Sleep = Callable[[float], Awaitable[None]]
+
+HISTORY_PAGE: Final = 50_000
+"""Rows a history request asks for: a busy server's month in one page."""
+HISTORY_TIMEOUT: Final = 60.0
+"""Seconds one history request may take: Tautulli reads every row of the window first."""
+
 
 _MIN_ATTEMPT: Final = 0.25
 """A retry is only worth making with at least this long (or the whole timeout) to answer."""
@@ -276,7 +283,12 @@ class TautulliClient:
     # -- the one request function ------------------------------------------------------------
 
     async def _request(
-        self, command: str, params: Mapping[str, str | int], deadline: Deadline | None = None
+        self,
+        command: str,
+        params: Mapping[str, str | int],
+        deadline: Deadline | None = None,
+        *,
+        attempt_seconds: float | None = None,
     ) -> object:
         """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
 
@@ -290,7 +302,7 @@ class TautulliClient:
         conn = self._conn
         query = {"cmd": command, **{key: str(value) for key, value in params.items()}}
         started = self._monotonic()
-        limit = self._timeout
+        limit = attempt_seconds or self._timeout
         attempt = 0
         while True:
             attempt += 1
@@ -309,9 +321,9 @@ class TautulliClient:
                 remaining = self._retry_budget - (self._monotonic() - started) - delay
                 if deadline is not None:
                     remaining = min(remaining, deadline.remaining() - delay)
-                if remaining >= min(self._timeout, _MIN_ATTEMPT):
+                if remaining >= min(attempt_seconds or self._timeout, _MIN_ATTEMPT):
                     log.info("Tautulli %s: %s; retrying in %.2f s", command, error, delay)
-                    limit = min(self._timeout, remaining)
+                    limit = min(attempt_seconds or self._timeout, remaining)
                     await self._sleep(delay)
                     continue
                 if isinstance(error, TautulliTimeout):
@@ -503,6 +515,49 @@ class TautulliClient:
             total = body.get("recordsFiltered")
             if not rows or not isinstance(total, int) or start >= total:
                 return played
+
+    async def history(
+        self,
+        window: Window,
+        *,
+        user_id: TautulliUserId | None = None,
+        rows: bool = True,
+        page: int = HISTORY_PAGE,
+    ) -> HistoryAnswer:
+        """The sessions started in ``window`` (Tautulli's local days), one row each
+        (``grouping=0``), never an unfiltered page; with ``rows=False`` only the count.
+
+        Tautulli loads every row matching the filter on each request and then slices the
+        page, so a window is asked for in as few pages as possible (``length`` has no
+        maximum; ``-1`` would drop the last row).
+        """
+        params: dict[str, str | int] = {
+            "grouping": 0,
+            "include_activity": 0,
+            "after": window.after.isoformat(),
+            "before": window.before.isoformat(),
+            "order_column": "started",
+            "order_dir": "asc",
+        }
+        if user_id is not None:
+            params["user_id"] = user_id
+        found: list[Play] = []
+        start = 0
+        while True:
+            length = page if rows else 0
+            data = await self._request(
+                "get_history",
+                {**params, "start": start, "length": length},
+                attempt_seconds=HISTORY_TIMEOUT,
+            )
+            try:
+                answer = parse_history(data)
+            except ValueError:
+                raise TautulliNotApi(BAD_SHAPE, command="get_history") from None
+            found.extend(answer.rows)
+            start += length
+            if not rows or not answer.rows or start >= answer.records_filtered:
+                return HistoryAnswer(answer.records_filtered, answer.records_total, found)
 
     async def server_name(self) -> str:
         """The Plex server's name (``get_server_info`` -> ``pms_name``), or "Plex"."""

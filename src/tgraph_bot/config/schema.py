@@ -198,6 +198,9 @@ class Settings(BaseModel):
     ACTIVITY_CHANNEL_ID: DiscordId = 0
     ACTIVITY_REFRESH_SECONDS: int = Field(default=0, ge=0, le=86400)
 
+    # Wrapped: the play history kept locally
+    HISTORY_SYNC_MINUTES: int = Field(default=60, ge=0, le=10080)
+
     # Advanced
     DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart(editable=False))
     DISCORD_API_BASE_URL: Annotated[str, AfterValidator(_url)] = Field(

@@ -40,17 +40,6 @@ def highlight(
     return Highlight(total, categories[best], sums[best])
 
 
-def sidecar_highlight(document: Mapping[str, Any]) -> Highlight:
-    """:func:`highlight` of a graph's sidecar JSON (the data exactly as drawn)."""
-    categories = [str(c) for c in cast(Sequence[object], document.get("categories", []))]
-    series: list[tuple[str, list[float]]] = []
-    for raw in cast(Sequence[Mapping[str, Any]], document.get("series", [])):
-        data = [float(v) for v in cast(Sequence[float], raw.get("data", []))]
-        if len(data) == len(categories):
-            series.append((str(raw.get("key", raw.get("name", ""))), data))
-    return highlight(categories, series)
-
-
 @dataclass(frozen=True, slots=True)
 class TopTitle:
     media: str  # "tv", "movies", "music"
@@ -195,7 +184,6 @@ __all__ = [
     "PeriodSummary",
     "TopTitle",
     "highlight",
-    "sidecar_highlight",
     "summarise",
     "top_platform",
     "top_titles",

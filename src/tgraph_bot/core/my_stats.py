@@ -133,10 +133,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def link_counts(mode: Mode, how: str) -> bool:
-    """Does an existing link count in this mode? A link made from an email alone (mode
-    none) proves nothing, so it stops counting once verification is switched on."""
-    return mode is Mode.NONE or how != "email"
+def link_counts(link: Link, mode: Mode) -> bool:
+    """May the bot act for the member through this link in this mode (send them their
+    stats, count their plays)? The one link rule; every feature that acts for a member
+    asks it (through ``services.my_stats.acting_for``).
+
+    A link made from an email alone (mode none) proves nothing, so it stops counting once
+    verification is switched on, and counts again only if it is switched off. A Plex
+    sign-in or an admin's link counts in every mode. A link to "Local" never counts.
+    """
+    if link.tautulli_user_id == LOCAL_USER_ID:
+        return False
+    return mode is Mode.NONE or link.how != "email"
 
 
 def decide_request(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.graphs import RenderReport
+from tgraph_bot.services.graphs import STALE, RenderReport
 
 
 def default_demo_dir(language: str, days: int, theme: str = "light") -> Path:
@@ -33,8 +34,11 @@ async def render_demo(out: Path, *, language: str, days: int, theme: str = "ligh
         return await service.render(settings, out)
 
 
-def report_files(report: RenderReport, out: Path, tr: Translator) -> int:
-    """Print each file written and each graph that failed; non-zero when any failed."""
+def report_files(report: RenderReport, out: Path, tr: Translator, timezone: str = "UTC") -> int:
+    """Print each file written and each graph that failed; non-zero when any failed.
+
+    Graphs drawn from the data kept from an earlier answer (Tautulli could not be reached)
+    are written and good: the last line says from when, and the status stays 0."""
     for graph in report.graphs:
         sys.stdout.write(f"{graph.png}\n{graph.sidecar}\n")
     failed: dict[str, list[str]] = {}  # one line per reason, not per graph
@@ -49,6 +53,9 @@ def report_files(report: RenderReport, out: Path, tr: Translator) -> int:
         "{count} graph written to {folder}", "{count} graphs written to {folder}", count
     ).format(count=count, folder=out.resolve())
     sys.stdout.write(summary + "\n")
+    if report.stale_since is not None:
+        when = report.stale_since.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+        sys.stdout.write(tr._(STALE).format(when=when) + "\n")
     return 1 if report.failures else 0
 
 

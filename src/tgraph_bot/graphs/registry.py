@@ -30,6 +30,7 @@ class GraphSpec:
     counts_streams: bool = False  # values are stream counts whatever GRAPH_Y_AXIS says
     monthly: bool = False  # Tautulli's time_range is in months
     personal: str | None = None  # the title in /my_stats; None: about other users, left out
+    weekly: tuple[str, str] | None = None  # the titles (server, personal) when drawn by week
 
     @property
     def enable_key(self) -> str:
@@ -48,9 +49,12 @@ def _spec(
     axis: Axis,
     palette: Palette,
     personal: str | None = None,
+    weekly: tuple[str, str] | None = None,
     **kw: bool,
 ) -> GraphSpec:
-    return GraphSpec(GraphId(id_), command, title, kind, axis, palette, personal=personal, **kw)
+    return GraphSpec(
+        GraphId(id_), command, title, kind, axis, palette, personal=personal, weekly=weekly, **kw
+    )
 
 
 GRAPHS: tuple[GraphSpec, ...] = (
@@ -62,6 +66,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "date",
         "media",
         personal=N_("Your daily play count"),
+        weekly=(N_("Weekly play count"), N_("Your weekly play count")),
     ),
     _spec(
         "play_count_by_dayofweek",
@@ -117,6 +122,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "date",
         "stream",
         personal=N_("Your daily plays by stream type"),
+        weekly=(N_("Weekly play count by stream type"), N_("Your weekly plays by stream type")),
     ),
     _spec(
         "daily_concurrent_stream_count",
@@ -126,6 +132,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "date",
         "stream",
         personal=N_("Your daily concurrent streams"),
+        weekly=(N_("Weekly peak concurrent streams"), N_("Your weekly peak concurrent streams")),
         counts_streams=True,
     ),
     _spec(

@@ -19,6 +19,7 @@ from babel import Locale
 from babel.dates import (
     format_date,
     format_datetime,
+    format_interval,
     format_skeleton,
     format_time,
     get_day_names,
@@ -78,6 +79,10 @@ class Translator:
     def short_day(self, value: date) -> str:
         """A day with its weekday, short: "Fri, Nov 13", "fre. 13. nov."."""
         return format_skeleton("MMMEd", value, locale=self.locale)
+
+    def day_span(self, first: date, last: date) -> str:
+        """Two days as one short span: "Oct 12 – 18", "12.–18. okt."."""
+        return format_interval(first, last, "MMMd", locale=self.locale)
 
     def hour(self, hour: int) -> str:
         """An hour of the day as the language writes it: "21:00"."""

@@ -43,7 +43,7 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
-from tgraph_bot.services.ports import LinkStore, PlexSignIn
+from tgraph_bot.services.ports import LinkReader, LinkStore, PlexSignIn
 from tgraph_bot.services.posting import delete_old_images
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,28 @@ def _keyed(key: bytes, purpose: str, value: str) -> str:
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+async def acting_for(links: LinkReader, member: MemberId, settings: Settings) -> Link | None:
+    """The link through which the bot may act for ``member`` now, or None.
+
+    Every feature that acts on a member's behalf (``/my_stats``, ``/plex completion``, and
+    any later one) resolves the member here, so none can honour a link the current
+    MY_STATS_VERIFICATION does not (the rule itself: :func:`core.my_stats.link_counts`).
+    """
+    link = await links.get_link(member)
+    if link is None:
+        return None
+    mode = Mode(settings.MY_STATS_VERIFICATION)
+    if not link_counts(link, mode):
+        log.info(
+            "my_stats: the %s link of member %s does not count in mode %s",
+            link.how,
+            member,
+            mode,
+        )
+        return None
+    return link
+
+
 def find_by_name(users: list[TautulliUser], name: str) -> TautulliUser:
     """The user an admin named: Plex username first, then friendly name (case-insensitive)."""
     wanted = name.strip().casefold()
@@ -228,6 +250,14 @@ class MyStatsService:
     async def request(self, member_id: MemberId, email: str | None, settings: Settings) -> Outcome:
         """Decide a ``/my_stats`` request; start a Plex sign-in when that is what is needed."""
         mode = Mode(settings.MY_STATS_VERIFICATION)
+        linked = await acting_for(self._links, member_id, settings)
+        if linked is not None:
+            return _outcome(
+                Decision.SEND_TO_LINKED,
+                mode,
+                user_id=linked.tautulli_user_id,
+                plex_username=linked.plex_username,
+            )
         now = self._clock()
         given = (email or "").strip() or None
         user: TautulliUser | None = None
@@ -237,8 +267,8 @@ class MyStatsService:
         def decide(
             link: Link | None, elsewhere: bool
         ) -> tuple[tuple[Decision, TautulliUserId | None, str | None], Link | None]:
-            if link is not None and not link_counts(mode, link.how):
-                link = None
+            if link is not None and not link_counts(link, mode):
+                link = None  # not looked at: as if unlinked (acting_for's rule)
             verdict = decide_request(
                 mode,
                 linked=None if link is None else link.tautulli_user_id,
@@ -407,5 +437,6 @@ __all__ = [
     "Outcome",
     "SignInStart",
     "UserDirectory",
+    "acting_for",
     "find_by_name",
 ]

@@ -51,6 +51,7 @@ from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.jobs import RunLock, ScheduledJob, Sleep
+from tgraph_bot.services.my_stats import acting_for
 from tgraph_bot.services.my_stats import find_by_name as find_user
 from tgraph_bot.services.ports import LinkReader, PlexStore
 
@@ -236,7 +237,7 @@ class PlexService:
             return find_user(await self._tautulli.users(), plex_user).user_id
         if member is None:
             raise NotLinkedError()
-        link = await self._links.get_link(member)
+        link = await acting_for(self._links, member, self._settings())
         if link is None:
             raise NotLinkedError()
         return link.tautulli_user_id

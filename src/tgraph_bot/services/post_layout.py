@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from tgraph_bot.core.highlights import PeriodSummary, sidecar_highlight
+from tgraph_bot.core.highlights import PeriodSummary
 from tgraph_bot.core.ids import GraphId
 from tgraph_bot.graphs.registry import BY_ID, GraphSpec
 from tgraph_bot.i18n import N_, Translator
@@ -98,20 +98,44 @@ def _day(label: str, tr: Translator) -> str:
         return label
 
 
+def _week(label: str, tr: Translator) -> str:
+    """A weekly point is labelled with its Monday: the span of that week."""
+    try:
+        monday = date.fromisoformat(label)
+    except ValueError:
+        return label
+    return tr.day_span(monday, monday + timedelta(days=6))
+
+
 def caption(spec: GraphSpec, document: dict[str, Any], tr: Translator) -> str:
-    """The number that matters in one graph, from the data as drawn (its sidecar)."""
-    found = sidecar_highlight(document)
-    y_axis = str(document.get("y_axis", "plays"))
-    if found.peak is None:
+    """The number that matters in one graph: the sidecar's own ``summary`` (the one
+    function that makes it is :func:`tgraph_bot.services.graphs.summary`), never recounted
+    here, so the caption, the alt text and the sidecar cannot disagree."""
+    found = document.get("summary")
+    known = cast(dict[str, Any], found) if isinstance(found, dict) else {}
+    peak = known.get("peak")
+    if not isinstance(peak, dict):
         return tr._("No data for this period")
-    peak = found.peak
-    amount = _amount(spec, y_axis, found.peak_value, tr)
+    drawn = cast(dict[str, Any], peak)
+    category, value = str(drawn.get("category")), float(drawn.get("value") or 0)
+    y_axis = str(document.get("y_axis", "plays"))
+    amount = _amount(spec, y_axis, value, tr)
+    weekly = document.get("bucket") == "week"
     if spec.counts_streams:
-        return tr._("Peak: {amount} at once, on {day}").format(amount=amount, day=_day(peak, tr))
-    if spec.axis == "date":
-        return tr._("{total}, busiest day {day}").format(
-            total=_amount(spec, y_axis, found.total, tr), day=_day(peak, tr)
+        if weekly:
+            return tr._("Peak: {amount} at once, in the week {week}").format(
+                amount=amount, week=_week(category, tr)
+            )
+        return tr._("Peak: {amount} at once, on {day}").format(
+            amount=amount, day=_day(category, tr)
         )
+    if spec.axis == "date":
+        total = _amount(spec, y_axis, float(known.get("total") or 0), tr)
+        if weekly:
+            return tr._("{total}, busiest week {week}").format(
+                total=total, week=_week(category, tr)
+            )
+        return tr._("{total}, busiest day {day}").format(total=total, day=_day(category, tr))
     texts = {
         "weekday": N_("Busiest day: {peak} ({amount})"),
         "hour": N_("Busiest hour: {peak}:00 ({amount})"),
@@ -120,7 +144,7 @@ def caption(spec: GraphSpec, document: dict[str, Any], tr: Translator) -> str:
         "user": N_("Most active: {peak} ({amount})"),
         "resolution": N_("Most played: {peak} ({amount})"),
     }
-    return tr._(texts[spec.axis]).format(peak=peak, amount=amount)
+    return tr._(texts[spec.axis]).format(peak=category, amount=amount)
 
 
 def card_from_sidecar(

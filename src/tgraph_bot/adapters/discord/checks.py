@@ -1,15 +1,48 @@
-"""The cooldown check of the bot's commands, over the pure tracker in core/cooldown.py."""
+"""The bot's own checks: Manage Server for the admin commands, and the cooldowns (over the
+pure tracker in core/cooldown.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.cooldown import CooldownPolicy, CooldownTracker
+
+MANAGE_SERVER = ["manage_guild"]
+
+
+def may_manage_server(user: discord.abc.User) -> bool:
+    """Does this member have Manage Server in the guild the command came from (the owner
+    and Administrator do)? Outside a guild nobody does.
+
+    The admin commands are hidden from members by their default permissions, but a server
+    may widen those in Integrations; the bot checks for itself, with this one rule.
+    """
+    return isinstance(user, discord.Member) and user.guild_permissions.manage_guild
+
+
+def require_manage_server(interaction: discord.Interaction[discord.Client]) -> None:
+    """For a cog's ``interaction_check``: raise MissingPermissions (the error ladder answers
+    "not permitted") unless the member may manage the server. Call it before the
+    cooldown, so a refused member never spends an admin's cooldown."""
+    if not may_manage_server(interaction.user):
+        raise app_commands.MissingPermissions(MANAGE_SERVER)
+
+
+def _manage_server(ctx: commands.Context[Any]) -> bool:
+    if not may_manage_server(ctx.author):
+        raise commands.MissingPermissions(MANAGE_SERVER)
+    return True
+
+
+manage_server_only = commands.check(_manage_server)
+"""The same rule as a command check, for hybrid commands (slash and prefix alike)."""
 
 
 def policy_for(command: str, settings: Settings) -> CooldownPolicy:
@@ -52,4 +85,10 @@ class CooldownGate:
             )
 
 
-__all__ = ["CooldownGate", "policy_for"]
+__all__ = [
+    "CooldownGate",
+    "manage_server_only",
+    "may_manage_server",
+    "policy_for",
+    "require_manage_server",
+]

@@ -26,7 +26,9 @@ from discord.ext import commands, tasks
 from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.limits import fit_embed
 from tgraph_bot.adapters.discord.translator import language_for
+from tgraph_bot.config.display import clip
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Replays, Totals
 from tgraph_bot.errors import StorageUnavailable
@@ -384,7 +386,7 @@ class CameraCog(commands.Cog):
         embed = await self._ranking(
             guild, chosen_period, chosen_metric, self._tr_for(interaction), interaction.user.id
         )
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=fit_embed(embed))
 
     @app_commands.command(name=N_("camera"), description=N_("One member's camera time"))
     @app_commands.guild_only()
@@ -405,12 +407,12 @@ class CameraCog(commands.Cog):
         if not any(t.seconds for by_metric in totals.values() for t in by_metric.values()):
             await interaction.response.send_message(
                 tr._("{member} has not been counted on camera or screen sharing yet.").format(
-                    member=target.display_name
+                    member=clip(target.display_name)
                 )
             )
             return
         embed = member_embed(tr, target.display_name, totals)
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=fit_embed(embed))
 
     @commands.command(name="rankingvideo")
     @commands.guild_only()
@@ -423,10 +425,13 @@ class CameraCog(commands.Cog):
         if chosen is None:
             tr = self._tr()
             await ctx.send(
-                tr._("Unknown period {period!r}: use week, month or all.").format(period=period)
+                tr._("Unknown period {period!r}: use week, month or all.").format(
+                    period=clip(period)
+                )
             )
             return
-        await ctx.send(embed=await self._ranking(guild, chosen, Metric.VIDEO, self._tr()))
+        embed = await self._ranking(guild, chosen, Metric.VIDEO, self._tr())
+        await ctx.send(embed=fit_embed(embed))
 
 
 __all__ = ["CameraCog", "member_embed", "observed_state", "present_in", "ranking_embed"]

@@ -1,0 +1,239 @@
+"""Keeping the local mirror of Tautulli's play history, and reading windows of it.
+
+Tautulli's ``get_history`` loads every row that matches its filter on each request, so an
+unfiltered page of a large server costs seconds and hundreds of megabytes in Tautulli. The
+mirror never asks for one:
+
+- **Backfill** (an empty mirror): month by month, newest first, each month in one page,
+  until the months fetched hold every session Tautulli has (its ``recordsTotal``).
+- **Sync** (every ``HISTORY_SYNC_MINUTES``): from :data:`RESYNC_DAYS` before the last
+  synced day to today, upserted by Tautulli's row id (rows are written when a session
+  stops, so a play started yesterday can appear today).
+- **Check** (every :data:`CHECK_EVERY`): each past month's count against Tautulli's
+  (``length=0``); a month that differs (rows deleted or merged in Tautulli) is fetched
+  again and replaced.
+
+Days are Tautulli's days (``after``/``before`` compare in Tautulli's local time); the
+mirror turns them into instants with ``TIMEZONE``, which must be Tautulli's time zone. A
+fetched row outside the window it was asked for says it is not, and is logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.history import (
+    HistoryAnswer,
+    Play,
+    Window,
+    incremental_window,
+    month_of,
+)
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.schedule import Policy, every
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY = timedelta(days=30)
+EMPTY_MONTHS_STOP = 36
+"""A backfill that meets this many empty months in a row stops even short of Tautulli's
+total (rows dated in the future, say): no server pauses for three years."""
+
+Progress = Callable[[str, int], Awaitable[None]]
+"""Told each month fetched: its label ("2026-03") and the sessions Tautulli has in it."""
+
+
+def history_policy(settings: Callable[[], Settings]) -> Policy:
+    """Every HISTORY_SYNC_MINUTES after the last sync (at once if never); 0 is off."""
+
+    def policy(last_sync: datetime | None, now: datetime) -> datetime | None:
+        minutes = settings().HISTORY_SYNC_MINUTES
+        return None if minutes <= 0 else every(timedelta(minutes=minutes))(last_sync, now)
+
+    return policy
+
+
+class HistorySource(Protocol):
+    """Tautulli's ``get_history`` (adapters.tautulli.TautulliClient)."""
+
+    async def history(
+        self, window: Window, *, user_id: TautulliUserId | None = None, rows: bool = True
+    ) -> HistoryAnswer: ...
+
+
+class HistoryStore(Protocol):
+    """The mirror's table (storage.history.SqliteHistoryStore)."""
+
+    async def upsert(self, rows: Sequence[Play]) -> None: ...
+
+    async def replace_window(self, start: int, end: int, rows: Sequence[Play]) -> None: ...
+
+    async def rows(self, start: int, end: int, user_id: int | None = None) -> list[Play]: ...
+
+    async def count(self, start: int, end: int) -> int: ...
+
+    async def plays_by_user(self, start: int, end: int) -> dict[int, int]: ...
+
+    async def first_started(self) -> int | None: ...
+
+    async def synced_through(self) -> date | None: ...
+
+    async def synced_at(self) -> datetime | None: ...
+
+    async def mark_synced(self, through: date, at: datetime) -> None: ...
+
+    async def checked_at(self) -> datetime | None: ...
+
+    async def mark_checked(self, at: datetime) -> None: ...
+
+
+@dataclass(slots=True)
+class SyncReport:
+    kind: str  # "backfill" or "sync"
+    requests: int = 0
+    rows: int = 0
+    months_refetched: list[str] = field(default_factory=list[str])
+
+
+def _previous_month(first_day: date) -> date:
+    return (first_day - timedelta(days=1)).replace(day=1)
+
+
+class HistoryMirror:
+    def __init__(
+        self,
+        source: HistorySource,
+        store: HistoryStore,
+        *,
+        timezone: Callable[[], str],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.source = source
+        self.store = store
+        self.timezone = timezone  # live: TIMEZONE may be edited while the bot runs
+        self.clock = clock
+        self._warned_zone = False
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone())
+
+    # -- Tautulli's days as instants -----------------------------------------------------------
+
+    def bounds(self, window: Window) -> tuple[int, int]:
+        """The window's days as ``[start, end)`` Unix seconds."""
+
+        def start_of(day: date) -> int:
+            return int(datetime.combine(day, time(0), self.zone).timestamp())
+
+        return start_of(window.after), start_of(window.before + timedelta(days=1))
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    def day_of(self, started: int) -> date:
+        return datetime.fromtimestamp(started, UTC).astimezone(self.zone).date()
+
+    # -- syncing -----------------------------------------------------------------------------
+
+    async def sync(self, progress: Progress | None = None) -> SyncReport:
+        """Backfill an empty mirror, else fetch the last days; check the months when due."""
+        synced = await self.store.synced_through()
+        report = await (self._backfill(progress) if synced is None else self._recent(synced))
+        checked = await self.store.checked_at()
+        if checked is None:
+            await self.store.mark_checked(self.clock())  # a backfill is as good as a check
+        elif self.clock() - checked >= CHECK_EVERY:
+            await self.check(report, progress)
+        return report
+
+    async def _ask(self, window: Window, report: SyncReport) -> HistoryAnswer:
+        answer = await self.source.history(window)
+        report.requests += 1
+        report.rows += len(answer.rows)
+        start, end = self.bounds(window)
+        outside = sum(1 for row in answer.rows if not start <= row.started < end)
+        if outside and not self._warned_zone:
+            self._warned_zone = True
+            log.warning(
+                "%d play(s) that Tautulli dates in %s..%s fall outside those days in TIMEZONE "
+                "%s: set TIMEZONE to Tautulli's time zone, or days are cut at the wrong hour",
+                outside,
+                window.after,
+                window.before,
+                self.zone.key,
+            )
+        return answer
+
+    async def _backfill(self, progress: Progress | None) -> SyncReport:
+        report = SyncReport("backfill")
+        today = self.today()
+        month, fetched, empty = today.replace(day=1), 0, 0
+        while empty < EMPTY_MONTHS_STOP:
+            window = Window(month, min(today, month_of(month.strftime("%Y-%m")).before))
+            answer = await self._ask(window, report)
+            await self.store.upsert(answer.rows)
+            fetched += answer.records_filtered
+            empty = 0 if answer.records_filtered else empty + 1
+            if progress is not None:
+                await progress(window.label, answer.records_filtered)
+            if fetched >= answer.records_total:
+                break
+            month = _previous_month(month)
+        await self.store.mark_synced(today, self.clock())
+        return report
+
+    async def _recent(self, synced: date) -> SyncReport:
+        report = SyncReport("sync")
+        today = self.today()
+        answer = await self._ask(incremental_window(synced, today), report)
+        await self.store.upsert(answer.rows)
+        await self.store.mark_synced(today, self.clock())
+        return report
+
+    async def check(self, report: SyncReport, progress: Progress | None = None) -> None:
+        """Each past month the mirror covers against Tautulli's count; refetch those that
+        differ (one count request a month, one page for a month that changed)."""
+        first = await self.store.first_started()
+        this_month = self.today().replace(day=1)
+        month = _previous_month(this_month)
+        oldest = this_month if first is None else self.day_of(first).replace(day=1)
+        while month >= oldest:
+            window = month_of(month.strftime("%Y-%m"))
+            counted = await self.source.history(window, rows=False)
+            report.requests += 1
+            start, end = self.bounds(window)
+            kept = await self.store.count(start, end)
+            if counted.records_filtered != kept:
+                answer = await self._ask(window, report)
+                await self.store.replace_window(start, end, answer.rows)
+                report.months_refetched.append(window.label)
+                if progress is not None:
+                    await progress(window.label, answer.records_filtered)
+            month = _previous_month(month)
+        await self.store.mark_checked(self.clock())
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def rows(self, window: Window, user_id: int | None = None) -> list[Play]:
+        start, end = self.bounds(window)
+        return await self.store.rows(start, end, user_id)
+
+    async def plays_by_user(self, window: Window) -> dict[int, int]:
+        return await self.store.plays_by_user(*self.bounds(window))
+
+
+__all__ = [
+    "CHECK_EVERY",
+    "HistoryMirror",
+    "HistorySource",
+    "HistoryStore",
+    "SyncReport",
+    "history_policy",
+]
