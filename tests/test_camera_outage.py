@@ -126,7 +126,9 @@ async def test_a_batch_the_full_disk_refused_is_kept_and_written_in_order_later(
     assert heartbeat(path) == ms(30)
     messages = [r.getMessage() for r in caplog.records]
     assert len([m for m in messages if "cannot write to the database" in m]) == 1
-    assert any("database or disk is full" in m for m in messages)
+    assert any(
+        "The disk holding DATA_DIR/tgraph.db is full: free some space" in m for m in messages
+    )
     assert any("takes writes again" in m for m in messages)
 
 

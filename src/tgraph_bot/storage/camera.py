@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.ids import GuildId, MemberId
-from tgraph_bot.errors import StorageUnavailable
+from tgraph_bot.errors import StorageUnavailable, storage_problem
 from tgraph_bot.storage import meta
 from tgraph_bot.storage.db import Database, transaction, unavailable
 
@@ -341,7 +341,8 @@ class CameraRepository:
             return await self._db.run(lambda conn: transaction(conn, work))
         except sqlite3.Error as exc:
             if unavailable(exc):
-                raise StorageUnavailable(str(exc)) from exc
+                problem = storage_problem(exc)  # names the cause and its fix, when it can
+                raise StorageUnavailable(str(exc if problem is None else problem)) from exc
             raise
 
     async def read(self, work: Callable[[SqliteCameraTables], T]) -> T:
