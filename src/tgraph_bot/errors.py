@@ -98,6 +98,13 @@ class StorageError(UserFacingError):
     member_message = STORAGE_TROUBLE
 
 
+class StorageUnavailable(TGraphError):
+    """The database cannot take a write right now (disk full, I/O error, locked, read-only).
+
+    Nothing of the attempt was written, and the same write may succeed when tried again.
+    """
+
+
 class PlexTvError(UserFacingError):
     """plex.tv could not be reached or answered something unexpected."""
 
@@ -522,6 +529,7 @@ __all__ = [
     "ReadOnlyStorage",
     "SampleDataMissing",
     "StorageError",
+    "StorageUnavailable",
     "TGraphError",
     "TautulliAuthError",
     "TautulliError",

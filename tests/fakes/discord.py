@@ -312,6 +312,10 @@ class FakeDiscord:
         self._ids = _snowflakes()  # ids from the time, as Discord's: history(after=...) works
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
+        # Every event sent, by number, for a RESUME to replay (see resume()).
+        self.dispatched: list[tuple[int, str, object]] = []
+        self.resumes = 0
+        self._replay_after: int | None = None
         self.connected = asyncio.Event()
         self.identified = 0
         self.messages: dict[int, Sent] = {}
@@ -532,7 +536,10 @@ class FakeDiscord:
     async def _send_event(self, name: str, data: object) -> None:
         if self._ws is None:
             raise RuntimeError("the bot is not connected to the gateway")
-        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": next(self._seq), "d": data}))
+        seq = next(self._seq)
+        if name not in ("READY", "RESUMED"):
+            self.dispatched.append((seq, name, data))
+        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": seq, "d": data}))
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -564,10 +571,41 @@ class FakeDiscord:
                 await self._send_event("GUILD_CREATE", self.guild_payload())
                 self.connected.set()
                 await self._notify()
+            elif op == 6:
+                await self._replay(ws, int(payload["d"].get("seq") or 0))
         if self._ws is ws:
             self._ws = None
             self.connected.clear()
         return ws
+
+    # -- RESUME, as Discord does it --------------------------------------------------------
+
+    @property
+    def last_seq(self) -> int:
+        """The number of the last event sent (0: none yet)."""
+        return self.dispatched[-1][0] if self.dispatched else 0
+
+    async def resume(self, *, replay_after: int | None = None, limit: float = 20.0) -> None:
+        """Ask the bot to reconnect (op 7 RECONNECT) and wait until it has RESUMEd.
+
+        On its RESUME Discord re-sends the events numbered after the ``seq`` it gives, with
+        their numbers, then RESUMED. ``replay_after`` below the bot's number re-sends events
+        it has already handled, as when a client's number lags behind what it processed."""
+        if self._ws is None:
+            raise RuntimeError("the bot is not connected to the gateway")
+        self._replay_after, before = replay_after, self.resumes
+        await self._ws.send_str(json.dumps({"op": 7, "d": None}))
+        await self.wait_for(lambda: self.resumes > before, limit)
+
+    async def _replay(self, ws: web.WebSocketResponse, client_seq: int) -> None:
+        after = client_seq if self._replay_after is None else min(client_seq, self._replay_after)
+        self._replay_after = None
+        for seq, name, data in [e for e in self.dispatched if e[0] > after]:
+            await ws.send_str(json.dumps({"op": 0, "t": name, "s": seq, "d": data}))
+        self.resumes += 1
+        await self._send_event("RESUMED", {})
+        self.connected.set()
+        await self._notify()
 
     async def voice_burst(self, states: list[tuple[int, int | None, bool, bool]]) -> None:
         """Send VOICE_STATE_UPDATEs back to back: (user id, channel id, self_video,

@@ -116,7 +116,9 @@ class CameraStore(Protocol):
         """Run ``ops`` in order in one transaction and return their results.
 
         All of them are committed, or none: the first that raises rolls the transaction
-        back and its error propagates.
+        back and its error propagates. :class:`~tgraph_bot.errors.StorageUnavailable` says
+        the storage failed (a full disk, say), not the operations: the same batch may be
+        written later.
         """
         ...
 
