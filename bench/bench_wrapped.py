@@ -54,8 +54,9 @@ async def tautulli() -> AsyncIterator[tuple[str, str, int | None, str]]:
         pid = os.environ.get("TAUTULLI_PID")
         yield url, key, int(pid) if pid else None, "a real Tautulli"
         return
-    from tests.fakes.history import history
     from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+
+    from tgraph_bot.graphs.sample_history import history
 
     today = datetime.now(UTC).date()
     async with FakeTautulli() as fake:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_support import tgraph
-from tests.fakes.history import history
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+from tgraph_bot.graphs.sample_history import history
 
 pytestmark = pytest.mark.slow
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.history import history
 from tests.fakes.tautulli import FakeTautulli
 from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.core.history import Window, plays, seconds_played
 from tgraph_bot.errors import TautulliError
+from tgraph_bot.graphs.sample_history import history
 from tgraph_bot.services import history as history_service
 from tgraph_bot.services.history import CHECK_EVERY, HistoryMirror
 from tgraph_bot.services.wrapped import WrappedService, wrapped_document, year_window

@@ -38,9 +38,17 @@ def build_card(job: CardJob) -> tuple[Figure, FigureCanvasAgg]:
             fig.text(left, y, job.big_caption, fontsize=15, color=theme.text, va="top")
             y -= 0.07
     for name, value in job.rows[:MAX_ROWS]:
-        fig.text(left, y, _fit(name, 30), fontsize=15, color=theme.text, va="top")
-        fig.text(right, y, value, fontsize=13, color=muted, va="top", ha="right")
-        y -= 0.065
+        # About 8 points a character at 15 pt (7 at 13 pt) across a 336-point line: a row
+        # that does not fit on one line puts its value under its name.
+        room = int((336 - 16 - 7 * len(value)) / 8)
+        if len(name) <= room and not job.stacked:
+            fig.text(left, y, name, fontsize=15, color=theme.text, va="top")
+            fig.text(right, y, value, fontsize=13, color=muted, va="top", ha="right")
+            y -= 0.065
+        else:
+            fig.text(left, y, _fit(name, 40), fontsize=15, color=theme.text, va="top")
+            fig.text(left, y - 0.042, value, fontsize=12, color=muted, va="top")
+            y -= 0.1
     if job.bars:
         top = min(y - 0.02, 0.5)
         ax = fig.add_axes((left, 0.17, right - left, max(0.12, top - 0.17)))
@@ -65,7 +73,7 @@ def _bars(ax: object, job: CardJob, muted: str) -> None:
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(muted)
     ax.set_yticks([])
-    ax.set_xticks(xs, [b.label for b in job.bars], fontsize=11, color=theme.text)
+    ax.set_xticks(xs, [b.label for b in job.bars], fontsize=13, color=theme.text)
     ax.tick_params(axis="x", length=0, pad=4)
     top = max(values, default=0) or 1
     ax.set_ylim(0, top * 1.25)

@@ -28,6 +28,7 @@ class CardJob:
     big: str = ""  # the headline number: "638 hours"
     big_caption: str = ""  # what it counts: "in 801 plays"
     rows: tuple[tuple[str, str], ...] = ()  # ("1. Witness", "64 plays · 22 h")
+    stacked: bool = False  # every row's value under its name (a ranked list), not beside it
     bars: tuple[Bar, ...] = ()
     bar_colour: str = "#e5a00d"
     footnote: str = ""  # what the numbers mean

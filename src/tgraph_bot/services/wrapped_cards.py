@@ -50,13 +50,12 @@ def _plays(n: int, tr: Translator) -> str:
 
 
 def _hours(seconds: int, tr: Translator) -> str:
-    return (
-        tr.duration(seconds)
-        if seconds < 3600
-        else tr.ngettext("{n} hour", "{n} hours", round(seconds / 3600)).format(
-            n=tr.number(round(seconds / 3600))
-        )
-    )
+    """Time at a glance: whole hours, or whole minutes under an hour."""
+    if seconds >= 3600:
+        hours = round(seconds / 3600)
+        return tr.ngettext("{n} hour", "{n} hours", hours).format(n=tr.number(hours))
+    minutes = round(seconds / 60)
+    return tr.ngettext("{n} minute", "{n} minutes", minutes).format(n=tr.number(minutes))
 
 
 def _ranked_rows(items: Sequence[Ranked], tr: Translator) -> tuple[tuple[str, str], ...]:
@@ -95,7 +94,12 @@ def story_cards(
     ):
         if items:
             drafts.append(
-                dict(title=tr._(title), rows=_ranked_rows(items, tr), footnote=tr._(note))
+                dict(
+                    title=tr._(title),
+                    rows=_ranked_rows(items, tr),
+                    stacked=True,
+                    footnote=tr._(note),
+                )
             )
     records = _records(found, tr)
     if records:
@@ -161,10 +165,22 @@ def _records(found: Recap, tr: Translator) -> tuple[tuple[str, str], ...]:
         days = tr.ngettext("{n} day", "{n} days", streak.days).format(n=tr.number(streak.days))
         rows.append((tr._("Longest streak"), days))
     if found.longest_binge is not None:
-        episodes = tr.ngettext("{n} episode", "{n} episodes", found.longest_binge.episodes)
-        rows.append((found.longest_binge.show, episodes.format(n=found.longest_binge.episodes)))
+        binge = found.longest_binge
+        episodes = tr.ngettext("{n} episode", "{n} episodes", binge.episodes)
+        rows.append(
+            (
+                tr._("Longest binge: {show}").format(show=binge.show),
+                episodes.format(n=tr.number(binge.episodes)),
+            )
+        )
     if found.first_play is not None:
-        rows.append((tr._("First play"), tr.short_day(found.first_play.started.date())))
+        first = found.first_play
+        rows.append(
+            (
+                tr._("First play: {title}").format(title=first.title),
+                tr.short_day(first.started.date()),
+            )
+        )
     return tuple(rows)
 
 
