@@ -34,6 +34,7 @@ from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
 from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
+from tgraph_bot.adapters.discord.cogs.wrapped import WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
@@ -44,6 +45,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
+from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
@@ -54,6 +56,7 @@ from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
+from tgraph_bot.services.wrapped import WrappedService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
@@ -109,7 +112,7 @@ def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -
 
 async def start_history_sync(
     stack: AsyncExitStack, store: ConfigStore, db: Database, tautulli: TautulliClient
-) -> None:
+) -> HistoryMirror:
     """Keep the mirror every HISTORY_SYNC_MINUTES on the one scheduler (0: off, and
     nothing else changes); an edit of the key applies at once."""
     mirror = history_mirror(store, db, tautulli)
@@ -128,6 +131,7 @@ async def start_history_sync(
     stack.callback(store.subscribe(changed))
     task = asyncio.create_task(job.run(), name="history-sync")
     stack.push_async_callback(_cancelled, task)
+    return mirror
 
 
 def _env_seconds(
@@ -227,6 +231,8 @@ class CogServices:
     rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
     summaries: SummaryService | None = None  # the /my_stats summary embed
     images_dir: Path = Path("data") / "graphs"
+    wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
+    draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
     extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
 
 
@@ -242,6 +248,16 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]
+        if services.wrapped is not None and services.draw_cards is not None:
+            cogs.append(
+                WrappedCog(
+                    host,
+                    services.wrapped,
+                    services.my_stats,
+                    services.draw_cards,
+                    stats_dir,
+                )
+            )
     return [*cogs, *services.extra]
 
 
@@ -325,7 +341,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         client_id = await db.run(links.plex_client_identifier)
         plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
         stack.callback(follow_settings(store, tautulli, plextv))
-        await start_history_sync(stack, store, db, tautulli)
+        mirror = await start_history_sync(stack, store, db, tautulli)
         # Not entered (that would start the workers now): the pool starts with the first
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
@@ -352,6 +368,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             rendering=graphs,
             summaries=summaries,
             images_dir=images,
+            wrapped=WrappedService(mirror),
+            draw_cards=renderer.render,
             extra=extra_cogs,
         )
         bot = TGraphBot(

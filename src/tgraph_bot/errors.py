@@ -372,6 +372,28 @@ class NotAnswering(UserFacingError):
         return self.cause.hides_cause()
 
 
+# -- Wrapped (issue 21) -----------------------------------------------------------------------
+
+
+class WrappedOff(UserFacingError):
+    """/wrapped while the history copy is switched off."""
+
+    message = N_(
+        "Wrapped needs the bot's copy of the play history: set HISTORY_SYNC_MINUTES above 0."
+    )
+    member_message = N_("Wrapped is not switched on for this server.")
+
+
+class HistoryNotReady(UserFacingError):
+    """/wrapped before the first history sync has finished."""
+
+    message = N_(
+        "The play history has not been copied from Tautulli yet: it starts with the bot, "
+        "see its log (or run tgraph-bot history sync)."
+    )
+    member_message = N_("The server's history is still being gathered. Try again later.")
+
+
 class NotLinkedError(UserFacingError):
     """A member asked for their own numbers without a verified link to a Plex user."""
 
@@ -505,6 +527,7 @@ __all__ = [
     "FileProblem",
     "FirstStart",
     "GraphRenderError",
+    "HistoryNotReady",
     "MetadataRefused",
     "MetadataSlow",
     "MetadataUnavailable",
@@ -539,4 +562,5 @@ __all__ = [
     "TautulliUnknownCommand",
     "TautulliUnreachable",
     "UserFacingError",
+    "WrappedOff",
 ]

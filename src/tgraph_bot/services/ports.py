@@ -178,7 +178,11 @@ class LinkStore(LinkReader, Protocol):
     async def delete_signin(self, signin_id: str) -> None: ...
 
     async def forget_member(self, member_id: MemberId) -> None:
-        """Delete the member's link and pending sign-ins, together."""
+        """Delete the member's link, pending sign-ins and Wrapped consent, together."""
+        ...
+
+    async def put_consent(self, member_id: MemberId, share: bool, at: datetime) -> None:
+        """Whether the member may be named in the server's Wrapped (/wrapped share)."""
         ...
 
 
