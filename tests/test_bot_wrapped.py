@@ -122,3 +122,22 @@ async def test_consent_is_kept_and_forgotten_with_the_link(world: World) -> None
     await world.member.slash(world.channel, "my_stats", forget=True)
     left = await world.db.run(lambda c: c.execute("SELECT * FROM wrapped_consent").fetchall())
     assert left == []  # forgotten with the link
+
+
+async def test_the_servers_story_names_only_members_who_said_yes(world: World) -> None:
+    await link(world, world.member, 101)  # Ann's plays are bob's
+    await link(world, world.admin, 102)  # Bob's plays are the admin's, who never said yes
+    await world.member.slash(world.channel, "wrapped", share="on")
+    result = await world.admin.slash(world.channel, "wrapped", server=True)
+    assert result.response is not None
+    turned = result.response
+    for _ in range(12):  # to the last card
+        clicked = await world.admin.click(turned, label="▶")
+        assert clicked.response is not None
+        turned = clicked.response
+        if turned.components[0]["components"][0]["content"].startswith("### Most plays"):
+            break
+    [_, gallery, _] = turned.components[0]["components"]
+    said = gallery["items"][0]["description"]  # the card's alt text: its rows as drawn
+    assert said.startswith("Most plays. 1. ") and "bob" in said and "a member" in said
+    assert "admin" not in said

@@ -406,6 +406,17 @@ class MyStatsService:
         """The member's choice to be named in the server's Wrapped (/wrapped share)."""
         await self._links.put_consent(member_id, share, self._clock())
 
+    async def named_members(self, settings: Settings) -> dict[int, MemberId]:
+        """Tautulli user -> the member who may be named for them in the server's Wrapped:
+        linked by a link that counts now, and agreed (/wrapped share:on). Nobody else."""
+        mode = Mode(settings.MY_STATS_VERIFICATION)
+        agreed = await self._links.consenting()
+        return {
+            int(link.tautulli_user_id): link.member_id
+            for link in await self._links.all_links()
+            if link.member_id in agreed and link_counts(link, mode)
+        }
+
     # -- images and forgetting ---------------------------------------------------------
 
     async def image_dir_for(self, member_id: MemberId, base: Path) -> Path:

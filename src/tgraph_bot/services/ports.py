@@ -185,6 +185,10 @@ class LinkStore(LinkReader, Protocol):
         """Whether the member may be named in the server's Wrapped (/wrapped share)."""
         ...
 
+    async def consenting(self) -> set[MemberId]:
+        """The members who said yes."""
+        ...
+
 
 class PlexStore(Protocol):
     """What the Plex module remembers across restarts."""

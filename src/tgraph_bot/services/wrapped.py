@@ -50,6 +50,11 @@ class WrappedService:
         rows = await self.mirror.rows(window)
         return recap(rows, window, self.mirror.timezone())
 
+    async def leaderboard(self, window: Window, top: int = 5) -> list[tuple[int, int]]:
+        """The users with the most plays in the window: (Tautulli user, plays)."""
+        everyone = await self.mirror.plays_by_user(window)
+        return sorted(everyone.items(), key=lambda item: (-item[1], item[0]))[:top]
+
     async def freshness(self) -> datetime | None:
         """When the mirror last heard from Tautulli (said beside a recap made without it)."""
         return await self.mirror.store.synced_at()

@@ -66,9 +66,15 @@ def _ranked_rows(items: Sequence[Ranked], tr: Translator) -> tuple[tuple[str, st
 
 
 def story_cards(
-    found: Recap, story: Story, tr: Translator, theme: Theme, out_dir: Path
+    found: Recap,
+    story: Story,
+    tr: Translator,
+    theme: Theme,
+    out_dir: Path,
+    leaderboard: Sequence[tuple[str, int]] = (),
 ) -> list[CardJob]:
-    """The cards of one recap, in the order they are shown; PNGs named card-N.png."""
+    """The cards of one recap, in the order they are shown; PNGs named card-N.png.
+    ``leaderboard``: the server's most active (names only of those who agreed)."""
     drafts: list[dict[str, object]] = []
     counted = tr._(
         "A play is one title played (a session resumed later counts once), as Tautulli "
@@ -134,6 +140,20 @@ def story_cards(
     how = _how(found, story, tr)
     if how is not None:
         drafts.append(how)
+    if leaderboard:
+        drafts.append(
+            dict(
+                title=tr._("Most plays"),
+                rows=tuple(
+                    (f"{i}. {name}", _plays(plays, tr))
+                    for i, (name, plays) in enumerate(leaderboard, 1)
+                ),
+                footnote=tr._(
+                    "Members are named only if they said yes with /wrapped share:on; "
+                    "the others are 'a member'."
+                ),
+            )
+        )
     jobs: list[CardJob] = []
     for number, draft in enumerate(drafts, 1):
         kicker = tr._("{story} · {n} of {count}").format(

@@ -231,6 +231,15 @@ class SqliteLinkStore:
         )
         return None if row is None else bool(row[0])
 
+    async def consenting(self) -> set[MemberId]:
+        """Members who agreed to be named in the server's Wrapped."""
+        rows = await self._db.run(
+            lambda conn: conn.execute(
+                "SELECT member_id FROM wrapped_consent WHERE share = 1"
+            ).fetchall()
+        )
+        return {MemberId(int(r[0])) for r in rows}
+
     async def put_consent(self, member_id: MemberId, share: bool, at: datetime) -> None:
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(

@@ -35,6 +35,7 @@ from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards
 log = logging.getLogger(__name__)
 
 AMBER = 0xE5A00D
+ALT_LIMIT = 1024  # Discord's limit on a media item's description
 STORY_SECONDS = 14 * 60  # an interaction's followups live 15 minutes
 PERIODS = {
     "year": N_("This year"),
@@ -53,6 +54,13 @@ class Page:
     png: Path
     title: str
     footnote: str
+    alt: str  # the card in words, for screen readers: its numbers as drawn
+
+    @classmethod
+    def of(cls, png: Path, job: CardJob) -> Page:
+        said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
+        alt = ". ".join(p for p in (job.title, *said) if p)
+        return cls(png, job.title, job.footnote, alt[:ALT_LIMIT])
 
 
 class _Turn(discord.ui.Button["StoryView"]):
@@ -93,9 +101,7 @@ class StoryView(discord.ui.LayoutView):
                     fit_content(f"### {page.title}\n-# {page.footnote}")
                 ),
                 discord.ui.MediaGallery["StoryView"](
-                    discord.MediaGalleryItem(
-                        f"attachment://{page.png.name}", description=page.title
-                    )
+                    discord.MediaGalleryItem(f"attachment://{page.png.name}", description=page.alt)
                 ),
                 buttons,
                 accent_colour=AMBER,
@@ -134,6 +140,16 @@ class StoryView(discord.ui.LayoutView):
         )
 
 
+async def _member(guild: discord.Guild | None, member_id: int | None) -> discord.Member | None:
+    """The guild member (cached, else asked for: the bot has no members intent), or None."""
+    if guild is None or member_id is None:
+        return None
+    try:
+        return guild.get_member(member_id) or await guild.fetch_member(member_id)
+    except discord.HTTPException:  # left the server
+        return None
+
+
 class WrappedCog(commands.Cog):
     def __init__(
         self,
@@ -156,6 +172,7 @@ class WrappedCog(commands.Cog):
         period=N_("Which days (default: this year)"),
         year=N_("A past year instead"),
         share=N_("May the server's own Wrapped name you? (otherwise you are 'a member')"),
+        server=N_("The whole server's instead of yours"),
     )
     @app_commands.choices(
         period=[app_commands.Choice(name=name, value=key) for key, name in PERIODS.items()],
@@ -170,6 +187,7 @@ class WrappedCog(commands.Cog):
         period: str = "year",
         year: app_commands.Range[int, 2000, 2100] | None = None,
         share: str | None = None,
+        server: bool = False,
     ) -> None:
         tr = self.bot.tr_for(interaction)
         member = MemberId(interaction.user.id)
@@ -186,12 +204,15 @@ class WrappedCog(commands.Cog):
         if settings.HISTORY_SYNC_MINUTES <= 0:
             raise WrappedOff()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        link = await self.my_stats.acting_for(member, settings)
-        if link is None:
-            raise NotLinkedError()
         if await self.service.freshness() is None:
             raise HistoryNotReady()
         window = self._window(period, year)
+        if server:
+            await self._server(interaction, window, tr)
+            return
+        link = await self.my_stats.acting_for(member, settings)
+        if link is None:
+            raise NotLinkedError()
         found = await self.service.member(int(link.tautulli_user_id), window)
         if found.plays == 0:
             await interaction.followup.send(
@@ -206,12 +227,44 @@ class WrappedCog(commands.Cog):
             period=period_name(window.after, window.before, tr),
         )
         folder = await self.my_stats.image_dir_for(member, self.images_dir) / "wrapped"
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        jobs = story_cards(
-            found, Story(title, member=True), tr, Theme.from_settings(settings), folder
+        await self._show(
+            interaction,
+            story_cards(
+                found, Story(title, member=True), tr, Theme.from_settings(settings), folder
+            ),
+            tr,
         )
+
+    async def _server(
+        self, interaction: discord.Interaction[discord.Client], window: Window, tr: Translator
+    ) -> None:
+        """The server's story: totals, tops, records, and its most active members, named
+        only where they agreed."""
+        settings = self.bot.settings
+        found = await self.service.server(window)
+        named = await self.my_stats.named_members(settings)
+        guild = interaction.guild
+        board: list[tuple[str, int]] = []
+        for user_id, plays in await self.service.leaderboard(window):
+            member = await _member(guild, named.get(user_id))
+            board.append((member.display_name if member else tr._("a member"), plays))
+        title = tr._("{name}: {period}").format(
+            name=guild.name if guild else "Plex",
+            period=period_name(window.after, window.before, tr),
+        )
+        folder = self.images_dir / "wrapped-server" / str(interaction.id)
+        jobs = story_cards(
+            found, Story(title, member=False), tr, Theme.from_settings(settings), folder, board
+        )
+        await self._show(interaction, jobs, tr)
+
+    async def _show(
+        self, interaction: discord.Interaction[discord.Client], jobs: list[CardJob], tr: Translator
+    ) -> None:
+        folder = Path(jobs[0].png).parent
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         pngs = await asyncio.gather(*(self.draw(job) for job in jobs))
-        pages = [Page(png, job.title, job.footnote) for png, job in zip(pngs, jobs, strict=True)]
+        pages = [Page.of(png, job) for png, job in zip(pngs, jobs, strict=True)]
         view = StoryView(pages, 0, tr)
         await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
 
