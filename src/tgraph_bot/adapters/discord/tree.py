@@ -14,6 +14,7 @@ from typing import Protocol, cast
 import discord
 from discord import app_commands
 
+from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
 
@@ -47,7 +48,7 @@ def error_reply(error: BaseException, tr: Translator, now_ts: float) -> tuple[st
             missing=", ".join(error.missing_permissions)
         ), None
     if isinstance(error, UserFacingError):
-        return error.render(tr), None
+        return mask_secrets(error.render(tr)), None  # it may name a configured URL
     error_id = secrets.token_hex(4)
     return tr._("Sorry, something went wrong (error id {error_id}).").format(
         error_id=error_id
