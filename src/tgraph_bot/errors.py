@@ -223,6 +223,15 @@ class PlexUnreachable(PlexError):
     message = N_("Cannot reach Plex at {url}: check PLEX_URL and that Plex is running")
 
 
+class PlexNotApi(PlexError):
+    """An answer that is not Plex's (a reverse proxy's login page, another service)."""
+
+    message = N_(
+        "The answer from {url} is not Plex's API: check PLEX_URL "
+        "(a reverse proxy's login page or a wrong address?)"
+    )
+
+
 class PlexLibraryMissing(PlexError):
     """No music library has the name PLEX_MUSIC_LIBRARY."""
 
@@ -286,6 +295,16 @@ class DiscordUnreachable(UserFacingError):
     exit_status = 5
 
 
+class DiscordNotApi(UserFacingError):
+    """What answered at DISCORD_API_BASE_URL is not Discord's API (a login page, a 404)."""
+
+    message = N_(
+        "The answer from {url} is not Discord's API: check DISCORD_API_BASE_URL "
+        "(a login page or a wrong address?)"
+    )
+    exit_status = 5
+
+
 class NoPermission(UserFacingError):
     """A file or folder the bot needs is not readable or writable by the user it runs as."""
 
@@ -308,6 +327,7 @@ __all__ = [
     "ChannelUnavailableError",
     "ConfigError",
     "ConfigProblem",
+    "DiscordNotApi",
     "DiscordTokenRefused",
     "DiscordUnreachable",
     "FileProblem",
@@ -322,6 +342,7 @@ __all__ = [
     "PlexAuthError",
     "PlexError",
     "PlexLibraryMissing",
+    "PlexNotApi",
     "PlexTvError",
     "PlexUnreachable",
     "PlexUserAmbiguousError",
