@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
+from xml.etree.ElementTree import ParseError
 
 import requests
 from plexapi.audio import Album, Artist
@@ -51,6 +52,7 @@ from tgraph_bot.errors import (
     PlexAuthError,
     PlexError,
     PlexLibraryMissing,
+    PlexNotApi,
     PlexUnreachable,
 )
 
@@ -136,6 +138,9 @@ class PlexLibrary:
             except (requests.ConnectionError, requests.Timeout):
                 self._server = None
                 raise PlexUnreachable(url=self.url) from None
+            except ParseError:  # not XML: not Plex
+                self._server = None
+                raise PlexNotApi(url=self.url) from None
             except NotFound:
                 raise PlexError(status=404) from None
             except BadRequest as exc:

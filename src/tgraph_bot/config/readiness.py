@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import ConfigProblem
 from tgraph_bot.i18n import N_
@@ -34,5 +36,13 @@ def readiness_problems(settings: Settings) -> list[ConfigProblem]:
     if settings.PLEX_ENABLED and not settings.PLEX_TOKEN.get_secret_value():
         problems.append(
             ConfigProblem("PLEX_TOKEN", None, N_("is required when PLEX_ENABLED is true"))
+        )
+    if urlsplit(settings.DISCORD_API_BASE_URL).username is not None:
+        problems.append(
+            ConfigProblem(
+                "DISCORD_API_BASE_URL",
+                settings.DISCORD_API_BASE_URL,
+                N_("must not hold a user name or password: Discord takes only the bot's token"),
+            )
         )
     return problems
