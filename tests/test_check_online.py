@@ -71,16 +71,32 @@ async def test_every_credential_works_and_the_url_password_is_masked(
 async def test_nothing_listening(capsys: pytest.CaptureFixture[str]) -> None:
     tautulli, discord, plex = closed_url(), closed_url(), closed_url()
     status, lines = await _check(capsys, tautulli, discord, plex)
+    docker = " (in Docker, 127.0.0.1 is the bot's own container: use the host's address)"
     assert lines == [
         f"TAUTULLI_API_KEY: does not work: Cannot reach Tautulli at {tautulli}/api/v2: "
-        "check TAUTULLI_URL and that Tautulli is running",
-        f"DISCORD_TOKEN: does not work: Cannot reach Discord at {discord}: {DISCORD_FIX}",
-        f"PLEX_TOKEN: does not work: Cannot reach Plex at {plex}: {PLEX_FIX}",
+        f"check TAUTULLI_URL and that Tautulli is running{docker}",
+        f"DISCORD_TOKEN: does not work: Cannot reach Discord at {discord}: {DISCORD_FIX}{docker}",
+        f"PLEX_TOKEN: does not work: Cannot reach Plex at {plex}: {PLEX_FIX}{docker}",
     ]
     assert status == 1
 
 
+async def test_the_samples_localhost_names_the_docker_mistake(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The sample's TAUTULLI_URL, http://localhost:8181, from inside a container."""
+    port = closed_url().rsplit(":", 1)[1]
+    status, lines = await _check(capsys, f"http://localhost:{port}", closed_url(), closed_url())
+    assert lines[0] == (
+        f"TAUTULLI_API_KEY: does not work: Cannot reach Tautulli at http://localhost:{port}/api/v2"
+        ": check TAUTULLI_URL and that Tautulli is running (in Docker, localhost is the bot's "
+        "own container: use the host's address)"
+    )
+    assert status == 1
+
+
 async def test_no_answer_is_reported_after_the_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    """(Without the Docker hint: something did listen at 127.0.0.1.)"""
     with silent_url() as tautulli, silent_url() as discord, silent_url() as plex:
         status, lines = await _check(capsys, tautulli, discord, plex)
     assert len(lines) == 3

@@ -100,13 +100,16 @@ async def test_no_secret_in_any_output_while_every_service_is_down(tmp_path: Pat
     for debug in ("", "--debug "):
         status, online = results[f"{debug}check --online"]
         lines = [line for line in online.splitlines() if " DEBUG " not in line]
+        docker = " (in Docker, 127.0.0.1 is the bot's own container: use the host's address)"
         assert lines[1:] == [
             f"TAUTULLI_API_KEY: does not work: Cannot reach Tautulli at {tautulli}/api/v2: "
-            "check TAUTULLI_URL and that Tautulli is running",
+            f"check TAUTULLI_URL and that Tautulli is running{docker}",
             f"DISCORD_TOKEN: does not work: Cannot reach Discord at {discord}: check this "
-            "machine's network connection (and DISCORD_API_BASE_URL, if set)",
+            f"machine's network connection (and DISCORD_API_BASE_URL, if set){docker}",
             f"PLEX_TOKEN: does not work: Cannot reach Plex at {_with_password(plex)}/"
-            "?X-Plex-Token=*** check PLEX_URL and that Plex is running".replace(PASSWORD, "***"),
+            f"?X-Plex-Token=*** check PLEX_URL and that Plex is running{docker}".replace(
+                PASSWORD, "***"
+            ),
         ], online
         assert status == 1
     assert (

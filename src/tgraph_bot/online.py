@@ -4,17 +4,20 @@ One line per credential, whatever happens: the Tautulli API key, the Discord tok
 the Plex token when PLEX_ENABLED. Each is tried once, all at the same time, and each may
 take at most ``timeout`` seconds, so a service that hangs is reported well within 20 s.
 A failure names the key, what answered (nothing, too late, a page that is not the API, a
-refusal, an error) and what to fix. Lines go through :func:`~tgraph_bot.cli_common.say`:
+refusal, an error) and what to fix; nothing listening at ``localhost`` adds that in Docker
+it is the bot's own container. Lines go through :func:`~tgraph_bot.cli_common.say`:
 URLs are shown with their passwords and keys masked, and no secret is ever printed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,6 +31,7 @@ from tgraph_bot.errors import (
     PlexAuthError,
     PlexNotApi,
     PlexUnreachable,
+    TautulliUnreachable,
     UserFacingError,
 )
 from tgraph_bot.i18n import N_, Translator
@@ -144,6 +148,23 @@ async def _outcome(probe: Probe, settings: Settings, limit: float) -> UserFacing
     return None
 
 
+UNREACHABLE = (TautulliUnreachable, DiscordUnreachable, PlexUnreachable)
+
+
+def _loopback_hint(problem: UserFacingError, url: str, tr: Translator) -> str:
+    """Why ``localhost`` is refused in Docker (the sample's TAUTULLI_URL, the most common
+    first-day mistake): there it is the bot's own container, where nothing listens."""
+    host = urlsplit(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not (loopback and isinstance(problem, UNREACHABLE)):
+        return ""
+    hint = tr._("(in Docker, {host} is the bot's own container: use the host's address)")
+    return " " + hint.format(host=host)
+
+
 def check_online(settings: Settings, tr: Translator, *, timeout: float = TIMEOUT) -> int:
     """Print one line per credential; 0 when every one works, else 1."""
     probes: list[tuple[str, str, Probe]] = [
@@ -163,7 +184,7 @@ def check_online(settings: Settings, tr: Translator, *, timeout: float = TIMEOUT
         if problem is None:
             say(tr._("{key}: works ({url})").format(key=key, url=url))
         else:
-            reason = problem.render(tr)
+            reason = problem.render(tr) + _loopback_hint(problem, url, tr)
             say(tr._("{key}: does not work: {reason}").format(key=key, reason=reason))
     return 1 if any(problem is not None for problem in outcomes) else 0
 
