@@ -186,3 +186,15 @@ async def test_one_line_each_when_the_services_fail_differently(
     assert lines[1] == f"DISCORD_TOKEN: works ({discord.url})"
     assert lines[2].startswith("PLEX_TOKEN: does not work: Cannot reach Plex at http://127.0.0.1:")
     assert status == 1
+
+
+async def test_an_address_httpx_cannot_read_is_one_line_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """(`check` stops at DISCORD_API_BASE_URL before; this is the line for anything else.)"""
+    status, lines = await _check(capsys, closed_url(), "http://[::1", closed_url())
+    assert lines[1] == (
+        "DISCORD_TOKEN: does not work: Unexpected error (InvalidURL): "
+        "run it again with --debug for the details"
+    )
+    assert len(lines) == 3 and status == 1

@@ -154,20 +154,30 @@ async def test_no_secret_in_any_output_when_services_refuse_or_answer_a_login_pa
     assert status == 1 and "is not Plex's API: check PLEX_URL" in plex, plex
 
 
-async def test_a_password_in_the_discord_address_is_one_masked_line(tmp_path: Path) -> None:
-    """Discord's API takes only the bot's token: aiohttp would refuse it with a traceback."""
+@pytest.mark.parametrize(
+    ("address", "shown", "problem"),
+    [
+        (
+            f"http://owner:{PASSWORD}@127.0.0.1:9",
+            "http://owner:***@127.0.0.1:9",
+            "must not hold a user name or password: Discord takes only the bot's token",
+        ),
+        ("http://[::1", "http://[::1", "not a URL: use http://host:port or https://host"),
+    ],
+    ids=["password", "unreadable"],
+)
+async def test_a_discord_address_discord_py_cannot_use_is_one_masked_line(
+    tmp_path: Path, address: str, shown: str, problem: str
+) -> None:
+    """discord.py would fail on either with a traceback (aiohttp refuses credentials in
+    the URL next to the token; urllib cannot split the other)."""
     config = _config(tmp_path / "proxy", closed_url(), closed_url(), closed_url())
-    text = config.read_text(encoding="utf-8").replace(
-        'DISCORD_API_BASE_URL: "http://', f'DISCORD_API_BASE_URL: "http://owner:{PASSWORD}@'
-    )
-    config.write_text(text, encoding="utf-8")
+    text = config.read_text(encoding="utf-8").splitlines()
+    text = [f'DISCORD_API_BASE_URL: "{address}"' if "DISCORD_API" in t else t for t in text]
+    config.write_text("\n".join(text) + "\n", encoding="utf-8")
     for command in ("run", "check"):
         status, output = await _tgraph(config, command)
-        assert status == 1
-        assert output.strip().startswith("DISCORD_API_BASE_URL = 'http://owner:***@127.0.0.1:")
-        assert output.strip().endswith(
-            "must not hold a user name or password: Discord takes only the bot's token"
-        )
+        assert (status, output.strip()) == (1, f"DISCORD_API_BASE_URL = '{shown}': {problem}")
         assert PASSWORD not in output and MARKER not in output
 
 

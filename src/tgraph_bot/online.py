@@ -154,11 +154,11 @@ UNREACHABLE = (TautulliUnreachable, DiscordUnreachable, PlexUnreachable)
 def _loopback_hint(problem: UserFacingError, url: str, tr: Translator) -> str:
     """Why ``localhost`` is refused in Docker (the sample's TAUTULLI_URL, the most common
     first-day mistake): there it is the bot's own container, where nothing listens."""
-    host = urlsplit(url).hostname or ""
     try:
+        host = urlsplit(url).hostname or ""
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
+    except ValueError:  # not an address (a name), or not a URL urllib can read
+        host, loopback = "", False
     if not (loopback and isinstance(problem, UNREACHABLE)):
         return ""
     hint = tr._("(in Docker, {host} is the bot's own container: use the host's address)")
