@@ -107,7 +107,7 @@ async def test_no_secret_in_any_output_while_every_service_is_down(tmp_path: Pat
             f"DISCORD_TOKEN: does not work: Cannot reach Discord at {discord}: check this "
             f"machine's network connection (and DISCORD_API_BASE_URL, if set){docker}",
             f"PLEX_TOKEN: does not work: Cannot reach Plex at {_with_password(plex)}/"
-            f"?X-Plex-Token=*** check PLEX_URL and that Plex is running{docker}".replace(
+            f"?X-Plex-Token=***: check PLEX_URL and that Plex is running{docker}".replace(
                 PASSWORD, "***"
             ),
         ], online
@@ -199,6 +199,16 @@ def test_the_configured_secrets_are_masked_wherever_they_appear() -> None:
     assert MARKER not in masked
     assert masked.startswith("TAUTULLI_API_KEY is ***; DISCORD_TOKEN is ***;")
     assert mask_secrets(text) == text  # only while a configuration is named
+
+
+def test_the_sentence_around_a_masked_parameter_keeps_its_punctuation() -> None:
+    assert mask_secrets("works (http://h/?apikey=abc123)") == "works (http://h/?apikey=***)"
+    assert (
+        mask_secrets("at http://h/?X-Plex-Token=t0k: check")
+        == "at http://h/?X-Plex-Token=***: check"
+    )
+    assert mask_secrets("?token=a)b.c and") == "?token=*** and"  # inside the value: masked
+    assert mask_secrets("?apikey=" + ":" * 100_000) == "?apikey=***" + ":" * 3  # no trap
 
 
 def test_a_secret_too_short_to_be_a_real_one_leaves_words_alone() -> None:

@@ -31,8 +31,11 @@ SHOWN_LIMIT = 80
 
 _MASK = "***"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,15}://[^\s/?#@:]*):[^\s/?#@]*@")
+# The value ends where the parameter does; up to three closing marks before that end
+# (``)``, ``.``, ``,``, ``:``) belong to the sentence around the URL and stay.
 _SECRET_PARAM = re.compile(
-    r"(?i)([?&;](?:[a-z0-9_.-]*token|api_?key|passw(?:or)?d|secret)=)[^&;#\s\"'<>]*"
+    r"(?i)([?&;](?:[a-z0-9_.-]*token|api_?key|passw(?:or)?d|secret)=)"
+    r"[^&;#\s\"'<>]*?(?=[).,:]{0,3}(?:[&;#\s\"'<>]|$))"
 )
 
 _REPR = reprlib.Repr()
