@@ -249,3 +249,19 @@ def test_a_discord_error_reply_masks_what_the_error_names() -> None:
         hide_configured_secrets(None)
     assert text.startswith("Cannot reach Plex at http://owner:***@plex.lan:32400: check PLEX_URL")
     assert (error_id, leaked) == (None, "***")
+
+
+async def test_an_unforeseen_failure_is_one_line_and_its_traceback_is_masked(
+    tmp_path: Path,
+) -> None:
+    """A TAUTULLI_URL httpx cannot read (the schema lets it through): no UserFacingError
+    foresees it, and still one line (the traceback only with --debug, masked)."""
+    config = _config(tmp_path / "unforeseen", "http://[::1", closed_url(), closed_url())
+    status, output = await _tgraph(config, "plex", "usage")
+    assert (status, output.strip()) == (
+        1,
+        "Unexpected error (InvalidURL): run it again with --debug for the details",
+    )
+    status, output = await _tgraph(config, "--debug", "plex", "usage")
+    assert status == 1 and "Traceback" in output and "httpx.InvalidURL" in output
+    assert MARKER not in output and PASSWORD not in output

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tgraph_bot import __version__
 from tgraph_bot.cli_common import config_path, open_store, say
-from tgraph_bot.errors import ConfigError, UserFacingError
+from tgraph_bot.errors import ConfigError, UnexpectedError, UserFacingError
 from tgraph_bot.i18n import LANGUAGES, Translator, translator
 
 log = logging.getLogger("tgraph_bot")
@@ -346,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fatal(os_error(exc, config_path(args).parent), tr, exc)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line, and its text masked like every other
+        return _fatal(UnexpectedError(error=type(exc).__name__), tr, exc)
 
 
 def _set_up_logging(level: int) -> None:

@@ -315,6 +315,13 @@ class NoPermission(UserFacingError):
     exit_status = 6
 
 
+class UnexpectedError(UserFacingError):
+    """A bug or a failure nothing foresaw: one line naming it (the traceback only with
+    --debug, masked like every log record)."""
+
+    message = N_("Unexpected error ({error}): run it again with --debug for the details")
+
+
 class FileProblem(UserFacingError):
     """Any other operating-system error on a file the bot needs."""
 
@@ -357,5 +364,6 @@ __all__ = [
     "TautulliTimeout",
     "TautulliUnknownCommand",
     "TautulliUnreachable",
+    "UnexpectedError",
     "UserFacingError",
 ]

@@ -32,6 +32,7 @@ from tgraph_bot.errors import (
     PlexNotApi,
     PlexUnreachable,
     TautulliUnreachable,
+    UnexpectedError,
     UserFacingError,
 )
 from tgraph_bot.i18n import N_, Translator
@@ -45,7 +46,6 @@ DISCORD_API = "https://discord.com"
 NO_ANSWER = N_("{service} at {url} did not answer in {seconds} seconds: {fix}")
 FAILED = N_("{service} failed with HTTP {status}: try again later")
 ANSWERED = N_("{service} answered HTTP {status}: {fix}")
-UNEXPECTED = N_("Unexpected error ({error}): run it again with --debug for the details")
 
 
 class ServiceProblem(UserFacingError):
@@ -144,7 +144,7 @@ async def _outcome(probe: Probe, settings: Settings, limit: float) -> UserFacing
         return exc
     except Exception as exc:
         log.debug("check --online: %s failed", probe.__name__, exc_info=True)
-        return UserFacingError(UNEXPECTED, error=type(exc).__name__)
+        return UnexpectedError(error=type(exc).__name__)
     return None
 
 
