@@ -634,9 +634,7 @@ async def test_check_online_says_which_credential_works(tmp_path: Path) -> None:
         lines = out.strip().splitlines()[1:]
         assert lines[0].startswith("TAUTULLI_API_KEY: does not work: Tautulli refused the API key")
         assert lines[1] == f"DISCORD_TOKEN: works ({discord.url})"
-        assert (
-            lines[2] == "PLEX_TOKEN: does not work: Plex refused PLEX_TOKEN: copy the token again"
-        )
+        assert lines[2] == "PLEX_TOKEN: does not work: Plex refused the token: check PLEX_TOKEN"
         for secret in ("right-key", "wrong-key", "revoked-token-value", "wrong-plex-token"):
             assert secret not in out
 

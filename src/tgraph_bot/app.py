@@ -44,7 +44,7 @@ from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.schedule import Backoff
-from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
+from tgraph_bot.errors import DiscordNotApi, DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
@@ -271,6 +271,10 @@ async def _login(bot: TGraphBot, settings: Settings) -> None:
     except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError):
         log.debug("the Discord login failed", exc_info=True)
         raise DiscordUnreachable(url=url) from None
+    except (discord.HTTPException, TypeError, KeyError):
+        # An answer discord.py cannot read as its user: a login page, a 404 page, ...
+        log.debug("the Discord login got no Discord answer", exc_info=True)
+        raise DiscordNotApi(url=url) from None
 
 
 async def _forget_login(bot: TGraphBot) -> None:

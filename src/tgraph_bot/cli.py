@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tgraph_bot import __version__
-from tgraph_bot.cli_common import config_path, open_store
-from tgraph_bot.errors import ConfigError, UserFacingError
+from tgraph_bot.cli_common import config_path, open_store, say
+from tgraph_bot.errors import ConfigError, UnexpectedError, UserFacingError
 from tgraph_bot.i18n import LANGUAGES, Translator, translator
 
 log = logging.getLogger("tgraph_bot")
@@ -44,10 +44,10 @@ def cmd_check(args: argparse.Namespace, tr: Translator) -> int:
     store = open_store(args, tr, read_only=True)
     problems = readiness_problems(store.settings)
     for problem in problems:
-        print(problem.render(tr))
+        say(problem.render(tr))
     if problems:
         return 1
-    print(tr._("{path}: the configuration is valid.").format(path=store.path))
+    say(tr._("{path}: the configuration is valid.").format(path=store.path))
     if args.online:
         from tgraph_bot.online import check_online
 
@@ -65,14 +65,14 @@ def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
     try:
         path = heartbeat_path(open_store(args, tr, read_only=True).data_dir)
     except UserFacingError as exc:
-        print(tr._("unhealthy: {reason}").format(reason=exc.render(tr)))
+        say(tr._("unhealthy: {reason}").format(reason=exc.render(tr)))
         return 1
     beat = read_heartbeat(path)
     now = datetime.now(UTC)
     health = assess(beat, now, STALE_AFTER)
     waiting_for = [] if health is Health.HEALTHY else _configuration_problems(args, tr)
     if waiting_for:  # the image waits for config.yml to be filled in: say what is missing
-        print(
+        say(
             tr._("unhealthy: waiting for the configuration: {problems}").format(
                 problems="; ".join(waiting_for)
             )
@@ -89,7 +89,7 @@ def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
         ),
         Health.MISSING: tr._("unhealthy: no heartbeat at {path}: the bot has not started yet"),
     }
-    print(lines[health].format(age=age, path=path))
+    say(lines[health].format(age=age, path=path))
     return 0 if health is Health.HEALTHY else 1
 
 
@@ -104,7 +104,7 @@ def cmd_config_get(args: argparse.Namespace, tr: Translator) -> int:
         if key not in KEYS:
             raise ConfigError([unknown_key(key)])
         value = display_value(store.settings, key)
-        print(value if args.key else f"{key}: {value}")
+        say(value if args.key else f"{key}: {value}")
     return 0
 
 
@@ -114,15 +114,15 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
 
     store = open_store(args, tr)
     result = store.set(args.key, args.value)
-    print(
+    say(
         tr._("{key} is now {value}.").format(
             key=args.key, value=clip(display_value(result.settings, args.key))
         )
     )
     if result.needs_restart:
-        print(tr._("It takes effect when the bot restarts."))
+        say(tr._("It takes effect when the bot restarts."))
     if result.overridden_by_environment:
-        print(
+        say(
             tr._(
                 "Note: {key} is also set in the environment or .env, which wins over the file."
             ).format(key=args.key)
@@ -144,10 +144,6 @@ def _configuration_problems(args: argparse.Namespace, tr: Translator) -> list[st
     return [problem.render(tr) for problem in readiness_problems(store.settings)]
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.startup import (
         first_start,
@@ -162,21 +158,19 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
     if waits_for_configuration(os.environ):  # the image: wait (unhealthy), never a restart loop
         with stop_signals() as stop:
             problems = functools.partial(_configuration_problems, args, tr)
-            if not wait_for_configuration(path, problems, _say, tr, stop.wait):
+            if not wait_for_configuration(
+                path, problems, functools.partial(say, error=True), tr, stop.wait
+            ):
                 return 0
     elif not path.exists():
         first_start(path)  # writes the annotated sample, then exits with status 3
     require_writable(path.parent, path.parent)  # the lock file and saved edits go there
     problems = _configuration_problems(args, tr)
     for line in problems:
-        _say(line)
+        say(line, error=True)
     if problems:
         return 1
     store = open_store(args, tr)
-    from tgraph_bot.config.display import MaskSecretsFilter
-
-    for handler in logging.getLogger().handlers:  # URL passwords and keys, in any library's log
-        handler.addFilter(MaskSecretsFilter())
     require_usable_tree(store.data_dir, path.parent)  # the database, the images, the heartbeat
     from tgraph_bot.app import run
 
@@ -202,8 +196,8 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     out = Path(args.out)
 
     async def progress(done: int, total: int) -> None:
-        # On stderr: stdout lists the files written, for scripts. ``done``: graphs made.
-        print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
+        # On stderr: stdout lists the files written, for scripts.
+        say(tr._("{done} of {total} graphs").format(done=done, total=total), error=True)
 
     report = asyncio.run(
         render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
@@ -235,13 +229,13 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
 
     members, changed = asyncio.run(work())
     if changed == 0:
-        print(
+        say(
             tr._("{path}: already imported, nothing changed ({members} members).").format(
                 path=source, members=members
             )
         )
     else:
-        print(
+        say(
             tr._("{path}: imported the all-time camera totals of {members} members.").format(
                 path=source, members=members
             )
@@ -263,14 +257,14 @@ def cmd_db_upgrade(args: argparse.Namespace, tr: Translator) -> int:
         steps = bundled()
         if args.sql:
             for migration in pending(conn, steps):
-                print(f"-- {migration.name}\n{migration.sql.rstrip()}\n")
+                say(f"-- {migration.name}\n{migration.sql.rstrip()}\n")
             return 0
         for migration in upgrade(conn, steps):
-            print(tr._("Applied {name}.").format(name=migration.name))
+            say(tr._("Applied {name}.").format(name=migration.name))
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
-    print(
+    say(
         tr._("{path}: the database is up to date (version {version}).").format(
             path=path, version=version
         )
@@ -378,10 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tr = translator(_language_for(args))
     handler: Handler = args.handler
     quiet = logging.INFO if handler is cmd_run else logging.WARNING
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else quiet,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _set_up_logging(logging.DEBUG if args.debug else quiet)
     try:
         return handler(args, tr)
     except UserFacingError as exc:
@@ -392,12 +383,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fatal(os_error(exc, config_path(args).parent), tr, exc)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line, and its text masked like every other
+        return _fatal(UnexpectedError(error=type(exc).__name__), tr, exc)
+
+
+def _set_up_logging(level: int) -> None:
+    """Log lines on stderr, every record masked (URL passwords, keys, the configured secrets
+    in any library's log, tracebacks included)."""
+    from tgraph_bot.config.display import MaskSecretsFilter
+
+    handler = logging.StreamHandler()
+    handler.addFilter(MaskSecretsFilter())
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=[handler]
+    )
 
 
 def _fatal(error: UserFacingError, tr: Translator, cause: BaseException | None = None) -> int:
     """One line with the fix on stderr (the traceback only with --debug); the exit status."""
     log.debug("fatal error", exc_info=cause or error)
-    print(error.render(tr), file=sys.stderr)
+    say(error.render(tr), error=True)
     return error.exit_status
 
 

@@ -1,14 +1,17 @@
-"""What every ``tgraph-bot`` command module shares: where the configuration is, and opening
-it with the one-line answer when it is missing. cli.py and cli_plex.py both import this;
-neither imports the other's functions (cli.py only adds cli_plex's subcommands)."""
+"""What every ``tgraph-bot`` command module shares: where the configuration is, opening
+it with the one-line answer when it is missing, and :func:`say`, the one way a line reaches
+stdout or stderr (masked). cli.py, cli_plex.py and online.py import this; none imports
+another's functions (cli.py only adds cli_plex's subcommands and calls check_online)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tgraph_bot.config.display import hide_configured_secrets, mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
 
@@ -16,6 +19,11 @@ if TYPE_CHECKING:
     from tgraph_bot.config.store import ConfigStore
 
 DEFAULT_CONFIG = "config.yml"
+
+
+def say(text: str, *, error: bool = False) -> None:
+    """Print one line for a person (stderr when ``error``), secrets masked."""
+    print(mask_secrets(text), file=sys.stderr if error else sys.stdout)
 
 
 def config_path(args: argparse.Namespace) -> Path:
@@ -37,7 +45,9 @@ def open_store(
             ),
             path=str(path),
         )
-    return ConfigStore(path, read_only=read_only)
+    store = ConfigStore(path, read_only=read_only)
+    hide_configured_secrets(lambda: store.settings)  # in every line and log record from now on
+    return store
 
 
-__all__ = ["DEFAULT_CONFIG", "config_path", "open_store"]
+__all__ = ["DEFAULT_CONFIG", "config_path", "open_store", "say"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tgraph_bot.cli_common import open_store
+from tgraph_bot.cli_common import open_store, say
 from tgraph_bot.core.wrapped import Recap
 from tgraph_bot.i18n import Translator
 
@@ -28,7 +27,7 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
 
     async def progress(month: str, sessions: int) -> None:
         text = tr.ngettext("{month}: {n} session", "{month}: {n} sessions", sessions)
-        print(text.format(month=month, n=tr.number(sessions)), flush=True)
+        say(text.format(month=month, n=tr.number(sessions)))
 
     async def main() -> int:
         async with (
@@ -55,7 +54,7 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
                 "{n} requests to Tautulli in {seconds} s",
                 report.requests,
             )
-            print(
+            say(
                 kept.format(
                     rows=tr.number(rows),
                     size=f"{size / 1_048_576:.1f} MB",
@@ -112,11 +111,11 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
                 synced = await service.freshness()
                 if synced is None:
                     raise
-                print(
+                say(
                     tr._(
                         "Tautulli did not answer ({reason}): the history copy of {when} is used."
                     ).format(reason=exc.render(tr), when=tr.datetime(synced, "short")),
-                    file=sys.stderr,
+                    error=True,
                 )
             today = mirror.today()
             window = (
@@ -157,7 +156,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
         json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     plays = tr.ngettext("{n} play", "{n} plays", found.plays).format(n=tr.number(found.plays))
-    print(
+    say(
         tr._("{after} – {before}: {plays}, {time} ({zone}); written to {path}").format(
             after=tr.date(found.window.after),
             before=tr.date(found.window.before),

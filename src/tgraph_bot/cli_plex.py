@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from tgraph_bot.cli_common import open_store
+from tgraph_bot.cli_common import open_store, say
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
@@ -51,7 +51,7 @@ def cmd_usage(args: argparse.Namespace, tr: Translator) -> int:
     store = open_store(args, tr)
     activity = _run(store, tr, lambda service: service.usage())
     view = usage_view(activity, tr, censor_names=store.settings.CENSOR_USERNAMES)
-    print(usage_text(view, tr))
+    say(usage_text(view, tr))
     return 0
 
 
@@ -64,7 +64,7 @@ def cmd_completion(args: argparse.Namespace, tr: Translator) -> int:
         return await service.completion(args.artist, plex_user=user)
 
     report = _run(open_store(args, tr), tr, work)
-    print(completion_text(report, tr))
+    say(completion_text(report, tr))
     return 0
 
 
@@ -76,9 +76,9 @@ def cmd_enrich(args: argparse.Namespace, tr: Translator) -> int:
         tr,
         lambda s: s.enrich(args.album, artist=args.artist, dry_run=args.dry_run),
     )
-    print(enrich_text(outcome, tr))
+    say(enrich_text(outcome, tr))
     if isinstance(outcome, AlbumChoice):
-        print(tr._("Run it again with --artist NAME (or a fuller album title)."))
+        say(tr._("Run it again with --artist NAME (or a fuller album title)."))
         return 2
     return 1 if isinstance(outcome, NoCredits) else 0
 
@@ -87,7 +87,7 @@ def cmd_sync(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.services.plex_text import sync_text
 
     result = _run(open_store(args, tr), tr, lambda s: s.sync_playlists())
-    print(sync_text(result, tr))
+    say(sync_text(result, tr))
     return 0
 
 

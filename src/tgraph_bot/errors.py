@@ -308,6 +308,15 @@ class PlexSlow(PlexError):
     unavailable = True
 
 
+class PlexNotApi(PlexError):
+    """An answer that is not Plex's (a reverse proxy's login page, another service)."""
+
+    message = N_(
+        "The answer from {url} is not Plex's API: check PLEX_URL "
+        "(a reverse proxy's login page or a wrong address?)"
+    )
+
+
 class PlexLibraryMissing(PlexError):
     """No music library has the name PLEX_MUSIC_LIBRARY."""
 
@@ -435,6 +444,16 @@ class DiscordUnreachable(UserFacingError):
     exit_status = 5
 
 
+class DiscordNotApi(UserFacingError):
+    """What answered at DISCORD_API_BASE_URL is not Discord's API (a login page, a 404)."""
+
+    message = N_(
+        "The answer from {url} is not Discord's API: check DISCORD_API_BASE_URL "
+        "(a login page or a wrong address?)"
+    )
+    exit_status = 5
+
+
 class NoPermission(UserFacingError):
     """A file or folder the bot needs is not readable or writable by the user it runs as."""
 
@@ -465,6 +484,13 @@ class ReadOnlyStorage(UserFacingError):
         "the volume mapped to {folder} (or remount that disk read-write)"
     )
     exit_status = 6
+
+
+class UnexpectedError(UserFacingError):
+    """A bug or a failure nothing foresaw: one line naming it (the traceback only with
+    --debug, masked like every log record)."""
+
+    message = N_("Unexpected error ({error}): run it again with --debug for the details")
 
 
 class FileProblem(UserFacingError):
@@ -521,6 +547,7 @@ __all__ = [
     "ChannelUnavailableError",
     "ConfigError",
     "ConfigProblem",
+    "DiscordNotApi",
     "DiscordTokenRefused",
     "DiscordUnreachable",
     "DiskFull",
@@ -543,6 +570,7 @@ __all__ = [
     "PlexAuthError",
     "PlexError",
     "PlexLibraryMissing",
+    "PlexNotApi",
     "PlexServerError",
     "PlexSlow",
     "PlexTvError",
@@ -561,6 +589,7 @@ __all__ = [
     "TautulliTimeout",
     "TautulliUnknownCommand",
     "TautulliUnreachable",
+    "UnexpectedError",
     "UserFacingError",
     "WrappedOff",
 ]

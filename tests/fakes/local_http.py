@@ -8,12 +8,19 @@ Every such fake can be switched to misbehave as a real server does in an outage:
 :attr:`~LocalHttpServer.in_flight` counts the requests being answered right now and
 :attr:`~LocalHttpServer.peak_in_flight` the most at once, so a test can tell whether a
 client sends requests side by side or one after the other without timing anything.
+
+Also the ways a service can fail to be one: :class:`CannedAnswer` (the same answer to
+every request: a reverse proxy's login page, a 500), :func:`silent_url` (accepts
+connections, never answers) and :func:`closed_url` (connection refused).
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import sys
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
@@ -153,4 +160,46 @@ class LocalHttpServer:
         self.stop()
 
 
-__all__ = ["LocalHttpServer"]
+class CannedAnswer(LocalHttpServer):
+    """Answers every request alike: ``status`` with ``body`` as ``kind`` (and ``headers``)."""
+
+    def __init__(
+        self,
+        status: int,
+        body: str,
+        kind: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.body = body.encode()
+        self.kind = kind
+        self.headers = headers or {}
+
+    def _handle(self, http: BaseHTTPRequestHandler, method: str) -> None:
+        http.send_response(self.status)
+        http.send_header("Content-Type", self.kind)
+        http.send_header("Content-Length", str(len(self.body)))
+        for name, value in self.headers.items():
+            http.send_header(name, value)
+        http.end_headers()
+        http.wfile.write(self.body)
+
+
+@contextlib.contextmanager
+def silent_url() -> Iterator[str]:
+    """A URL whose server takes the connection (the kernel's backlog does) and never
+    answers: a service that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def closed_url() -> str:
+    """A URL on a port nothing listens at: connection refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+__all__ = ["CannedAnswer", "LocalHttpServer", "closed_url", "silent_url"]

@@ -45,6 +45,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import quote
+from xml.etree.ElementTree import ParseError
 
 import requests
 from plexapi.audio import Album, Artist
@@ -68,6 +69,7 @@ from tgraph_bot.errors import (
     PlexAuthError,
     PlexError,
     PlexLibraryMissing,
+    PlexNotApi,
     PlexServerError,
     PlexSlow,
     PlexUnreachable,
@@ -200,6 +202,9 @@ class PlexLibrary:
         except requests.RequestException as exc:
             self._server = None
             raise self._unavailable(exc) from None
+        except ParseError:  # not XML: not Plex (a login page, a proxy's error page)
+            self._server = None
+            raise PlexNotApi(url=self.url) from None
         except NotFound:
             raise PlexError(status=404) from None
         except BadRequest as exc:

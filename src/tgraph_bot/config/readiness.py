@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import ConfigProblem
 from tgraph_bot.i18n import N_
@@ -35,4 +37,21 @@ def readiness_problems(settings: Settings) -> list[ConfigProblem]:
         problems.append(
             ConfigProblem("PLEX_TOKEN", None, N_("is required when PLEX_ENABLED is true"))
         )
+    discord = _discord_address_problem(settings.DISCORD_API_BASE_URL)
+    if discord is not None:
+        problems.append(
+            ConfigProblem("DISCORD_API_BASE_URL", settings.DISCORD_API_BASE_URL, discord)
+        )
     return problems
+
+
+def _discord_address_problem(url: str) -> str | None:
+    """What is wrong with DISCORD_API_BASE_URL for discord.py, which would fail on it with a
+    traceback: a URL it cannot read, or a user name or password in it."""
+    try:
+        user = urlsplit(url).username
+    except ValueError:  # "http://[::1"
+        return N_("not a URL: use http://host:port or https://host")
+    if user is not None:
+        return N_("must not hold a user name or password: Discord takes only the bot's token")
+    return None

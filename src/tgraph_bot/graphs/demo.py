@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
 from tgraph_bot.services.graphs import STALE, RenderReport
@@ -97,6 +98,7 @@ def report_files(report: RenderReport, out: Path, tr: Translator, timezone: str 
     for failure in report.failures:
         error = failure.error
         reason = error.render(tr) if isinstance(error, UserFacingError) else tr._("internal error")
+        reason = mask_secrets(reason)  # it may name TAUTULLI_URL
         failed.setdefault(reason, []).append(failure.graph_id)
     for reason, graphs in failed.items():
         sys.stdout.write(f"{', '.join(graphs)}: {reason}\n")

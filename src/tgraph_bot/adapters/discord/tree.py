@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 
 from tgraph_bot.adapters.discord.limits import log_refused, refused
+from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError, storage_problem
 from tgraph_bot.i18n import Translator
 
@@ -73,7 +74,7 @@ def error_reply(
         ), None
     known = user_facing(error)
     if known is not None:
-        return known.render(tr, admin=admin), None
+        return mask_secrets(known.render(tr, admin=admin)), None  # it may name a URL
     error_id = secrets.token_hex(4)
     return tr._("Sorry, something went wrong (error id {error_id}).").format(
         error_id=error_id
