@@ -192,5 +192,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=5)
     parser.add_argument("--timezone", default="UTC")
+    parser.add_argument(
+        "--window", type=int, default=None, help="sessions a backfill request brings at most"
+    )
     args = parser.parse_args()
+    if args.window:
+        from tgraph_bot.services import history as history_service
+
+        history_service.WINDOW_SESSIONS = args.window
     sys.exit(asyncio.run(main(args.members, args.timezone)))

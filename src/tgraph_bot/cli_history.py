@@ -75,6 +75,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
 
     from tgraph_bot.adapters.tautulli import TautulliClient
     from tgraph_bot.app import history_mirror
+    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.errors import TautulliError, UserFacingError
     from tgraph_bot.graphs.render import Renderer
     from tgraph_bot.graphs.theme import Theme
@@ -152,9 +153,8 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
 
     found, document = asyncio.run(main())
     out = Path(args.out)
-    (out / "wrapped.json").write_text(
-        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    atomic_write(out / "wrapped.json", text.encode())  # readable by the owner's other tools
     plays = tr.ngettext("{n} play", "{n} plays", found.plays).format(n=tr.number(found.plays))
     say(
         tr._("{after} – {before}: {plays}, {time} ({zone}); written to {path}").format(

@@ -50,6 +50,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     import json
     from collections import Counter
 
+    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
     from tgraph_bot.graphs.sample_history import history
@@ -84,7 +85,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     await render_story(found, Story(title, member=True), tr, theme, out, renderer)
     document = wrapped_document(found, user_id=member, synced_at=None)
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    await asyncio.to_thread((out / "wrapped.json").write_text, text, encoding="utf-8")
+    await asyncio.to_thread(atomic_write, out / "wrapped.json", text.encode())
 
 
 def report_files(report: RenderReport, out: Path, tr: Translator, timezone: str = "UTC") -> int:
