@@ -115,9 +115,12 @@ def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> 
 
 
 def partial_note(graph: PreparedGraph, tr: Translator) -> str | None:
-    """Small print saying which points are drawn apart (dashed, hollow) and why."""
+    """Small print saying which points (dashed, hollow) or columns (hatched) are drawn
+    apart, and why."""
     if not graph.partial:
         return None
+    if graph.kind != "line":  # the month graph's column of this month
+        return tr._("Hatched: this month, not over yet")
     if graph.bucket == "week":
         return tr._("Dashed: a week only partly in this period, or not over yet")
     return tr._("Dashed: today, not over yet")
