@@ -25,8 +25,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 
 
-def graph_jobs(language: str, days: int, theme: str, tmp: Path) -> Iterator[tuple[str, RenderJob]]:
-    """(graph id, job) for every graph with a recorded answer for ``days``."""
+def graph_jobs(
+    language: str, days: int, theme: str, tmp: Path, *, stale: bool = False, personal: bool = False
+) -> Iterator[tuple[str, RenderJob]]:
+    """(graph id, job) for every graph with a recorded answer for ``days``; ``stale``: drawn
+    from a kept answer (its small print says so); ``personal``: a member's own graphs."""
     service = GraphService(SampleGraphSource(FIXTURES), Renderer(), clock=lambda: NOW)
     s = Settings.model_validate(
         {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
@@ -39,17 +42,17 @@ def graph_jobs(language: str, days: int, theme: str, tmp: Path) -> Iterator[tupl
         if not (FIXTURES / name).exists():
             continue
         raw = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-        fetched = FetchedGraph(GraphData.parse(raw), source.fetched_at)
-        yield spec.id, service.job(spec, fetched, s, tmp, tr)
+        fetched = FetchedGraph(GraphData.parse(raw), source.fetched_at, stale=stale)
+        yield spec.id, service.job(spec, fetched, s, tmp, tr, personal=personal)
 
 
 def drawn_graphs(
-    language: str, days: int, theme: str, tmp: Path
+    language: str, days: int, theme: str, tmp: Path, *, stale: bool = False, personal: bool = False
 ) -> Iterator[tuple[str, RenderJob, Figure, FigureCanvasAgg]]:
     """Every graph's figure as the worker builds it, drawn (so extents can be measured)."""
     from tgraph_bot.graphs.worker import build_figure
 
-    for graph_id, job in graph_jobs(language, days, theme, tmp):
+    for graph_id, job in graph_jobs(language, days, theme, tmp, stale=stale, personal=personal):
         fig, canvas = build_figure(job)
         canvas.draw()
         yield graph_id, job, fig, canvas

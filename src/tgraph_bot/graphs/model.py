@@ -17,6 +17,9 @@ point of text is one pixel there (500 / 7 / 72), so a 12 pt label stays 12 px hi
 DPI = 200
 """1400 px across (7 in at 200 dpi) for whoever opens the image full size."""
 
+NOTE_SEPARATOR = "  ·  "
+"""Between the parts of a graph's small print (stale data, points drawn apart)."""
+
 Kind = Literal["line", "bars", "hbars"]
 """line: one line per series over dates; bars: stacked columns; hbars: stacked rows."""
 
@@ -77,4 +80,12 @@ class RenderJob:
     dpi: int = DPI
 
 
-__all__ = ["DPI", "FIGURE_INCHES", "PreparedGraph", "PreparedSeries", "RenderJob", "ValueLabel"]
+__all__ = [
+    "DPI",
+    "FIGURE_INCHES",
+    "NOTE_SEPARATOR",
+    "PreparedGraph",
+    "PreparedSeries",
+    "RenderJob",
+    "ValueLabel",
+]

@@ -23,11 +23,12 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.graphs.model import NOTE_SEPARATOR, RenderJob
 from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import (
     AXIS_LABEL_FONT_SIZE,
     LEGEND_FONT_SIZE,
+    MIN_FONT_SIZE,
     NOTE_FONT_SIZE,
     TICK_FONT_SIZE,
     TITLE_FONT_SIZE,
@@ -97,7 +98,7 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
     theme = job.theme
     fig = Figure(figsize=(job.width, job.height), dpi=job.dpi, facecolor=theme.background)
     canvas = FigureCanvasAgg(fig)
-    fig.text(
+    title = fig.text(
         *_from_top_left(job, 8, 5),
         job.title,
         fontsize=TITLE_FONT_SIZE,
@@ -105,6 +106,10 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
         color=theme.text,
         va="top",
     )
+    room = (job.width * 72 - 16) * job.dpi / 72  # pixels between the side margins
+    wide = title.get_window_extent(canvas.get_renderer()).width
+    if wide > room:  # a long title ("Dine afspilninger pr. uge efter streamtype ..."): smaller
+        title.set_fontsize(max(MIN_FONT_SIZE, TITLE_FONT_SIZE * room / wide))
     if job.graph.empty:
         fig.text(0.5, 0.5, job.empty_text, ha="center", va="center", fontsize=20, color=theme.text)
     else:
@@ -125,7 +130,7 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
             handletextpad=0.4,
         )
     if job.note:
-        fig.text(
+        note = fig.text(
             1 - 8 / (job.width * 72),
             4 / (job.height * 72),
             job.note,
@@ -135,6 +140,12 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
             color=theme.text,
             alpha=0.85,
         )
+        if note.get_window_extent(canvas.get_renderer()).width > room:
+            # Stale data and a partial point: one part a line, over the row of the axis
+            # label, which such a graph can spare (its ticks are dates or months).
+            note.set_text(job.note.replace(NOTE_SEPARATOR, "\n"))
+            for ax in fig.axes:
+                ax.set_xlabel("")
     return fig, canvas
 
 

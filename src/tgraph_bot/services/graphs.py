@@ -27,7 +27,7 @@ from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
-from tgraph_bot.graphs.model import PreparedGraph, RenderJob
+from tgraph_bot.graphs.model import NOTE_SEPARATOR, PreparedGraph, RenderJob
 from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.specs import bars, line
@@ -234,7 +234,7 @@ class GraphService:
             ),
             x_label=x_label(spec, graph, tr),
             y_label=y_label(spec, graph, tr),
-            note="  ·  ".join(n for n in notes if n) or None,
+            note=NOTE_SEPARATOR.join(n for n in notes if n) or None,
             empty_text=tr._("No data for this period"),
             png=str(out_dir / f"{spec.id}.png"),
             group_symbol=group,

@@ -52,6 +52,7 @@ TICK_FONT_SIZE = 11.5
 LEGEND_FONT_SIZE = 11.5
 NOTE_FONT_SIZE = 11.5
 LABEL_FONT_SIZE = 11.5  # value labels (bold); core.labels.LABEL_EM measures this size
+MIN_FONT_SIZE = 11.5  # what a title too long for the width shrinks to, no further
 
 
 def _rect(left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
@@ -408,6 +409,7 @@ __all__ = [
     "MARKER_LIMIT",
     "MARKER_SIZE",
     "MAX_DATE_TICKS",
+    "MIN_FONT_SIZE",
     "NAME_LIMIT",
     "NOTE_FONT_SIZE",
     "OUTLINE_WIDTH",
