@@ -9,7 +9,10 @@
    writes;
 3. completion for an artist with 2,000 tracks (Tautulli history from the fake Tautulli);
 4. a 20-album enrich against the fake MusicBrainz with the real one-a-second limiter: the
-   most requests that arrived in any one second.
+   most requests that arrived in any one second;
+5. outages, each from a fresh ``tgraph-bot plex ...`` process with the real timeouts and
+   deadlines: how long until it reports (and what) with Plex hanging (it accepts, never
+   answers), with MusicBrainz hanging, and with nothing listening at PLEX_URL.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.musicbrainz import FakeMusicBrainz  # noqa: E402
-from tests.fakes.plex import FakePlex  # noqa: E402
+from tests.fakes.plex import FakePlex, jazz_library  # noqa: E402
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli  # noqa: E402
 
 from tgraph_bot.adapters.musicbrainz import INTERVAL, MusicBrainz, RateLimiter  # noqa: E402
@@ -125,22 +128,29 @@ async def first_sync(svc: PlexService, plex: FakePlex) -> None:
     )
 
 
-def second_sync_process(plex: FakePlex, folder: Path) -> None:
+def plex_process(
+    folder: Path, plex_url: str, token: str, *command: str, extra: str = ""
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``tgraph-bot plex COMMAND...`` in a fresh process; its result and how long it took."""
     config = folder / "config.yml"
     config.write_text(
-        f"PLEX_ENABLED: true\nPLEX_URL: {plex.url}\nPLEX_TOKEN: {plex.token}\n"
-        f"DATA_DIR: {folder / 'data'}\nTAUTULLI_URL: http://127.0.0.1:9\n",
+        f"PLEX_ENABLED: true\nPLEX_URL: {plex_url}\nPLEX_TOKEN: {token}\n"
+        f"DATA_DIR: {folder / 'data'}\nTAUTULLI_URL: http://127.0.0.1:9\n{extra}",
         encoding="utf-8",
     )
-    plex.clear_log()
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "tgraph_bot.cli", "plex", "sync-playlists", "--config", str(config)],
+        [sys.executable, "-m", "tgraph_bot.cli", "plex", *command, "--config", str(config)],
         capture_output=True,
         text=True,
         check=False,
     )
-    took = time.perf_counter() - started
+    return done, time.perf_counter() - started
+
+
+def second_sync_process(plex: FakePlex, folder: Path) -> None:
+    plex.clear_log()
+    done, took = plex_process(folder, plex.url, plex.token, "sync-playlists")
     print(
         f"second sync, fresh `tgraph-bot plex sync-playlists` process: {done.stdout.strip()!r}, "
         f"{len(plex.requests)} Plex requests ({len(plex.writes)} writes), "
@@ -189,11 +199,47 @@ async def enrich_20(plex: FakePlex, db: Database, tautulli: TautulliClient) -> N
         )
 
 
+def outage(label: str, done: subprocess.CompletedProcess[str], took: float) -> None:
+    said = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:]
+    print(f"{label}: reported after {took:.1f} s (exit {done.returncode}): {said}")
+
+
+def outages(folder: Path) -> None:
+    with FakePlex() as plex, FakeMusicBrainz() as brainz:
+        jazz_library(plex)
+        plex.hang()
+        done, took = plex_process(folder, plex.url, plex.token, "sync-playlists")
+        outage("Plex hanging, `plex sync-playlists`", done, took)
+        done, took = plex_process(folder, plex.url, plex.token, "enrich", "A Love Supreme")
+        outage("Plex hanging, `plex enrich`", done, took)
+        plex.behave()
+        brainz.hang()
+        done, took = plex_process(
+            folder,
+            plex.url,
+            plex.token,
+            "enrich",
+            "A Love Supreme",
+            extra=f"MUSICBRAINZ_URL: {brainz.url}\n",
+        )
+        outage("MusicBrainz hanging, `plex enrich`", done, took)
+        print(f"  (MusicBrainz received {brainz.arrived} requests)")
+        brainz.behave()
+        url = plex.url
+    done, took = plex_process(folder, url, "t", "sync-playlists")
+    outage("nothing listening at PLEX_URL, `plex sync-playlists`", done, took)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-musicbrainz", action="store_true", help="skip the ~40 s enrich")
+    parser.add_argument("--outages-only", action="store_true", help="only the ~45 s outages")
     args = parser.parse_args()
     print(machine())
+    if args.outages_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            outages(Path(tmp))
+        return
     with FakePlex() as plex, tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         build_library(plex)
@@ -221,6 +267,7 @@ async def main() -> None:
             await brainz.aclose()
             if not args.skip_musicbrainz:
                 await enrich_20(plex, db, tautulli)
+        await asyncio.to_thread(outages, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.live_bot import Live
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "config.yml.sample"
@@ -46,3 +51,26 @@ def sample_config(tmp_path: Path) -> Path:
     path = tmp_path / "config.yml"
     shutil.copyfile(SAMPLE, path)
     return path
+
+
+@pytest.fixture
+def restore_discord_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put discord.py's REST and gateway addresses back after a test that moved them."""
+    import discord.gateway
+    import discord.http
+
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket,
+        "DEFAULT_GATEWAY",
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+
+
+@pytest.fixture
+async def live(tmp_path: Path, restore_discord_urls: None) -> AsyncIterator[Live]:
+    """The real bot, in this process, connected to a fresh fake Discord."""
+    from tests.live_bot import live_bot
+
+    async with live_bot(tmp_path) as running:
+        yield running

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
-from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
 from tgraph_bot.services.posting import PostingService
+from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
@@ -78,20 +80,30 @@ class World:
     images: Path
 
 
-@pytest.fixture
-async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
+@asynccontextmanager
+async def make_parts(
+    tmp_path: Path,
+    *,
+    rendering: Callable[[Database], GraphRendering] | None = None,
+    users: UserDirectory | None = None,
+) -> AsyncIterator[Parts]:
+    """The bot's parts over real storage in ``tmp_path``. ``rendering``: what draws the
+    graphs, made over the database (the PngRenderer by default); ``users``: Tautulli's
+    users as /my_stats finds them (:class:`Directory` by default)."""
     config = tmp_path / "config.yml"
     config.write_text(CONFIG, encoding="utf-8")
     store = ConfigStore(config, environ={}, use_dotenv=False)
     images = tmp_path / "images"
     renderer = PngRenderer()
     async with Database(tmp_path / "tgraph.sqlite3") as db:
+        graphs = renderer if rendering is None else rendering(db)
         posting_store = SqlitePostingStore(db)
         clock = discord.utils.utcnow
-        posting = PostingService(renderer, posting_store, images, clock=clock)
-        my_stats = MyStatsService(SqliteLinkStore(db), None, Directory(), clock=clock)
+        posting = PostingService(graphs, posting_store, images, clock=clock)
+        directory = Directory() if users is None else users
+        my_stats = MyStatsService(SqliteLinkStore(db), None, directory, clock=clock)
         services = CogServices(
-            posting=posting, my_stats=my_stats, rendering=renderer, images_dir=images
+            posting=posting, my_stats=my_stats, rendering=graphs, images_dir=images
         )
         bot_parts = BotParts(
             store=store,
@@ -101,6 +113,12 @@ async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
             schedule=False,
         )
         yield Parts(store, db, posting_store, renderer, images, services, bot_parts)
+
+
+@pytest.fixture
+async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
+    async with make_parts(tmp_path) as built:
+        yield built
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.app import bot_cogs
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.errors import UserFacingError
+from tgraph_bot.i18n import Translator
 from tgraph_bot.services.jobs import RunLock
-from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.plex import SqlitePlexStore
@@ -37,6 +39,12 @@ HARPER = 695734  # the recorded Tautulli's first real user (get_users.json)
 
 async def no_sleep(_: float) -> None:
     return None
+
+
+def said(error: BaseException, language: str = "en") -> str:
+    """What an error says to a person, in ``language``."""
+    assert isinstance(error, UserFacingError)
+    return error.render(Translator(language))
 
 
 class Live:
@@ -80,13 +88,15 @@ async def plex_rig(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     run_lock: RunLock | None = None,
     read_settings: Callable[[], Settings] | None = None,
+    deadline: float = COMMAND_DEADLINE,
     **overrides: Any,
 ) -> AsyncIterator[Rig]:
     """The service over real adapters and the fakes; ``clock``, ``sleep`` and ``run_lock``
-    are its jobs'. ``read_settings``: what the service reads instead of the rig's own (a bot's
-    config store, say; :meth:`Rig.configure` then does not reach the service)."""
+    are its jobs', ``deadline`` its commands'. ``read_settings``: what the service reads
+    instead of the rig's own (a bot's config store, say; :meth:`Rig.configure` then does not
+    reach the service)."""
     with FakePlex() as plex, FakeMusicBrainz() as mb:
-        library = jazz_library(plex)
+        fixtures = jazz_library(plex)
         async with FakeTautulli(api_key=DEFAULT_API_KEY) as tautulli:
             tautulli.plays = []
             settings = Settings(
@@ -109,8 +119,9 @@ async def plex_rig(
                     sleep=no_sleep,
                 )
                 live = Live(settings)
+                library = PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music")
                 service = PlexService(
-                    PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music"),
+                    library,
                     client,
                     SqlitePlexStore(db),
                     SqliteLinkStore(db),
@@ -119,10 +130,12 @@ async def plex_rig(
                     clock=clock,
                     sleep=sleep,
                     run_lock=run_lock,
+                    deadline=deadline,
                 )
                 try:
-                    yield Rig(plex, mb, tautulli, db, service, library, live, brainz)
+                    yield Rig(plex, mb, tautulli, db, service, fixtures, live, brainz)
                 finally:
+                    library.close()
                     await brainz.aclose()
 
 

@@ -106,6 +106,25 @@ async def test_config_edit_refuses_bad_values_and_secrets(world: World) -> None:
     assert "stolen" not in world.store.path.read_text(encoding="utf-8")
 
 
+async def test_config_edit_answers_a_number_or_prefix_it_refuses_in_one_line(
+    world: World,
+) -> None:
+    before = world.store.path.read_bytes()
+    refused = {
+        ("UPDATE_DAYS", "9" * 4400): "is not a valid number: it has 4400 digits",
+        ("UPDATE_DAYS", "0x10"): "must be written in plain decimal digits",
+        ("COMMAND_PREFIX", "@everyone"): "Discord reads those as mentions",
+    }
+    for (key, value), says in refused.items():
+        bad = await world.admin.slash(world.channel, "config edit", key=key, value=value)
+        assert bad.response is not None and bad.ephemeral
+        [line] = bad.response.content.splitlines()
+        assert line.startswith(f"{key} = ") and says in line and len(line) < 200
+    assert world.store.path.read_bytes() == before
+    assert world.bot.settings.UPDATE_DAYS == 7
+    assert [type(e).__name__ for e in world.env.errors] == ["CommandInvokeError"] * 3
+
+
 async def test_config_edit_refuses_a_value_that_cannot_be_saved_and_read_back(
     world: World,
 ) -> None:

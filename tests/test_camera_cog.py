@@ -30,6 +30,7 @@ class Harness:
     settings: Settings = field(default_factory=Settings)
     databases: list[Database] = field(default_factory=lambda: [])
     services: list[CameraService] = field(default_factory=lambda: [])
+    max_kept: int = 20_000  # CameraService's bound on writes waiting for the database
 
     def clock(self) -> datetime:
         return self.now
@@ -49,7 +50,9 @@ class Harness:
             async def setup_hook(self) -> None:
                 db = Database(harness.path)
                 await db.__aenter__()
-                service = CameraService(repo.CameraRepository(db), clock=harness.clock)
+                service = CameraService(
+                    repo.CameraRepository(db), clock=harness.clock, max_kept=harness.max_kept
+                )
                 harness.databases.append(db)
                 harness.services.append(service)
                 await self.add_cog(CameraCog(service, lambda: harness.settings))
@@ -72,12 +75,16 @@ class Harness:
             conn.close()
 
 
-@pytest.fixture
-def harness(tmp_path: Path) -> Iterator[Harness]:
-    h = Harness(tmp_path / "tgraph.db")
+def closed_after(h: Harness) -> Iterator[Harness]:
+    """``h`` for a fixture to yield; its databases are closed after the test."""
     yield h
     for db in h.databases:
         db.close_sync()
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    yield from closed_after(Harness(tmp_path / "tgraph.db"))
 
 
 @pytest.fixture
@@ -96,6 +103,15 @@ async def set_voice(
         guild.id, member.id, None if channel is None else channel.id, **flags
     )
     await env.settle()
+
+
+async def ann_on_camera(env: simcord.Env) -> tuple[Any, Any, Any]:
+    """A guild, its voice channel "lounge", and ann in it with her camera on."""
+    guild = env.create_guild()
+    lounge = guild.create_voice_channel("lounge")
+    ann = guild.add_member(env.create_user("ann"))
+    await set_voice(env, guild, ann, lounge, self_video=True)
+    return guild, lounge, ann
 
 
 async def test_camera_on_off_move_disconnect(simcord_env: simcord.Env, harness: Harness) -> None:
@@ -189,7 +205,7 @@ async def test_ranking_commands(simcord_env: simcord.Env, harness: Harness) -> N
     assert embed.title == "Camera ranking — all time"
     lines = (embed.description or "").splitlines()
     assert lines == [
-        f"🥇 {ann.mention} — 1 hour, 3 minutes (1 session)",
+        f"🥇 {ann.mention} — 1 hour, 4 minutes (1 session)",  # 1 h 3 min 45 s
         "🥈 bob — 1 hour, 2 minutes (1 session)",  # bob left voice: not cached, last name
     ]
 
@@ -267,3 +283,17 @@ async def test_live_settings_apply_on_the_heartbeat_tick(
     harness.settings = Settings()
     await cog.heartbeat()  # switched back on: ann, still on camera, counts again
     assert harness.open_rows() == [(ann.id, "video", ms(90))]
+
+
+async def test_durations_are_shown_to_the_nearest_unit_not_cut_down(
+    simcord_env: simcord.Env, harness: Harness
+) -> None:
+    guild, lounge, ann = await ann_on_camera(simcord_env)
+    text = guild.create_text_channel("general")
+    harness.advance(7.99)
+    await set_voice(simcord_env, guild, ann, lounge, self_video=False)
+    result = await ann.slash(text, "ranking")
+    assert (result.response.embeds[0].description or "").endswith("— 8 seconds (1 session)")
+    result = await ann.slash(text, "camera")
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert fields["This week"].startswith("Camera: 8 seconds (1 session)")

@@ -16,6 +16,7 @@ from tgraph_bot.core.camera import (
     ObservedState,
     Open,
     Period,
+    Replays,
     close_time,
     decide,
     format_duration,
@@ -107,11 +108,73 @@ def test_any_event_sequence_counts_each_instant_once(
             assert start >= end  # no overlap: no time counted twice
 
 
+# -- replayed gateway events ------------------------------------------------------------
+
+
+def test_an_event_numbered_at_or_below_the_highest_applied_is_a_replay() -> None:
+    seen = Replays()
+    assert [seen.fresh("s1", n) for n in (1, 2, 5)] == [True, True, True]
+    assert [seen.fresh("s1", n) for n in (2, 5, 3)] == [False, False, False]  # a RESUME replay
+    assert seen.replaying("s1", 3) and not seen.replaying("s1", 5)
+    assert seen.fresh("s1", 6)
+    # A new gateway session (a fresh IDENTIFY) numbers from 1 again: all new.
+    assert seen.fresh("s2", 1) and seen.fresh("s2", 2) and not seen.replaying("s2", 2)
+    # Without a number (a gateway that gives none) an event cannot be told apart: applied.
+    assert seen.fresh(None, None) and seen.fresh("s2", None) and not seen.replaying("s2", None)
+
+
+Delivery = tuple[int, int, ObservedState, int]  # (seq, member, state, time)
+
+
+def _sessions(deliveries: list[Delivery]) -> list[tuple[int, Close]]:
+    """Deliveries applied as the cog does: replays skipped, the rest decided per member."""
+    seen = Replays()
+    stored: dict[int, dict[Metric, int]] = {}
+    finished: list[tuple[int, Close]] = []
+    for seq, member, state, now in deliveries:
+        if not seen.fresh("session", seq):
+            continue
+        mine = stored.setdefault(member, {})
+        for t in decide(mine, state, now):
+            if isinstance(t, Open):
+                mine[t.metric] = t.at
+            else:
+                del mine[t.metric]
+                finished.append((member, t))
+    return finished
+
+
+@given(
+    events=st.lists(st.tuples(st.integers(1, 3), states, st.integers(0, 10_000)), max_size=40),
+    data=st.data(),
+)
+def test_a_resume_replaying_any_seen_events_changes_no_session(
+    events: list[tuple[int, ObservedState, int]], data: st.DataObject
+) -> None:
+    """Discord delivers events 1..n; a RESUME from any earlier number k re-sends k+1..n (the
+    same numbers, later in time), then new events follow: the sessions are those of one
+    delivery. ``decide`` alone would count a replayed "on, off" as a second session."""
+    now, delivered = 0, list[Delivery]()
+    for seq, (member, state, step) in enumerate(events, start=1):
+        now += step
+        delivered.append((seq, member, state, now))
+    cut = data.draw(st.integers(0, len(delivered)), label="resumed after")
+    more = data.draw(st.integers(0, len(delivered) - cut), label="new events after the replay")
+    late = now + 1
+    replayed = [(seq, member, state, late) for seq, member, state, _ in delivered[cut:]]
+    new = [
+        (len(delivered) + i + 1, member, state, late + 1 + i)
+        for i, (_, member, state, _) in enumerate(delivered[:more])
+    ]
+    assert _sessions(delivered + replayed + new) == _sessions(delivered + new)
+
+
 def test_format_duration() -> None:
     assert format_duration(0) == "0h 0min 0s"
     assert format_duration(3725) == "1h 2min 5s"
     assert format_duration(100 * 3600 + 59) == "100h 0min 59s"
     assert format_duration(-5) == "0h 0min 0s"
+    assert format_duration(7.99) == "0h 0min 8s"  # the nearest second, not cut down
 
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

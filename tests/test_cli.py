@@ -129,3 +129,48 @@ def test_a_database_of_a_newer_program_refuses_with_one_line(sample_config: Path
             "The database has migration 099_x.sql applied, which this program does not have: "
             "it is from a newer version; upgrade TGraph Bot."
         ], command
+
+
+HUGE = "9" * 4400  # more digits than CPython turns into a number (4,300)
+NOT_A_NUMBER = ": is not a valid number: it has 4400 digits"
+
+
+def one_line_about_the_huge_number(done: subprocess.CompletedProcess[str], says: str) -> bool:
+    """Exit 1, nothing on stdout, one line on stderr: the key, the value cut short, ``says``."""
+    line = done.stderr.removesuffix("\n")
+    return (done.returncode, done.stdout, "\n" in line) == (1, "", False) and (
+        line.startswith("UPDATE_DAYS = '999") and line.endswith("…" + says) and len(line) < 150
+    )
+
+
+def test_a_huge_integer_from_config_set_is_one_line(sample_config: Path) -> None:
+    before = sample_config.read_bytes()
+    done = tgraph("config", "set", "UPDATE_DAYS", HUGE, "--config", str(sample_config))
+    assert one_line_about_the_huge_number(done, NOT_A_NUMBER), done
+    assert sample_config.read_bytes() == before
+
+
+def test_a_huge_integer_in_the_file_is_one_line_from_every_command(sample_config: Path) -> None:
+    text = sample_config.read_text(encoding="utf-8")
+    sample_config.write_text(text.replace("UPDATE_DAYS: 7", f"UPDATE_DAYS: {HUGE}"))
+    commands = [["config", "get"], ["config", "get", "KEEP_DAYS"], ["check"]]
+    commands += [["config", "set", "KEEP_DAYS", "3"], ["run"]]
+    for command in commands:
+        done = tgraph(*command, "--config", str(sample_config), env=READY)
+        assert one_line_about_the_huge_number(done, NOT_A_NUMBER), (command, done)
+    danish = tgraph("check", "--config", str(sample_config), env={"TGRAPH_LANGUAGE": "da"})
+    assert one_line_about_the_huge_number(danish, ": er ikke et gyldigt tal: det har 4400 cifre")
+
+
+def test_config_set_refuses_hex_and_mentions_with_one_line(sample_config: Path) -> None:
+    before = sample_config.read_bytes()
+    hexa = tgraph("config", "set", "UPDATE_DAYS", "0x10", "--config", str(sample_config))
+    assert hexa.returncode == 1
+    assert hexa.stderr == (
+        "UPDATE_DAYS = '0x10': must be written in plain decimal digits, such as 16 or 4.5 "
+        "(not 0x10, 0o20 or 1_000)\n"
+    )
+    here = tgraph("config", "set", "COMMAND_PREFIX", "@here", "--config", str(sample_config))
+    assert here.returncode == 1
+    assert here.stderr.startswith("COMMAND_PREFIX = '@here': cannot contain spaces, @")
+    assert sample_config.read_bytes() == before

@@ -203,6 +203,17 @@ def test_environment_and_dotenv_override_the_file(sample_config: Path) -> None:
     assert "UPDATE_DAYS: 2" in sample_config.read_text(encoding="utf-8")
 
 
+def test_a_blank_environment_variable_leaves_the_file_alone(sample_config: Path) -> None:
+    """Unraid and compose pass a template's blank fields as KEY= (and a .env may hold
+    KEY=): those must not blank out what config.yml says."""
+    text = sample_config.read_text(encoding="utf-8").replace("CHANNEL_ID: 0", "CHANNEL_ID: 42")
+    sample_config.write_text(text, encoding="utf-8")
+    (sample_config.parent / ".env").write_text("UPDATE_DAYS=\n", encoding="utf-8")
+    s = store(sample_config, CHANNEL_ID="", DISCORD_TOKEN="  ", TGRAPH_KEEP_DAYS="")
+    assert s.settings.CHANNEL_ID == 42
+    assert (s.settings.UPDATE_DAYS, s.settings.KEEP_DAYS) == (7, 7)
+
+
 def test_secrets_are_never_displayed(sample_config: Path) -> None:
     s = store(sample_config, DISCORD_TOKEN="very-secret-token", TAUTULLI_API_KEY="abc123")
     for key in SECRET_KEYS:
@@ -232,7 +243,8 @@ def test_a_bad_hand_edit_keeps_the_running_snapshot(
     sample_config: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     s = store(sample_config)
-    sample_config.write_text("UPDATE_DAYS: nope\n", encoding="utf-8")
+    text = sample_config.read_text(encoding="utf-8")
+    sample_config.write_text(text.replace("UPDATE_DAYS: 7", "UPDATE_DAYS: nope"), encoding="utf-8")
     os.utime(sample_config, ns=(2, 2))
     assert not s.reload_if_changed()
     assert s.settings.UPDATE_DAYS == 7

@@ -75,6 +75,28 @@ def not_a_mapping(path: Path) -> None:
     path.write_text("- UPDATE_DAYS\n- 3\n", encoding="utf-8")
 
 
+HUGE = "9" * 4400  # more digits than Python turns into a number (4,300)
+
+
+def edit_line(path: Path, line: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert line in text
+    path.write_text(text.replace(line, new), encoding="utf-8")
+
+
+def huge_integer(path: Path) -> None:
+    edit_line(path, "UPDATE_DAYS: 7", f"UPDATE_DAYS: {HUGE}")
+
+
+def hex_integer(path: Path) -> None:
+    edit_line(path, "UPDATE_DAYS: 7", "UPDATE_DAYS: 0x10")
+
+
+def duplicate_key(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("UPDATE_DAYS: 3\n")
+
+
 BAD_FILES: dict[str, Callable[[Path], None]] = {
     "not UTF-8": not_utf8,
     "unreadable": unreadable,
@@ -84,6 +106,9 @@ BAD_FILES: dict[str, Callable[[Path], None]] = {
     "over 1 MB": too_large,
     "a directory": a_directory,
     "not a mapping": not_a_mapping,
+    "huge integer": huge_integer,
+    "hex integer": hex_integer,
+    "duplicate key": duplicate_key,
 }
 
 
@@ -281,3 +306,119 @@ def test_the_log_filter_masks_urls_in_any_record(caplog: pytest.LogCaptureFixtur
         caplog.handler.removeFilter(caplog.handler.filters[-1])
     assert "hunter2" not in caplog.text and "S3cr3tKey" not in caplog.text
     assert "could not reach http://bob:***@tautulli.lan" in caplog.text
+
+
+# -- numbers: plain decimal only, never a traceback ------------------------------------------
+
+
+def duplicate_lines(path: Path) -> tuple[int, int]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines.index("UPDATE_DAYS: 7") + 1
+    return first, len(lines)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        (huge_integer, "UPDATE_DAYS = '99999"),
+        (huge_integer, "…: is not a valid number: it has 4400 digits"),
+        (hex_integer, "UPDATE_DAYS = '0x10': must be written in plain decimal digits"),
+    ],
+)
+def test_a_number_in_the_file_that_is_not_plain_decimal_is_one_line(
+    sample_config: Path, spoil: Callable[[Path], None], says: str
+) -> None:
+    spoil(sample_config)
+    with pytest.raises(ConfigError) as info:
+        store(sample_config)
+    [line] = info.value.render(EN).splitlines()
+    assert says in line and len(line) < 200
+
+
+def test_a_duplicate_key_names_both_lines(sample_config: Path) -> None:
+    duplicate_key(sample_config)
+    first, second = duplicate_lines(sample_config)
+    with pytest.raises(ConfigError) as info:
+        store(sample_config)
+    assert info.value.render(EN) == (
+        f"{sample_config}: UPDATE_DAYS appears twice (lines {first} and {second}): keep one"
+    )
+
+
+@pytest.mark.parametrize(
+    "written", ["0x10", "0o20", "0b10000", "1_6", "+0x10", "16.0", "1.6e1", "true"]
+)
+def test_an_integer_must_be_plain_decimal_in_the_file_the_environment_and_config_set(
+    sample_config: Path, written: str
+) -> None:
+    before = sample_config.read_bytes()
+    with pytest.raises(ConfigError) as from_set:
+        store(sample_config).set("UPDATE_DAYS", written)
+    assert sample_config.read_bytes() == before
+    with pytest.raises(ConfigError) as from_environment:
+        ConfigStore(sample_config, environ={"UPDATE_DAYS": written}, use_dotenv=False)
+    edit_line(sample_config, "UPDATE_DAYS: 7", f"UPDATE_DAYS: {written}")
+    with pytest.raises(ConfigError) as from_file:
+        store(sample_config)
+    for error in (from_set, from_environment, from_file):
+        [line] = error.value.render(EN).splitlines()
+        assert line.startswith("UPDATE_DAYS = ")
+        assert "must be written in plain decimal digits" in line or "whole number" in line
+
+
+@pytest.mark.parametrize("written", ["16", "+16", "016", " 16 "])
+def test_plain_decimal_integers_are_read_as_written(sample_config: Path, written: str) -> None:
+    assert store(sample_config).set("UPDATE_DAYS", written).settings.UPDATE_DAYS == 16
+    assert "UPDATE_DAYS: 16\n" in sample_config.read_text(encoding="utf-8")
+    env = ConfigStore(sample_config, environ={"UPDATE_DAYS": written}, use_dotenv=False)
+    assert env.settings.UPDATE_DAYS == 16
+
+
+def test_a_decimal_setting_takes_plain_decimals_only(sample_config: Path) -> None:
+    s = store(sample_config)
+    assert s.set("TOP_RATED_MIN_STARS", "4.5").settings.TOP_RATED_MIN_STARS == 4.5
+    for written in ("4_5", "0x4", "4,5"):
+        with pytest.raises(ConfigError) as info:
+            s.set("TOP_RATED_MIN_STARS", written)
+        assert "plain decimal" in info.value.render(EN)
+
+
+def test_a_huge_integer_in_a_list_or_as_a_key_is_one_line(sample_config: Path) -> None:
+    edit_line(
+        sample_config, "CAMERA_IGNORED_CHANNEL_IDS: []", f"CAMERA_IGNORED_CHANNEL_IDS: [1, {HUGE}]"
+    )
+    with pytest.raises(ConfigError) as info:
+        store(sample_config)
+    [line] = info.value.render(EN).splitlines()
+    assert line.startswith("CAMERA_IGNORED_CHANNEL_IDS") and "it has 4400 digits" in line
+    sample_config.write_text(
+        f"{HUGE[:1000]}: 3\n", encoding="utf-8"
+    )  # a key, as long as YAML allows
+    with pytest.raises(ConfigError) as info:
+        store(sample_config)
+    [line] = info.value.render(EN).splitlines()
+    assert line.endswith("…: unknown key") and len(line) < 100
+
+
+@pytest.mark.parametrize(
+    "prefix", ["@here", "@everyone", "<@123>", "<#456>", "! ", "a b", "!\u00a0"]
+)
+def test_command_prefix_refuses_mentions_and_spaces(sample_config: Path, prefix: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        store(sample_config).set("COMMAND_PREFIX", prefix)
+    [line] = info.value.render(EN).splitlines()
+    assert "Discord reads those as mentions" in line
+    assert store(sample_config).set("COMMAND_PREFIX", "?").settings.COMMAND_PREFIX == "?"
+
+
+def test_the_number_problems_read_in_danish(sample_config: Path) -> None:
+    da = translator("da")
+    s = store(sample_config)
+    for key, value in (("UPDATE_DAYS", HUGE), ("UPDATE_DAYS", "0x10"), ("COMMAND_PREFIX", "@here")):
+        with pytest.raises(ConfigError) as info:
+            s.set(key, value)
+        assert info.value.render(da) != info.value.render(EN)
+    duplicate_key(sample_config)
+    with pytest.raises(ConfigError) as info:
+        store(sample_config)
+    assert "keep one" not in info.value.render(da)

@@ -40,10 +40,14 @@ async def seed_last_post(data_dir: Path, at: datetime, messages: Sequence[int] =
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    tmp_path: Path, *, last_post: datetime | None, fake: FakeDiscord | None = None
+    tmp_path: Path,
+    *,
+    last_post: datetime | None,
+    fake: FakeDiscord | None = None,
+    tautulli_key: str = API_KEY,
 ) -> AsyncIterator[Running]:
     """The bot against a new fake Discord, or against ``fake`` (already started) kept
-    across runs."""
+    across runs; ``tautulli_key``: the TAUTULLI_API_KEY it is given (the fake's by default)."""
     data_dir = tmp_path / "data"
     if last_post is not None:
         await seed_last_post(data_dir, last_post)
@@ -55,7 +59,7 @@ async def bot_process(
         config.write_text(
             "# end-to-end test configuration\n"
             f'TAUTULLI_URL: "{tautulli.url}"\n'
-            f'TAUTULLI_API_KEY: "{API_KEY}"\n'
+            f'TAUTULLI_API_KEY: "{tautulli_key}"\n'
             'DISCORD_TOKEN: "e2e-discord-token"\n'
             f"CHANNEL_ID: {CHANNEL_ID}\n"
             f'DISCORD_API_BASE_URL: "{fake.url}"\n'

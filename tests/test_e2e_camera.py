@@ -61,3 +61,36 @@ async def test_a_5000_event_burst_counts_every_session(tmp_path: Path) -> None:
     counts = sessions_per_member(data_dir)
     assert sum(counts.values()) == 2500
     assert counts == dict.fromkeys(MEMBERS, TOGGLES // 2)
+
+
+async def wait_for_sessions(data_dir: Path, expected: dict[int, int]) -> dict[int, int]:
+    """The sessions per member once ``expected`` are all there (or after 60 s)."""
+    for _ in range(600):
+        counts = sessions_per_member(data_dir)
+        if all(counts.get(m, 0) >= n for m, n in expected.items()):
+            return counts
+        await asyncio.sleep(0.1)
+    return sessions_per_member(data_dir)
+
+
+@pytest.mark.timeout(120)
+async def test_a_resume_that_replays_seen_voice_events_adds_no_session(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    ann, bob = MEMBERS[0], MEMBERS[1]
+    async with bot_process(tmp_path, last_post=datetime.now(UTC)) as running:
+        fake = running.fake
+        before = fake.last_seq
+        await fake.voice_burst([(ann, VOICE_CHANNEL_ID, True, False)] * 2)  # on, a repeat
+        await fake.voice_burst([(ann, VOICE_CHANNEL_ID, False, False)])
+        assert await wait_for_sessions(data_dir, {ann: 1}) == {ann: 1}
+        # The bot reconnects; Discord re-sends everything since before ann's events, which
+        # the bot has already handled, twice over.
+        await fake.resume(replay_after=before)
+        await fake.resume(replay_after=before)
+        # Then bob's session: once it is stored, every event before it has been handled.
+        await fake.voice_burst([(bob, VOICE_CHANNEL_ID, True, False)])
+        await fake.voice_burst([(bob, VOICE_CHANNEL_ID, False, False)])
+        counts = await wait_for_sessions(data_dir, {bob: 1})
+        assert await stop(running) == 0
+    assert counts == {ann: 1, bob: 1}
+    assert fake.resumes == 2 and fake.identified == 1  # resumed, not a new session

@@ -70,7 +70,9 @@ async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
 @pytest.mark.timeout(240)
 async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(tmp_path: Path) -> None:
     """The one gap in storing ids as they come: Discord made the message, the bot died
-    before the answer with its id arrived. The next run finds it and deletes it."""
+    before the answer with its id arrived. The next run finds it and deletes it, though
+    Discord lists none of its files as attachments: with the default embeds layout each
+    file is shown by an embed, and only the embed's image URL names it."""
     data_dir = tmp_path / "data"
     async with FakeDiscord() as fake:
         old = fake.add_message("last week's post")
@@ -80,6 +82,9 @@ async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(tmp_pat
             await fake.wait_for(lambda: len(fake.channel_messages()) == 2, 90)
             (lost,) = [m.id for m in fake.channel_messages() if m.id != old]
             assert stored(data_dir) == [old]  # the bot never learnt the new id
+            returned = fake.as_returned(lost)
+            assert returned["attachments"] == [] and fake.messages[lost].files
+            assert all(e["image"]["url"].startswith(fake.url) for e in returned["embeds"][1:])
             running.process.kill()
             await running.process.wait()
         await restart_posts_and_cleans_up(tmp_path, fake, [old, lost])

@@ -38,7 +38,11 @@ def test_cooldown_user_facing_and_unexpected_errors() -> None:
     assert error_reply(cooldown, EN, 1000)[0] == (
         "This command is cooling down. Try again <t:1060:R>."
     )
-    assert error_reply(NoGraphsError(), DA, 0) == (NoGraphsError().render(DA), None)
+    admin = NoGraphsError().render(DA)
+    assert error_reply(NoGraphsError(), DA, 0, admin=True) == (admin, None)
+    member = NoGraphsError().render(DA, admin=False)
+    assert member != admin
+    assert error_reply(NoGraphsError(), DA, 0) == (member, None)  # a member, unless told
     text, error_id = error_reply(RuntimeError("boom"), EN, 0)
     assert error_id is not None and len(error_id) == 8
     assert text == f"Sorry, something went wrong (error id {error_id})."

@@ -19,22 +19,6 @@ from tgraph_bot.core.ids import MemberId
 from tgraph_bot.storage import links
 
 
-@pytest.fixture
-def restore_discord_urls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
-
-
-@pytest.fixture
-async def live(tmp_path: Path, restore_discord_urls: None) -> AsyncIterator[Live]:
-    async with live_bot(tmp_path) as running:
-        yield running
-
-
 async def test_commands_are_synced(live: Live) -> None:
     names = {c["name"] for c in live.fake.commands}
     assert {"about", "uptime", "config", "update_graphs", "my_stats"} <= names

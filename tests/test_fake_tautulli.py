@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tgraph_bot.adapters.tautulli import TautulliClient
-from tgraph_bot.errors import TautulliUnreachable
+from tgraph_bot.errors import TautulliAuthError, TautulliUnreachable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,12 +90,16 @@ async def test_separate_process_with_switchable_modes() -> None:
             with pytest.raises(TautulliUnreachable):
                 await client.users()
             assert (await ctl.get("/mode")).text == "down"
+            assert (await ctl.put("/mode", content="refused")).text == "refused"
+            with pytest.raises(TautulliAuthError):  # the right key, refused as after a reset
+                await client.users()
             assert (await ctl.put("/mode", content="ok")).text == "ok"
             assert len(await client.users()) == 26
             assert (await ctl.put("/mode", content="sideways")).status_code == 400
             seen = json.loads((await ctl.get("/requests")).text)
             assert [(r["params"]["cmd"], r["apikey"]) for r in seen] == [
                 ("get_server_info", "ok"),
+                ("get_users", "ok"),
                 ("get_users", "ok"),
             ]
             assert all("pk" not in json.dumps(r) for r in seen)

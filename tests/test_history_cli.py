@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_support import tgraph
-from tests.fakes.history import history
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+from tgraph_bot.graphs.sample_history import history
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ async def test_history_sync_fetches_everything_then_only_the_last_days(tmp_path:
         code, out, err = await tgraph(config, "history", "sync")
         assert (code, err) == (0, "")
         lines = out.splitlines()
-        assert lines[0].startswith(f"{today:%Y-%m}: ") and "sessioner" in out
+        assert f"– {today.isoformat()}: " in lines[0] and "sessioner" in lines[0]
         sessions = len(fake.plays)
         assert lines[-1].startswith(f"Historikkopi: {sessions:,}".replace(",", "."))
         with sqlite3.connect(tmp_path / "data" / "tgraph.db") as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -207,3 +208,44 @@ async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> 
     artist = subs["completion"]["options"][0]
     assert artist["name_localizations"][danish] == "kunstner"
     assert all(o["description_localizations"].get(danish) for o in subs.values())
+
+
+# -- Tautulli failing: the admin reads the cause, a member a plain sentence -----------
+
+STATS_DOWN = "The server's statistics are unavailable right now. Please try again later."
+
+
+@pytest.mark.parametrize(
+    ("mode", "cause"),
+    [
+        ("down", "Cannot reach Tautulli at {url}/api/v2: check TAUTULLI_URL"),
+        ("html", "The answer from {url}/api/v2 is not Tautulli's API: check TAUTULLI_URL"),
+    ],
+)
+async def test_plex_usage_names_the_cause_to_admins_only(
+    world: World, rig: Rig, caplog: pytest.LogCaptureFixture, mode: str, cause: str
+) -> None:
+    await rig.tautulli.set_mode(mode)
+    caplog.set_level(logging.WARNING)
+    member = texts(await world.member.slash(world.channel, "plex usage"))
+    assert member == STATS_DOWN
+    logged = [r.getMessage() for r in caplog.records if "command /plex usage" in r.getMessage()]
+    assert len(logged) == 1 and cause.format(url=rig.tautulli.url) in logged[0]
+    admin = texts(await world.admin.slash(world.channel, "plex usage"))
+    assert admin.startswith(cause.format(url=rig.tautulli.url))
+    assert len(world.env.errors) == 2  # both reached the error ladder (and are acknowledged)
+
+
+async def test_completion_for_an_artist_with_a_very_long_name_fits_discords_2000(
+    world: World, rig: Rig
+) -> None:
+    name = "The Long Name Orchestra " * 90  # 2,160 characters: the reply would be longer
+    artist = rig.plex.add_artist(name.strip())
+    track = rig.plex.add_track(rig.plex.add_album(artist, "Overture"), "Prelude")
+    link = links.Link(MemberId(world.member.id), TautulliUserId(HARPER), "HarperKPlex", NOW, "plex")
+    await rig.db.run(lambda conn: links.put_link(conn, link))
+    rig.plays(HARPER, [track.rating_key])
+    result = await world.member.slash(world.channel, "plex completion", artist=artist.title)
+    reply = texts(result)
+    assert reply.startswith("You have listened to 100% (1/1) of The Long Name Orchestra")
+    assert len(reply) <= 2000 and "…'s collection on this server." in reply

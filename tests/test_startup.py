@@ -14,9 +14,11 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+from asyncio.subprocess import Process
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,9 @@ from aiohttp import web
 
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
 from tests.fakes.tautulli import FakeTautulli
+from tests.fakes.time import MonotonicClock
+from tgraph_bot.app import login_patience, login_patiently
+from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.startup import sample_config
 
 from .conftest import ROOT, SAMPLE
@@ -34,6 +39,7 @@ NOBODY = (99, 100)
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl.h, capability.h
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 READY = {"DISCORD_TOKEN": "t0k3n-value", "TAUTULLI_API_KEY": "k3y", "CHANNEL_ID": "42"}
+NO_PATIENCE = {"TGRAPH_LOGIN_PATIENCE_SECONDS": "0"}  # one try at Discord, then exit 5
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -52,6 +58,12 @@ def _as_nobody() -> None:
     os.setuid(NOBODY[0])
 
 
+def _unmeasured(env: dict[str, str]) -> dict[str, str]:
+    """A child that may not write here cannot save coverage data either (coverage would
+    print its traceback on exit): it runs unmeasured."""
+    return {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
+
+
 def tgraph(
     *args: str,
     env: dict[str, str] | None = None,
@@ -60,9 +72,7 @@ def tgraph(
 ) -> subprocess.CompletedProcess[str]:
     child_env = _env(env)
     if preexec is not None:
-        # A child that may not write here cannot save coverage data either (coverage would
-        # print its traceback on exit): it runs unmeasured.
-        child_env = {k: v for k, v in child_env.items() if not k.startswith("COVERAGE_")}
+        child_env = _unmeasured(child_env)
     return subprocess.run(
         [sys.executable, "-m", "tgraph_bot.cli", *args],
         capture_output=True,
@@ -199,6 +209,153 @@ def test_an_unreadable_config_says_chown(foreign: Foreign) -> None:
     assert str(config) in line and "chown -R" in line
 
 
+# -- the image: a first start waits for the configuration (no restart loop) ----------------
+
+WAIT = {"TGRAPH_WAIT_FOR_CONFIG": "1"}
+
+
+async def test_the_image_waits_for_the_configuration_then_starts_by_itself(tmp_path: Path) -> None:
+    config = tmp_path / "config" / "config.yml"
+    config.parent.mkdir()
+    seen: list[str] = []
+    async with _bot(config, WAIT) as process:
+        first = await _line_with(process, "First start", seen)
+        assert first == (
+            f"First start: wrote the annotated sample configuration to {config}. Fill in "
+            "DISCORD_TOKEN, TAUTULLI_URL, TAUTULLI_API_KEY and CHANNEL_ID there: the bot waits, "
+            "and starts by itself once the file is saved."
+        )
+        assert config.read_bytes() == sample_config()
+        # Docker's health check says why the container is not healthy.
+        health = tgraph("health", "--config", str(config))
+        assert health.returncode == 1
+        assert one_line(health.stdout).startswith(
+            "unhealthy: waiting for the configuration: DISCORD_TOKEN: is required"
+        )
+        assert "CHANNEL_ID = 0: is required" in health.stdout
+
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('DISCORD_TOKEN: ""', 'DISCORD_TOKEN: "t0k3n"'), "utf-8")
+        await _line_with(process, "Waiting for", seen)
+        assert [line.split(":")[0] for line in seen[1:]] == [
+            "TAUTULLI_API_KEY",
+            "CHANNEL_ID = 0",
+            "Waiting for " + str(config),
+        ]
+        async with FakeDiscord() as fake:
+            _config_for(config.parent, fake.url, channel=CHANNEL_ID)
+            await _connects_then_stops(process, fake, seen)
+
+
+async def test_docker_stop_while_waiting_for_the_configuration_is_status_0(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text('TAUTULLI_API_KEY: "k"\n', encoding="utf-8")
+    seen: list[str] = []
+    async with _bot(config, WAIT) as process:
+        await _line_with(process, "Waiting for", seen)
+        status, log = await _terminate(process)
+    assert status == 0
+    waiting = f"Waiting for {config}"
+    assert [line.split(":")[0] for line in seen] == ["DISCORD_TOKEN", "CHANNEL_ID = 0", waiting]
+    assert log == ""
+
+
+# -- files an older image left as root, a mode that forbids, a read-only volume -----------
+
+
+@pytest.fixture
+def own() -> Iterator[Path]:
+    """A config folder that belongs to 99:100 (the image's user), with a filled-in config.yml.
+
+    Only root can make the files of another owner that these tests need."""
+    if not (AS_ROOT and _nobody_runs_python()):
+        pytest.skip("needs root, and a Python that uid 99 may run")
+    folder = Path(tempfile.mkdtemp(prefix="tgraph-own-"))
+    shutil.copyfile(SAMPLE, folder / "config.yml")
+    (folder / "data" / "graphs").mkdir(parents=True)
+    for path in (folder, *folder.rglob("*")):
+        os.chown(path, *NOBODY)
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+READ_ONLY_BIND = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+"""sh -c script: remount folder $1 read-only (as ``-v ...:ro`` does), then run the rest."""
+
+
+def _run_as_nobody(folder: Path, *, read_only: Path | None = None) -> str:
+    """``run`` as 99:100 (in a mount namespace where ``read_only`` is read-only): it must
+    exit with 6; the one line it printed."""
+    env = {**READY, **NO_PATIENCE, "DISCORD_API_BASE_URL": f"http://127.0.0.1:{_free_port()}"}
+    nobody = ["setpriv", "--reuid=99", "--regid=100", "--clear-groups", sys.executable]
+    bot = [*nobody, "-m", "tgraph_bot.cli", "run", "--config", str(folder / "config.yml")]
+    if read_only is not None:
+        bot = ["unshare", "-m", "sh", "-c", READ_ONLY_BIND, "sh", str(read_only), *bot]
+    done = subprocess.run(
+        bot, capture_output=True, text=True, env=_unmeasured(_env(env)), check=False, timeout=60
+    )
+    assert done.returncode == 6, done.stderr
+    return one_line(done.stderr)
+
+
+def _as_root(path: Path, *, folder: bool = False) -> None:
+    """A file (or folder) an image that ran as root left behind."""
+    if folder:
+        path.mkdir()
+    elif path.suffix == ".db":
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("CREATE TABLE left_by_root (x)")
+    else:
+        path.write_bytes(b"")
+    os.chown(path, 0, 0)
+    path.chmod(0o755 if folder else 0o644)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tgraph.db", "tgraph.db-wal", "tgraph.db-shm", "heartbeat.json", "graphs/old.png", "old/"],
+)
+def test_a_file_or_folder_left_by_root_in_data_says_chown(own: Path, name: str) -> None:
+    data = own / "data"
+    if name.startswith("tgraph.db-"):  # the database is the bot's, its WAL file is not
+        (data / "tgraph.db").write_bytes(b"")
+        os.chown(data / "tgraph.db", *NOBODY)
+    path = data / name.rstrip("/")
+    _as_root(path, folder=name.endswith("/"))
+    assert _run_as_nobody(own) == (
+        f"{path} is not readable and writable by uid 99 (gid 100), which the bot runs as: "
+        f"on the host, run chown -R 99:100 on the folder mapped to {own}"
+    )
+    assert path.stat().st_uid == 0  # nothing was changed, nothing written over
+
+
+def test_a_data_folder_of_the_bot_that_forbids_writing_says_chmod_not_chown(own: Path) -> None:
+    data = own / "data"
+    data.chmod(0o555)
+    assert _run_as_nobody(own) == (
+        f"{data} belongs to uid 99, which the bot runs as, but its permissions do not let it "
+        f"read and write there: on the host, run chmod -R u+rwX on the folder mapped to {own}"
+    )
+
+
+def test_a_read_only_data_volume_says_remove_ro_not_chown(own: Path) -> None:
+    """DATA_DIR mounted read-only (``-v ...:/config/data:ro``), in a mount namespace of its own."""
+    data = own / "data"
+    probe = ["unshare", "-m", "sh", "-c", READ_ONLY_BIND, "sh", str(data), "true"]
+    if subprocess.run(probe, check=False).returncode:
+        pytest.skip("cannot make a read-only bind mount here")
+    assert _run_as_nobody(own, read_only=data) == (
+        f"{data} is on a read-only file system, and the bot must write there: remove :ro from "
+        f"the volume mapped to {data} (or remount that disk read-write)"
+    )
+
+
 def test_a_config_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     config = tmp_path / "config.yml"
     config.write_bytes(b'# settings\nUPDATE_DAYS: 7\nTV_COLOR: "gr\xf8n"\n')
@@ -248,7 +405,7 @@ def _config_for(tmp_path: Path, discord_url: str, channel: int = 42) -> Path:
     return config
 
 
-async def _spawn(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+async def _spawn(*args: str, env: dict[str, str] | None = None) -> Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -260,11 +417,11 @@ async def _spawn(*args: str, env: dict[str, str] | None = None) -> asyncio.subpr
     )
 
 
-async def _run(config: Path) -> asyncio.subprocess.Process:
+async def _run(config: Path) -> Process:
     return await _spawn("--config", str(config), "run")
 
 
-async def _terminate(process: asyncio.subprocess.Process) -> tuple[int, str]:
+async def _terminate(process: Process) -> tuple[int, str]:
     """SIGTERM, as `docker stop` sends it; the exit status and everything it printed."""
     try:
         process.send_signal(signal.SIGTERM)
@@ -274,7 +431,7 @@ async def _terminate(process: asyncio.subprocess.Process) -> tuple[int, str]:
             process.kill()
 
 
-async def _finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
+async def _finish(process: Process) -> tuple[int, str]:
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, (out + err).decode()
@@ -295,13 +452,112 @@ async def test_a_refused_token_is_one_line_and_status_4(tmp_path: Path) -> None:
     assert "voice will NOT" not in log and "intent" not in log
 
 
-async def test_an_unreachable_discord_is_one_line_and_status_5(tmp_path: Path) -> None:
-    with socket.socket() as s:  # a port nothing listens on
+def _free_port() -> int:
+    with socket.socket() as s:  # a port nothing listens on (until the test starts something)
         s.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{s.getsockname()[1]}"
-    status, log = await _finish(await _run(_config_for(tmp_path, url)))
+        return int(s.getsockname()[1])
+
+
+async def test_an_unreachable_discord_is_one_line_and_status_5(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    config = _config_for(tmp_path, url)
+    process = await _spawn("--config", str(config), "run", env=NO_PATIENCE)
+    status, log = await _finish(process)
     assert status == 5
     assert _last_line(log).startswith(f"Cannot reach Discord at {url}")
+
+
+@contextlib.asynccontextmanager
+async def _bot(config: Path, env: dict[str, str] | None = None) -> AsyncIterator[Process]:
+    """``tgraph-bot run`` for the block; killed after it if it still runs."""
+    process = await _spawn("--config", str(config), "run", env=env)
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+
+
+async def _connects_then_stops(process: Process, fake: FakeDiscord, seen: list[str]) -> None:
+    """The bot reaches ``fake``; SIGTERM then stops it with 0, and no traceback was logged."""
+    await fake.wait_for(fake.connected.is_set, 60)
+    status, log = await _terminate(process)
+    assert status == 0
+    assert "Traceback" not in "".join(seen) + log
+
+
+async def _line_with(process: Process, text: str, seen: list[str]) -> str:
+    """Read the child's stderr (kept in ``seen``) up to the first line containing ``text``."""
+    assert process.stderr is not None
+    while True:
+        raw = await asyncio.wait_for(process.stderr.readline(), 60)
+        assert raw, f"the process ended without printing {text!r}: {seen}"
+        seen.append(raw.decode())
+        if text in seen[-1]:
+            return seen[-1].strip()
+
+
+async def test_a_discord_that_comes_up_late_is_waited_for(tmp_path: Path) -> None:
+    """A network that is not up yet at boot: the bot tries again after growing delays."""
+    port = _free_port()
+    seen: list[str] = []
+    async with _bot(_config_for(tmp_path, f"http://127.0.0.1:{port}")) as process:
+        line = await _line_with(process, "trying again in", seen)
+        assert f"Cannot reach Discord at http://127.0.0.1:{port}" in line
+        assert line.endswith("; trying again in 1 s")
+        async with FakeDiscord(port=port) as fake:
+            await _connects_then_stops(process, fake, seen)
+
+
+async def test_login_patiently_backs_off_to_minutes_then_gives_up() -> None:
+    clock = MonotonicClock(0.0)
+    tries: list[float] = []
+    forgotten: list[float] = []
+
+    async def unreachable() -> None:
+        tries.append(clock.now)
+        raise DiscordUnreachable(url="http://127.0.0.1:9")
+
+    async def forget() -> None:
+        forgotten.append(clock.now)
+
+    with pytest.raises(DiscordUnreachable):
+        await login_patiently(
+            unreachable, forget, 900, sleep=clock.sleep, monotonic=clock.monotonic
+        )
+    assert clock.sleeps[:10] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
+    assert max(clock.sleeps) == 300 and sum(clock.sleeps) == 900 == tries[-1]
+    assert len(forgotten) == len(tries) - 1 == len(clock.sleeps)
+
+
+async def test_login_patiently_stops_at_success_and_never_retries_a_refused_token() -> None:
+    clock = MonotonicClock(0.0)
+    outcomes: list[Exception | None] = [DiscordUnreachable(url="u"), DiscordUnreachable(url="u")]
+
+    async def flaky() -> None:
+        if outcome := (outcomes.pop(0) if outcomes else None):
+            raise outcome
+
+    async def forget() -> None:
+        pass
+
+    await login_patiently(flaky, forget, 900, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert clock.sleeps == [1, 2]
+
+    async def refused() -> None:
+        raise DiscordTokenRefused()
+
+    with pytest.raises(DiscordTokenRefused):
+        await login_patiently(refused, forget, 900, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert clock.sleeps == [1, 2]
+
+
+def test_login_patience_comes_from_the_environment() -> None:
+    assert login_patience({}) == 900
+    assert login_patience({"TGRAPH_LOGIN_PATIENCE_SECONDS": "0"}) == 0
+    assert login_patience({"TGRAPH_LOGIN_PATIENCE_SECONDS": "30"}) == 30
+    for wrong in ("-1", "soon", "inf", "nan"):
+        assert login_patience({"TGRAPH_LOGIN_PATIENCE_SECONDS": wrong}) == 900
 
 
 async def test_sigterm_during_a_hanging_login_stops_cleanly(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.fakes.tautulli import FIXTURES, FakeTautulli
+from tests.fakes.time import MonotonicClock
 from tgraph_bot.adapters.tautulli import API_DISABLED, GRAPH_COMMANDS, TautulliClient, api_url
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import GraphData
@@ -286,25 +287,10 @@ async def test_retry_recovers_when_tautulli_comes_back(fake: FakeTautulli) -> No
     assert [r.mode for r in fake.requests] == ["error500", "error500", "ok"]
 
 
-class FakeClock:
-    """Time that moves only when the client sleeps: the budget is checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.mark.parametrize("mode", ["error500", "down"])
 async def test_retries_stop_within_the_budget(fake: FakeTautulli, mode: str) -> None:
     await fake.set_mode(mode)
-    clock = FakeClock()
+    clock = MonotonicClock()
     client = TautulliClient(
         fake.url,
         KEY,
@@ -330,7 +316,7 @@ async def test_retries_stop_within_the_budget(fake: FakeTautulli, mode: str) -> 
 
 async def test_no_budget_means_one_attempt(fake: FakeTautulli) -> None:
     await fake.set_mode("error500")
-    clock = FakeClock()
+    clock = MonotonicClock()
     client = TautulliClient(fake.url, KEY, retry_budget=0.0, sleep=clock.sleep)
     async with client:
         with pytest.raises(TautulliServerError):
@@ -468,7 +454,7 @@ async def test_slow_tautulli_within_and_beyond_the_timeout(fake: FakeTautulli) -
 # -- one outage, one wait: the breaker and the shared deadline -------------------------------
 
 
-def breaker_client(url: str, clock: FakeClock, key: str = KEY, **kw: float) -> TautulliClient:
+def breaker_client(url: str, clock: MonotonicClock, key: str = KEY, **kw: float) -> TautulliClient:
     options: dict[str, float] = {
         "timeout": 1.0,
         "retry_budget": 3.0,
@@ -492,7 +478,7 @@ async def test_after_an_outage_the_other_graphs_fail_at_once_until_the_breaker_c
     fake: FakeTautulli, mode: str
 ) -> None:
     await fake.set_mode(mode)
-    clock = FakeClock()
+    clock = MonotonicClock()
     async with breaker_client(fake.url, clock) as client:
         with pytest.raises(TautulliError) as first:
             await client.graph("get_plays_by_date", time_range=30, y_axis="plays")
@@ -513,7 +499,7 @@ async def test_a_wrong_key_or_a_page_that_is_not_tautulli_stops_after_the_first_
     fake: FakeTautulli, mode: str, key: str
 ) -> None:
     await fake.set_mode(mode)
-    clock = FakeClock()
+    clock = MonotonicClock()
     reasons: set[str] = set()
     async with breaker_client(fake.url, clock, key) as client:
         for command in sorted(GRAPH_COMMANDS):
@@ -526,7 +512,7 @@ async def test_a_wrong_key_or_a_page_that_is_not_tautulli_stops_after_the_first_
 
 async def test_a_success_closes_the_breaker(fake: FakeTautulli) -> None:
     await fake.set_mode("error500")
-    clock = FakeClock()
+    clock = MonotonicClock()
     async with breaker_client(fake.url, clock, retry_budget=0.0, breaker_seconds=5.0) as client:
         with pytest.raises(TautulliServerError):
             await client.users()
@@ -544,7 +530,7 @@ async def test_one_deadline_bounds_the_retries_of_every_graph_together(
     fake: FakeTautulli,
 ) -> None:
     await fake.set_mode("error500")
-    clock = FakeClock()
+    clock = MonotonicClock()
     # No breaker here, so each graph is asked: only the shared deadline limits the retries.
     async with breaker_client(fake.url, clock, retry_budget=3.0, breaker_seconds=0.0) as client:
         deadline = Deadline.after(3.0, clock.monotonic)

@@ -12,7 +12,8 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
+from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.cogs.about import AboutCog
@@ -32,6 +34,7 @@ from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
 from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
+from tgraph_bot.adapters.discord.cogs.wrapped import WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
@@ -40,7 +43,9 @@ from tgraph_bot.config import schema
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.errors import DiscordTokenRefused, DiscordUnreachable
+from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
@@ -51,6 +56,7 @@ from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
+from tgraph_bot.services.wrapped import WrappedService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
@@ -64,6 +70,9 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 5.0
 LOGIN_SECONDS = 60.0
+LOGIN_PATIENCE = 15 * 60.0
+"""Start-up keeps trying to reach Discord this long (seconds) before it gives up (exit 5)."""
+LOGIN_BACKOFF = Backoff(base=1.0, cap=300.0)
 RENDER_IDLE_SECONDS = 120.0
 HISTORY_JOB_KEY = "history.sync_run_at"
 PLAYLIST_LOCK = "plex-playlist-sync.lock"
@@ -103,7 +112,7 @@ def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -
 
 async def start_history_sync(
     stack: AsyncExitStack, store: ConfigStore, db: Database, tautulli: TautulliClient
-) -> None:
+) -> HistoryMirror:
     """Keep the mirror every HISTORY_SYNC_MINUTES on the one scheduler (0: off, and
     nothing else changes); an edit of the key applies at once."""
     mirror = history_mirror(store, db, tautulli)
@@ -122,6 +131,33 @@ async def start_history_sync(
     stack.callback(store.subscribe(changed))
     task = asyncio.create_task(job.run(), name="history-sync")
     stack.push_async_callback(_cancelled, task)
+    return mirror
+
+
+def _env_seconds(
+    environ: Mapping[str, str], name: str, default: float, *, zero_allowed: bool = False
+) -> float:
+    """Seconds from the environment variable ``name`` (finite, > 0, or >= 0 when
+    ``zero_allowed``), else ``default``, with a warning when it is set to something else."""
+    text = environ.get(name, "")
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    low_enough = value >= 0 if zero_allowed else value > 0
+    if not low_enough or value == float("inf"):
+        log.warning("ignoring %s=%r (not a number of seconds)", name, text)
+        return default
+    return value
+
+
+def login_patience(environ: Mapping[str, str]) -> float:
+    """How long the bot keeps trying to reach Discord at start-up before it exits with 5.
+
+    TGRAPH_LOGIN_PATIENCE_SECONDS (seconds, >= 0; 0 = one try) overrides the default."""
+    return _env_seconds(environ, "TGRAPH_LOGIN_PATIENCE_SECONDS", LOGIN_PATIENCE, zero_allowed=True)
 
 
 def render_idle_seconds(environ: Mapping[str, str]) -> float:
@@ -131,17 +167,7 @@ def render_idle_seconds(environ: Mapping[str, str]) -> float:
     memory benchmark (bench/bench_bot.py) and for anyone who posts often enough to want
     the workers kept warm. Not a config.yml setting on purpose.
     """
-    text = environ.get("TGRAPH_RENDER_IDLE_SECONDS", "")
-    if not text:
-        return RENDER_IDLE_SECONDS
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        log.warning("ignoring TGRAPH_RENDER_IDLE_SECONDS=%r (not a positive number)", text)
-        return RENDER_IDLE_SECONDS
-    return value
+    return _env_seconds(environ, "TGRAPH_RENDER_IDLE_SECONDS", RENDER_IDLE_SECONDS)
 
 
 @asynccontextmanager
@@ -183,6 +209,7 @@ async def plex_service(
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
         plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
+        stack.callback(plex.close)
         yield PlexService(
             plex,
             tautulli,
@@ -204,6 +231,8 @@ class CogServices:
     rendering: GraphRendering | None = None  # for /my_stats (the posting service has its own)
     summaries: SummaryService | None = None  # the /my_stats summary embed
     images_dir: Path = Path("data") / "graphs"
+    wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
+    draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
     extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
 
 
@@ -219,6 +248,16 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]
+        if services.wrapped is not None and services.draw_cards is not None:
+            cogs.append(
+                WrappedCog(
+                    host,
+                    services.wrapped,
+                    services.my_stats,
+                    services.draw_cards,
+                    stats_dir,
+                )
+            )
     return [*cogs, *services.extra]
 
 
@@ -232,6 +271,42 @@ async def _login(bot: TGraphBot, settings: Settings) -> None:
     except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError):
         log.debug("the Discord login failed", exc_info=True)
         raise DiscordUnreachable(url=url) from None
+
+
+async def _forget_login(bot: TGraphBot) -> None:
+    """Close the HTTP session a failed login opened, so the next try starts a fresh one."""
+    await bot.http.close()
+    bot.http.connector = MISSING  # closed with its session; the next login makes a new one
+
+
+async def login_patiently(
+    login: Callable[[], Awaitable[None]],
+    forget: Callable[[], Awaitable[None]],
+    patience: float,
+    *,
+    backoff: Backoff = LOGIN_BACKOFF,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """``login()`` again and again while Discord cannot be reached, waiting ``backoff``'s
+    growing delays (1 s, 2 s, ... up to 5 min), for ``patience`` seconds in all: a network
+    that comes up slowly at boot, a router restarting, a short Discord outage are ridden out
+    here, not by a restart loop. A refused token ends it at once; so does a stop signal
+    (the caller cancels). Raises the last :class:`DiscordUnreachable` when patience ends."""
+    deadline = monotonic() + patience
+    attempt = 0
+    while True:
+        try:
+            return await login()
+        except DiscordUnreachable as exc:
+            left = deadline - monotonic()
+            if left <= 0:
+                raise
+            attempt += 1
+            delay = min(backoff.delay(attempt), left)
+            log.warning("%s; trying again in %.0f s", exc, delay)
+            await forget()
+        await sleep(delay)
 
 
 def is_connected(bot: TGraphBot) -> bool:
@@ -266,7 +341,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         client_id = await db.run(links.plex_client_identifier)
         plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
         stack.callback(follow_settings(store, tautulli, plextv))
-        await start_history_sync(stack, store, db, tautulli)
+        mirror = await start_history_sync(stack, store, db, tautulli)
         # Not entered (that would start the workers now): the pool starts with the first
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
@@ -293,6 +368,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             rendering=graphs,
             summaries=summaries,
             images_dir=images,
+            wrapped=WrappedService(mirror),
+            draw_cards=renderer.render,
             extra=extra_cogs,
         )
         bot = TGraphBot(
@@ -323,7 +400,14 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         stopping = asyncio.create_task(stop.wait(), name="stop")
         stack.callback(stopping.cancel)
         # The stop signal counts during login too (a Discord that accepts and never answers).
-        login = asyncio.create_task(_login(bot, settings), name="discord-login")
+        login = asyncio.create_task(
+            login_patiently(
+                lambda: _login(bot, settings),
+                lambda: _forget_login(bot),
+                login_patience(os.environ),
+            ),
+            name="discord-login",
+        )
         await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if not login.done():
             log.info("stopped during the Discord login")
@@ -352,6 +436,8 @@ __all__ = [
     "bot_cogs",
     "follow_settings",
     "history_mirror",
+    "login_patience",
+    "login_patiently",
     "plex_service",
     "render_idle_seconds",
     "run",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import sys
@@ -69,6 +70,14 @@ def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
     beat = read_heartbeat(path)
     now = datetime.now(UTC)
     health = assess(beat, now, STALE_AFTER)
+    waiting_for = [] if health is Health.HEALTHY else _configuration_problems(args, tr)
+    if waiting_for:  # the image waits for config.yml to be filled in: say what is missing
+        print(
+            tr._("unhealthy: waiting for the configuration: {problems}").format(
+                problems="; ".join(waiting_for)
+            )
+        )
+        return 1
     age = round((now - beat.at).total_seconds()) if beat is not None else 0
     lines = {
         Health.HEALTHY: tr._("healthy: connected to Discord (heartbeat {age} s ago)"),
@@ -124,25 +133,51 @@ def cmd_config_set(args: argparse.Namespace, tr: Translator) -> int:
 # -- run -------------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
+def _configuration_problems(args: argparse.Namespace, tr: Translator) -> list[str]:
+    """What keeps ``run`` from starting, one line each (none: it may start)."""
     from tgraph_bot.config.readiness import readiness_problems
-    from tgraph_bot.startup import first_start, require_writable
+
+    try:
+        store = open_store(args, tr, read_only=True)
+    except UserFacingError as exc:  # no file, not YAML, a bad value: the lines that say so
+        return exc.render(tr).splitlines()
+    return [problem.render(tr) for problem in readiness_problems(store.settings)]
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
+    from tgraph_bot.startup import (
+        first_start,
+        require_usable_tree,
+        require_writable,
+        stop_signals,
+        wait_for_configuration,
+        waits_for_configuration,
+    )
 
     path = config_path(args)
-    if not path.exists():
+    if waits_for_configuration(os.environ):  # the image: wait (unhealthy), never a restart loop
+        with stop_signals() as stop:
+            problems = functools.partial(_configuration_problems, args, tr)
+            if not wait_for_configuration(path, problems, _say, tr, stop.wait):
+                return 0
+    elif not path.exists():
         first_start(path)  # writes the annotated sample, then exits with status 3
     require_writable(path.parent, path.parent)  # the lock file and saved edits go there
-    store = open_store(args, tr)
-    problems = readiness_problems(store.settings)
-    for problem in problems:
-        print(problem.render(tr), file=sys.stderr)
+    problems = _configuration_problems(args, tr)
+    for line in problems:
+        _say(line)
     if problems:
         return 1
+    store = open_store(args, tr)
     from tgraph_bot.config.display import MaskSecretsFilter
 
     for handler in logging.getLogger().handlers:  # URL passwords and keys, in any library's log
         handler.addFilter(MaskSecretsFilter())
-    require_writable(store.data_dir, path.parent)
+    require_usable_tree(store.data_dir, path.parent)  # the database, the images, the heartbeat
     from tgraph_bot.app import run
 
     return asyncio.run(run(store))
@@ -167,13 +202,13 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     out = Path(args.out)
 
     async def progress(done: int, total: int) -> None:
-        # On stderr: stdout lists the files written, for scripts.
+        # On stderr: stdout lists the files written, for scripts. ``done``: graphs made.
         print(tr._("{done} of {total} graphs").format(done=done, total=total), file=sys.stderr)
 
     report = asyncio.run(
         render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
     )
-    return report_files(report, out, tr)
+    return report_files(report, out, tr, store.settings.TIMEZONE)
 
 
 # -- camera ------------------------------------------------------------------------------

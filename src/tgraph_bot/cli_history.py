@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from tgraph_bot.cli_common import open_store
+from tgraph_bot.core.wrapped import Recap
 from tgraph_bot.i18n import Translator
 
 Handler = Callable[[argparse.Namespace, Translator], int]
@@ -68,6 +71,112 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
     return asyncio.run(main())
 
 
+def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
+    import json
+
+    from tgraph_bot.adapters.tautulli import TautulliClient
+    from tgraph_bot.app import history_mirror
+    from tgraph_bot.errors import TautulliError, UserFacingError
+    from tgraph_bot.graphs.render import Renderer
+    from tgraph_bot.graphs.theme import Theme
+    from tgraph_bot.services.my_stats import find_by_name
+    from tgraph_bot.services.wrapped import (
+        WrappedService,
+        days_window,
+        render_story,
+        wrapped_document,
+        year_window,
+    )
+    from tgraph_bot.services.wrapped_cards import Story
+    from tgraph_bot.storage.db import Database, database_path
+
+    store = open_store(args, tr)
+    settings = store.settings
+    if not args.server and not args.user:
+        raise UserFacingError(
+            tr._("Name a member with --user EMAIL_OR_PLEX_USER, or use --server.")
+        )
+
+    async def main() -> tuple[Recap, dict[str, object]]:
+        async with (
+            Database(database_path(store.data_dir)) as db,
+            TautulliClient(
+                settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
+            ) as tautulli,
+        ):
+            mirror = history_mirror(store, db, tautulli)
+            service = WrappedService(mirror)
+            try:
+                await mirror.sync()
+            except TautulliError as exc:
+                synced = await service.freshness()
+                if synced is None:
+                    raise
+                print(
+                    tr._(
+                        "Tautulli did not answer ({reason}): the history copy of {when} is used."
+                    ).format(reason=exc.render(tr), when=tr.datetime(synced, "short")),
+                    file=sys.stderr,
+                )
+            today = mirror.today()
+            window = (
+                days_window(args.days, today)
+                if args.days
+                else year_window(args.year or today.year, today)
+            )
+            user_id: int | None = None
+            name = await tautulli.server_name() if args.server else ""
+            if not args.server:
+                from tgraph_bot.core.users import find_by_email
+
+                users = await tautulli.users()
+                user = find_by_email(users, args.user) if "@" in args.user else None
+                member = user or find_by_name(users, args.user)
+                user_id, name = int(member.user_id), member.display_name
+            found = (
+                await service.server(window)
+                if user_id is None
+                else await service.member(user_id, window)
+            )
+            synced_at = await service.freshness()
+            title = _story_title(found, name, tr)
+            async with Renderer(workers=1) as renderer:
+                await render_story(
+                    found,
+                    Story(title, member=user_id is not None),
+                    tr,
+                    Theme.from_settings(settings),
+                    Path(args.out),
+                    renderer,
+                )
+            return found, wrapped_document(found, user_id=user_id, synced_at=synced_at)
+
+    found, document = asyncio.run(main())
+    out = Path(args.out)
+    (out / "wrapped.json").write_text(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    plays = tr.ngettext("{n} play", "{n} plays", found.plays).format(n=tr.number(found.plays))
+    print(
+        tr._("{after} – {before}: {plays}, {time} ({zone}); written to {path}").format(
+            after=tr.date(found.window.after),
+            before=tr.date(found.window.before),
+            plays=plays,
+            time=tr.duration(found.duration_seconds),
+            zone=found.timezone,
+            path=out / "wrapped.json",
+        )
+    )
+    return 0
+
+
+def _story_title(found: Recap, name: str, tr: Translator) -> str:
+    from tgraph_bot.services.wrapped_cards import period_name
+
+    period = period_name(found.window.after, found.window.before, tr)
+    return tr._("{name}: {period}").format(name=name, period=period)
+
+
 def add_history_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],  # pyright: ignore[reportPrivateUsage]
     common: argparse.ArgumentParser,
@@ -88,6 +197,17 @@ def add_history_commands(
         help="also compare every past month with Tautulli's count and fetch those that differ",
     )
     p.set_defaults(handler=cmd_history_sync)
+
+    help_text = "a member's year (or the server's) from the history copy, as wrapped.json"
+    p = sub.add_parser("wrapped", parents=[common], help=help_text, description=help_text)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--user", metavar="EMAIL_OR_PLEX_USER", help="the member")
+    who.add_argument("--server", action="store_true", help="the whole server")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, help="a calendar year (default: this year)")
+    when.add_argument("--days", type=int, help="the last N days instead of a year")
+    p.add_argument("--out", default="wrapped", metavar="DIR", help="where to write wrapped.json")
+    p.set_defaults(handler=cmd_wrapped)
 
 
 __all__ = ["add_history_commands"]

@@ -2,10 +2,19 @@
 
 Messages are marked with ``N_`` and formatted after translation, so the same error
 reads in the configured language wherever it surfaces (CLI, Discord, logs in English).
+
+Two readers: ``message`` is for whoever can act on it (the owner at the CLI and in the
+log, an admin on Discord): the cause and the fix, a URL or a setting's name included.
+``member_message``, where set, is what a member reads instead: a plain sentence with no
+address, no setting and no instruction they cannot follow (the cause goes to the log).
 """
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from tgraph_bot.i18n import N_, Translator
@@ -19,6 +28,8 @@ class UserFacingError(TGraphError):
     """An error whose message is meant for the person who caused or can fix it."""
 
     message: str = N_("Something went wrong.")
+    member_message: str | None = None
+    """What a member reads instead of ``message``; None: ``message`` is fit for anyone."""
     exit_status: int = 1  # what `tgraph-bot` exits with when this error ends it (see cli.py)
 
     def __init__(self, message: str | None = None, /, **params: Any) -> None:
@@ -27,8 +38,16 @@ class UserFacingError(TGraphError):
         self.params = params
         super().__init__(self.message.format(**params))
 
-    def render(self, tr: Translator) -> str:
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
+        """The message in ``tr``'s language: the cause and the fix for an ``admin`` (or
+        the owner), the plain sentence for a member."""
+        if not admin and self.member_message is not None:
+            return tr._(self.member_message)
         return tr._(self.message).format(**self.params)
+
+    def hides_cause(self) -> bool:
+        """A member reads something else than the cause (so the owner should see it logged)."""
+        return self.member_message is not None
 
 
 class ConfigError(UserFacingError):
@@ -38,7 +57,7 @@ class ConfigError(UserFacingError):
         self.problems = problems
         super().__init__(N_("The configuration has {count} problem(s)."), count=len(problems))
 
-    def render(self, tr: Translator) -> str:
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
         return "\n".join(p.render(tr) for p in self.problems)
 
 
@@ -69,8 +88,21 @@ class ConfigProblem:
         return f"ConfigProblem({self!s})"
 
 
+STORAGE_TROUBLE = N_("The bot cannot save its files right now. Please try again later.")
+"""What a member reads about a full or unwritable DATA_DIR (the owner reads the cause)."""
+
+
 class StorageError(UserFacingError):
     """The database could not be opened or migrated (one line saying what to do)."""
+
+    member_message = STORAGE_TROUBLE
+
+
+class StorageUnavailable(TGraphError):
+    """The database cannot take a write right now (disk full, I/O error, locked, read-only).
+
+    Nothing of the attempt was written, and the same write may succeed when tried again.
+    """
 
 
 class PlexTvError(UserFacingError):
@@ -102,6 +134,9 @@ class TautulliError(UserFacingError):
     """Tautulli answered, but with an error (the base of every Tautulli problem)."""
 
     message = N_("Tautulli answered with an error.")
+    member_message = N_(
+        "The server's statistics are unavailable right now. Please try again later."
+    )
     unavailable: bool = False
     whole_api: bool = False
     """True when every other request would get the same answer (a refused key, a page
@@ -179,7 +214,7 @@ class CameraImportError(UserFacingError):
         )
         self.reason_params = params
 
-    def render(self, tr: Translator) -> str:
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
         reason = tr._(self.reason).format(**self.reason_params)
         return tr._(self.message).format(source=self.source, line=self.line, reason=reason)
 
@@ -188,11 +223,41 @@ class CameraImportError(UserFacingError):
 
 
 class NoGraphsError(UserFacingError):
-    """Rendering produced no graph at all (every graph disabled or every one failed)."""
+    """Rendering produced no graph at all: its ``cause`` is why (the most common reason the
+    graphs failed for), or None when no graph is enabled or drawing failed unexpectedly."""
 
-    message = N_(
-        "No graphs could be made: check that Tautulli is reachable and a graph is enabled."
-    )
+    message = N_("No graphs could be made: no graph is enabled (the ENABLE_ settings).")
+    member_message = N_("Your graphs cannot be made right now. Please try again later.")
+
+    def __init__(self, cause: UserFacingError | None = None, *, failed: bool = False) -> None:
+        self.cause = cause
+        if cause is not None:
+            super().__init__(N_("No graphs could be made: {reason}"), reason=str(cause))
+        elif failed:
+            super().__init__(N_("No graphs could be made: drawing them failed; see the log."))
+        else:
+            super().__init__()
+
+    @classmethod
+    def of(cls, failures: Iterable[object]) -> NoGraphsError:
+        """The error for a render that made nothing, from its failures' errors."""
+        errors = list(failures)
+        causes = [e for e in errors if isinstance(e, UserFacingError)]
+        if not causes:
+            return cls(failed=bool(errors))
+        # An outage fails every graph alike: the most common message is the cause.
+        top = Counter(str(e) for e in causes).most_common(1)[0][0]
+        return cls(next(e for e in causes if str(e) == top))
+
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
+        if self.cause is None:
+            return super().render(tr, admin=admin)
+        if not admin:
+            return self.cause.render(tr, admin=False)
+        return tr._(self.message).format(reason=self.cause.render(tr))
+
+    def hides_cause(self) -> bool:
+        return self.cause.hides_cause() if self.cause is not None else True
 
 
 class ChannelUnavailableError(UserFacingError):
@@ -209,6 +274,16 @@ class PlexError(UserFacingError):
     """Plex answered, but with an error (the base of every Plex problem)."""
 
     message = N_("Plex answered with an error (HTTP {status}).")
+    member_message = N_("Plex is not answering right now. Please try again later.")
+    unavailable: bool = False
+    """Plex cannot answer right now (down, slow, failing): its breaker opens on these."""
+
+
+class PlexServerError(PlexError):
+    """Plex (or the proxy in front of it) failed with a 5xx."""
+
+    message = N_("Plex failed with HTTP {status}: see Plex's logs")
+    unavailable = True
 
 
 class PlexAuthError(PlexError):
@@ -218,9 +293,19 @@ class PlexAuthError(PlexError):
 
 
 class PlexUnreachable(PlexError):
-    """Nothing answered at PLEX_URL, or it answered too slowly."""
+    """Nothing answered at PLEX_URL: connection refused, unknown host, no route."""
 
     message = N_("Cannot reach Plex at {url}: check PLEX_URL and that Plex is running")
+    unavailable = True
+
+
+class PlexSlow(PlexError):
+    """Plex accepted the connection but did not answer in time."""
+
+    message = N_(
+        "Plex at {url} did not answer in {seconds} seconds: it is up but slow (busy or stuck)"
+    )
+    unavailable = True
 
 
 class PlexLibraryMissing(PlexError):
@@ -233,16 +318,80 @@ class PlexLibraryMissing(PlexError):
 
 class PlexArtistNotFound(PlexError):
     message = N_("No artist named {name} in the music library.")
+    member_message = None
 
 
 class PlexAlbumNotFound(PlexError):
     message = N_("No album named {name} in the music library.")
+    member_message = None
 
 
 class MetadataUnavailable(UserFacingError):
     """MusicBrainz or Discogs could not answer (after the retries)."""
 
     message = N_("{service} is not answering right now. Please try again later.")
+
+
+class MetadataSlow(MetadataUnavailable):
+    """The service accepted the connection but did not answer within the deadline."""
+
+    message = N_("{service} did not answer in {seconds} seconds: it is up but slow. Try later.")
+
+
+class MetadataUnreachable(MetadataUnavailable):
+    """Nothing answered at the service's address: connection refused, unknown host."""
+
+    message = N_("Cannot reach {service} at {url}: check the address and the network")
+
+
+class MetadataRefused(MetadataUnavailable):
+    """The service answered with an HTTP error (a refused token, a failure of its own)."""
+
+    message = N_("{service} answered with HTTP {status}: check its token, or try again later")
+
+
+class NotAnswering(UserFacingError):
+    """A service failed just now (``cause``), so it is not asked again for a while: the
+    answer comes at once instead of after another timeout."""
+
+    message = N_("{service} is not answering, next try in {seconds} s: {cause}")
+
+    def __init__(self, service: str, seconds: int, cause: UserFacingError) -> None:
+        self.cause = cause
+        super().__init__(service=service, seconds=seconds, cause=str(cause))
+
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
+        """With the cause in ``tr``'s language; a reader who is not to see causes
+        (``admin=False``) reads only the cause's own words for them."""
+        cause = self.cause.render(tr, admin=admin)
+        if not admin:
+            return cause
+        return tr._(self.message).format(**{**self.params, "cause": cause})
+
+    def hides_cause(self) -> bool:
+        return self.cause.hides_cause()
+
+
+# -- Wrapped (issue 21) -----------------------------------------------------------------------
+
+
+class WrappedOff(UserFacingError):
+    """/wrapped while the history copy is switched off."""
+
+    message = N_(
+        "Wrapped needs the bot's copy of the play history: set HISTORY_SYNC_MINUTES above 0."
+    )
+    member_message = N_("Wrapped is not switched on for this server.")
+
+
+class HistoryNotReady(UserFacingError):
+    """/wrapped before the first history sync has finished."""
+
+    message = N_(
+        "The play history has not been copied from Tautulli yet: it starts with the bot, "
+        "see its log (or run tgraph-bot history sync)."
+    )
+    member_message = N_("The server's history is still being gathered. Try again later.")
 
 
 class NotLinkedError(UserFacingError):
@@ -293,6 +442,28 @@ class NoPermission(UserFacingError):
         "{path} is not readable and writable by uid {uid} (gid {gid}), which the bot runs as: "
         "on the host, run chown -R {uid}:{gid} on the folder mapped to {folder}"
     )
+    member_message = STORAGE_TROUBLE
+    exit_status = 6
+
+
+class NoWritePermission(UserFacingError):
+    """A file or folder that belongs to the bot's user, but whose mode forbids it (chown is
+    no help there)."""
+
+    message = N_(
+        "{path} belongs to uid {uid}, which the bot runs as, but its permissions do not let it "
+        "read and write there: on the host, run chmod -R u+rwX on the folder mapped to {folder}"
+    )
+    exit_status = 6
+
+
+class ReadOnlyStorage(UserFacingError):
+    """A file or folder on a read-only file system (a volume mounted ``:ro``, say)."""
+
+    message = N_(
+        "{path} is on a read-only file system, and the bot must write there: remove :ro from "
+        "the volume mapped to {folder} (or remount that disk read-write)"
+    )
     exit_status = 6
 
 
@@ -300,7 +471,49 @@ class FileProblem(UserFacingError):
     """Any other operating-system error on a file the bot needs."""
 
     message = N_("{path}: {reason}")
+    member_message = STORAGE_TROUBLE
     exit_status = 6
+
+
+class DiskFull(FileProblem):
+    """Writing a file (or the database) failed: no space left on the disk of DATA_DIR."""
+
+    message = N_("The disk holding {path} is full: free some space on it")
+
+
+class NotWritable(FileProblem):
+    """Writing a file (or the database) was refused: permissions, or a read-only disk."""
+
+    message = N_(
+        "{path} cannot be written ({reason}): make DATA_DIR writable for the user the bot runs as"
+    )
+
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_REFUSED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_SQLITE_FULL, _SQLITE_READONLY, _SQLITE_CANTOPEN = 13, 8, 14
+DATABASE = "DATA_DIR/tgraph.db"  # how a message names the database (storage.db.DB_FILENAME)
+
+
+def storage_problem(exc: BaseException, where: object = "DATA_DIR") -> FileProblem | None:
+    """A file or database error while the bot runs, as the one line that names its cause
+    (a full disk, a refused write, another OS error); None for anything else. ``where``:
+    what was being written, when the error does not say (a failed ``write`` does not)."""
+    if isinstance(exc, OSError):
+        path = str(exc.filename if exc.filename is not None else where)
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno in _FULL:
+            return DiskFull(path=path)
+        if exc.errno in _REFUSED:
+            return NotWritable(path=path, reason=reason)
+        return FileProblem(path=path, reason=reason)
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == _SQLITE_FULL:
+            return DiskFull(path=DATABASE)
+        if code in {_SQLITE_READONLY, _SQLITE_CANTOPEN}:
+            return NotWritable(path=DATABASE, reason=str(exc))
+    return None
 
 
 __all__ = [
@@ -310,24 +523,36 @@ __all__ = [
     "ConfigProblem",
     "DiscordTokenRefused",
     "DiscordUnreachable",
+    "DiskFull",
     "FileProblem",
     "FirstStart",
     "GraphRenderError",
+    "HistoryNotReady",
+    "MetadataRefused",
+    "MetadataSlow",
     "MetadataUnavailable",
+    "MetadataUnreachable",
     "NoGraphsError",
     "NoPermission",
+    "NoWritePermission",
+    "NotAnswering",
     "NotLinkedError",
+    "NotWritable",
     "PlexAlbumNotFound",
     "PlexArtistNotFound",
     "PlexAuthError",
     "PlexError",
     "PlexLibraryMissing",
+    "PlexServerError",
+    "PlexSlow",
     "PlexTvError",
     "PlexUnreachable",
     "PlexUserAmbiguousError",
     "PlexUserNotFoundError",
+    "ReadOnlyStorage",
     "SampleDataMissing",
     "StorageError",
+    "StorageUnavailable",
     "TGraphError",
     "TautulliAuthError",
     "TautulliError",
@@ -337,4 +562,5 @@ __all__ = [
     "TautulliUnknownCommand",
     "TautulliUnreachable",
     "UserFacingError",
+    "WrappedOff",
 ]

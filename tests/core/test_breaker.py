@@ -39,3 +39,14 @@ def test_a_deadline_counts_down_on_the_clock_it_was_given() -> None:
     assert deadline.remaining() == 3.0
     clock.now += 4.0
     assert deadline.remaining() == -1.0
+
+
+def test_remaining_counts_down_to_when_the_breaker_closes() -> None:
+    clock = Clock()
+    breaker: Breaker[ValueError] = Breaker(30.0, clock)
+    assert breaker.remaining() == 0.0
+    breaker.trip(ValueError("down"))
+    clock.now += 12.5
+    assert breaker.remaining() == 17.5
+    clock.now += 17.5
+    assert breaker.remaining() == 0.0

@@ -5,7 +5,12 @@ Point discord.py at it with DISCORD_API_BASE_URL = ``fake.url`` (the bot sets
 the object and drives it: ``await fake.invoke("update_graphs", user=ADMIN)`` sends an
 INTERACTION_CREATE over the gateway; messages, DMs, deletions and interaction replies are
 recorded. Discord's rules that matter here are modelled: at most 10 attachments a message
-(30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``).
+(30015), the upload limit (40005), DMs refused (50007), one 429 on demand (with ``Via``),
+the documented message limits (content, embeds, Components V2: 400 with code 50035) on
+channel messages, DMs, interaction callbacks and webhook followups and edits, a refused
+command sync on demand (``refuse_command_sync``), and files that an embed shows
+(``attachment://``) left out of the message's ``attachments``, as Discord does: only the
+embed's image URL names them.
 
 Facts from DESIGN.md: answers carry exactly ``Content-Type: application/json``; a 429 needs a
 ``Via`` header or discord.py does not retry; INTERACTION_CREATE needs ``attachment_size_limit``
@@ -81,6 +86,139 @@ def error(status: int, code: int, message: str) -> web.Response:
     return json_response({"code": code, "message": message}, status)
 
 
+# Discord's documented message limits (HTTP 400, code 50035 "Invalid Form Body").
+CONTENT_LIMIT = 2000
+EMBED_LIMITS = {"title": 256, "description": 4096}
+FIELD_LIMITS = {"name": 256, "value": 1024}
+FOOTER_LIMIT = 2048
+AUTHOR_LIMIT = 256
+MAX_FIELDS = 25
+MAX_EMBEDS = 10
+EMBEDS_TOTAL = 6000
+MAX_FILES = 10
+IS_COMPONENTS_V2 = 1 << 15
+MAX_COMPONENTS = 40
+COMPONENTS_TEXT = 4000
+
+
+def _too_long(limit: int) -> dict[str, Any]:
+    return {
+        "_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": f"Must be {limit} or fewer in length."}
+        ]
+    }
+
+
+def _embed_errors(embed: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """One embed's errors, Discord-shaped, and the characters it counts towards 6,000."""
+    errors: dict[str, Any] = {}
+    texts = {key: str(embed.get(key) or "") for key in EMBED_LIMITS}
+    footer = str((embed.get("footer") or {}).get("text") or "")
+    author = str((embed.get("author") or {}).get("name") or "")
+    for key, limit in EMBED_LIMITS.items():
+        if len(texts[key]) > limit:
+            errors[key] = _too_long(limit)
+    if len(footer) > FOOTER_LIMIT:
+        errors["footer"] = {"text": _too_long(FOOTER_LIMIT)}
+    if len(author) > AUTHOR_LIMIT:
+        errors["author"] = {"name": _too_long(AUTHOR_LIMIT)}
+    fields: list[dict[str, Any]] = list(embed.get("fields") or [])
+    if len(fields) > MAX_FIELDS:
+        errors["fields"] = _too_long(MAX_FIELDS)
+    total = sum(len(t) for t in texts.values()) + len(footer) + len(author)
+    for i, item in enumerate(fields):
+        for key, limit in FIELD_LIMITS.items():
+            text = str(item.get(key) or "")
+            total += len(text)
+            if len(text) > limit:
+                errors.setdefault("fields", {}).setdefault(str(i), {})[key] = _too_long(limit)
+    return errors, total
+
+
+def _components(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every component, nested ones included (rows, containers, sections, accessories)."""
+    for item in items:
+        yield item
+        yield from _components(list(item.get("components") or []))
+        if isinstance(item.get("accessory"), dict):
+            yield from _components([item["accessory"]])
+
+
+def message_errors(payload: dict[str, Any]) -> dict[str, Any]:
+    """What Discord finds wrong with a message's JSON, in its own error shape; empty
+    when it would accept it."""
+    errors: dict[str, Any] = {}
+    content = str(payload.get("content") or "")
+    if len(content) > CONTENT_LIMIT:
+        errors["content"] = _too_long(CONTENT_LIMIT)
+    embeds: list[dict[str, Any]] = list(payload.get("embeds") or [])
+    if len(embeds) > MAX_EMBEDS:
+        errors["embeds"] = _too_long(MAX_EMBEDS)
+    total = 0
+    for i, embed in enumerate(embeds):
+        found, size = _embed_errors(embed)
+        total += size
+        if found:
+            errors.setdefault("embeds", {})[str(i)] = found
+    if total > EMBEDS_TOTAL:
+        errors.setdefault("embeds", {}).setdefault("_errors", []).append(
+            {
+                "code": "MAX_EMBED_SIZE_EXCEEDED",
+                "message": "Embed size exceeds maximum size of 6000",
+            }
+        )
+    if int(payload.get("flags") or 0) & IS_COMPONENTS_V2:
+        errors.update(_components_v2_errors(payload))
+    return errors
+
+
+def _components_v2_errors(payload: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    for key in ("content", "embeds"):
+        if payload.get(key):
+            errors[key] = {
+                "_errors": [
+                    {
+                        "code": "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                        "message": "The 'content' and 'embeds' fields cannot be used when "
+                        "using MessageFlags.IS_COMPONENTS_V2",
+                    }
+                ]
+            }
+    found = list(_components(list(payload.get("components") or [])))
+    text = sum(len(str(c.get("content") or "")) for c in found if c.get("type") == 10)
+    if len(found) > MAX_COMPONENTS:
+        errors["components"] = _too_long(MAX_COMPONENTS)
+    if text > COMPONENTS_TEXT:
+        errors.setdefault("components", {}).setdefault("_errors", []).append(
+            {"code": "MAX_TEXT_DISPLAY_LENGTH", "message": "Text display content too long"}
+        )
+    return errors
+
+
+def refusal(payload: dict[str, Any], files: list[tuple[str, bytes]]) -> web.Response | None:
+    """Discord's answer to a message over its limits, or None when it fits."""
+    if len(files) > MAX_FILES:
+        return error(400, 30015, "Maximum number of attachments in a message reached (10)")
+    if any(len(data) > UPLOAD_LIMIT for _, data in files):
+        return error(413, 40005, "Request entity too large")
+    errors = message_errors(payload)
+    if not errors:
+        return None
+    return json_response({"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400)
+
+
+def used_by_embeds(embeds: list[dict[str, Any]]) -> set[str]:
+    """The files a message's embeds show (``attachment://name``): Discord does not list
+    them among the message's attachments."""
+    urls = [
+        str((embed.get(key) or {}).get(url) or "")
+        for embed in embeds
+        for key, url in (("image", "url"), ("thumbnail", "url"), ("footer", "icon_url"))
+    ]
+    return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
+
+
 @dataclass
 class Sent:
     """A message as Discord stored it."""
@@ -112,6 +250,8 @@ class InteractionRecord:
     callbacks: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     edits: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
     followups: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+    # Callbacks, followups and edits Discord refused (over a limit): never shown.
+    refusals: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
 
     @property
     def deferred(self) -> bool:
@@ -172,6 +312,10 @@ class FakeDiscord:
         self._ids = _snowflakes()  # ids from the time, as Discord's: history(after=...) works
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
+        # Every event sent, by number, for a RESUME to replay (see resume()).
+        self.dispatched: list[tuple[int, str, object]] = []
+        self.resumes = 0
+        self._replay_after: int | None = None
         self.connected = asyncio.Event()
         self.identified = 0
         self.messages: dict[int, Sent] = {}
@@ -179,6 +323,11 @@ class FakeDiscord:
         self.dm_blocked: set[int] = set()
         self.interactions: dict[int, InteractionRecord] = {}
         self.commands: list[dict[str, Any]] = []
+        # Discord's reason when it should refuse PUT .../commands (say, a bad localised name).
+        self.refuse_command_sync: str | None = None
+        # Commands whose first reply Discord refuses for a reason the bot cannot foresee
+        # (400, 50035), as it may for a limit or rule it adds; later replies go through.
+        self.refuse_first_reply: set[str] = set()
         self.rate_limit_next: dict[str, float] = {}  # "POST /channels/{id}/messages" -> seconds
         self.rate_limited: list[str] = []
         self.requests: list[tuple[str, str]] = []
@@ -379,10 +528,18 @@ class FakeDiscord:
             "joined_at": "2026-01-01T00:00:00+00:00",
         }
 
+    async def send_dispatch(self, name: str, data: object) -> None:
+        """A DISPATCH of any shape, as an independent server might send one (a test's
+        malformed payload, say)."""
+        await self._send_event(name, data)
+
     async def _send_event(self, name: str, data: object) -> None:
         if self._ws is None:
             raise RuntimeError("the bot is not connected to the gateway")
-        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": next(self._seq), "d": data}))
+        seq = next(self._seq)
+        if name not in ("READY", "RESUMED"):
+            self.dispatched.append((seq, name, data))
+        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": seq, "d": data}))
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -414,10 +571,41 @@ class FakeDiscord:
                 await self._send_event("GUILD_CREATE", self.guild_payload())
                 self.connected.set()
                 await self._notify()
+            elif op == 6:
+                await self._replay(ws, int(payload["d"].get("seq") or 0))
         if self._ws is ws:
             self._ws = None
             self.connected.clear()
         return ws
+
+    # -- RESUME, as Discord does it --------------------------------------------------------
+
+    @property
+    def last_seq(self) -> int:
+        """The number of the last event sent (0: none yet)."""
+        return self.dispatched[-1][0] if self.dispatched else 0
+
+    async def resume(self, *, replay_after: int | None = None, limit: float = 20.0) -> None:
+        """Ask the bot to reconnect (op 7 RECONNECT) and wait until it has RESUMEd.
+
+        On its RESUME Discord re-sends the events numbered after the ``seq`` it gives, with
+        their numbers, then RESUMED. ``replay_after`` below the bot's number re-sends events
+        it has already handled, as when a client's number lags behind what it processed."""
+        if self._ws is None:
+            raise RuntimeError("the bot is not connected to the gateway")
+        self._replay_after, before = replay_after, self.resumes
+        await self._ws.send_str(json.dumps({"op": 7, "d": None}))
+        await self.wait_for(lambda: self.resumes > before, limit)
+
+    async def _replay(self, ws: web.WebSocketResponse, client_seq: int) -> None:
+        after = client_seq if self._replay_after is None else min(client_seq, self._replay_after)
+        self._replay_after = None
+        for seq, name, data in [e for e in self.dispatched if e[0] > after]:
+            await ws.send_str(json.dumps({"op": 0, "t": name, "s": seq, "d": data}))
+        self.resumes += 1
+        await self._send_event("RESUMED", {})
+        self.connected.set()
+        await self._notify()
 
     async def voice_burst(self, states: list[tuple[int, int | None, bool, bool]]) -> None:
         """Send VOICE_STATE_UPDATEs back to back: (user id, channel id, self_video,
@@ -546,24 +734,49 @@ class FakeDiscord:
                     "id": str(sent.id + i + 1),
                     "filename": name,
                     "size": len(data),
-                    "url": f"{self.url}/attachments/{sent.id}/{name}",
-                    "proxy_url": f"{self.url}/attachments/{sent.id}/{name}",
+                    "url": self.file_url(sent, name),
+                    "proxy_url": self.file_url(sent, name),
                 }
                 for i, (name, data) in enumerate(sent.files)
+                if name not in used_by_embeds(sent.embeds)
             ],
-            "embeds": sent.embeds,
+            "embeds": [self._shown_embed(sent, embed) for embed in sent.embeds],
             "pinned": False,
             "type": 0,
             "flags": 0,
         }
 
+    def _refuse_once(self, record: InteractionRecord, data: object) -> web.Response | None:
+        if record.name not in self.refuse_first_reply or record.refusals or not data:
+            return None
+        errors = {"content": {"_errors": [{"code": "FAKE_RULE", "message": "Refused."}]}}
+        return json_response({"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400)
+
+    def as_returned(self, message_id: int) -> dict[str, Any]:
+        """A stored message as Discord answers GET .../messages/{id}."""
+        return self._message_payload(self.messages[message_id])
+
+    def file_url(self, sent: Sent, name: str) -> str:
+        """Where Discord serves a message's file (its CDN adds an expiry query)."""
+        return f"{self.url}/attachments/{sent.channel_id}/{sent.id}/{name}?ex=6a000000&is=1"
+
+    def _shown_embed(self, sent: Sent, embed: dict[str, Any]) -> dict[str, Any]:
+        """An embed as Discord returns it: an ``attachment://`` image is now the file's
+        CDN address (the file itself is no longer among the attachments)."""
+        shown = dict(embed)
+        for key in ("image", "thumbnail"):
+            url = str((embed.get(key) or {}).get("url") or "")
+            if url.startswith("attachment://"):
+                cdn = self.file_url(sent, url.removeprefix("attachment://"))
+                shown[key] = {"url": cdn, "proxy_url": cdn, "width": 800, "height": 450}
+        return shown
+
     def _store(
         self, channel_id: int, payload: dict[str, Any], files: list[tuple[str, bytes]]
     ) -> Sent | web.Response:
-        if len(files) > 10:
-            return error(400, 30015, "Maximum number of attachments in a message reached (10)")
-        if any(len(data) > UPLOAD_LIMIT for _, data in files):
-            return error(413, 40005, "Request entity too large")
+        refused = refusal(payload, files)
+        if refused is not None:
+            return refused
         sent = Sent(
             next(self._ids), channel_id, str(payload.get("content") or ""), files, payload=payload
         )
@@ -634,6 +847,28 @@ class FakeDiscord:
             )
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             payload, _ = await self._body(request)
+            if self.refuse_command_sync is not None:
+                return json_response(
+                    {
+                        "code": 50035,
+                        "message": "Invalid Form Body",
+                        "errors": {
+                            "0": {
+                                "name_localizations": {
+                                    "da": {
+                                        "_errors": [
+                                            {
+                                                "code": "APPLICATION_COMMAND_INVALID_NAME",
+                                                "message": self.refuse_command_sync,
+                                            }
+                                        ]
+                                    }
+                                }
+                            }
+                        },
+                    },
+                    400,
+                )
             commands = payload if isinstance(payload, list) else []
             self.commands = [
                 {
@@ -655,6 +890,12 @@ class FakeDiscord:
                 return error(404, 10062, "Unknown interaction")
             if record.callbacks:
                 return error(400, 40060, "Interaction has already been acknowledged.")
+            refused = self._refuse_once(record, payload.get("data")) or refusal(
+                payload.get("data") or {}, files
+            )
+            if refused is not None:
+                record.refusals.append(payload)
+                return refused
             record.callbacks.append(payload)
             msg_id = next(self._ids)
             return json_response(
@@ -676,13 +917,27 @@ class FakeDiscord:
             if record is None:
                 return error(404, 10015, "Unknown Webhook")
             payload, files = await self._body(request)
+            refused = (
+                self._refuse_once(record, payload) or refusal(payload, files)
+                if method in ("POST", "PATCH")
+                else None
+            )
+            if refused is not None:
+                record.refusals.append(payload)
+                return refused
             if method == "PATCH":
                 record.edits.append(payload)
             elif method == "POST":
                 record.followups.append(payload)
             elif method == "GET":
                 pass
-            sent = Sent(next(self._ids), CHANNEL_ID, str(payload.get("content") or ""), files)
+            sent = Sent(
+                next(self._ids),
+                CHANNEL_ID,
+                str(payload.get("content") or ""),
+                files,
+                payload=payload,
+            )
             message = self._message_payload(sent)
             message["webhook_id"] = str(APP_ID)
             message["flags"] = int(payload.get("flags", 0))

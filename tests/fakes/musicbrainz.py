@@ -9,7 +9,8 @@
 :meth:`FakeMusicBrainz.fail_next` makes the next N requests answer 503 with a
 ``Retry-After``, as MusicBrainz does when asked too often. ``generate=True`` answers any
 album title with a made-up release with two credits (the benchmark's 20 albums). Every
-request is logged with its arrival time (``time.monotonic``) and User-Agent.
+request is logged with its arrival time (``time.monotonic``) and User-Agent. ``slow``,
+``hang`` and ``fail`` (local_http.py) make it misbehave as a service in trouble.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class FakeMusicBrainz(LocalHttpServer):
             "extraartists": extraartists,
             "tracklist": [],
         }
+
+    def _trouble_body(self, status: int) -> tuple[bytes, str]:
+        return json.dumps({"error": f"HTTP {status}"}).encode(), "application/json"
 
     # -- HTTP ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ Endpoints:
 Listings page with ``X-Plex-Container-Start``/``-Size`` (headers or query), answering
 ``size``, ``totalSize`` and ``offset`` as Plex does. A wrong ``X-Plex-Token`` gets 401. A URI
 longer than :attr:`FakePlex.max_uri` gets 414, as a real server behind a proxy does.
+``slow``, ``hang`` and ``fail`` (local_http.py) make it misbehave as a Plex in trouble.
 """
 
 from __future__ import annotations
@@ -102,7 +103,6 @@ class FakePlex(LocalHttpServer):
         self.requests: list[Request] = []
         self._album_sizes: dict[int, int] = {}
         self.max_uri = 8000
-        self.delay = 0.0
         self._next_key = 10_000
         self._next_item = 1
         self._lock = threading.Lock()
@@ -157,6 +157,9 @@ class FakePlex(LocalHttpServer):
     def playlist_named(self, title: str) -> Playlist | None:
         return next((p for p in self.playlists.values() if p.title == title), None)
 
+    def _trouble_body(self, status: int) -> tuple[bytes, str]:
+        return f"<html><h1>{status}</h1></html>".encode(), "text/html"
+
     # -- request log ----------------------------------------------------------------------
 
     @property
@@ -180,8 +183,6 @@ class FakePlex(LocalHttpServer):
             self.requests.append(
                 Request(method, parts.path, query, "***" if token else "", len(http.path))
             )
-        if self.delay:
-            threading.Event().wait(self.delay)
         if len(http.path) > self.max_uri:
             return self._send(http, 414, b"<html>414 Request-URI Too Large</html>", "text/html")
         if token != self.token:

@@ -13,10 +13,13 @@ import struct
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.graphs.render import Renderer
 
 GRAPH_IDS: tuple[str, ...] = (
     "daily_play_count",
@@ -75,6 +78,7 @@ class Failure:
 class Report:
     graphs: list[Rendered] = field(default_factory=list[Rendered])
     failures: list[Failure] = field(default_factory=list[Failure])
+    stale_since: datetime | None = None
 
 
 @dataclass
@@ -112,3 +116,16 @@ class PngRenderer:
                 await progress(i, total)
             await asyncio.sleep(0)
         return report
+
+
+class PngDrawing(Renderer):
+    """The worker pool's stand-in under the real GraphService: writes a small valid PNG
+    where the job says, instead of drawing it with matplotlib in a worker process."""
+
+    def start(self) -> None:
+        return None
+
+    async def render(self, job: RenderJob) -> Path:
+        path = Path(job.png)
+        await asyncio.to_thread(path.write_bytes, png_bytes(16, 8, hex_rgb(job.theme.background)))
+        return path

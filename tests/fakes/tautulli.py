@@ -4,7 +4,8 @@ In-process (tests)::
 
     async with FakeTautulli(api_key="k") as fake:
         client = TautulliClient(fake.url, "k")
-        await fake.set_mode("down")          # or "html", "hang", "error500", "slow:0.5", "ok"
+        await fake.set_mode("down")          # or "html", "hang", "error500", "refused",
+                                             # "slow:0.5", "ok"
         fake.requests                        # what it received (apikey left out)
 
 As a separate process (end-to-end tests, benchmarks)::
@@ -38,7 +39,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
@@ -47,7 +48,7 @@ from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tautulli"
 DEFAULT_API_KEY = "fake-tautulli-api-key"
-MODES = ("ok", "down", "html", "hang", "error500", "slow:SECONDS")
+MODES = ("ok", "down", "html", "hang", "error500", "refused", "slow:SECONDS")
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>
@@ -91,7 +92,7 @@ class Recording:
 
 
 def parse_mode(mode: str) -> str:
-    if mode in {"ok", "down", "html", "hang", "error500"}:
+    if mode in {"ok", "down", "html", "hang", "error500", "refused"}:
         return mode
     if mode.startswith("slow:"):
         try:
@@ -185,6 +186,10 @@ class Recordings:
             else:
                 score += 10
         return score
+
+
+def _media_type_live(row: dict[str, Any]) -> str:
+    return "live" if row.get("live") else str(row.get("media_type"))
 
 
 def _group(row: dict[str, Any]) -> object:
@@ -332,6 +337,8 @@ class FakeTautulli:
             )
         if mode == "error500":
             return self._json(500, SERVER_ERROR_BODY)
+        if mode == "refused":  # the key was regenerated in Tautulli: every key is wrong now
+            verdict = "wrong"
         return self._answer(params, verdict)
 
     def _answer(self, params: dict[str, str], verdict: str) -> web.Response:
@@ -355,6 +362,8 @@ class FakeTautulli:
             return self._json(unknown.status, body, unknown.file)
         if cmd == "get_history" and self.plays is not None:
             return self._json(200, self._history(params))
+        if cmd == "get_plays_by_date" and self.plays is not None and "user_id" not in params:
+            return self._json(200, self._plays_by_date(params))
         found = recordings.find(cmd, params, self.activity)
         if found is None:
             return self._error(f"Fake Tautulli has no recording for {cmd}")
@@ -375,9 +384,11 @@ class FakeTautulli:
             for row in self.plays or []
             if all(
                 str(row.get(key)) == params[key]
-                for key in ("user_id", "grandparent_rating_key", "media_type")
+                for key in ("user_id", "rating_key", "grandparent_rating_key")
                 if key in params
             )
+            # Tautulli filters on media_type_live: a live TV session is "live".
+            and ("media_type" not in params or _media_type_live(row) == params["media_type"])
             and ("after" not in params or day(row) >= params["after"])
             and ("before" not in params or day(row) <= params["before"])
         ]
@@ -399,6 +410,33 @@ class FakeTautulli:
             "draw": 1,
             "data": rows[start : start + length] if length > 0 else [],
         }
+        return {"response": {"result": "success", "message": None, "data": data}}
+
+    def _plays_by_date(self, params: dict[str, str]) -> dict[str, Any]:
+        """``get_plays_by_date`` over :attr:`plays`: the last ``time_range`` days (today
+        included, in the server's local time), grouped plays a day and media type."""
+        zone = ZoneInfo(self.timezone)
+        today = datetime.now(zone).date()
+        days = [
+            today - timedelta(days=n) for n in range(int(params.get("time_range", 30)) - 1, -1, -1)
+        ]
+        names = {"episode": "TV", "movie": "Movies", "track": "Music", "live": "Live TV"}
+        counts: dict[tuple[str, str], set[object]] = {}
+        for row in self.plays or []:
+            day = datetime.fromtimestamp(int(row["started"]), zone).date().isoformat()
+            counts.setdefault((day, names[_media_type_live(row)]), set()).add(_group(row))
+        labels = [d.isoformat() for d in days]
+        series = [
+            {"name": name, "data": [len(counts.get((d, name), ())) for d in labels]}
+            for name in names.values()
+        ]
+        series.append(
+            {
+                "name": "Total",
+                "data": [sum(s["data"][i] for s in series) for i in range(len(labels))],
+            }
+        )
+        data = {"categories": labels, "series": series}
         return {"response": {"result": "success", "message": None, "data": data}}
 
     # -- control, for other processes --------------------------------------------------------

@@ -19,6 +19,22 @@ class Clock:
         return self.now
 
 
+class MonotonicClock:
+    """``monotonic()`` and ``sleep()`` where time moves only when the code sleeps: a budget or
+    a back-off is checked without waiting. ``sleeps`` lists every wait asked for."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class ManualSleep:
     """Stands in for ``asyncio.sleep``: each call is queued and ends on :meth:`elapse`."""
 

@@ -7,18 +7,21 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.fakes.history import history
 from tests.fakes.tautulli import FakeTautulli
 from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.core.history import Window, plays, seconds_played
 from tgraph_bot.errors import TautulliError
+from tgraph_bot.graphs.sample_history import history
+from tgraph_bot.services import history as history_service
 from tgraph_bot.services.history import CHECK_EVERY, HistoryMirror
+from tgraph_bot.services.wrapped import WrappedService, wrapped_document, year_window
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.history import SqliteHistoryStore
 
@@ -60,16 +63,29 @@ def window_rows(rows: list[dict[str, Any]], user_id: int | None = None) -> set[i
     return {int(r["row_id"]) for r in rows if user_id is None or r["user_id"] == user_id}
 
 
-async def test_a_backfill_fetches_every_session_month_by_month_never_unfiltered(rig: Rig) -> None:
+async def test_a_backfill_fetches_every_session_in_bounded_windows_never_unfiltered(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_service, "WINDOW_SESSIONS", 400)
     report = await rig.mirror.sync()
     assert report.kind == "backfill"
     kept = await rig.mirror.rows(Window(date(2000, 1, 1), TODAY))
     assert {p.row_id for p in kept} == window_rows(rig.fake.plays or [])
     assert rig.unfiltered() == []
-    # One request a month, newest first, and no further back than the history goes.
-    asked = [r.params["after"] for r in rig.fake.api_requests("get_history")]
-    assert asked[0] == "2026-11-01" and asked[-1] == "2025-09-01"
-    assert len(asked) == 15 == report.requests
+    # Windows planned from the daily counts: newest first, none over the limit, one after
+    # the other with no day left out, and none before the history begins.
+    asked = [
+        (date.fromisoformat(r.params["after"]), date.fromisoformat(r.params["before"]))
+        for r in rig.fake.api_requests("get_history")
+    ]
+    assert asked[0][1] == TODAY and asked[-1][0] <= FIRST
+    assert all(newer[0] == older[1] + timedelta(days=1) for newer, older in pairwise(asked))
+    sizes = [
+        sum(1 for p in kept if after <= rig.mirror.day_of(p.started) <= before)
+        for after, before in asked
+    ]
+    assert max(sizes) <= 400 < sum(sizes)
+    assert report.requests == len(asked) + 1  # and the one for the daily counts
 
 
 async def test_a_sync_with_nothing_new_is_one_request(rig: Rig) -> None:
@@ -161,3 +177,30 @@ def _day(row: dict[str, Any]) -> str:
 
 def _month(row: dict[str, Any]) -> str:
     return _day(row)[:7]
+
+
+async def test_a_members_wrapped_equals_what_tautulli_answers_for_them(rig: Rig) -> None:
+    """Every total and every top-5 entry of a member's year against get_history itself."""
+    await rig.mirror.sync()
+    window = year_window(2026, TODAY)
+    service = WrappedService(rig.mirror)
+
+    def asked(**params: str) -> int:
+        answer = rig.fake._history(  # pyright: ignore[reportPrivateUsage]
+            {"after": "2026-01-01", "before": TODAY.isoformat(), "length": "0", **params}
+        )
+        return int(answer["response"]["data"]["recordsFiltered"])
+
+    for user_id in (101, 103):
+        found = await service.member(user_id, window)
+        document = wrapped_document(found, user_id=user_id, synced_at=None)
+        assert document["plays"] == asked(user_id=str(user_id))
+        for media in ("movie", "episode", "track"):
+            assert found.by_media_type[media].plays == asked(user_id=str(user_id), media_type=media)
+        for show in found.top_shows:
+            rows = [r for r in rig.fake.plays or [] if r["grandparent_title"] == show.title]
+            key = str(rows[0]["grandparent_rating_key"])
+            assert show.plays == asked(user_id=str(user_id), grandparent_rating_key=key)
+        assert 0 <= (found.percentile or 0) <= 1 and found.members == 4
+    server = await service.server(window)
+    assert server.plays == asked()

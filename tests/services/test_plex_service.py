@@ -113,7 +113,7 @@ async def test_min_stars_is_respected(tmp_path: Path) -> None:
 
 async def test_manual_and_scheduled_syncs_never_overlap(tmp_path: Path) -> None:
     async with plex_rig(tmp_path) as rig:
-        rig.plex.delay = 0.02
+        rig.plex.slow(0.02)
         first, second = await asyncio.gather(
             rig.service.sync_playlists(), rig.service.sync_playlists()
         )

@@ -50,7 +50,7 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
 def test_member_totals_at_the_period_start(conn: sqlite3.Connection) -> None:
     for member, (_, (millis, sessions)) in CASES.items():
         got = repo.member_total(conn, G, member, Metric.VIDEO, P, NOW)
-        assert got == Totals(seconds=millis // 1000, sessions=sessions), member
+        assert got == Totals(seconds=millis / 1000, sessions=sessions), member
         alltime = repo.member_total(conn, G, member, Metric.VIDEO, None, NOW)
         assert alltime.sessions == 1, member  # every session is in all time, once
 

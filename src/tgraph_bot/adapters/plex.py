@@ -3,8 +3,18 @@
 plexapi blocks, and reading an attribute that a listing left out silently reloads the
 object over HTTP. So:
 
-- every call runs in a worker thread (``asyncio.to_thread``), one at a time (plexapi's
-  ``requests.Session`` is not meant for concurrent use);
+- every call runs in a worker thread of the library's own small pool, and calls run side by
+  side: nothing in what they use is shared and changed (plexapi's ``query`` reads the
+  server's URL and token; ``requests.Session`` sends through urllib3's thread-safe pool and
+  sets no cookie here). The one exclusion is the connection itself (``GET /`` and the
+  sections), made once under a lock so that calls arriving together do not all connect;
+- one overall deadline per call (``deadline``, 20 s, as Tautulli's retry budget), or the
+  shared :class:`~tgraph_bot.core.breaker.Deadline` of a command, cuts the wait: a Plex
+  that hangs is reported when it passes, whatever the thread is still waiting for. One
+  request waits ``timeout`` to be answered (5 s at most to be accepted);
+- a call that fails because Plex cannot answer (refused, slow, 5xx) opens a breaker: for
+  ``breaker_seconds`` every call answers at once "Plex is not answering, next try in N s"
+  with the cause, instead of waiting for another timeout. A success closes it;
 - plexapi objects are converted to the dataclasses below inside that thread, reading
   attributes with :func:`_read`, which never triggers a reload; no plexapi object leaves
   this module;
@@ -18,8 +28,9 @@ object over HTTP. So:
   ``removeItems`` / ``Playlist.create`` send (``PUT .../items?uri=``, ``DELETE
   .../items/{playlistItemID}``, ``POST /playlists?uri=``), but from rating keys: plexapi's
   own methods want full track objects and re-read the whole playlist for every removal;
-- errors become the project's one tree (errors.py): a refused token, an unreachable or
-  slow server, a missing library (naming the ones that exist), not found. plexapi's and
+- errors become the project's one tree (errors.py): a refused token, a server that cannot
+  be reached (refused, unknown host, not accepting) apart from one that accepted but is
+  slow, a 5xx, a missing library (naming the ones that exist), not found. plexapi's and
   requests' messages are never shown: they hold URLs with the token.
 """
 
@@ -27,8 +38,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -37,7 +51,9 @@ from plexapi.audio import Album, Artist
 from plexapi.exceptions import BadRequest, NotFound, Unauthorized
 from plexapi.playlist import Playlist
 from plexapi.server import PlexServer
+from urllib3.exceptions import ReadTimeoutError
 
+from tgraph_bot.core.breaker import Breaker, Deadline, Monotonic, seconds_text
 from tgraph_bot.core.plex import (
     CHUNK,
     PlaylistEntry,
@@ -48,9 +64,12 @@ from tgraph_bot.core.plex import (
     rating_floor,
 )
 from tgraph_bot.errors import (
+    NotAnswering,
     PlexAuthError,
     PlexError,
     PlexLibraryMissing,
+    PlexServerError,
+    PlexSlow,
     PlexUnreachable,
 )
 
@@ -64,6 +83,11 @@ nothing typed by it leaves this module."""
 
 ARTIST, ALBUM, TRACK = 8, 9, 10
 """Plex's search types."""
+
+DEADLINE = 20.0
+"""Seconds a call (or a command's calls together) waits for Plex in all, as for Tautulli."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for Plex to accept a connection: longer is "cannot reach", not "slow"."""
 
 
 def _read(obj: object, name: str) -> Any:
@@ -98,7 +122,8 @@ def _album(item: Album) -> PlexAlbum:
 
 
 class PlexLibrary:
-    """One Plex server's music library (``PLEX_MUSIC_LIBRARY``)."""
+    """One Plex server's music library (``PLEX_MUSIC_LIBRARY``). :meth:`close` ends its
+    threads."""
 
     def __init__(
         self,
@@ -106,48 +131,107 @@ class PlexLibrary:
         token: str,
         library: str,
         *,
-        timeout: float = 15.0,
+        timeout: float = 10.0,
+        deadline: float = DEADLINE,
+        breaker_seconds: float = 30.0,
         page_size: int = 1000,
+        workers: int = 4,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.url = url.rstrip("/")
         self._token = token
         self.library = library
         self._timeout = timeout
+        self._deadline = deadline
         self._page = page_size
-        self._lock = threading.Lock()
+        self._connecting = threading.Lock()
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="plex")
+        self._breaker: Breaker[PlexError] = Breaker(breaker_seconds, monotonic)
         self._session = requests.Session()
         self._session.trust_env = False  # no proxy from the environment sees the token
         self._server: Server | None = None
         self._section_key: int | None = None
 
+    def close(self) -> None:
+        """No new call; a thread still waiting for Plex ends with its request's timeout."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     # -- the one call path ------------------------------------------------------------------
 
-    async def _call(self, work: Callable[[Server, int], T]) -> T:
-        return await asyncio.to_thread(self._run, work)
+    async def _call(self, work: Callable[[Server, int], T], deadline: Deadline | None = None) -> T:
+        """``work`` in a worker thread, within ``deadline`` (or this call's own), through
+        the breaker."""
+        blocked = self._breaker.blocked()
+        if blocked is not None:
+            raise NotAnswering("Plex", math.ceil(self._breaker.remaining()), blocked)
+        limit = self._deadline if deadline is None else min(self._deadline, deadline.remaining())
+        if limit <= 0:
+            # The command's earlier reads used its time up; Plex is not asked (nor blamed).
+            raise PlexSlow(url=self.url, seconds=seconds_text(deadline.seconds if deadline else 0))
+        try:
+            result = await self._within(work, limit)
+        except PlexError as exc:
+            error = exc
+        else:
+            self._breaker.reset()
+            return result
+        # Outside the ``except``: the error raised here has no ``__context__``.
+        if error.unavailable:
+            log.debug("Plex did not answer (%s): not asked again for a while", error)
+            self._breaker.trip(error)
+        raise error
+
+    async def _within(self, work: Callable[[Server, int], T], limit: float) -> T:
+        job = asyncio.get_running_loop().run_in_executor(self._pool, self._run, work)
+        try:
+            async with asyncio.timeout(limit):
+                return await job
+        except TimeoutError:
+            pass  # the thread goes on until its request times out; nobody waits for it
+        raise PlexSlow(url=self.url, seconds=seconds_text(limit))
 
     def _run(self, work: Callable[[Server, int], T]) -> T:
-        with self._lock:
-            try:
-                server, section = self._connect()
-                return work(server, section)
-            except Unauthorized:
-                self._server = None
-                raise PlexAuthError() from None
-            except (requests.ConnectionError, requests.Timeout):
-                self._server = None
-                raise PlexUnreachable(url=self.url) from None
-            except NotFound:
-                raise PlexError(status=404) from None
-            except BadRequest as exc:
-                status = str(exc)[1:4] if str(exc).startswith("(") else "?"
-                raise PlexError(status=status) from None
+        try:
+            server, section = self._connect()
+            return work(server, section)
+        except Unauthorized:
+            self._server = None
+            raise PlexAuthError() from None
+        except requests.RequestException as exc:
+            self._server = None
+            raise self._unavailable(exc) from None
+        except NotFound:
+            raise PlexError(status=404) from None
+        except BadRequest as exc:
+            status = str(exc)[1:4] if str(exc).startswith("(") else "?"
+            if status.startswith("5"):
+                raise PlexServerError(status=status) from None
+            raise PlexError(status=status) from None
+
+    def _unavailable(self, exc: requests.RequestException) -> PlexError:
+        """Slow (accepted, no answer in time) or cannot reach (refused, unknown host, not
+        accepting, cut off). requests reports a read timeout during the body as a
+        ``ConnectionError`` around urllib3's ``ReadTimeoutError``."""
+        read_timeout = isinstance(exc, requests.ReadTimeout) or any(
+            isinstance(arg, ReadTimeoutError) for arg in exc.args
+        )
+        if read_timeout:
+            return PlexSlow(url=self.url, seconds=seconds_text(self._timeout))
+        return PlexUnreachable(url=self.url)
 
     def _connect(self) -> tuple[Server, int]:
-        if self._server is not None and self._section_key is not None:
-            return self._server, self._section_key
-        server: Server = PlexServer(
-            self.url, self._token, session=self._session, timeout=self._timeout
-        )
+        with self._connecting:
+            if self._server is not None and self._section_key is not None:
+                return self._server, self._section_key
+            timeout = (min(CONNECT_TIMEOUT, self._timeout), self._timeout)
+            server: Server = PlexServer(
+                self.url, self._token, session=self._session, timeout=timeout
+            )
+            self._section_key = self._music_section(server)
+            self._server = server
+            return server, self._section_key
+
+    def _music_section(self, server: Server) -> int:
         sections: Any = server.query("/library/sections")
         music: list[tuple[int, str]] = []
         for element in list(sections if sections is not None else []):
@@ -159,8 +243,7 @@ class PlexLibrary:
         if not match:
             existing = ", ".join(sorted(title for _, title in music)) or "-"
             raise PlexLibraryMissing(name=self.library, existing=existing)
-        self._server, self._section_key = server, match[0]
-        return server, match[0]
+        return match[0]
 
     def _rows(self, server: Server, key: str, tag: str) -> list[dict[str, str]]:
         """The attributes of every ``tag`` element of a listing, page by page, as plexapi's
@@ -189,15 +272,20 @@ class PlexLibrary:
 
     # -- reading ----------------------------------------------------------------------------
 
-    async def check(self) -> str:
+    async def check(self, *, deadline: Deadline | None = None) -> str:
         """Connect and find the library; the server's name."""
-        return await self._call(lambda server, _: str(_read(server, "friendlyName") or "Plex"))
+        return await self._server_attribute("friendlyName", deadline) or "Plex"
 
-    async def owner(self) -> str:
+    async def owner(self, *, deadline: Deadline | None = None) -> str:
         """The Plex account the token belongs to (``myPlexUsername``), or ""."""
-        return await self._call(lambda server, _: str(_read(server, "myPlexUsername") or ""))
+        return await self._server_attribute("myPlexUsername", deadline)
 
-    async def rated_tracks(self, stars: float) -> list[PlexTrack]:
+    async def _server_attribute(self, name: str, deadline: Deadline | None) -> str:
+        return await self._call(lambda server, _: str(_read(server, name) or ""), deadline)
+
+    async def rated_tracks(
+        self, stars: float, *, deadline: Deadline | None = None
+    ) -> list[PlexTrack]:
         """Tracks rated above the floor for ``stars`` (the caller filters exactly)."""
         floor = rating_floor(stars)
 
@@ -205,34 +293,38 @@ class PlexLibrary:
             key = f"/library/sections/{section}/all?type={TRACK}&{quote('userRating>>')}={floor}"
             return [_track_row(row) for row in self._rows(server, key, "Track")]
 
-        return await self._call(work)
+        return await self._call(work, deadline)
 
-    async def artists(self) -> list[PlexArtist]:
+    async def artists(self, *, deadline: Deadline | None = None) -> list[PlexArtist]:
         def work(server: Server, section: int) -> list[PlexArtist]:
             items = self._fetch(server, f"/library/sections/{section}/all?type={ARTIST}", Artist)
             return [
                 PlexArtist(int(_read(a, "ratingKey")), str(_read(a, "title") or "")) for a in items
             ]
 
-        return await self._call(work)
+        return await self._call(work, deadline)
 
-    async def artist_tracks(self, artist: PlexArtist) -> list[PlexTrack]:
+    async def artist_tracks(
+        self, artist: PlexArtist, *, deadline: Deadline | None = None
+    ) -> list[PlexTrack]:
         def work(server: Server, _: int) -> list[PlexTrack]:
             key = f"/library/metadata/{artist.rating_key}/allLeaves"
             return [_track_row(row) for row in self._rows(server, key, "Track")]
 
-        return await self._call(work)
+        return await self._call(work, deadline)
 
-    async def albums(self, title: str) -> list[PlexAlbum]:
+    async def albums(self, title: str, *, deadline: Deadline | None = None) -> list[PlexAlbum]:
         """Albums whose title contains ``title`` (Plex's own, case-insensitive match)."""
 
         def work(server: Server, section: int) -> list[PlexAlbum]:
             key = f"/library/sections/{section}/all?type={ALBUM}&title={quote(title)}"
             return [_album(item) for item in self._fetch(server, key, Album)]
 
-        return await self._call(work)
+        return await self._call(work, deadline)
 
-    async def playlist(self, title: str) -> PlexPlaylist | None:
+    async def playlist(
+        self, title: str, *, deadline: Deadline | None = None
+    ) -> PlexPlaylist | None:
         """The audio playlist named exactly ``title`` with its entries, or None."""
 
         def work(server: Server, _: int) -> PlexPlaylist | None:
@@ -248,7 +340,7 @@ class PlexLibrary:
             )
             return PlexPlaylist(rating_key, title, entries)
 
-        return await self._call(work)
+        return await self._call(work, deadline)
 
     # -- writing ----------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Final, cast, get_args
 
@@ -49,8 +49,14 @@ import httpx
 
 from tgraph_bot import __version__
 from tgraph_bot.core.activity import Activity, parse_activity
-from tgraph_bot.core.breaker import Breaker, Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphDataError, YAxis
+from tgraph_bot.core.breaker import Breaker, Deadline, seconds_text
+from tgraph_bot.core.graphdata import (
+    TOTAL_SERIES,
+    FetchedGraph,
+    GraphData,
+    GraphDataError,
+    YAxis,
+)
 from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
@@ -95,11 +101,6 @@ HISTORY_TIMEOUT: Final = 60.0
 
 _MIN_ATTEMPT: Final = 0.25
 """A retry is only worth making with at least this long (or the whole timeout) to answer."""
-
-
-def _seconds(value: float) -> str:
-    """A duration for a message: 0.2, 3, 251 (whole seconds once it is more than a few)."""
-    return f"{round(value, 1) if value < 10 else round(value):g}"
 
 
 def api_url(url: str) -> httpx.URL:
@@ -329,7 +330,7 @@ class TautulliClient:
                 if isinstance(error, TautulliTimeout):
                     # The time really waited, not one attempt's timeout.
                     waited = self._monotonic() - started
-                    error = TautulliTimeout(url=conn.url, seconds=_seconds(waited))
+                    error = TautulliTimeout(url=conn.url, seconds=seconds_text(waited))
                 # The caller reports it (or serves the cache): one line per event.
                 log.debug("Tautulli %s failed after %d attempt(s): %s", command, attempt, error)
             if (error.unavailable or error.whole_api) and conn is self._conn:
@@ -344,7 +345,7 @@ class TautulliClient:
             async with asyncio.timeout(limit):
                 return await conn.http.get(conn.endpoint, params=query, timeout=limit)
         except (TimeoutError, httpx.TimeoutException):
-            return TautulliTimeout(url=conn.url, seconds=_seconds(limit))
+            return TautulliTimeout(url=conn.url, seconds=seconds_text(limit))
         except httpx.HTTPError:
             # Connection refused, DNS, reset, TLS, ... The httpx text may hold URLs: not shown.
             return TautulliUnreachable(url=conn.url)
@@ -558,6 +559,19 @@ class TautulliClient:
             start += length
             if not rows or not answer.rows or start >= answer.records_filtered:
                 return HistoryAnswer(answer.records_filtered, answer.records_total, found)
+
+    async def daily_plays(self, days: int) -> dict[date, int]:
+        """Plays a day over the last ``days`` days (``get_plays_by_date``: one aggregate query,
+        cheap for Tautulli), to plan how much history each request brings."""
+        graph = await self.graph("get_plays_by_date", time_range=days, y_axis="plays")
+        found: dict[date, int] = {}
+        for i, label in enumerate(graph.categories):
+            try:
+                day = date.fromisoformat(label)
+            except ValueError:
+                continue
+            found[day] = round(sum(s.data[i] for s in graph.series if s.name != TOTAL_SERIES))
+        return found
 
     async def server_name(self) -> str:
         """The Plex server's name (``get_server_info`` -> ``pms_name``), or "Plex"."""

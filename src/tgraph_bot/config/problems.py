@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tgraph_bot.config.display import clip
 from tgraph_bot.config.schema import KEYS
 from tgraph_bot.errors import ConfigProblem
 from tgraph_bot.i18n import N_
@@ -31,6 +32,11 @@ _MESSAGES: dict[str, str] = {
     "list_type": N_("must be a list of Discord ids"),
     "literal_error": N_("must be one of: {expected}"),
     "missing": N_("is required"),
+    # raised by the schema's number validators (schema._number_text)
+    "not_decimal": N_(
+        "must be written in plain decimal digits, such as 16 or 4.5 (not 0x10, 0o20 or 1_000)"
+    ),
+    "too_many_digits": N_("is not a valid number: it has {digits} digits"),
 }
 
 # Messages raised by the schema's own validators, marked here for translation.
@@ -39,10 +45,15 @@ VALIDATOR_MESSAGES = (
     N_('not a time: use "HH:MM" (24-hour) or "XX:XX" for no fixed time'),
     N_("not a time zone: use an IANA name such as 'Europe/Copenhagen'"),
     N_("not a URL: use http://host:port or https://host"),
+    N_(
+        "cannot contain spaces, @, < or >: Discord reads those as mentions such as "
+        "@here; use a character such as ! or ?"
+    ),
 )
 
 
 def unknown_key(key: str) -> ConfigProblem:
+    key = clip(key)  # a key is shown whole: a hostile one is cut like any value
     close = difflib.get_close_matches(key.upper(), KEYS, n=1, cutoff=0.6)
     if close:
         return ConfigProblem(key, None, N_("unknown key; did you mean {close}?"), close=close[0])

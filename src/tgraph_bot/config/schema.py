@@ -23,9 +23,16 @@ from pydantic import (
     Field,
     SecretStr,
 )
+from pydantic_core import PydanticCustomError
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+DECIMAL_INT = re.compile(r"[-+]?[0-9]+")
+DECIMAL_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+MAX_DIGITS = 4300
+"""Python turns at most this many digits into a number (``sys.get_int_max_str_digits``);
+no setting comes near it, and a longer value is refused before anything converts it."""
+_MENTION = re.compile(r"[@<>\s]")
 
 
 def _colour(value: str) -> str:
@@ -54,6 +61,47 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _number_text(value: str, pattern: re.Pattern[str]) -> str:
+    """A number typed as text (the environment, ``config set``, a YAML scalar that was not
+    plain decimal): only plain decimal digits, and not more of them than Python converts."""
+    text = value.strip()
+    if not pattern.fullmatch(text):
+        raise PydanticCustomError("not_decimal", "not plain decimal")
+    digits = sum(char.isdigit() for char in text)
+    if digits > MAX_DIGITS:
+        raise PydanticCustomError("too_many_digits", "too many digits", {"digits": digits})
+    return text
+
+
+def _whole_number(value: Any) -> Any:
+    """Integers are plain decimal: ``0x10``, ``0o20``, ``1_000``, ``7.0`` or ``true`` are
+    refused, not read as 16, 16, 1000, 7 or 1 (pydantic and YAML would accept them all)."""
+    if isinstance(value, str):
+        return _number_text(value, DECIMAL_INT)
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("int_type", "not a whole number")
+    return value
+
+
+def _decimal_number(value: Any) -> Any:
+    """A number with an optional decimal point (``4.5``), plain decimal like the integers."""
+    if isinstance(value, str):
+        return _number_text(value, DECIMAL_NUMBER)
+    if isinstance(value, bool):
+        raise PydanticCustomError("float_type", "not a number")
+    return value
+
+
+def _command_prefix(value: Any) -> Any:
+    """Run before the length check: ``@everyone`` is refused as a mention, not as too long."""
+    if isinstance(value, str) and _MENTION.search(value):
+        raise ValueError(
+            "cannot contain spaces, @, < or >: Discord reads those as mentions such as "
+            "@here; use a character such as ! or ?"
+        )
+    return value
+
+
 def _id_list(value: Any) -> Any:
     """Accept a YAML list, or a comma-separated string (from the environment)."""
     if isinstance(value, str):
@@ -70,7 +118,9 @@ def _url(value: str) -> str:
 
 
 Colour = Annotated[str, AfterValidator(_colour)]
-DiscordId = Annotated[int, Field(ge=0, le=2**64 - 1)]
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+Number = Annotated[float, BeforeValidator(_decimal_number)]
+DiscordId = Annotated[Whole, Field(ge=0, le=2**64 - 1)]
 Secret = SecretStr
 
 
@@ -100,11 +150,11 @@ class Settings(BaseModel):
     CHANNEL_ID: DiscordId = 0
 
     # Timing and retention
-    UPDATE_DAYS: int = Field(default=7, ge=1, le=365)
+    UPDATE_DAYS: Whole = Field(default=7, ge=1, le=365)
     FIXED_UPDATE_TIME: Annotated[str, AfterValidator(_fixed_time)] = "XX:XX"
     POST_ON_START: bool = True
-    KEEP_DAYS: int = Field(default=7, ge=1, le=3650)
-    TIME_RANGE_DAYS: int = Field(default=30, ge=1, le=3650)
+    KEEP_DAYS: Whole = Field(default=7, ge=1, le=3650)
+    TIME_RANGE_DAYS: Whole = Field(default=30, ge=1, le=3650)
     LANGUAGE: Literal["en", "da"] = "en"
     TIMEZONE: Annotated[str, AfterValidator(_timezone)] = "UTC"
 
@@ -153,12 +203,12 @@ class Settings(BaseModel):
     ANNOTATE_TOP_10_USERS_BY_STREAM_TYPE: bool = True
 
     # Command cooldowns
-    CONFIG_COOLDOWN_MINUTES: int = Field(default=0, ge=0, le=1440)
-    CONFIG_GLOBAL_COOLDOWN_SECONDS: int = Field(default=0, ge=0, le=86400)
-    UPDATE_GRAPHS_COOLDOWN_MINUTES: int = Field(default=0, ge=0, le=1440)
-    UPDATE_GRAPHS_GLOBAL_COOLDOWN_SECONDS: int = Field(default=0, ge=0, le=86400)
-    MY_STATS_COOLDOWN_MINUTES: int = Field(default=5, ge=0, le=1440)
-    MY_STATS_GLOBAL_COOLDOWN_SECONDS: int = Field(default=60, ge=0, le=86400)
+    CONFIG_COOLDOWN_MINUTES: Whole = Field(default=0, ge=0, le=1440)
+    CONFIG_GLOBAL_COOLDOWN_SECONDS: Whole = Field(default=0, ge=0, le=86400)
+    UPDATE_GRAPHS_COOLDOWN_MINUTES: Whole = Field(default=0, ge=0, le=1440)
+    UPDATE_GRAPHS_GLOBAL_COOLDOWN_SECONDS: Whole = Field(default=0, ge=0, le=86400)
+    MY_STATS_COOLDOWN_MINUTES: Whole = Field(default=5, ge=0, le=1440)
+    MY_STATS_GLOBAL_COOLDOWN_SECONDS: Whole = Field(default=60, ge=0, le=86400)
 
     # Personal stats
     MY_STATS_VERIFICATION: Literal["plex", "admin", "none"] = "plex"
@@ -171,7 +221,9 @@ class Settings(BaseModel):
     CAMERA_IGNORED_CHANNEL_IDS: Annotated[list[DiscordId], BeforeValidator(_id_list)] = Field(
         default_factory=list[int]
     )
-    COMMAND_PREFIX: str = Field(default="!", min_length=1, max_length=5)
+    COMMAND_PREFIX: Annotated[str, BeforeValidator(_command_prefix)] = Field(
+        default="!", min_length=1, max_length=5
+    )
     ENABLE_PREFIX_COMMANDS: bool = Field(default=False, json_schema_extra=_restart())
 
     # Plex automation
@@ -193,10 +245,10 @@ class Settings(BaseModel):
     ENRICH_POSITION: Literal["append", "prepend"] = "append"
     ENRICH_LOCK_SUMMARY: bool = True
     TOP_RATED_PLAYLIST: str = Field(default="My Top Rated", min_length=1)
-    TOP_RATED_MIN_STARS: float = Field(default=4, ge=0.5, le=5)
-    PLAYLIST_SYNC_HOURS: int = Field(default=24, ge=0, le=720)
+    TOP_RATED_MIN_STARS: Number = Field(default=4, ge=0.5, le=5)
+    PLAYLIST_SYNC_HOURS: Whole = Field(default=24, ge=0, le=720)
     ACTIVITY_CHANNEL_ID: DiscordId = 0
-    ACTIVITY_REFRESH_SECONDS: int = Field(default=0, ge=0, le=86400)
+    ACTIVITY_REFRESH_SECONDS: Whole = Field(default=0, ge=0, le=86400)
 
     # Wrapped: the play history kept locally
     HISTORY_SYNC_MINUTES: int = Field(default=60, ge=0, le=10080)
@@ -242,10 +294,13 @@ DISCORD_EDITABLE_KEYS: tuple[str, ...] = tuple(
 )
 
 __all__ = [
+    "DECIMAL_INT",
+    "DECIMAL_NUMBER",
     "DISCORD_EDITABLE_KEYS",
     "EDITABLE_KEYS",
     "KEYS",
     "LIVE_KEYS",
+    "MAX_DIGITS",
     "RESTART_KEYS",
     "SECRET_KEYS",
     "SECRET_ROUTE_KEYS",

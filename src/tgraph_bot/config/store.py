@@ -6,6 +6,8 @@
   folder. A kill at any moment leaves the old file or the new one, never a torn one.
 - Edits are serialised by a lock (a thread lock, and ``flock`` on a side file so the
   CLI and a running bot do not interleave).
+- A hand edit is picked up live; a bad one (not YAML, a bad value, or a file that lost its
+  settings: see :func:`lost_settings`) is one log line, and the last good settings stay.
 - Values from the environment (``KEY`` or ``TGRAPH_KEY``) and from ``.env`` beside the
   file override the file. ``LANGUAGE`` is only read as ``TGRAPH_LANGUAGE`` because the
   bare name belongs to gettext and is set on many systems.
@@ -31,6 +33,7 @@ from dotenv import dotenv_values
 from pydantic import SecretStr, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
@@ -38,8 +41,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from tgraph_bot.config.display import clip, mask_secrets
 from tgraph_bot.config.problems import from_validation_error, unknown_key
 from tgraph_bot.config.schema import (
+    DECIMAL_INT,
+    DECIMAL_NUMBER,
     EDITABLE_KEYS,
     KEYS,
+    MAX_DIGITS,
     RESTART_KEYS,
     SECRET_KEYS,
     SECRET_ROUTE_KEYS,
@@ -58,8 +64,28 @@ Subscriber = Callable[[Settings, Settings], None]
 Document = MutableMapping[str, Any]
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, except that only a plain decimal integer becomes a
+    number. ``0x10``, ``0o20``, ``0b1``, ``1_000`` or a number longer than Python converts
+    (which would raise in the middle of loading) stay text, so the schema names the key and
+    says what to write instead."""
+
+    def construct_plain_int(self, node: Any) -> Any:
+        text = str(node.value)
+        if not DECIMAL_INT.fullmatch(text) or len(text) > MAX_DIGITS:
+            return text
+        if text.lstrip("+-").startswith("0"):  # 017 is 17 here, whatever YAML 1.1 says
+            return int(text, 10)
+        ruamel: Any = super()  # untyped
+        return ruamel.construct_yaml_int(node)
+
+
+cast(Any, _Constructor).add_constructor("tag:yaml.org,2002:int", _Constructor.construct_plain_int)
+
+
 def _yaml() -> Any:  # ruamel is untyped: Any here, typed values past this point
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.width = 4096
     return yaml
@@ -98,10 +124,37 @@ def _read_text(path: Path) -> str | None:
         ) from None
 
 
-def _not_yaml(path: Path, exc: YAMLError) -> ConfigError:
+def _not_yaml(path: Path, exc: YAMLError, text: str) -> ConfigError:
+    if isinstance(exc, DuplicateKeyError):
+        twice = _duplicate(text)
+        if twice is not None:
+            name, first, second = twice
+            return _refused(
+                path,
+                N_("{name} appears twice (lines {first} and {second}): keep one"),
+                name=name,
+                first=first,
+                second=second,
+            )
     mark = getattr(exc, "problem_mark", None)
     line = f"line {mark.line + 1}" if mark is not None else "?"
     return _refused(path, N_("not valid YAML at {line}"), line=line)
+
+
+def _duplicate(text: str) -> tuple[str, int, int] | None:
+    """The first top-level key written twice, with both line numbers (ruamel's error names
+    the key and the second line only)."""
+    try:
+        root = _yaml().compose(text)
+    except YAMLError:
+        return None
+    seen: dict[str, int] = {}
+    for key_node, _value in getattr(root, "value", None) or ():
+        key, line = clip(str(key_node.value)), key_node.start_mark.line + 1
+        if key in seen:
+            return key, seen[key], line
+        seen[key] = line
+    return None
 
 
 def _refuse_aliases(path: Path, text: str) -> None:
@@ -119,14 +172,18 @@ def _refuse_aliases(path: Path, text: str) -> None:
 
 def read_document(path: Path) -> Document:
     """The file as a round-trip mapping (empty when the file does not exist)."""
-    text = _read_text(path)
+    return parse_document(path, _read_text(path))
+
+
+def parse_document(path: Path, text: str | None) -> Document:
+    """``path``'s text as a round-trip mapping (empty for None, no file)."""
     if text is None:
         return cast(Document, CommentedMap())
     try:
         _refuse_aliases(path, text)
         doc = _yaml().load(text)
     except YAMLError as exc:
-        raise _not_yaml(path, exc) from None
+        raise _not_yaml(path, exc, text) from None
     if doc is None:
         return cast(Document, CommentedMap())
     if not isinstance(doc, CommentedMap):
@@ -134,8 +191,66 @@ def read_document(path: Path) -> Document:
     return cast(Document, doc)
 
 
+def lost_settings(
+    path: Path, had: frozenset[str], doc: Document, *, cut_short: bool = False
+) -> ConfigProblem | None:
+    """Whether a new version of the file lost settings the way a broken write does.
+
+    The rule for a file that changes under a running bot (or between a store's load and its
+    next edit), measured against the last file it accepted (``had``, its keys):
+
+    - a file that holds none of those keys (empty, only comments, cut before the first key)
+      is refused;
+    - a file that lost more than half of them is refused;
+    - a file that lost any of them and now ends mid-line (``cut_short``: no final line
+      break where the last good file had one, as a write cut short by a full disk or a
+      killed editor leaves it) is refused;
+    - otherwise a key removed by hand (a line deleted or commented out) is accepted: it goes
+      back to its default, and the log names it.
+
+    A refused file changes nothing: the last good settings stay, and the next edit (``config
+    set``, ``/config edit``) is made to the last good file, so it never writes fewer keys.
+    To start from the smaller file on purpose, restart the bot: a start accepts any file.
+    """
+    if not had:
+        return None
+    kept = had & {str(key) for key in doc}
+    if not kept:
+        return ConfigProblem(
+            str(path),
+            None,
+            N_(
+                "holds no settings (empty, only comments, or cut short): if you meant that, "
+                "restart the bot"
+            ),
+        )
+    lost = ", ".join(sorted(had - kept))
+    if len(kept) * 2 < len(had):
+        return ConfigProblem(
+            str(path),
+            None,
+            N_("lost {lost} of its {had} settings ({keys}): if you meant that, restart the bot"),
+            lost=len(had) - len(kept),
+            had=len(had),
+            keys=clip(lost),
+        )
+    if kept != had and cut_short:
+        return ConfigProblem(
+            str(path),
+            None,
+            N_(
+                "lost {keys} and ends mid-line, as a file cut short does: if you meant that, "
+                "restart the bot"
+            ),
+            keys=clip(lost),
+        )
+    return None
+
+
 def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) -> dict[str, str]:
-    """Keys set in ``.env`` or the environment (the environment wins)."""
+    """Keys set in ``.env`` or the environment (the environment wins). An empty value
+    counts as unset: Unraid and compose pass a template's blank fields as ``KEY=``, which
+    must not blank out what config.yml says."""
     sources: list[Mapping[str, str | None]] = []
     if dotenv_path is not None and dotenv_path.is_file():
         sources.append(dotenv_values(dotenv_path))
@@ -145,7 +260,7 @@ def environment_overrides(environ: Mapping[str, str], dotenv_path: Path | None) 
         for key in KEYS:
             bare = None if key in _ENV_ONLY_PREFIXED else source.get(key)
             value = source.get(ENV_PREFIX + key, bare)
-            if value is not None:
+            if value is not None and value.strip():
                 found[key] = value
     return found
 
@@ -171,17 +286,31 @@ def validate(data: Mapping[str, Any]) -> Settings:
         raise ConfigError(from_validation_error(exc, data, SECRET_KEYS)) from None
 
 
-def parse_value(key: str, raw: str) -> Any:
-    """Turn a value typed by a person (CLI or Discord) into what the schema expects."""
-    default = Settings.model_fields[key].get_default(call_default_factory=True)
-    if isinstance(default, str | SecretStr) or key == "CAMERA_IGNORED_CHANNEL_IDS":
+def parse_value(key: str, raw: str) -> object:
+    """A value typed by a person (CLI or Discord) as the schema is given it: a number key's
+    plain decimal text as that number (so a problem shows ``-3``, not ``'-3'``); any other
+    text as typed, for the schema to read or refuse (``0x10``, ``1_000``, ``yes``)."""
+    text = raw.strip()
+    kind: object = Settings.model_fields[key].annotation
+    if len(text) > MAX_DIGITS or (kind is not int and kind is not float):
         return raw
-    try:
-        safe: Any = YAML(typ="safe")
-        parsed = safe.load(raw)
-    except YAMLError:
-        return raw
-    return raw if parsed is None or isinstance(parsed, dict | list) else parsed
+    if DECIMAL_INT.fullmatch(text):
+        return int(text, 10)
+    if kind is float and DECIMAL_NUMBER.fullmatch(text):
+        return float(text)
+    return raw
+
+
+def _file_value(raw: str, accepted: object) -> object:
+    """What the file holds for a value typed by a person (CLI or Discord), once the schema
+    accepted it: the text as typed, or the number, yes/no or list it stands for."""
+    if isinstance(accepted, list):
+        seq: Any = CommentedSeq(cast(list[int], accepted))
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(accepted, bool | int | float):
+        return accepted
+    return raw
 
 
 NOT_SET = N_("(not set)")
@@ -308,6 +437,8 @@ class ConfigStore:
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
         self._stamp: tuple[int, int, int, int] | None = None
+        self._good_text: str | None = None  # the last file accepted (see ``lost_settings``)
+        self._good_keys: frozenset[str] = frozenset()
         if not read_only:
             self._remove_leftovers()
         self._settings = self._load()
@@ -360,7 +491,42 @@ class ConfigStore:
     def _load(self) -> Settings:
         with self._lock:
             self._stamp = self._file_stamp()
-            return validate(self._merged(read_document(self.path)))
+            text, doc, lost = self._read_file()
+            if lost is not None:
+                raise ConfigError([lost])
+            settings = validate(self._merged(doc))
+            self._accept(text, doc)
+            return settings
+
+    def _accept(self, text: str | None, doc: Document) -> None:
+        """Remember ``doc`` (from ``text``) as the last good file."""
+        keys = frozenset(str(key) for key in doc)
+        removed = self._good_keys - keys
+        if removed:
+            log.warning(
+                "%s: %s removed from the file, back to the default",
+                self.path,
+                clip(", ".join(sorted(removed))),
+            )
+        self._good_text, self._good_keys = text, keys
+
+    def _read_file(self) -> tuple[str | None, Document, ConfigProblem | None]:
+        """The file's text, its document, and whether it lost settings since the last good
+        file (see ``lost_settings``)."""
+        text = _read_text(self.path)
+        doc = parse_document(self.path, text)
+        # ends mid-line where the last good file ended with a line break
+        cut_short = (self._good_text or "").endswith("\n") and not (text or "\n").endswith("\n")
+        return text, doc, lost_settings(self.path, self._good_keys, doc, cut_short=cut_short)
+
+    def _edit_base(self) -> Document:
+        """The document an edit changes: the file, or the last good file when the file has
+        lost settings since (see ``lost_settings``), so an edit never drops keys."""
+        _text, doc, lost = self._read_file()
+        if lost is None:
+            return doc
+        log.warning("%s; this edit is made to the last good file instead", lost)
+        return parse_document(self.path, self._good_text)
 
     # -- changing ------------------------------------------------------------------
 
@@ -411,23 +577,19 @@ class ConfigStore:
                     )
                 ]
             )
-        value = parse_value(key, raw)
         with self._lock, _file_lock(self.path):
-            doc = read_document(self.path)
+            doc = self._edit_base()
             overrides = self.overrides()  # read .env once per edit
+            value = parse_value(key, raw)
             accepted: object = getattr(validate({**self._merged(doc, overrides), key: value}), key)
-            wanted = accepted  # what the file must give back (``accepted`` is narrowed below)
-            if isinstance(accepted, list):
-                seq: Any = CommentedSeq(cast(list[int], accepted))
-                seq.fa.set_flow_style()
-                value = seq
-            doc[key] = _styled(doc.get(key), value)
+            doc[key] = _styled(doc.get(key), _file_value(raw, accepted))
             settings = validate(self._merged(doc, overrides))
             buffer = io.BytesIO()
             _yaml().dump(doc, buffer)
-            self._check_reads_back(key, buffer.getvalue(), wanted)
+            self._check_reads_back(key, buffer.getvalue(), accepted)
             atomic_write(self.path, buffer.getvalue())
             self._stamp = self._file_stamp()
+            self._accept(buffer.getvalue().decode("utf-8"), doc)
             self._publish(settings)
             return EditResult(settings, key in overrides, key in RESTART_KEYS)
 
@@ -484,6 +646,8 @@ __all__ = [
     "display_value",
     "environment_overrides",
     "is_default",
+    "lost_settings",
+    "parse_document",
     "parse_value",
     "read_document",
     "system_timezone",

@@ -1,8 +1,9 @@
 """A circuit breaker and a deadline: how long to keep asking a service that fails.
 
-Pure: the clock is a parameter. The Tautulli client trips the breaker when a request has
-used up its retries (or when the answer shows that every request would fail the same way),
-and then answers with the remembered error, without asking, until ``open_seconds`` pass.
+Pure: the clock is a parameter. The Tautulli, Plex and MusicBrainz clients trip their
+breaker when a request has used up its time and retries (or, for Tautulli, when the answer
+shows that every request would fail the same way), and then answer with the remembered
+error, without asking, until ``open_seconds`` pass.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class Breaker(Generic[E]):
             self._error = None
         return self._error
 
+    def remaining(self) -> float:
+        """Seconds until the breaker closes by itself (0 while closed)."""
+        return max(0.0, self._until - self._monotonic()) if self.blocked() is not None else 0.0
+
     def trip(self, error: E) -> None:
         self._error = error
         self._until = self._monotonic() + self._open_seconds
@@ -41,17 +46,24 @@ class Breaker(Generic[E]):
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """A point in (monotonic) time that several calls share, e.g. one render's retries."""
+    """A point in (monotonic) time that several calls share, e.g. one render's retries or
+    one Plex command's requests. ``seconds`` is how long it gave when made (for messages)."""
 
     at: float
     monotonic: Monotonic
+    seconds: float = 0.0
 
     @classmethod
     def after(cls, seconds: float, monotonic: Monotonic) -> Deadline:
-        return cls(monotonic() + seconds, monotonic)
+        return cls(monotonic() + seconds, monotonic, seconds)
 
     def remaining(self) -> float:
         return self.at - self.monotonic()
 
 
-__all__ = ["Breaker", "Deadline"]
+def seconds_text(value: float) -> str:
+    """A duration for a message: 0.2, 3, 251 (whole seconds once it is more than a few)."""
+    return f"{round(value, 1) if value < 10 else round(value):g}"
+
+
+__all__ = ["Breaker", "Deadline", "seconds_text"]

@@ -12,6 +12,7 @@ Times inside are integer milliseconds since the Unix epoch (UTC), as stored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -87,6 +88,48 @@ def decide(open_started: Mapping[Metric, int], state: ObservedState, now: int) -
     return transitions
 
 
+class Replays:
+    """Tells a gateway event already applied from a new one.
+
+    Discord numbers the events of a gateway session 1, 2, 3... (``s``). After a RESUME it
+    sends the events after the number the client gave; when that number is behind, events
+    the client has already handled come again, with their old numbers. State alone cannot
+    tell them apart: "camera on, off" replayed after "camera on, off" looks exactly like a
+    second session. Their numbers can: within a session, an event numbered at or below the
+    highest one applied is a replay, and must change nothing. A new session (a fresh
+    IDENTIFY) starts the count again.
+    """
+
+    __slots__ = ("highest", "session")
+
+    def __init__(self) -> None:
+        self.session: str | None = None
+        self.highest = 0
+
+    def fresh(self, session: str | None, seq: int | None) -> bool:
+        """Whether the event numbered ``seq`` in gateway session ``session`` is new; a new one
+        is noted as applied. An event without a number is taken as new."""
+        if session is None or seq is None:
+            return True
+        if session != self.session:
+            self.session, self.highest = session, seq
+            return True
+        if seq <= self.highest:
+            return False
+        self.highest = seq
+        return True
+
+    def replaying(self, session: str | None, seq: int | None) -> bool:
+        """Whether the gateway, now at ``seq``, is still re-sending events already applied
+        (a reconcile then would read a past state as the present one)."""
+        return (
+            session is not None
+            and session == self.session
+            and seq is not None
+            and seq < self.highest
+        )
+
+
 def close_time(started_at: int, candidate: int | None, now: int) -> int:
     """When to close a session whose real end is unknown: at ``candidate`` (a heartbeat),
     never before its start and never after ``now``; at ``now`` when there is no candidate."""
@@ -122,9 +165,9 @@ def period_start(period: Period, now: datetime, tz: tzinfo) -> datetime | None:
     return start.astimezone(UTC)
 
 
-def format_duration(seconds: int) -> str:
-    """``"Xh Ymin Zs"``, as the seed bot wrote it."""
-    seconds = max(0, int(seconds))
+def format_duration(seconds: float) -> str:
+    """``"Xh Ymin Zs"``, as the seed bot wrote it, to the nearest second."""
+    seconds = max(0, math.floor(seconds + 0.5))  # nearest, halves up
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}h {minutes}min {secs}s"
@@ -132,16 +175,20 @@ def format_duration(seconds: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RankRow:
+    """One line of a ranking; ``seconds`` exact (to the millisecond), rounded where shown."""
+
     position: int
     member_id: MemberId
     name: str | None
-    seconds: int
+    seconds: float
     sessions: int
 
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    seconds: int
+    """A member's time in a period; ``seconds`` exact (to the millisecond), rounded where shown."""
+
+    seconds: float
     sessions: int
 
 
@@ -174,6 +221,7 @@ __all__ = [
     "OpenRow",
     "Period",
     "RankRow",
+    "Replays",
     "TotalRow",
     "Totals",
     "Transition",

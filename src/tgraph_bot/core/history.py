@@ -144,7 +144,11 @@ class Window:
 
     @property
     def label(self) -> str:
-        return self.after.strftime("%Y-%m")
+        """ "2026-03" for a whole month, else "2026-03-04 – 2026-03-19"."""
+        following = (self.after + timedelta(days=32)).replace(day=1)
+        if self.after.day == 1 and self.before == following - timedelta(days=1):
+            return self.after.strftime("%Y-%m")
+        return f"{self.after.isoformat()} – {self.before.isoformat()}"
 
 
 def month_windows(first: date, last: date) -> list[Window]:
@@ -164,6 +168,26 @@ def incremental_window(last_synced: date, today: date) -> Window:
     return Window(min(today, last_synced - timedelta(days=RESYNC_DAYS)), today)
 
 
+def pack_days(per_day: Mapping[date, int], limit: int) -> list[Window]:
+    """Consecutive days joined into windows of at most ``limit`` sessions (a busier day is
+    a window of its own), newest first, covering every day from the first to the last
+    given. Tautulli holds a whole window in memory to answer it, so ``limit`` bounds that."""
+    if not per_day:
+        return []
+    windows: list[Window] = []
+    day, first = max(per_day), min(per_day)
+    end, total = day, 0
+    while day >= first:
+        n = per_day.get(day, 0)
+        if total and total + n > limit:
+            windows.append(Window(day + timedelta(days=1), end))
+            end, total = day, 0
+        total += n
+        day -= timedelta(days=1)
+    windows.append(Window(first, end))
+    return windows
+
+
 def month_of(label: str) -> Window:
     """The whole month named "YYYY-MM"."""
     start = date.fromisoformat(label + "-01")
@@ -180,6 +204,7 @@ __all__ = [
     "incremental_window",
     "month_of",
     "month_windows",
+    "pack_days",
     "parse_history",
     "parse_play",
     "plays",

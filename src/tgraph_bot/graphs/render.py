@@ -45,12 +45,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, cast
 
+from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.model import RenderJob
 
 log = logging.getLogger(__name__)
 
 
-def _draw(job: RenderJob) -> str:
+Job = RenderJob | CardJob
+"""What a worker draws: a graph, or one of Wrapped's cards."""
+
+
+def _draw(job: Job) -> str:
+    if isinstance(job, CardJob):
+        from tgraph_bot.graphs.card_worker import draw_card
+
+        return draw_card(job)
     from tgraph_bot.graphs.worker import draw_job
 
     return draw_job(job)
@@ -207,8 +216,8 @@ class Renderer:
         processes = cast("dict[int, object] | None", getattr(pool, "_processes", None))
         return list(processes or {})
 
-    async def render(self, job: RenderJob) -> Path:
-        """Draw one graph in a worker; raises what the drawing raised."""
+    async def render(self, job: Job) -> Path:
+        """Draw one graph (or card) in a worker; raises what the drawing raised."""
         self._begin()
         try:
             self.start()

@@ -8,6 +8,7 @@ stays free of matplotlib's import time and memory.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -152,6 +153,11 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
 def draw_job(job: RenderJob) -> str:
     """Draw one graph to its PNG (atomically) and return the path."""
     fig, canvas = build_figure(job)
+    return write_figure(fig, canvas, job.png)
+
+
+def write_figure(fig: Figure, canvas: FigureCanvasAgg, path: str) -> str:
+    """Render a figure to ``path`` as PNG (atomically), free it, and return the path."""
     try:
         canvas.draw()
         width, height = canvas.get_width_height(physical=True)
@@ -160,12 +166,18 @@ def draw_job(job: RenderJob) -> str:
         fig.clear()
         del canvas, fig
     _give_back_memory()
-    target = Path(job.png)
+    target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(png)
-    tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
-    tmp.replace(target)
-    return job.png
+    try:
+        tmp.write_bytes(png)
+        tmp.chmod(0o644)  # readable by the owner's other tools, whatever the umask
+        tmp.replace(target)
+    except BaseException:
+        # A full disk fails mid-write: leave no half-written .tmp behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
 
 
 def png_bytes(rgba: memoryview, width: int, height: int) -> bytes:

@@ -8,6 +8,7 @@ error messages) are marked with :func:`N_` and translated where they are shown.
 from __future__ import annotations
 
 import gettext
+import math
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import cache
@@ -89,19 +90,20 @@ class Translator:
 
     def duration(self, seconds: float) -> str:
         """A length of time in words, at most two units, largest first: "2 hours, 5 minutes",
-        "2 timer og 5 minutter", "6 seconds". From 100 hours on, whole hours only."""
-        total = max(0, round(seconds))
-        hours, rest = divmod(total, 3600)
-        minutes, secs = divmod(rest, 60)
-        if hours >= 100:
-            parts = [(hours + (rest >= 1800), "duration-hour")]
-        elif hours:
-            parts = [(hours, "duration-hour"), (minutes, "duration-minute")]
-        elif minutes:
-            parts = [(minutes, "duration-minute"), (secs, "duration-second")]
+        "2 timer og 5 minutter", "6 seconds". From 100 hours on, whole hours only.
+
+        Rounded once, to the nearest of the smallest unit shown (halves up): 7.99 s is
+        "8 seconds", 1 h 3 min 45 s is "1 hour, 4 minutes", 59.6 s is "1 minute"."""
+        seconds = max(0.0, seconds)
+        minutes = _nearest(seconds / 60)
+        if minutes >= 100 * 60:
+            parts = [(_nearest(seconds / 3600), "duration-hour")]
+        elif minutes >= 60:
+            parts = [(minutes // 60, "duration-hour"), (minutes % 60, "duration-minute")]
         else:
-            parts = [(secs, "duration-second")]
-        shown = [p for p in parts if p[0]] or parts[:1]
+            mins, secs = divmod(_nearest(seconds), 60)
+            parts = [(mins, "duration-minute"), (secs, "duration-second")]
+        shown = [p for p in parts if p[0]] or parts[-1:]
         words = [format_unit(n, unit, length="long", locale=self.locale) for n, unit in shown]
         return format_list(words, style="unit", locale=self.locale)
 
@@ -118,6 +120,10 @@ class Translator:
         """January first."""
         names = get_month_names(width, context="stand-alone", locale=self.locale)
         return [str(names[i]) for i in range(1, 13)]
+
+
+def _nearest(value: float) -> int:
+    return math.floor(value + 0.5)
 
 
 @cache

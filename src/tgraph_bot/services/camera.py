@@ -23,7 +23,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -42,7 +42,7 @@ from tgraph_bot.core.camera import (
     period_start,
     to_ms,
 )
-from tgraph_bot.errors import CameraImportError
+from tgraph_bot.errors import CameraImportError, StorageUnavailable
 from tgraph_bot.i18n import N_
 from tgraph_bot.services.ports import CameraStore, CameraTables
 
@@ -52,6 +52,15 @@ T = TypeVar("T")
 Op = Callable[[CameraTables], object]
 
 _MAX_SNOWFLAKE = 2**63 - 1
+
+# Operations waiting for the database at most: a few MB, hours of voice events.
+MAX_KEPT = 20_000
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds before writing again after ``failures`` failed attempts in a row: 1, 2, 4...
+    up to a minute."""
+    return min(60.0, 2.0 ** (failures - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,45 +78,119 @@ class ImportResult:
 
 
 class CameraService:
-    def __init__(self, store: CameraStore, *, clock: Callable[[], datetime]) -> None:
+    """Camera-time use cases over a :class:`CameraStore`.
+
+    A batch the store could not take (:class:`StorageUnavailable`: a full disk, say) is kept
+    and tried again, first on its own and in order, every ``retry_delay(n)`` seconds, until
+    it is written; each operation carries the time of its event, so a late write records
+    the right times. At most ``max_kept`` operations wait: beyond that, new ones are refused
+    (their futures fail with :class:`StorageUnavailable`) until the store takes writes again.
+    """
+
+    def __init__(
+        self,
+        store: CameraStore,
+        *,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_kept: int = MAX_KEPT,
+    ) -> None:
         self._store = store
         self.clock = clock
+        self._sleep = sleep
+        self._max_kept = max_kept
         self._pending: list[tuple[Op, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._failing = asyncio.Event()  # set while the store refuses writes
+        self._refused = 0  # operations refused in this outage because too many were kept
         self._names: dict[tuple[int, int], str] = {}
         self.last_heartbeat: datetime | None = None
 
     # -- the write queue ------------------------------------------------------------
 
+    @property
+    def kept(self) -> int:
+        """How many operations wait to be written."""
+        return len(self._pending)
+
     def _submit(self, op: Callable[[CameraTables], T]) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[T] = loop.create_future()
+        if len(self._pending) >= self._max_kept:
+            if not self._refused:
+                log.error(
+                    "camera: %d changes are waiting for the database; new ones are not kept "
+                    "until it takes writes again",
+                    len(self._pending),
+                )
+            self._refused += 1
+            fut.set_exception(StorageUnavailable(f"{len(self._pending)} changes waiting"))
+            return fut
         self._pending.append((op, fut))
         if self._flusher is None or self._flusher.done():
             self._flusher = loop.create_task(self._flush())
         return fut
 
     async def _flush(self) -> None:
+        failures = 0
+        size: int | None = None  # after a failure, the batch that failed goes first, alone
         while self._pending:
-            batch, self._pending = self._pending, []
-            ops = [op for op, _ in batch]
+            batch = self._pending[:size]
             try:
-                results = await self._store.write(ops)
-            except BaseException as exc:
+                results = await self._store.write([op for op, _ in batch])
+            except StorageUnavailable as exc:
+                failures += 1
+                size = len(batch)
+                self._outage(exc, failures)
+                await self._sleep(retry_delay(failures))
+                continue
+            except BaseException as exc:  # the operations themselves fail: they never will pass
+                del self._pending[: len(batch)]
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_exception(exc if isinstance(exc, Exception) else RuntimeError(exc))
                 if not isinstance(exc, Exception):
                     raise
                 continue
+            if failures:
+                self._recovered()
+                failures, size = 0, None
+            del self._pending[: len(batch)]
             for (_, fut), result in zip(batch, results, strict=True):
                 if not fut.done():
                     fut.set_result(result)
 
+    def _outage(self, exc: StorageUnavailable, failures: int) -> None:
+        self._failing.set()
+        if failures == 1:
+            log.error(
+                "camera: cannot write to the database (%s); %d change(s) kept, retried until "
+                "they are written",
+                exc,
+                len(self._pending),
+            )
+
+    def _recovered(self) -> None:
+        self._failing.clear()
+        log.info(
+            "camera: the database takes writes again; the %d change(s) kept are being "
+            "written, %d were refused",
+            len(self._pending),
+            self._refused,
+        )
+        self._refused = 0
+
     async def drain(self) -> None:
-        """Wait until every write submitted so far is committed."""
-        if self._flusher is not None:
-            await asyncio.shield(self._flusher)
+        """Wait until every write submitted so far is committed, or the database refused it
+        (what it refused is kept and retried; a query then reads what is stored)."""
+        flusher = self._flusher
+        if flusher is None or flusher.done():
+            return
+        failing = asyncio.ensure_future(self._failing.wait())
+        try:
+            await asyncio.wait({flusher, failing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            failing.cancel()
 
     # -- events ---------------------------------------------------------------------
 
@@ -178,10 +261,14 @@ class CameraService:
 
         return self._submit(op)
 
-    async def heartbeat(self, now: datetime) -> None:
+    def beat(self, now: datetime) -> asyncio.Future[None]:
+        """Queue noting that the bot is up at ``now`` (a crash is closed at the last one)."""
         at = to_ms(now)
         self.last_heartbeat = now
-        await self._submit(lambda tables: tables.put_heartbeat(at))
+        return self._submit(lambda tables: tables.put_heartbeat(at))
+
+    async def heartbeat(self, now: datetime) -> None:
+        await self.beat(now)
 
     async def recover(self, now: datetime) -> int:
         """At start-up: close sessions a crash left open, at the last heartbeat."""
@@ -203,8 +290,7 @@ class CameraService:
             log.info("closed %d camera session(s) left open at the last heartbeat", closed)
         return closed
 
-    async def close_all(self, now: datetime) -> int:
-        """Clean stop (or tracking switched off): close every open session at ``now``."""
+    def _close_all(self, now: datetime) -> asyncio.Future[int]:
         at = to_ms(now)
 
         def op(tables: CameraTables) -> int:
@@ -216,7 +302,38 @@ class CameraService:
             tables.put_heartbeat(at)
             return closed
 
-        return await self._submit(op)
+        return self._submit(op)
+
+    async def close_all(self, now: datetime) -> int:
+        """Tracking switched off: close every open session at ``now``."""
+        return await self._close_all(now)
+
+    async def stop(self, now: datetime, limit: float) -> int | None:
+        """Clean stop: close every open session at ``now``; the number closed.
+
+        Waits at most ``limit`` seconds for a database that refuses writes; then gives up
+        what it still keeps (None, logged): the sessions left open close at the last
+        heartbeat when the bot starts again, as after a crash.
+        """
+        closing = self._close_all(now)
+        timer = asyncio.ensure_future(self._sleep(limit))
+        try:
+            await asyncio.wait({closing, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+        if closing.done() and not isinstance(closing.exception(), StorageUnavailable):
+            return closing.result()
+        log.error(
+            "camera: stopping with %d change(s) the database did not take; sessions still "
+            "open will end at the last heartbeat when the bot starts again",
+            len(self._pending),
+        )
+        if self._flusher is not None:
+            self._flusher.cancel()
+        for _, fut in self._pending:
+            fut.cancel()
+        self._pending.clear()
+        return None
 
     async def has_open(self) -> bool:
         return await self._store.read(lambda tables: bool(tables.all_open()))
@@ -240,7 +357,7 @@ class CameraService:
             lambda tables: tables.top(guild_id, metric, start_ms, at, limit)
         )
         return [
-            RankRow(i, r.member_id, r.name, r.millis // 1000, r.sessions)
+            RankRow(i, r.member_id, r.name, r.millis / 1000, r.sessions)
             for i, r in enumerate(rows, start=1)
         ]
 

@@ -26,19 +26,22 @@ from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph
 from tgraph_bot.core.ids import GraphId, TautulliUserId
-from tgraph_bot.errors import GraphRenderError, UserFacingError
+from tgraph_bot.errors import GraphRenderError, NoGraphsError, UserFacingError, storage_problem
 from tgraph_bot.graphs.model import NOTE_SEPARATOR, PreparedGraph, RenderJob
 from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
 from tgraph_bot.graphs.theme import Theme
-from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.ports import GraphSource
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None]]
+
+STALE = N_("Drawn from data of {when}: Tautulli could not be reached.")
+"""The line a post's reply and ``render`` add when a graph was drawn from kept data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,9 @@ class RenderedGraph:
     graph_id: GraphId
     png: Path
     sidecar: Path
+    stale_from: datetime | None = None
+    """When drawn from the data kept from an earlier answer (Tautulli could not be
+    reached): when that answer came."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,12 @@ class GraphFailure:
 class RenderReport:
     graphs: list[RenderedGraph] = field(default_factory=list[RenderedGraph])
     failures: list[GraphFailure] = field(default_factory=list[GraphFailure])
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """The oldest data a graph was drawn from because Tautulli could not be reached;
+        None when every graph was drawn from a fresh answer."""
+        return min((g.stale_from for g in self.graphs if g.stale_from), default=None)
 
 
 def months_for(days: int) -> int:
@@ -254,7 +266,10 @@ class GraphService:
         # Workers (re)start now, while the first graph's data is being fetched: an idle
         # renderer has none.
         self.renderer.start()
-        await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+        try:
+            await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NoGraphsError(storage_problem(exc, out_dir)) from None
         tr = translator(settings.LANGUAGE)
         specs = enabled_graphs(settings)
         if user_id is not None:  # one member's stats: graphs about other users are left out
@@ -263,10 +278,10 @@ class GraphService:
         fetch_turn = asyncio.Semaphore(self.fetch_concurrency)
         deadline = Deadline.after(self.retry_seconds, self.monotonic)
         results: dict[GraphId, RenderedGraph | GraphFailure] = {}
-        done = 0
+        made = 0
 
         async def one(spec: GraphSpec) -> None:
-            nonlocal done
+            nonlocal made
             try:
                 async with fetch_turn:
                     fetched = await self.source.graph(
@@ -277,22 +292,15 @@ class GraphService:
                         deadline=deadline,
                     )
                 job = self.job(spec, fetched, settings, out_dir, tr, personal=user_id is not None)
-                try:
-                    png = await self.renderer.render(job)
-                except Exception as exc:
-                    log.exception("drawing %s failed", spec.id)
-                    raise GraphRenderError(graph=tr._(spec.title)) from exc
-                side = out_dir / f"{spec.id}.json"
                 document = sidecar(spec, job, days=days, generated_at=self.clock(), fetched=fetched)
-                text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-                await asyncio.to_thread(atomic_write, side, text.encode())
-                results[spec.id] = RenderedGraph(spec.id, png, side)
+                results[spec.id] = await self._write(spec, job, document, out_dir, tr, fetched)
             except Exception as exc:
                 results[spec.id] = GraphFailure(spec.id, exc)
-            done += 1
+                return
+            made += 1  # progress counts graphs made, not attempts
             if progress is not None:
                 try:
-                    await progress(done, len(specs))
+                    await progress(made, len(specs))
                 except Exception:
                     log.exception("a progress callback failed")
 
@@ -307,6 +315,31 @@ class GraphService:
         _log_failures(report.failures)
         return report
 
+    async def _write(
+        self,
+        spec: GraphSpec,
+        job: RenderJob,
+        document: dict[str, object],
+        out_dir: Path,
+        tr: Translator,
+        fetched: FetchedGraph,
+    ) -> RenderedGraph:
+        """Draw the PNG and write the sidecar. A disk that is full or refuses the write
+        fails with that cause (one line); any other drawing failure is logged whole."""
+        side = out_dir / f"{spec.id}.json"
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        try:
+            png = await self.renderer.render(job)
+            await asyncio.to_thread(atomic_write, side, text.encode())
+        except OSError as exc:
+            raise storage_problem(exc, out_dir) or GraphRenderError(
+                graph=tr._(spec.title)
+            ) from None
+        except Exception as exc:
+            log.exception("drawing %s failed", spec.id)
+            raise GraphRenderError(graph=tr._(spec.title)) from exc
+        return RenderedGraph(spec.id, png, side, fetched.fetched_at if fetched.stale else None)
+
 
 def _log_failures(failures: list[GraphFailure]) -> None:
     """One line per distinct reason (a Tautulli outage is one event, not twelve)."""
@@ -318,4 +351,4 @@ def _log_failures(failures: list[GraphFailure]) -> None:
         log.warning("graph(s) %s failed: %s", ", ".join(graphs), reason)
 
 
-__all__ = ["GraphFailure", "GraphService", "RenderReport", "RenderedGraph", "months_for"]
+__all__ = ["STALE", "GraphFailure", "GraphService", "RenderReport", "RenderedGraph", "months_for"]

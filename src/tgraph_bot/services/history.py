@@ -34,6 +34,7 @@ from tgraph_bot.core.history import (
     Window,
     incremental_window,
     month_of,
+    pack_days,
 )
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.schedule import Policy, every
@@ -41,6 +42,12 @@ from tgraph_bot.core.schedule import Policy, every
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = timedelta(days=30)
+PLAN_DAYS = 3650
+"""How far back the backfill plans its windows from Tautulli's daily counts (older history,
+if any, is then fetched month by month)."""
+WINDOW_SESSIONS = 6000
+"""Sessions one backfill request brings at most: Tautulli holds the whole window in memory
+to answer (about 15 MB a thousand rows), so this bounds its memory, not only ours."""
 EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
@@ -66,6 +73,8 @@ class HistorySource(Protocol):
         self, window: Window, *, user_id: TautulliUserId | None = None, rows: bool = True
     ) -> HistoryAnswer: ...
 
+    async def daily_plays(self, days: int) -> dict[date, int]: ...
+
 
 class HistoryStore(Protocol):
     """The mirror's table (storage.history.SqliteHistoryStore)."""
@@ -77,6 +86,8 @@ class HistoryStore(Protocol):
     async def rows(self, start: int, end: int, user_id: int | None = None) -> list[Play]: ...
 
     async def count(self, start: int, end: int) -> int: ...
+
+    async def plays_by_user(self, start: int, end: int) -> dict[int, int]: ...
 
     async def first_started(self) -> int | None: ...
 
@@ -170,19 +181,32 @@ class HistoryMirror:
         return answer
 
     async def _backfill(self, progress: Progress | None) -> SyncReport:
+        """Windows planned from Tautulli's daily counts (one cheap aggregate request), each
+        of at most WINDOW_SESSIONS sessions, newest first; then month by month further back
+        while Tautulli's total is not reached."""
         report = SyncReport("backfill")
         today = self.today()
-        month, fetched, empty = today.replace(day=1), 0, 0
-        while empty < EMPTY_MONTHS_STOP:
-            window = Window(month, min(today, month_of(month.strftime("%Y-%m")).before))
+        counted = await self.source.daily_plays(PLAN_DAYS)
+        report.requests += 1
+        per_day = {d: n for d, n in counted.items() if n and d <= today}
+        # The counts are plays; a window brings sessions, a tenth more where plays resume.
+        windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
+        fetched, empty, total = 0, 0, None
+        for window in windows:
             answer = await self._ask(window, report)
             await self.store.upsert(answer.rows)
-            fetched += answer.records_filtered
-            empty = 0 if answer.records_filtered else empty + 1
+            fetched, total = fetched + answer.records_filtered, answer.records_total
             if progress is not None:
                 await progress(window.label, answer.records_filtered)
-            if fetched >= answer.records_total:
-                break
+        month = _previous_month(windows[-1].after)
+        while total is None or (fetched < total and empty < EMPTY_MONTHS_STOP):
+            window = month_of(month.strftime("%Y-%m"))
+            answer = await self._ask(window, report)
+            await self.store.upsert(answer.rows)
+            fetched, total = fetched + answer.records_filtered, answer.records_total
+            empty = 0 if answer.records_filtered else empty + 1
+            if progress is not None and answer.records_filtered:
+                await progress(window.label, answer.records_filtered)
             month = _previous_month(month)
         await self.store.mark_synced(today, self.clock())
         return report
@@ -222,6 +246,9 @@ class HistoryMirror:
     async def rows(self, window: Window, user_id: int | None = None) -> list[Play]:
         start, end = self.bounds(window)
         return await self.store.rows(start, end, user_id)
+
+    async def plays_by_user(self, window: Window) -> dict[int, int]:
+        return await self.store.plays_by_user(*self.bounds(window))
 
 
 __all__ = [

@@ -398,6 +398,14 @@ class MyStatsService:
     async def linked_user(self, member_id: MemberId) -> Link | None:
         return await self._links.get_link(member_id)
 
+    async def acting_for(self, member_id: MemberId, settings: Settings) -> Link | None:
+        """The link through which the bot may act for the member now (the one rule)."""
+        return await acting_for(self._links, member_id, settings)
+
+    async def set_consent(self, member_id: MemberId, share: bool) -> None:
+        """The member's choice to be named in the server's Wrapped (/wrapped share)."""
+        await self._links.put_consent(member_id, share, self._clock())
+
     # -- images and forgetting ---------------------------------------------------------
 
     async def image_dir_for(self, member_id: MemberId, base: Path) -> Path:

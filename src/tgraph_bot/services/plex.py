@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from typing import Protocol
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.activity import Activity
+from tgraph_bot.core.breaker import Deadline, Monotonic
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.plex import (
     Completion,
@@ -60,18 +62,30 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 ARTIST_CACHE = timedelta(minutes=5)
+COMMAND_DEADLINE = 20.0
+"""Seconds a command waits for Plex and MusicBrainz in all (reads and lookups share it, as a
+render's graphs share Tautulli's): a service that hangs is reported when it passes. A write
+(a playlist change, a summary) has its own, so a sync is not cut short for being large."""
 
 ARTIST_CLOSEST = N_("No artist named {name} in the music library. Did you mean: {closest}?")
 ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {closest}?")
 
 
 class PlexPort(Protocol):
-    async def owner(self) -> str: ...
-    async def rated_tracks(self, stars: float) -> list[PlexTrack]: ...
-    async def artists(self) -> list[PlexArtist]: ...
-    async def artist_tracks(self, artist: PlexArtist) -> list[PlexTrack]: ...
-    async def albums(self, title: str) -> list[PlexAlbum]: ...
-    async def playlist(self, title: str) -> PlexPlaylist | None: ...
+    """The music library (adapters/plex.py). Reads take the command's ``deadline``."""
+
+    async def owner(self, *, deadline: Deadline | None = None) -> str: ...
+    async def rated_tracks(
+        self, stars: float, *, deadline: Deadline | None = None
+    ) -> list[PlexTrack]: ...
+    async def artists(self, *, deadline: Deadline | None = None) -> list[PlexArtist]: ...
+    async def artist_tracks(
+        self, artist: PlexArtist, *, deadline: Deadline | None = None
+    ) -> list[PlexTrack]: ...
+    async def albums(self, title: str, *, deadline: Deadline | None = None) -> list[PlexAlbum]: ...
+    async def playlist(
+        self, title: str, *, deadline: Deadline | None = None
+    ) -> PlexPlaylist | None: ...
     async def create_playlist(self, title: str, first: tuple[int, ...]) -> int: ...
     async def add_to_playlist(self, playlist: int, keys: tuple[int, ...]) -> None: ...
     async def remove_from_playlist(self, playlist: int, item_id: int) -> None: ...
@@ -83,7 +97,9 @@ class CreditsSource(Protocol):
 
     name: str
 
-    async def album_credits(self, artist: str, album: str) -> list[Credit] | None:
+    async def album_credits(
+        self, artist: str, album: str, *, deadline: Deadline | None = None
+    ) -> list[Credit] | None:
         """Performer credits of the best-matching release; None if no release matches."""
         ...
 
@@ -183,6 +199,8 @@ class PlexService:
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         run_lock: RunLock | None = None,
+        deadline: float = COMMAND_DEADLINE,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self._plex = plex
         self._tautulli = tautulli
@@ -192,6 +210,8 @@ class PlexService:
         self._settings = settings
         self._clock = clock
         self.clock = clock
+        self._deadline = deadline
+        self._monotonic = monotonic
         self.playlist_job = ScheduledJob(
             "playlist sync",
             work=self._sync_playlists,
@@ -214,15 +234,19 @@ class PlexService:
 
     # -- completion -------------------------------------------------------------------------
 
-    async def artists(self) -> list[PlexArtist]:
+    def deadline(self) -> Deadline:
+        """A command's deadline: from now, for every read and lookup it makes."""
+        return Deadline.after(self._deadline, self._monotonic)
+
+    async def artists(self, deadline: Deadline | None = None) -> list[PlexArtist]:
         """The library's artists, kept for a few minutes (autocomplete asks on every key)."""
         now = self._clock()
         if self._artists is None or now - self._artists[0] > ARTIST_CACHE:
-            self._artists = (now, await self._plex.artists())
+            self._artists = (now, await self._plex.artists(deadline=deadline or self.deadline()))
         return self._artists[1]
 
-    async def find_artist(self, name: str) -> PlexArtist:
-        artists = await self.artists()
+    async def find_artist(self, name: str, deadline: Deadline | None = None) -> PlexArtist:
+        artists = await self.artists(deadline)
         titles = [a.title for a in artists]
         exact = find_by_name(name, titles)
         if exact:
@@ -246,16 +270,19 @@ class PlexService:
         self, artist_name: str, *, member: MemberId | None = None, plex_user: str | None = None
     ) -> CompletionReport:
         """How much of the artist's tracks the member (or the named Plex user) has played."""
+        deadline = self.deadline()
         user_id = await self._user_for(member, plex_user)
-        artist = await self.find_artist(artist_name)
-        tracks = await self._plex.artist_tracks(artist)
+        artist = await self.find_artist(artist_name, deadline)
+        tracks = await self._plex.artist_tracks(artist, deadline=deadline)
         played = await self._tautulli.played_tracks(user_id, artist.rating_key)
         return CompletionReport(artist.title, completion((t.rating_key for t in tracks), played))
 
     # -- enrich -----------------------------------------------------------------------------
 
-    async def find_albums(self, title: str, artist: str | None = None) -> list[PlexAlbum]:
-        found = await self._plex.albums(title)
+    async def find_albums(
+        self, title: str, artist: str | None = None, deadline: Deadline | None = None
+    ) -> list[PlexAlbum]:
+        found = await self._plex.albums(title, deadline=deadline or self.deadline())
         if artist:
             found = [a for a in found if find_by_name(artist, [a.artist])]
         exact = [a for a in found if find_by_name(title, [a.title])]
@@ -271,11 +298,12 @@ class PlexService:
     ) -> EnrichOutcome:
         """Put the album's performer credits into its summary; a second run writes nothing."""
         settings = self._settings()
-        albums = await self.find_albums(title, artist)
+        deadline = self.deadline()
+        albums = await self.find_albums(title, artist, deadline)
         if album_key is not None:
             albums = [a for a in albums if a.rating_key == album_key]
         if not albums:
-            library = await self._plex.albums("")
+            library = await self._plex.albums("", deadline=deadline)
             closest = closest_names(title, [a.title for a in library])
             if closest:
                 raise PlexAlbumNotFound(ALBUM_CLOSEST, name=title, closest=", ".join(closest))
@@ -284,7 +312,7 @@ class PlexService:
             return AlbumChoice(tuple(albums[:25]))
         album = albums[0]
         for source in self._sources:
-            found = await source.album_credits(album.artist, album.title)
+            found = await source.album_credits(album.artist, album.title, deadline=deadline)
             text = format_credits(found or [])
             if not text:
                 log.info("%s has no credits for album %s", source.name, album.rating_key)
@@ -307,9 +335,11 @@ class PlexService:
         """The job's work: no lock and no record of its own (the job has both)."""
         settings = self._settings()
         stars = settings.TOP_RATED_MIN_STARS
-        rated = await self._plex.rated_tracks(stars)
+        deadline = self.deadline()
+        rated = await self._plex.rated_tracks(stars, deadline=deadline)
         wanted = [t.rating_key for t in rated if qualifies(t.user_rating, stars)]
-        result = await self._reconcile(settings.TOP_RATED_PLAYLIST, wanted)
+        playlist = await self._plex.playlist(settings.TOP_RATED_PLAYLIST, deadline=deadline)
+        result = await self._reconcile(settings.TOP_RATED_PLAYLIST, playlist, wanted)
         log.info(
             "playlist sync: added %d, removed %d, %d tracks",
             result.added,
@@ -318,8 +348,9 @@ class PlexService:
         )
         return result
 
-    async def _reconcile(self, title: str, wanted: list[int]) -> SyncResult:
-        playlist = await self._plex.playlist(title)
+    async def _reconcile(
+        self, title: str, playlist: PlexPlaylist | None, wanted: list[int]
+    ) -> SyncResult:
         if playlist is None:
             parts = list(chunks(list(dict.fromkeys(wanted))))
             if not parts:

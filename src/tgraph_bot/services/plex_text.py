@@ -26,6 +26,8 @@ EMBED_BUDGET = 5500
 """Characters for the fields: Discord allows 6,000 in all; title and footer need the rest."""
 FIELD_NAME = 256
 FIELD_VALUE = 1024
+NAME_LIMIT = 200
+"""The most characters of a name (an artist's, say) a sentence echoes."""
 
 
 def sync_text(result: SyncResult, tr: Translator) -> str:
@@ -48,7 +50,7 @@ def completion_text(report: CompletionReport, tr: Translator) -> str:
         percent=tr.number(round(result.percent, 1)),
         played=result.played,
         total=result.total,
-        artist=report.artist,
+        artist=_clip(report.artist, NAME_LIMIT),
     )
 
 

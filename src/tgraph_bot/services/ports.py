@@ -116,7 +116,9 @@ class CameraStore(Protocol):
         """Run ``ops`` in order in one transaction and return their results.
 
         All of them are committed, or none: the first that raises rolls the transaction
-        back and its error propagates.
+        back and its error propagates. :class:`~tgraph_bot.errors.StorageUnavailable` says
+        the storage failed (a full disk, say), not the operations: the same batch may be
+        written later.
         """
         ...
 
@@ -176,7 +178,11 @@ class LinkStore(LinkReader, Protocol):
     async def delete_signin(self, signin_id: str) -> None: ...
 
     async def forget_member(self, member_id: MemberId) -> None:
-        """Delete the member's link and pending sign-ins, together."""
+        """Delete the member's link, pending sign-ins and Wrapped consent, together."""
+        ...
+
+    async def put_consent(self, member_id: MemberId, share: bool, at: datetime) -> None:
+        """Whether the member may be named in the server's Wrapped (/wrapped share)."""
         ...
 
 

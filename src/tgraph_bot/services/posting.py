@@ -60,7 +60,8 @@ class GraphChannel(Protocol):
 
     async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
         """Our own messages in the channel created at or after ``moment``, each with the
-        file names it carries (a post that was cut short looks for what it left)."""
+        file names it carries, attached or shown by its embeds (a post that was cut short
+        looks for what it left)."""
         ...
 
     def mention(self, command: str) -> str:
@@ -76,6 +77,8 @@ class PostResult:
     failed: list[str]
     skipped_too_large: list[str]
     at: datetime
+    stale_since: datetime | None = None
+    """Drawn (partly) from data of this time: Tautulli could not be reached."""
 
 
 def batches(
@@ -166,7 +169,7 @@ class PostingService:
         pngs = [g.png for g in report.graphs]
         failed = [f.graph_id for f in report.failures]
         if not pngs:
-            raise NoGraphsError()
+            raise NoGraphsError.of(f.error for f in report.failures)
         limit = await channel.upload_limit()
         groups, too_large = await asyncio.to_thread(
             batches, pngs, limit, lambda p: p.stat().st_size
@@ -198,13 +201,19 @@ class PostingService:
         removed = await asyncio.to_thread(
             delete_old_images, self._images_dir, posted_at, settings.KEEP_DAYS
         )
-        log.info(
-            "posted %d graphs in %d messages to channel %d (%d failed, %d old files removed)",
+        stale = report.stale_since
+        log.log(
+            logging.WARNING if stale else logging.INFO,
+            "posted %d graphs in %d messages to channel %d (%d failed, %d old files removed)%s",
             sum(len(g) for g in groups),
             len(sent),
             channel.channel_id,
             len(failed),
             removed,
+            f"; drawn from data of {stale.isoformat(timespec='minutes')}, "
+            "Tautulli could not be reached"
+            if stale
+            else "",
         )
         return PostResult(
             channel.channel_id,
@@ -213,6 +222,7 @@ class PostingService:
             failed,
             [p.name for p in too_large],
             posted_at,
+            stale,
         )
 
     async def _strays(self, channel: GraphChannel, known: set[MessageId]) -> list[MessageId]:

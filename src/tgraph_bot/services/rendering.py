@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +28,11 @@ class FailureLike(Protocol):
     @property
     def graph_id(self) -> str: ...
 
+    @property
+    def error(self) -> object:
+        """Why it failed (a UserFacingError names its cause)."""
+        ...
+
 
 class ReportLike(Protocol):
     @property
@@ -34,6 +40,11 @@ class ReportLike(Protocol):
 
     @property
     def failures(self) -> Sequence[FailureLike]: ...
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """The oldest data drawn because Tautulli could not be reached; None if all fresh."""
+        ...
 
 
 class GraphRendering(Protocol):

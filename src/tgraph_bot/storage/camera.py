@@ -21,8 +21,9 @@ from typing import TypeVar
 
 from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.ids import GuildId, MemberId
+from tgraph_bot.errors import StorageUnavailable, storage_problem
 from tgraph_bot.storage import meta
-from tgraph_bot.storage.db import Database, transaction
+from tgraph_bot.storage.db import Database, transaction, unavailable
 
 T = TypeVar("T")
 
@@ -224,7 +225,7 @@ def member_total(
         if imported is not None:
             millis += int(imported[0]) * 1000
             sessions += int(imported[1])
-    return Totals(seconds=millis // 1000, sessions=sessions)
+    return Totals(seconds=millis / 1000, sessions=sessions)
 
 
 # -- import ----------------------------------------------------------------------------
@@ -329,11 +330,20 @@ class CameraRepository:
         self._db = db
 
     async def write(self, ops: Sequence[Callable[[SqliteCameraTables], object]]) -> list[object]:
+        """Run ``ops`` in one transaction: all written, or none (then
+        :class:`StorageUnavailable` when the database cannot take writes now)."""
+
         def work(conn: sqlite3.Connection) -> list[object]:
             tables = SqliteCameraTables(conn)
             return [op(tables) for op in ops]
 
-        return await self._db.run(lambda conn: transaction(conn, work))
+        try:
+            return await self._db.run(lambda conn: transaction(conn, work))
+        except sqlite3.Error as exc:
+            if unavailable(exc):
+                problem = storage_problem(exc)  # names the cause and its fix, when it can
+                raise StorageUnavailable(str(exc if problem is None else problem)) from exc
+            raise
 
     async def read(self, work: Callable[[SqliteCameraTables], T]) -> T:
         return await self._db.run(lambda conn: work(SqliteCameraTables(conn)))

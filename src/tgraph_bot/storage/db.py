@@ -8,6 +8,7 @@ applies the pending migrations (see :mod:`tgraph_bot.storage.migrations` for the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -92,12 +93,32 @@ class Database:
 
 
 def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-    """Run ``work`` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error."""
+    """Run ``work`` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error.
+
+    The error raised is the one that stopped the work or the COMMIT. SQLite may already have
+    rolled back (it does on a full disk), and a COMMIT that fails may leave the transaction
+    open (a deferred constraint): either way the connection is left outside a transaction,
+    ready for the next one.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work(conn)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # keep the error that stopped us
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return result
+
+
+# SQLite's primary result codes (the low byte of an error's code) that say the storage
+# failed, not the statement: BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
+_UNAVAILABLE_CODES = frozenset({5, 6, 7, 8, 10, 13, 14, 15})
+
+
+def unavailable(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says the database cannot take writes now (the same write may
+    succeed later), rather than that the statement itself is wrong."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _UNAVAILABLE_CODES

@@ -83,6 +83,16 @@ def rows_between(
     return [_play(row) for row in cursor]
 
 
+def plays_by_user(conn: sqlite3.Connection, start: int, end: int) -> dict[int, int]:
+    """Each user's plays (resumed sessions counted once) among the sessions in the window."""
+    rows = conn.execute(
+        "SELECT user_id, COUNT(DISTINCT reference_id) FROM play_history "
+        "WHERE started >= ? AND started < ? GROUP BY user_id",
+        (start, end),
+    )
+    return {int(user): int(n) for user, n in rows}
+
+
 def count_between(conn: sqlite3.Connection, start: int, end: int) -> int:
     row = conn.execute(
         "SELECT COUNT(*) FROM play_history WHERE started >= ? AND started < ?", (start, end)
@@ -104,6 +114,9 @@ class SqliteHistoryStore:
 
     async def rows(self, start: int, end: int, user_id: int | None = None) -> list[Play]:
         return await self._db.run(lambda conn: rows_between(conn, start, end, user_id))
+
+    async def plays_by_user(self, start: int, end: int) -> dict[int, int]:
+        return await self._db.run(lambda conn: plays_by_user(conn, start, end))
 
     async def count(self, start: int, end: int) -> int:
         return await self._db.run(lambda conn: count_between(conn, start, end))

@@ -213,9 +213,31 @@ class SqliteLinkStore:
         await self._db.run(lambda conn: delete_signin(conn, signin_id))
 
     async def forget_member(self, member_id: MemberId) -> None:
+        """The link, pending sign-ins and Wrapped consent: all the bot keeps of a member."""
+
         def work(conn: sqlite3.Connection) -> None:
             delete_link(conn, member_id)
             delete_member_signins(conn, member_id)
+            conn.execute("DELETE FROM wrapped_consent WHERE member_id = ?", (member_id,))
+
+        await self._db.run(lambda conn: transaction(conn, work))
+
+    async def get_consent(self, member_id: MemberId) -> bool | None:
+        """Whether the member agreed to be named in the server's Wrapped (None: never asked)."""
+        row = await self._db.run(
+            lambda conn: conn.execute(
+                "SELECT share FROM wrapped_consent WHERE member_id = ?", (member_id,)
+            ).fetchone()
+        )
+        return None if row is None else bool(row[0])
+
+    async def put_consent(self, member_id: MemberId, share: bool, at: datetime) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO wrapped_consent (member_id, share, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (member_id) DO UPDATE SET share = excluded.share, at = excluded.at",
+                (member_id, int(share), at.isoformat()),
+            )
 
         await self._db.run(lambda conn: transaction(conn, work))
 

@@ -25,6 +25,7 @@ from tgraph_bot.adapters.discord.channel import (
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
+from tgraph_bot.adapters.discord.limits import reason
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
 from tgraph_bot.config.schema import Settings, changed
@@ -140,8 +141,7 @@ class TGraphBot(SyncDispatchBot):
         await self.tree.set_translator(CatalogTranslator())
         for cog in self.parts.cogs(self):
             await self.add_cog(cog)
-        synced = await self.tree.sync()
-        self.command_ids = {command.name: command.id for command in synced}
+        await self._sync_commands()
         self._unsubscribe = self.store.subscribe(self._on_config_change)
         if self.parts.schedule and self.parts.posting is not None and self.parts.posting_store:
             self.scheduler = Scheduler(
@@ -153,6 +153,23 @@ class TGraphBot(SyncDispatchBot):
                 retry_base=self.parts.retry_base,
             )
             self._scheduler_task = asyncio.create_task(self._run_scheduler())
+
+    async def _sync_commands(self) -> None:
+        """Register the slash commands. Discord may refuse them (a bad localised name, say):
+        one line says what and why, and the bot runs on, since graph posts and camera
+        tracking need no commands (the commands registered before, if any, stay)."""
+        try:
+            synced = await self.tree.sync()
+        except discord.HTTPException as exc:
+            log.error(
+                "Discord refused the slash commands (HTTP %d, code %d): %s; the bot runs on "
+                "without them (graph posts and camera tracking do not need them)",
+                exc.status,
+                exc.code,
+                reason(exc),
+            )
+            return
+        self.command_ids = {command.name: command.id for command in synced}
 
     async def _run_scheduler(self) -> None:
         await self.wait_until_ready()

@@ -6,9 +6,12 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 import discord
 
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embeds
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.services.post_layout import Embed, OutgoingMessage
 
@@ -55,13 +58,31 @@ async def send_composed(
 ) -> discord.Message:
     """Send one composed message (services.post_layout) to a channel or a DM."""
     return await target.send(
-        content=message.content or None,
-        embeds=[to_embed(e) for e in message.embeds],
+        content=fit_content(message.content or None),
+        embeds=fit_embeds(to_embed(e) for e in message.embeds),
         files=[
             discord.File(a.path, filename=a.filename, description=a.description)
             for a in message.files
         ],
     )
+
+
+def file_name(url: str) -> str:
+    """The file an embed's image URL names: ``attachment://users.png`` as sent, or the
+    CDN address Discord answers with (``https://cdn…/attachments/C/A/users.png?ex=…``)."""
+    if url.startswith("attachment://"):
+        return url.removeprefix("attachment://")
+    return unquote(PurePosixPath(urlsplit(url).path).name)
+
+
+def files_of(message: discord.Message) -> list[str]:
+    """The names of the files a message carries. Discord lists a file among the message's
+    attachments only when no embed shows it; a file an embed shows (``attachment://``) is
+    named by that embed's image URL alone, so both are read."""
+    names = [a.filename for a in message.attachments]
+    for embed in message.embeds:
+        names += [file_name(url) for url in (embed.image.url, embed.thumbnail.url) if url]
+    return names
 
 
 def plain_mention(command: str) -> str:
@@ -96,7 +117,7 @@ class DiscordGraphChannel:
         me = self._channel.guild.me.id
         since = moment - timedelta(seconds=1)
         return [
-            (MessageId(m.id), [a.filename for a in m.attachments])
+            (MessageId(m.id), files_of(m))
             async for m in self._channel.history(after=since, limit=100, oldest_first=True)
             if m.author.id == me
         ]
@@ -111,6 +132,8 @@ class DiscordGraphChannel:
 __all__ = [
     "NEEDED_PERMISSIONS",
     "DiscordGraphChannel",
+    "file_name",
+    "files_of",
     "invite_url",
     "missing_permissions",
     "plain_mention",

@@ -26,15 +26,20 @@ from discord.ext import commands, tasks
 from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.limits import fit_embed
 from tgraph_bot.adapters.discord.translator import language_for
+from tgraph_bot.config.display import clip
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Totals
+from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Replays, Totals
+from tgraph_bot.errors import StorageUnavailable
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.camera import CameraService, Present
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30.0
+MAX_HEARTBEAT_SECONDS = 300.0  # the longest wait between tries after failed heartbeats
+STOP_WAIT_SECONDS = 10.0  # how long a clean stop waits for a database that refuses writes
 TOP = 10
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -160,15 +165,32 @@ def member_embed(
 
 
 def _log_failure(written: asyncio.Future[Any]) -> None:
-    if not written.cancelled() and (exc := written.exception()) is not None:
-        log.error("camera: a voice event could not be stored: %s", exc)
+    if written.cancelled() or isinstance(written.exception(), StorageUnavailable):
+        return  # the service logs an outage once, not once per event
+    if (exc := written.exception()) is not None:
+        log.error("camera: a change could not be stored: %s", exc)
+
+
+def _gateway(bot: commands.Bot) -> DiscordWebSocket | None:
+    return cast("DiscordWebSocket | None", bot.ws)  # None before the first connect
 
 
 def _connected(bot: commands.Bot) -> bool:
     if bot.is_closed() or not bot.is_ready():
         return False
-    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connect
+    ws = _gateway(bot)
     return ws is not None and ws.open
+
+
+def gateway_position(bot: commands.Bot) -> tuple[str | None, int | None]:
+    """The gateway session and the number of the event being parsed (inside dispatch)."""
+    ws = _gateway(bot)
+    session: object = getattr(ws, "session_id", None)  # simcord's gateway has neither
+    seq: object = getattr(ws, "sequence", None)
+    return (
+        session if isinstance(session, str) else None,
+        seq if isinstance(seq, int) else None,
+    )
 
 
 class CameraCog(commands.Cog):
@@ -179,6 +201,8 @@ class CameraCog(commands.Cog):
         self._settings = settings
         self._bot: commands.Bot | None = None
         self._tracking = True
+        self._failed_beats = 0
+        self._replays = Replays()
 
     # discord.py gives a cog no public handle on its bot before a listener runs; keep it,
     # and hook the voice events into the bot's synchronous dispatch.
@@ -206,7 +230,10 @@ class CameraCog(commands.Cog):
         # (a kill instead leaves them to recover() at the last heartbeat).
         now = self._now()
         self.heartbeat.cancel()
-        await self._service.close_all(now)
+        try:
+            await self._service.stop(now, STOP_WAIT_SECONDS)
+        except Exception as exc:  # the bot stops anyway; recover() closes them at next start
+            log.error("camera: open sessions could not be closed at the stop: %s", exc)
 
     def _now(self) -> datetime:
         return self._service.clock()
@@ -221,6 +248,8 @@ class CameraCog(commands.Cog):
     ) -> None:
         """Synchronous, in gateway order: ``after`` is still this event's state here."""
         now = self._now()
+        if self._bot is not None and not self._replays.fresh(*gateway_position(self._bot)):
+            return  # a RESUME re-sent an event already applied
         settings = self._settings()
         if not settings.CAMERA_TRACKING_ENABLED:
             return
@@ -238,12 +267,15 @@ class CameraCog(commands.Cog):
 
     async def _reconcile(self, guilds: Iterable[discord.Guild]) -> None:
         settings = self._settings()
-        if not settings.CAMERA_TRACKING_ENABLED:
-            return
+        bot = self._bot
+        if not settings.CAMERA_TRACKING_ENABLED or (
+            bot is not None and self._replays.replaying(*gateway_position(bot))
+        ):
+            return  # off, or the voice cache shows a past state until a replay is through
         gone_since = self._service.last_heartbeat
         for guild in guilds:
             if not guild.unavailable:
-                await self.reconcile_now(guild, settings, gone_since)
+                self.reconcile_now(guild, settings, gone_since).add_done_callback(_log_failure)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -264,10 +296,25 @@ class CameraCog(commands.Cog):
         # A resume replays the missed events, which observe() settles; just note we are up.
         now = self._now()
         if self._settings().CAMERA_TRACKING_ENABLED:
-            await self._service.heartbeat(now)
+            self._service.beat(now).add_done_callback(_log_failure)
 
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
     async def heartbeat(self) -> None:
+        """One tick; whatever goes wrong is logged and the loop goes on, less often."""
+        try:
+            await self._beat()
+        except Exception as exc:
+            self._failed_beats += 1
+            wait = min(MAX_HEARTBEAT_SECONDS, HEARTBEAT_SECONDS * 2**self._failed_beats)
+            log.error("camera: heartbeat failed (%s); next try in %d s", exc, wait)
+            self.heartbeat.change_interval(seconds=wait)
+            return
+        if self._failed_beats:
+            log.info("camera: heartbeat back after %d failed tries", self._failed_beats)
+            self._failed_beats = 0
+            self.heartbeat.change_interval(seconds=HEARTBEAT_SECONDS)
+
+    async def _beat(self) -> None:
         now = self._now()
         bot = self._bot
         if bot is None or not _connected(bot):
@@ -280,15 +327,13 @@ class CameraCog(commands.Cog):
             return
         self._tracking = True
         await self._service.heartbeat(now)
+        if self._replays.replaying(*gateway_position(bot)):
+            return  # the voice cache shows a past state until the replay is through
         # Apply live settings (ignored channels, the switch) to members who sent no event.
         settings = self._settings()
         for guild in list(bot.guilds):
             if not guild.unavailable:
                 await self.reconcile_now(guild, settings)
-
-    @heartbeat.error
-    async def _heartbeat_error(self, error: BaseException) -> None:  # pyright: ignore[reportUnusedFunction]
-        log.error("camera heartbeat failed: %s", error)
 
     # -- commands -------------------------------------------------------------------
 
@@ -341,7 +386,7 @@ class CameraCog(commands.Cog):
         embed = await self._ranking(
             guild, chosen_period, chosen_metric, self._tr_for(interaction), interaction.user.id
         )
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=fit_embed(embed))
 
     @app_commands.command(name=N_("camera"), description=N_("One member's camera time"))
     @app_commands.guild_only()
@@ -362,12 +407,12 @@ class CameraCog(commands.Cog):
         if not any(t.seconds for by_metric in totals.values() for t in by_metric.values()):
             await interaction.response.send_message(
                 tr._("{member} has not been counted on camera or screen sharing yet.").format(
-                    member=target.display_name
+                    member=clip(target.display_name)
                 )
             )
             return
         embed = member_embed(tr, target.display_name, totals)
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=fit_embed(embed))
 
     @commands.command(name="rankingvideo")
     @commands.guild_only()
@@ -380,10 +425,13 @@ class CameraCog(commands.Cog):
         if chosen is None:
             tr = self._tr()
             await ctx.send(
-                tr._("Unknown period {period!r}: use week, month or all.").format(period=period)
+                tr._("Unknown period {period!r}: use week, month or all.").format(
+                    period=clip(period)
+                )
             )
             return
-        await ctx.send(embed=await self._ranking(guild, chosen, Metric.VIDEO, self._tr()))
+        embed = await self._ranking(guild, chosen, Metric.VIDEO, self._tr())
+        await ctx.send(embed=fit_embed(embed))
 
 
 __all__ = ["CameraCog", "member_embed", "observed_state", "present_in", "ranking_embed"]

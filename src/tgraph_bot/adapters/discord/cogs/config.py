@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embed, fit_embeds
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.problems import unknown_key
 from tgraph_bot.config.sample import allowed_values, sample_doc
@@ -51,13 +52,24 @@ def section_title(title: str, tr: Translator) -> str:
     return title or tr._("Settings")
 
 
-def key_line(settings: Settings, key: str, tr: Translator, from_env: frozenset[str]) -> str:
+LISTED_VALUE = 300
+"""The most characters of one value in the list of all settings: one long value must not
+push the keys after it out of their section's embed."""
+
+
+def key_line(
+    settings: Settings,
+    key: str,
+    tr: Translator,
+    from_env: frozenset[str],
+    shown: int = LISTED_VALUE,
+) -> str:
     marks: list[str] = []
     if not is_default(settings, key):
         marks.append(tr._("changed"))
     if key in from_env:
         marks.append(tr._("from the environment"))
-    line = f"`{key}` {display_value(settings, key, tr)}"
+    line = f"`{key}` {clip(display_value(settings, key, tr), shown)}"
     return line + (f" · *{', '.join(marks)}*" if marks else "")
 
 
@@ -75,7 +87,7 @@ def settings_embeds(
             messages.append([])
             used = 0
         messages[-1].append(
-            discord.Embed(title=title, description=text[:4096], colour=discord.Colour.blurple())
+            discord.Embed(title=title, description=text, colour=discord.Colour.blurple())
         )
         used += size
     return messages
@@ -92,7 +104,8 @@ def key_embed(
         description=tr._(comment) if comment else None,  # in the catalog: extract_comments
         colour=discord.Colour.blurple(),
     )
-    embed.add_field(name=tr._("Value"), value=key_line(settings, key, tr, from_env), inline=False)
+    value = key_line(settings, key, tr, from_env, shown=900)  # the field holds 1,024
+    embed.add_field(name=tr._("Value"), value=value, inline=False)
     allowed = allowed_values(key, tr)
     if allowed:
         embed.add_field(name=tr._("Allowed"), value=allowed)
@@ -133,12 +146,12 @@ class ConfigCog(
             if name not in KEYS:
                 raise ConfigError([unknown_key(key)])
             embed = key_embed(settings, name, tr, from_env)
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+            await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
             return
         messages = settings_embeds(settings, tr, from_env)
-        await interaction.response.send_message(embeds=messages[0], ephemeral=True)
+        await interaction.response.send_message(embeds=fit_embeds(messages[0]), ephemeral=True)
         for embeds in messages[1:]:
-            await interaction.followup.send(embeds=embeds, ephemeral=True)
+            await interaction.followup.send(embeds=fit_embeds(embeds), ephemeral=True)
 
     @view.autocomplete("key")
     async def _view_key(
@@ -167,7 +180,7 @@ class ConfigCog(
             text += "\n" + tr._(
                 "Note: {key} is also set in the environment or .env, which wins over the file."
             ).format(key=name)
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(fit_content(text), ephemeral=True)
 
     @edit.autocomplete("key")
     async def _edit_key(

@@ -12,7 +12,9 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content
 from tgraph_bot.i18n import N_
+from tgraph_bot.services.graphs import STALE
 from tgraph_bot.services.posting import PostingService
 
 EDIT_EVERY = 1.0  # seconds between progress edits (Discord rate-limits edits)
@@ -38,18 +40,18 @@ class GraphsCog(commands.Cog):
         settings = self.bot.settings
         tr = self.bot.tr_for(interaction)
         loop = asyncio.get_running_loop()
-        last_edit = 0.0
+        last_edit: float | None = None  # the first graph made is always shown
 
         async def progress(done: int, total: int) -> None:
             nonlocal last_edit
-            if done < total and loop.time() - last_edit < EDIT_EVERY:
+            if done < total and last_edit is not None and loop.time() - last_edit < EDIT_EVERY:
                 return
             last_edit = loop.time()
-            text = tr.ngettext(
+            text = tr.ngettext(  # ``done``: graphs made; a graph that failed is not counted
                 "{done} of {total} graph ready", "{done} of {total} graphs ready", total
             ).format(done=done, total=total)
             with contextlib.suppress(discord.HTTPException):  # a courtesy; the post matters
-                await interaction.edit_original_response(content=text)
+                await interaction.edit_original_response(content=fit_content(text))
 
         channel = await self.bot.graph_channel(settings)
         result = await self.posting.post(settings, channel, progress=progress)
@@ -63,4 +65,7 @@ class GraphsCog(commands.Cog):
             text += "\n" + tr._("Too large to upload: {graphs}").format(
                 graphs=", ".join(result.skipped_too_large)
             )
-        await interaction.edit_original_response(content=text)
+        if result.stale_since is not None:
+            when = discord.utils.format_dt(result.stale_since, "f")
+            text += "\n" + tr._(STALE).format(when=when)
+        await interaction.edit_original_response(content=fit_content(text))

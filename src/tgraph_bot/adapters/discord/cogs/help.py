@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_embed
 from tgraph_bot.i18n import N_, Translator
 
 Leaf = app_commands.Command[Any, ..., Any]
@@ -55,7 +56,7 @@ def help_embed(
         ),
         colour=discord.Colour.blurple(),
     )
-    embed.add_field(name=tr._("Commands you can use"), value="\n".join(lines)[:1024], inline=False)
+    embed.add_field(name=tr._("Commands you can use"), value="\n".join(lines), inline=False)
     return embed
 
 
@@ -70,4 +71,4 @@ class HelpCog(commands.Cog):
         permissions = member.guild_permissions if isinstance(member, discord.Member) else None
         found = self.bot.tree.get_commands(type=discord.AppCommandType.chat_input)
         embed = help_embed(tr, found, permissions, self.bot.mention)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)

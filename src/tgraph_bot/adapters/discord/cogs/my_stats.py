@@ -22,6 +22,8 @@ from discord.ext import commands, tasks
 from tgraph_bot.adapters.discord.channel import send_composed
 from tgraph_bot.adapters.discord.checks import may_manage_server, require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
+from tgraph_bot.config.display import clip
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
@@ -172,7 +174,7 @@ class MyStatsCog(commands.Cog):
             view = discord.ui.View()
             view.add_item(discord.ui.Button(label=tr._("Sign in to Plex"), url=outcome.signin.url))
             await interaction.followup.send(
-                outcome.render(tr, self.bot.mention), view=view, ephemeral=True
+                fit_content(outcome.render(tr, self.bot.mention)), view=view, ephemeral=True
             )
             task = asyncio.create_task(
                 self._finish_signin(interaction, outcome.signin.id, settings, self.bot.clock())
@@ -195,7 +197,8 @@ class MyStatsCog(commands.Cog):
         await asyncio.gather(*theirs, return_exceptions=True)
         outcome = await self.service.forget(member, self.images_dir)
         await interaction.followup.send(
-            outcome.render(self.bot.tr_for(interaction), self.bot.mention), ephemeral=True
+            fit_content(outcome.render(self.bot.tr_for(interaction), self.bot.mention)),
+            ephemeral=True,
         )
 
     async def _deliver(
@@ -222,10 +225,10 @@ class MyStatsCog(commands.Cog):
         """Ephemerally while the interaction lasts; by DM after that, or only in the log
         when DMs are closed too."""
         if not late:
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(fit_content(text), ephemeral=True)
             return
         try:
-            await interaction.user.send(text)
+            await interaction.user.send(fit_content(text))
         except discord.Forbidden:
             log.info("my_stats: could not tell member %d the outcome", interaction.user.id)
 
@@ -260,7 +263,7 @@ class MyStatsCog(commands.Cog):
             limit = interaction.guild.filesize_limit if interaction.guild else 10 * 1024 * 1024
             usable = [g for g in report.graphs if g.png.stat().st_size < limit]
             if not usable:
-                raise NoGraphsError()
+                raise NoGraphsError.of(f.error for f in report.failures)
             days = settings.TIME_RANGE_DAYS
             heading = tr.ngettext(
                 "Your Plex statistics for the last {days} day",
@@ -352,7 +355,7 @@ class LinkCog(
         await interaction.followup.send(
             self.bot.tr_for(interaction)
             ._(ADMIN_LINKED)
-            .format(member=member.mention, username=user.username),
+            .format(member=member.mention, username=clip(user.username)),
             ephemeral=True,
         )
 
@@ -395,10 +398,10 @@ class LinkCog(
         ]
         embed = discord.Embed(
             title=tr._("Linked members"),
-            description="\n".join(lines)[:4096],
+            description="\n".join(lines),
             colour=discord.Colour.blurple(),
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=fit_embed(embed), ephemeral=True)
 
 
 class UnlinkCog(commands.Cog):

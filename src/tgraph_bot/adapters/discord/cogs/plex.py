@@ -30,7 +30,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
-from tgraph_bot.adapters.discord.tree import error_reply
+from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
+from tgraph_bot.adapters.discord.tree import answer_error, is_admin
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
@@ -150,12 +151,13 @@ class PlexCog(commands.Cog):
         await work
 
     async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
-        tr = self._tr(ctx)
-        original = _unwrap(error)
-        text, error_id = error_reply(original, tr, discord.utils.utcnow().timestamp())
-        if error_id is not None:
-            name = ctx.command.qualified_name if ctx.command else "plex"
-            log.error("command %s failed [error id %s]", name, error_id, exc_info=original)
+        text = answer_error(
+            _unwrap(error),
+            self._tr(ctx),
+            admin=is_admin(ctx.permissions),
+            command=ctx.command.qualified_name if ctx.command else "plex",
+            user=ctx.author.id,
+        )
         with contextlib.suppress(discord.HTTPException):
             await ctx.send(text, ephemeral=True)
 
@@ -174,7 +176,7 @@ class PlexCog(commands.Cog):
         activity = await self._service.usage()
         tr = self._tr(ctx)
         view = usage_view(activity, tr, censor_names=self._settings().CENSOR_USERNAMES)
-        await ctx.send(embed=usage_embed(tr, view))
+        await ctx.send(embed=fit_embed(usage_embed(tr, view)))
 
     @plex.command(
         name=N_("completion"), description=N_("How much of an artist's music you have played")
@@ -183,7 +185,7 @@ class PlexCog(commands.Cog):
     async def completion(self, ctx: commands.Context[Any], *, artist: str) -> None:
         await ctx.defer(ephemeral=True)
         report = await self._service.completion(artist, member=MemberId(ctx.author.id))
-        await ctx.send(completion_text(report, self._tr(ctx)), ephemeral=True)
+        await ctx.send(fit_content(completion_text(report, self._tr(ctx))), ephemeral=True)
 
     @completion.autocomplete("artist")
     async def _artist_choices(  # pyright: ignore[reportUnusedFunction]
@@ -208,7 +210,7 @@ class PlexCog(commands.Cog):
         title, key = split_album(album)
         outcome = await self._service.enrich(title, album_key=key)
         text = enrich_text(outcome, self._tr(ctx))
-        await ctx.send(text[:2000])
+        await ctx.send(fit_content(text))
 
     @enrich.autocomplete("album")
     async def _album_choices(  # pyright: ignore[reportUnusedFunction]
@@ -239,7 +241,7 @@ class PlexCog(commands.Cog):
         if upcoming is not None:
             when = discord.utils.format_dt(upcoming, "R")
             text += "\n" + tr._("Next automatic sync: {when}").format(when=when)
-        await ctx.send(text)
+        await ctx.send(fit_content(text))
 
     # -- the live activity message ----------------------------------------------------------
 
@@ -257,7 +259,7 @@ class PlexCog(commands.Cog):
             raise LookupError(f"ACTIVITY_CHANNEL_ID {channel_id}: no text channel the bot can see")
         tr = translator(settings.LANGUAGE)
         view = usage_view(await self._service.usage(), tr, censor_names=settings.CENSOR_USERNAMES)
-        embed = usage_embed(tr, view)
+        embed = fit_embed(usage_embed(tr, view))
         stored = await self._service.store.activity_message()
         if stored is not None and stored[0] == channel_id:
             try:

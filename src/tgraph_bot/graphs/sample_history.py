@@ -1,4 +1,5 @@
-"""A synthetic play history in the shape of Tautulli's ``get_history`` rows (grouping=0).
+"""A synthetic play history in the shape of Tautulli's ``get_history`` rows (grouping=0): the
+demo's Wrapped is drawn from it, and the tests' fake Tautulli serves it.
 
 Deterministic for a seed: a few users, movies, episodes of shows, music tracks and live TV,
 sessions that were resumed (several rows, one ``reference_id``), and a few Tautulli never
@@ -8,6 +9,7 @@ closed (``stopped`` 0), spread over the days given, in the server's local time.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,6 +45,16 @@ def history(
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    title: str
+    parent_title: str
+    grandparent_title: str
+    length: int
+    rating_key: int
+    grandparent_rating_key: int | None
+
+
 def _session(
     rng: random.Random, next_id: int, user_id: int, user: str, started: int
 ) -> list[dict[str, Any]]:
@@ -50,7 +62,7 @@ def _session(
     if kind == "episode":
         show = rng.choice(SHOWS)
         season, episode = rng.randint(1, 3), rng.randint(1, 10)
-        item = dict(
+        item = _Item(
             title=f"Episode {episode}",
             parent_title=f"Season {season}",
             grandparent_title=show,
@@ -61,7 +73,7 @@ def _session(
     elif kind == "track":
         artist, album = rng.choice(ARTISTS)
         number = rng.randint(1, 9)
-        item = dict(
+        item = _Item(
             title=f"Track {number}",
             parent_title=album,
             grandparent_title=artist,
@@ -71,7 +83,7 @@ def _session(
         )
     else:
         title = rng.choice(MOVIES) if kind == "movie" else "News at Nine"
-        item = dict(
+        item = _Item(
             title=title,
             parent_title="",
             grandparent_title="",
@@ -85,7 +97,7 @@ def _session(
     rows: list[dict[str, Any]] = []
     at = started
     for part in range(parts):
-        watched = int(item["length"] / parts * rng.uniform(0.5, 1.0))
+        watched = int(item.length / parts * rng.uniform(0.5, 1.0))
         paused = rng.choice((0, 0, 0, 30, 120))
         closed = rng.random() > 0.01
         rows.append(
@@ -104,15 +116,15 @@ def _session(
                 "product": "Plex",
                 "live": 1 if kind == "live" else 0,
                 "media_type": "episode" if kind == "live" else kind,
-                "rating_key": item["rating_key"],
-                "grandparent_rating_key": item["grandparent_rating_key"],
-                "title": item["title"],
-                "parent_title": item["parent_title"],
-                "grandparent_title": item["grandparent_title"],
-                "full_title": item["title"],
+                "rating_key": item.rating_key,
+                "grandparent_rating_key": item.grandparent_rating_key,
+                "title": item.title,
+                "parent_title": item.parent_title,
+                "grandparent_title": item.grandparent_title,
+                "full_title": item.title,
                 "year": 2020,
                 "transcode_decision": decision,
-                "percent_complete": min(100, round(100 * watched / int(item["length"]))),
+                "percent_complete": min(100, round(100 * watched / item.length)),
                 "group_count": parts,
             }
         )

@@ -1,0 +1,228 @@
+"""/wrapped: a member's year (or a shorter period) as a story of cards, privately.
+
+The story is an ephemeral Components V2 message: one card a page, ◀ ▶ to turn pages, and
+"Share" to post the card on show to the channel with the member's name (their choice, each
+time). ``/wrapped share:on`` lets the server's own Wrapped name them; without it they are "a
+member" there, and ``/my_stats forget:True`` forgets the choice with the rest. The member is
+resolved through the one link rule (:func:`~tgraph_bot.services.my_stats.acting_for`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.discord.limits import fit_content
+from tgraph_bot.core.history import Window
+from tgraph_bot.core.ids import MemberId
+from tgraph_bot.errors import HistoryNotReady, NotLinkedError, WrappedOff
+from tgraph_bot.graphs.cards import CardJob
+from tgraph_bot.graphs.theme import Theme
+from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.wrapped import WrappedService, days_window, month_window, year_window
+from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards
+
+log = logging.getLogger(__name__)
+
+AMBER = 0xE5A00D
+STORY_SECONDS = 14 * 60  # an interaction's followups live 15 minutes
+PERIODS = {
+    "year": N_("This year"),
+    "this_month": N_("This month"),
+    "last_30_days": N_("The last 30 days"),
+    "last_90_days": N_("The last 90 days"),
+    "last_365_days": N_("The last 365 days"),
+}
+
+
+Draw = Callable[[CardJob], Awaitable[Path]]
+
+
+@dataclass(frozen=True)
+class Page:
+    png: Path
+    title: str
+    footnote: str
+
+
+class _Turn(discord.ui.Button["StoryView"]):
+    def __init__(self, label: str, step: int, *, disabled: bool) -> None:
+        super().__init__(label=label, disabled=disabled, custom_id=f"wrapped:turn:{step}")
+        self.step = step
+
+    async def callback(self, interaction: discord.Interaction[discord.Client]) -> None:
+        if self.view is not None:
+            await self.view.turn(interaction, self.step)
+
+
+class _Share(discord.ui.Button["StoryView"]):
+    async def callback(self, interaction: discord.Interaction[discord.Client]) -> None:
+        if self.view is not None:
+            await self.view.share(interaction)
+
+
+class StoryView(discord.ui.LayoutView):
+    """One page of the story: the card, what it counts, and the buttons."""
+
+    def __init__(self, pages: list[Page], index: int, tr: Translator) -> None:
+        super().__init__(timeout=STORY_SECONDS)
+        self.pages, self.index, self.tr = pages, index, tr
+        page = pages[index]
+        buttons = discord.ui.ActionRow["StoryView"](
+            _Turn("◀", -1, disabled=index == 0),
+            _Turn("▶", 1, disabled=index == len(pages) - 1),
+            _Share(
+                label=tr._("Share this card"),
+                style=discord.ButtonStyle.primary,
+                custom_id="wrapped:share",
+            ),
+        )
+        self.add_item(
+            discord.ui.Container["StoryView"](
+                discord.ui.TextDisplay["StoryView"](
+                    fit_content(f"### {page.title}\n-# {page.footnote}")
+                ),
+                discord.ui.MediaGallery["StoryView"](
+                    discord.MediaGalleryItem(
+                        f"attachment://{page.png.name}", description=page.title
+                    )
+                ),
+                buttons,
+                accent_colour=AMBER,
+            )
+        )
+
+    async def file(self) -> discord.File:
+        """The card on show, read into memory (no file handle outlives the send)."""
+        png = self.pages[self.index].png
+        return discord.File(io.BytesIO(await asyncio.to_thread(png.read_bytes)), filename=png.name)
+
+    async def turn(self, interaction: discord.Interaction[discord.Client], step: int) -> None:
+        index = min(max(0, self.index + step), len(self.pages) - 1)
+        view = StoryView(self.pages, index, self.tr)
+        await interaction.response.edit_message(view=view, attachments=[await view.file()])
+
+    async def share(self, interaction: discord.Interaction[discord.Client]) -> None:
+        """Post the card on show to the channel, with the member's name: their choice."""
+        page = self.pages[self.index]
+        channel = interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):
+            await interaction.response.send_message(
+                self.tr._("This card cannot be shared here."), ephemeral=True
+            )
+            return
+        text = self.tr._("{member} shares their Wrapped: {title}").format(
+            member=interaction.user.mention, title=page.title
+        )
+        await channel.send(
+            fit_content(text),
+            file=await self.file(),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        await interaction.response.send_message(
+            self.tr._("Shared in this channel."), ephemeral=True
+        )
+
+
+class WrappedCog(commands.Cog):
+    def __init__(
+        self,
+        bot: BotHost,
+        wrapped: WrappedService,
+        my_stats: MyStatsService,
+        draw: Draw,
+        images_dir: Path,
+    ) -> None:
+        self.bot = bot
+        self.service = wrapped
+        self.my_stats = my_stats
+        self.draw = draw
+        self.images_dir = images_dir
+
+    @app_commands.command(
+        name=N_("wrapped"), description=N_("Your year on the Plex server, shown only to you")
+    )
+    @app_commands.describe(
+        period=N_("Which days (default: this year)"),
+        year=N_("A past year instead"),
+        share=N_("May the server's own Wrapped name you? (otherwise you are 'a member')"),
+    )
+    @app_commands.choices(
+        period=[app_commands.Choice(name=name, value=key) for key, name in PERIODS.items()],
+        share=[
+            app_commands.Choice(name=N_("yes, name me"), value="on"),
+            app_commands.Choice(name=N_("no"), value="off"),
+        ],
+    )
+    async def wrapped(
+        self,
+        interaction: discord.Interaction[discord.Client],
+        period: str = "year",
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        share: str | None = None,
+    ) -> None:
+        tr = self.bot.tr_for(interaction)
+        member = MemberId(interaction.user.id)
+        if share is not None:
+            await self.my_stats.set_consent(member, share == "on")
+            text = (
+                tr._("The server's Wrapped may now name you.")
+                if share == "on"
+                else tr._("The server's Wrapped will call you 'a member'.")
+            )
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        settings = self.bot.settings
+        if settings.HISTORY_SYNC_MINUTES <= 0:
+            raise WrappedOff()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        link = await self.my_stats.acting_for(member, settings)
+        if link is None:
+            raise NotLinkedError()
+        if await self.service.freshness() is None:
+            raise HistoryNotReady()
+        window = self._window(period, year)
+        found = await self.service.member(int(link.tautulli_user_id), window)
+        if found.plays == 0:
+            await interaction.followup.send(
+                tr._("No plays of yours in {period}.").format(
+                    period=period_name(window.after, window.before, tr)
+                ),
+                ephemeral=True,
+            )
+            return
+        title = tr._("{name}: {period}").format(
+            name=interaction.user.display_name,
+            period=period_name(window.after, window.before, tr),
+        )
+        folder = await self.my_stats.image_dir_for(member, self.images_dir) / "wrapped"
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        jobs = story_cards(
+            found, Story(title, member=True), tr, Theme.from_settings(settings), folder
+        )
+        pngs = await asyncio.gather(*(self.draw(job) for job in jobs))
+        pages = [Page(png, job.title, job.footnote) for png, job in zip(pngs, jobs, strict=True)]
+        view = StoryView(pages, 0, tr)
+        await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
+
+    def _window(self, period: str, year: int | None) -> Window:
+        today = self.service.mirror.today()
+        if year is not None:
+            return year_window(min(year, today.year), today)
+        if period == "this_month":
+            return month_window(today)
+        days = {"last_30_days": 30, "last_90_days": 90, "last_365_days": 365}.get(period)
+        return year_window(today.year, today) if days is None else days_window(days, today)
+
+
+__all__ = ["StoryView", "WrappedCog"]
