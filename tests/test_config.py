@@ -65,8 +65,10 @@ SEED_DEFAULTS = {
     "TV_COLOR": "#1f77b4",
     "MOVIE_COLOR": "#ff7f0e",
     "GRAPH_BACKGROUND_COLOR": "#ffffff",
-    "ANNOTATION_COLOR": "#ff0000",
-    "ANNOTATION_OUTLINE_COLOR": "#000000",
+    # The seeds disagreed (sample: red on black, documentation: white on black); issue 20
+    # made them the theme's text colour outlined in its background, the light theme's here.
+    "ANNOTATION_COLOR": "#1f2328",
+    "ANNOTATION_OUTLINE_COLOR": "#ffffff",
     "ENABLE_ANNOTATION_OUTLINE": True,
     "CONFIG_COOLDOWN_MINUTES": 0,
     "MY_STATS_COOLDOWN_MINUTES": 5,

@@ -28,6 +28,7 @@ from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.registry import BY_ID, GRAPHS, GraphSpec
 from tgraph_bot.graphs.render import Renderer, default_workers, usable_cpus
 from tgraph_bot.graphs.sample_source import SampleGraphSource
+from tgraph_bot.graphs.specs.common import HEIGHT_PX, WIDTH_PX
 from tgraph_bot.services.graphs import GraphService, months_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
@@ -114,7 +115,7 @@ async def test_every_sidecar_holds_the_sample_data_as_drawn(
     assert calls == [(i, 12) for i in range(1, 13)]
     for rendered in report.graphs:
         spec = BY_ID[rendered.graph_id]
-        assert _png_size(rendered.png) == (1400, 700)
+        assert _png_size(rendered.png) == (WIDTH_PX, HEIGHT_PX)
         doc = _sidecar(rendered.sidecar)
         categories, series = _expected(spec, _raw(spec), language="en", y_axis="plays", hide=True)
         assert doc["graph"] == spec.id
@@ -257,10 +258,14 @@ async def test_the_dark_theme_is_one_switch_and_a_colour_key_still_overrides_one
     custom = Theme.from_settings(Settings(GRAPH_THEME="dark", TV_COLOR="#00ff00"))
     assert custom.colours["TV"] == "#00ff00" and custom.background == DARK.background
     # Only the background key set dark, theme light: text and axes follow it.
-    night = Theme.from_settings(Settings(GRAPH_BACKGROUND_COLOR="#101010"))
+    night = Theme.from_settings(Settings(GRAPH_THEME="light", GRAPH_BACKGROUND_COLOR="#101010"))
     assert luminance(night.text) > 0.7 and luminance(night.axes) > luminance("#101010")
-    light = Theme.from_settings(Settings())
+    # Value labels follow the text: readable on that background too.
+    assert (night.annotation, night.annotation_outline) == (night.text, "#101010")
+    light = Theme.from_settings(Settings(GRAPH_THEME="light"))
     assert light.background == "#ffffff" and luminance(light.text) < 0.05
+    assert (light.annotation, light.annotation_outline) == (light.text, "#ffffff")
+    assert Theme.from_settings(Settings()) == dark  # Discord's default client is dark
     report = await GraphService(SampleGraphSource(FIXTURES), renderer, clock=lambda: NOW).render(
         only("daily_play_count", "top_10_users", GRAPH_THEME="dark"), tmp_path
     )
@@ -305,7 +310,7 @@ async def test_an_empty_period_gives_an_image_and_an_empty_sidecar(
     assert report.failures == []
     assert len(report.graphs) == 12
     for rendered in report.graphs:
-        assert _png_size(rendered.png) == (1400, 700)
+        assert _png_size(rendered.png) == (WIDTH_PX, HEIGHT_PX)
         doc = _sidecar(rendered.sidecar)
         assert doc["categories"] == [] and doc["series"] == []
     job = service.job(
@@ -420,7 +425,7 @@ async def test_render_many_yields_every_job_as_it_finishes(
     assert results[jobs[0].png] == tmp_path / "daily_play_count.png"
     assert results[jobs[1].png] == tmp_path / "top_10_platforms.png"
     assert isinstance(results[unwritable.png], FileNotFoundError)
-    assert _png_size(tmp_path / "top_10_platforms.png") == (1400, 700)
+    assert _png_size(tmp_path / "top_10_platforms.png") == (WIDTH_PX, HEIGHT_PX)
 
 
 async def test_a_dead_worker_fails_its_graphs_and_the_next_run_gets_new_workers(
@@ -505,7 +510,7 @@ async def test_an_idle_renderer_stops_its_workers_and_the_next_render_starts_new
         every = await service.render(Settings(), tmp_path / "2")
         assert every.failures == [] and len(every.graphs) == len(GRAPHS)
         for spec in GRAPHS:
-            assert _png_size(tmp_path / "2" / f"{spec.id}.png") == (1400, 700)
+            assert _png_size(tmp_path / "2" / f"{spec.id}.png") == (WIDTH_PX, HEIGHT_PX)
         assert not any(_alive(p) for p in pids)
         timer.expire()  # and idle again
         assert not renderer.running

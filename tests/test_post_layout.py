@@ -139,6 +139,10 @@ def test_compose_puts_a_summary_first_and_ten_embeds_a_message(tmp_path: Path) -
         images = [e.image for e in message.embeds if e.image is not None]
         assert sorted(images) == sorted(names)  # every image is an attachment of its message
         assert all(a.description for a in message.files)
+    # The title is drawn in the image: a graph's embed does not say it a second time.
+    graphs = [e for m in messages for e in m.embeds if e.image is not None]
+    assert len(graphs) == len(cards)
+    assert all(e.title == "" and e.description == "caption" for e in graphs)
     plain = compose(cards, layout="plain", header="header", summary=summary)
     assert [len(m.files) for m in plain] == [10, 2] and [m.content for m in plain] == ["header", ""]
     assert all(not m.embeds for m in plain) and all(a.description for m in plain for a in m.files)

@@ -178,14 +178,14 @@ class Settings(BaseModel):
     ENABLE_TOP_10_USERS_BY_STREAM_TYPE: bool = True
 
     # Graph colours
-    GRAPH_THEME: Literal["light", "dark"] = "light"
+    GRAPH_THEME: Literal["light", "dark"] = "dark"
     TV_COLOR: Colour = "#1f77b4"
     MOVIE_COLOR: Colour = "#ff7f0e"
     MUSIC_COLOR: Colour = "#2ca02c"
     LIVE_TV_COLOR: Colour = "#d62728"
     GRAPH_BACKGROUND_COLOR: Colour = "#ffffff"
-    ANNOTATION_COLOR: Colour = "#ff0000"
-    ANNOTATION_OUTLINE_COLOR: Colour = "#000000"
+    ANNOTATION_COLOR: Colour = "#1f2328"
+    ANNOTATION_OUTLINE_COLOR: Colour = "#ffffff"
     ENABLE_ANNOTATION_OUTLINE: bool = True
 
     # Annotation options

@@ -140,9 +140,14 @@ class Placed:
         )
 
 
-CHAR_WIDTH = 8.5  # pixels per character of a 9 pt bold label at 100 dpi, with its outline
-HEIGHT = 14.0
-GAP = 4.0
+LABEL_EM = 11.5 * 200 / 72
+"""Pixels in one em of a value label: 11.5 pt at 200 dpi, as graphs/specs/common.py draws
+them (LABEL_FONT_SIZE, DPI; a test holds the two together). The sizes below are estimates
+of matplotlib's extents in ems, checked against the real ones by tests/test_graph_labels.py."""
+CHAR_WIDTH = 0.68 * LABEL_EM  # per character: bold digits are 0.68 em, separators less
+HEIGHT = 1.12 * LABEL_EM  # the line's height (1 em) and its outline
+GAP = 0.32 * LABEL_EM  # between a label and what it labels
+OUTLINE = 0.32 * LABEL_EM  # added to a label's width for its outline
 
 Place = tuple[float, float]
 """Where a label's box goes: (-1 left of / 0 centred on / 1 right of, the same for height)."""
@@ -152,7 +157,7 @@ PLACES: tuple[Place, ...] = ((0, 1), (1, 1), (-1, 1), (1, 0), (-1, 0), (0, -1))
 
 def text_width(text: str, char_width: float = CHAR_WIDTH) -> float:
     """Pixels a label takes across, with a little room for its outline."""
-    return char_width * max(1, len(text)) + 4.0
+    return char_width * max(1, len(text)) + OUTLINE
 
 
 def label_box(
@@ -204,6 +209,10 @@ def choose_labels(
 
 
 __all__ = [
+    "CHAR_WIDTH",
+    "GAP",
+    "HEIGHT",
+    "LABEL_EM",
     "PLACES",
     "Box",
     "Candidate",

@@ -11,6 +11,15 @@ from typing import Literal
 from tgraph_bot.core.graphdata import Bucket, YAxis
 from tgraph_bot.graphs.theme import Theme
 
+FIGURE_INCHES = (7.0, 3.9)
+"""Every graph's size. Discord shows an image in a message about 500 px wide: at 7 in, one
+point of text is one pixel there (500 / 7 / 72), so a 12 pt label stays 12 px high."""
+DPI = 200
+"""1400 px across (7 in at 200 dpi) for whoever opens the image full size."""
+
+NOTE_SEPARATOR = "  ·  "
+"""Between the parts of a graph's small print (stale data, points drawn apart)."""
+
 Kind = Literal["line", "bars", "hbars"]
 """line: one line per series over dates; bars: stacked columns; hbars: stacked rows."""
 
@@ -46,7 +55,7 @@ class PreparedGraph:
     labels: tuple[ValueLabel, ...] = ()
     y_max: float = 1.0  # the top of the value axis
     bucket: Bucket | None = None  # date axes: what one point is
-    partial: tuple[int, ...] = ()  # points not complete yet (today, a week's end), drawn dashed
+    partial: tuple[int, ...] = ()  # not complete yet: today, a week (dashed); this month (hatched)
 
     @property
     def empty(self) -> bool:
@@ -66,9 +75,17 @@ class RenderJob:
     png: str  # where the worker writes the image
     group_symbol: str = ","  # thousands separator of the language, for the value axis
     decimal_symbol: str = "."
-    width: float = 14.0
-    height: float = 7.0
-    dpi: int = 100
+    width: float = FIGURE_INCHES[0]
+    height: float = FIGURE_INCHES[1]
+    dpi: int = DPI
 
 
-__all__ = ["PreparedGraph", "PreparedSeries", "RenderJob", "ValueLabel"]
+__all__ = [
+    "DPI",
+    "FIGURE_INCHES",
+    "NOTE_SEPARATOR",
+    "PreparedGraph",
+    "PreparedSeries",
+    "RenderJob",
+    "ValueLabel",
+]

@@ -193,7 +193,7 @@ SERIES_NAMES: dict[str, str] = {
     "Direct Play": N_("Direct Play"),
     "Direct Stream": N_("Direct Stream"),
     "Transcode": N_("Transcode"),
-    PEAK_SERIES: N_("Max. concurrent streams"),
+    PEAK_SERIES: N_("All streams"),  # the most streams at once, of every type together
     TOTAL_SERIES: N_("Total"),
 }
 """Tautulli's series names and how they read on a graph."""

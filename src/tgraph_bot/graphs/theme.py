@@ -19,15 +19,11 @@ class Palette:
     """One coherent look: what GRAPH_THEME picks before any colour key overrides a part."""
 
     background: str
-    annotation: str
-    annotation_outline: str
     colours: dict[str, str]  # Tautulli series name -> colour
 
 
-LIGHT = Palette(  # the seeds' colours: the colour keys' defaults
+LIGHT = Palette(  # the colour keys' defaults
     background="#ffffff",
-    annotation="#ff0000",
-    annotation_outline="#000000",
     colours={
         "TV": "#1f77b4",
         "Movies": "#ff7f0e",
@@ -40,8 +36,6 @@ LIGHT = Palette(  # the seeds' colours: the colour keys' defaults
 )
 DARK = Palette(  # Discord's dark theme: its embed colour, brighter lines, light labels
     background="#2b2d31",
-    annotation="#ffffff",
-    annotation_outline="#111214",
     colours={
         "TV": "#4dabf7",
         "Movies": "#ffa94d",
@@ -148,12 +142,16 @@ class Theme:
             PEAK_SERIES: text,
             TOTAL_SERIES: text,
         }
-        outline = pick("ANNOTATION_OUTLINE_COLOR", palette.annotation_outline)
+        # Value labels, unless set: the text colour with a thin outline of the background,
+        # so they read like the rest of the text on whatever background, and the outline
+        # parts them from a line or a bar they pass over. (The seeds' red outlined in black
+        # was lost on Discord's dark background and shouted on a white one.)
+        outline = pick("ANNOTATION_OUTLINE_COLOR", background)
         return cls(
             background=background,
             text=text,
             grid=settings.ENABLE_GRAPH_GRID,
-            annotation=pick("ANNOTATION_COLOR", palette.annotation),
+            annotation=pick("ANNOTATION_COLOR", text),
             annotation_outline=outline if settings.ENABLE_ANNOTATION_OUTLINE else None,
             colours=colours,
         )

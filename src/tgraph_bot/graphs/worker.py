@@ -24,8 +24,17 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.graphs.model import NOTE_SEPARATOR, RenderJob
 from tgraph_bot.graphs.specs import bars, line
+from tgraph_bot.graphs.specs.common import (
+    AXIS_LABEL_FONT_SIZE,
+    LEGEND_FONT_SIZE,
+    MIN_FONT_SIZE,
+    NOTE_FONT_SIZE,
+    TICK_FONT_SIZE,
+    TITLE_FONT_SIZE,
+    axes_rect,
+)
 
 # Unhinted glyphs: FreeType's hinting (snapping outlines to the pixel grid) is a tenth of
 # the drawing time of a graph, and at these sizes the text looks the same (compared side by
@@ -44,6 +53,13 @@ def number_format(job: RenderJob) -> Callable[[float, object], str]:
     return fmt
 
 
+def _fits(text: str, points: float, size: float) -> str:
+    """``text`` wrapped onto lines of about ``points`` at ``size`` pt (0.6 em a character)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, max(8, int(points / (0.6 * size))))) or text
+
+
 def _style_axes(ax: Axes, job: RenderJob) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -53,17 +69,29 @@ def _style_axes(ax: Axes, job: RenderJob) -> None:
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color(theme.axes)
-    ax.tick_params(colors=theme.axes, labelcolor=theme.text, labelsize=10)
+    ax.tick_params(colors=theme.axes, labelcolor=theme.text, labelsize=TICK_FONT_SIZE)
+    ax.tick_params(axis="x", pad=5)  # the first date clear of the value axis' "0"
     horizontal = job.graph.kind == "hbars"
-    ax.set_xlabel(job.y_label if horizontal else job.x_label, color=theme.text, fontsize=11)
-    ax.set_ylabel(job.x_label if horizontal else job.y_label, color=theme.text, fontsize=11)
+    upright = job.x_label if horizontal else job.y_label
+    # An upright label longer than the axes is tall goes on two lines (the margin has room).
+    room = axes_rect(job.graph.kind)[3] * job.height * 72
+    upright = _fits(upright, room, AXIS_LABEL_FONT_SIZE)
+    ax.set_xlabel(
+        job.y_label if horizontal else job.x_label, color=theme.text, fontsize=AXIS_LABEL_FONT_SIZE
+    )
+    ax.set_ylabel(upright, color=theme.text, fontsize=AXIS_LABEL_FONT_SIZE)
     values = ax.xaxis if horizontal else ax.yaxis
-    # Counts are whole: no "2.5 plays". Hours may be fractional.
-    values.set_major_locator(MaxNLocator(nbins="auto", integer=job.graph.y_axis == "plays"))
+    # Counts are whole: no "2.5 plays". Hours may be fractional. Few ticks: big text.
+    values.set_major_locator(MaxNLocator(nbins=5, integer=job.graph.y_axis == "plays"))
     values.set_major_formatter(FuncFormatter(number_format(job)))
     if theme.grid:
         ax.grid(True, axis="x" if horizontal else "y", color=theme.grid_colour, linewidth=0.8)
         ax.set_axisbelow(True)
+
+
+def _from_top_left(job: RenderJob, x: float, y: float) -> tuple[float, float]:
+    """A point ``x`` pt from the figure's left and ``y`` pt from its top, as fractions."""
+    return x / (job.width * 72), 1 - y / (job.height * 72)
 
 
 def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
@@ -71,7 +99,18 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
     theme = job.theme
     fig = Figure(figsize=(job.width, job.height), dpi=job.dpi, facecolor=theme.background)
     canvas = FigureCanvasAgg(fig)
-    fig.text(0.015, 0.965, job.title, fontsize=16, fontweight="bold", color=theme.text, va="top")
+    title = fig.text(
+        *_from_top_left(job, 8, 5),
+        job.title,
+        fontsize=TITLE_FONT_SIZE,
+        fontweight="bold",
+        color=theme.text,
+        va="top",
+    )
+    room = (job.width * 72 - 16) * job.dpi / 72  # pixels between the side margins
+    wide = title.get_window_extent(canvas.get_renderer()).width
+    if wide > room:  # a long title ("Dine afspilninger pr. uge efter streamtype ..."): smaller
+        title.set_fontsize(max(MIN_FONT_SIZE, TITLE_FONT_SIZE * room / wide))
     if job.graph.empty:
         fig.text(0.5, 0.5, job.empty_text, ha="center", va="center", fontsize=20, color=theme.text)
     else:
@@ -82,23 +121,32 @@ def build_figure(job: RenderJob) -> tuple[Figure, FigureCanvasAgg]:
             handles,
             names,
             loc="upper left",
-            bbox_to_anchor=(0.01, 0.925),
+            bbox_to_anchor=_from_top_left(job, 2, 23),
             ncol=len(names),
             frameon=False,
             labelcolor=theme.text,
-            fontsize=11,
+            fontsize=LEGEND_FONT_SIZE,
+            columnspacing=1.0,
+            handlelength=1.4,
+            handletextpad=0.4,
         )
     if job.note:
-        fig.text(
-            0.985,
-            0.012,
+        note = fig.text(
+            1 - 8 / (job.width * 72),
+            4 / (job.height * 72),
             job.note,
-            fontsize=9,
+            fontsize=NOTE_FONT_SIZE,
             ha="right",
             va="bottom",
             color=theme.text,
             alpha=0.85,
         )
+        if note.get_window_extent(canvas.get_renderer()).width > room:
+            # Stale data and a partial point: one part a line, over the row of the axis
+            # label, which such a graph can spare (its ticks are dates or months).
+            note.set_text(job.note.replace(NOTE_SEPARATOR, "\n"))
+            for ax in fig.axes:
+                ax.set_xlabel("")
     return fig, canvas
 
 

@@ -27,7 +27,7 @@ from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, NoGraphsError, UserFacingError, storage_problem
-from tgraph_bot.graphs.model import PreparedGraph, RenderJob
+from tgraph_bot.graphs.model import NOTE_SEPARATOR, PreparedGraph, RenderJob
 from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.specs import bars, line
@@ -127,9 +127,12 @@ def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> 
 
 
 def partial_note(graph: PreparedGraph, tr: Translator) -> str | None:
-    """Small print saying which points are drawn apart (dashed, hollow) and why."""
+    """Small print saying which points (dashed, hollow) or columns (hatched) are drawn
+    apart, and why."""
     if not graph.partial:
         return None
+    if graph.kind != "line":  # the month graph's column of this month
+        return tr._("Hatched: this month, not over yet")
     if graph.bucket == "week":
         return tr._("Dashed: a week only partly in this period, or not over yet")
     return tr._("Dashed: today, not over yet")
@@ -243,7 +246,7 @@ class GraphService:
             ),
             x_label=x_label(spec, graph, tr),
             y_label=y_label(spec, graph, tr),
-            note="  ·  ".join(n for n in notes if n) or None,
+            note=NOTE_SEPARATOR.join(n for n in notes if n) or None,
             empty_text=tr._("No data for this period"),
             png=str(out_dir / f"{spec.id}.png"),
             group_symbol=group,

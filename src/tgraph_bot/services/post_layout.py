@@ -5,11 +5,17 @@ sending. :func:`compose` turns cards into :class:`OutgoingMessage` specs that th
 adapter sends one by one, so the order of sending and deleting stays the posting
 service's business. Two layouts (``POST_LAYOUT``):
 
-- ``embeds``: a summary embed of the period, then one embed per graph (its title, a
-  caption with the number that matters, the image as ``attachment://``), 10 a message;
+- ``embeds``: a summary embed of the period, then one embed per graph (a caption with the
+  number that matters and the image as ``attachment://``), 10 a message;
 - ``plain``: the header line and the images, 10 a message (the bot's first layout).
 
 Every image has alt text (the attachment's ``description``) in both.
+
+No title is shown twice: a graph's title is drawn in its image and only there, so a graph
+embed has no title of its own, just the caption above the image. The image keeps it because
+the image is what travels: opened full size, saved, forwarded or swiped through in Discord's
+viewer it is seen without its embed, and a graph without its title is a graph of nothing.
+The alt text still starts with the title, for whoever cannot see the image.
 """
 
 from __future__ import annotations
@@ -257,7 +263,8 @@ def _attachment(card: GraphCard) -> Attachment:
 
 
 def graph_embed(card: GraphCard) -> Embed:
-    return Embed(title=card.title, description=card.caption, image=card.png.name)
+    """The caption and the image; the title is in the image (see the module docstring)."""
+    return Embed(title="", description=card.caption, image=card.png.name)
 
 
 def compose(

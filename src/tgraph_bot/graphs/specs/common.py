@@ -25,26 +25,55 @@ from tgraph_bot.core.labels import (
     choose_labels,
     text_width,
 )
-from tgraph_bot.graphs.model import PreparedGraph, PreparedSeries, ValueLabel
+from tgraph_bot.graphs.model import (
+    DPI,
+    FIGURE_INCHES,
+    Kind,
+    PreparedGraph,
+    PreparedSeries,
+    ValueLabel,
+)
 from tgraph_bot.graphs.theme import Theme
 
 if TYPE_CHECKING:
     from tgraph_bot.graphs.registry import GraphSpec
     from tgraph_bot.i18n import Translator
 
-WIDTH_PX = 1400
-HEIGHT_PX = 700
-DPI = 100
+WIDTH_PX = round(FIGURE_INCHES[0] * DPI)
+HEIGHT_PX = round(FIGURE_INCHES[1] * DPI)
 LABEL_HEIGHT_PX = HEIGHT
 GAP_PX = GAP
-# Axes position as figure fractions (left, bottom, right, top); hbars need room for names.
-AXES = (0.06, 0.10, 0.985, 0.86)
-AXES_HBARS = (0.15, 0.10, 0.985, 0.86)
-LABEL_FONT_SIZE = 9.0
-MARKER_SIZE = 3.5  # points: the markers of a line graph of 62 points or fewer
+
+# Text sizes in points. The figure is 7 in wide (model.FIGURE_INCHES), so shown 500 px wide
+# in Discord a point is a pixel: nothing drawn is under 11.5 px high there.
+TITLE_FONT_SIZE = 15.0
+AXIS_LABEL_FONT_SIZE = 12.0
+TICK_FONT_SIZE = 11.5
+LEGEND_FONT_SIZE = 11.5
+NOTE_FONT_SIZE = 11.5
+LABEL_FONT_SIZE = 11.5  # value labels (bold); core.labels.LABEL_EM measures this size
+MIN_FONT_SIZE = 11.5  # what a title too long for the width shrinks to, no further
+
+
+def _rect(left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
+    """Margins in points -> the axes' (left, bottom, right, top) as figure fractions."""
+    width, height = FIGURE_INCHES[0] * 72, FIGURE_INCHES[1] * 72
+    return (left / width, bottom / height, 1 - right / width, 1 - top / height)
+
+
+# Axes position as figure fractions (left, bottom, right, top). Above: the title and the
+# legend. Below: tick labels, the axis label, the small print. Left: the value ticks and
+# an axis label of up to two lines. Columns keep room for two-line ticks (a month and its
+# year); rows for their names (NAME_LIMIT characters).
+AXES = _rect(left=84, bottom=54, right=12, top=50)
+AXES_BARS = _rect(left=84, bottom=72, right=12, top=50)
+AXES_HBARS = _rect(left=140, bottom=54, right=12, top=50)
+OUTLINE_WIDTH = 2.0  # points: the halo of the background colour round a value label
+MARKER_SIZE = 4.0  # points: the markers of a line graph of 62 points or fewer
 MARKER_LIMIT = 62  # more points than this are drawn as a line without markers
 HEADROOM = 1.12  # the value axis ends this much above the highest value
-NAME_LIMIT = 26  # characters of a row name that fit in AXES_HBARS' margin
+NAME_LIMIT = 18  # characters of a row name that fit in AXES_HBARS' margin
+MAX_DATE_TICKS = 7  # more would crowd 12 pt dates across the axis
 
 ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ENGLISH_MONTHS = (
@@ -169,39 +198,61 @@ def value_text(value: float, y_axis: YAxis, tr: Translator) -> str:
 def date_ticks(
     categories: Sequence[str], tr: Translator, *, weekly: bool = False
 ) -> tuple[tuple[int, str], ...]:
-    """A bounded number of short, translated date ticks for an axis of ISO dates.
+    """At most MAX_DATE_TICKS short, translated date ticks for an axis of ISO dates.
 
-    A month or less gets day ticks; longer periods, and weeks, get one tick a month
-    (with the year on January and on the first tick).
+    A period of up to 62 days gets day ticks (a week apart beyond two weeks); longer
+    periods, and weeks, get month ticks (every month, or every second one for a year),
+    with the year on the first tick and wherever it changes.
     """
     try:
         days = [date.fromisoformat(c) for c in categories]
     except ValueError:
-        step = max(1, math.ceil(len(categories) / 12))
+        step = max(1, math.ceil(len(categories) / MAX_DATE_TICKS))
         return tuple((i, c) for i, c in enumerate(categories) if i % step == 0)
     n = len(days)
     if n <= MARKER_LIMIT and not weekly:
-        step = 1 if n <= 16 else 2 if n <= 31 else 7
+        step = 1 if n <= MAX_DATE_TICKS else 2 if n <= 2 * MAX_DATE_TICKS else 7 if n <= 49 else 14
         return tuple((i, tr.date(d, "d MMM")) for i, d in enumerate(days) if i % step == 0)
     months = tr.month_names()
     # The first point of each month: a week belongs to the month its Monday is in.
     starts = [i for i, d in enumerate(days) if i > 0 and d.month != days[i - 1].month]
     if (weekly and days and days[0].day <= 7) or (not weekly and days and days[0].day == 1):
         starts.insert(0, 0)
-    step = max(1, math.ceil(len(starts) / 14))
+    step = max(1, math.ceil(len(starts) / MAX_DATE_TICKS))
     ticks: list[tuple[int, str]] = []
-    for k, i in enumerate(starts[::step]):
+    year = None
+    for i in starts[::step]:
         d = days[i]
         label = months[d.month - 1]
-        if d.month == 1 or k == 0:
-            label = f"{label} {d.year}"
+        if d.year != year:
+            label, year = f"{label} {d.year}", d.year
         ticks.append((i, label))
     return tuple(ticks)
 
 
-def axes_px(horizontal: bool) -> tuple[float, float]:
-    left, bottom, right, top = AXES_HBARS if horizontal else AXES
-    return (right - left) * WIDTH_PX, (top - bottom) * HEIGHT_PX
+def month_ticks(categories: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    """Ticks for columns of months drawn as "nov. 2025": the month, and under it the year
+    where it starts (and on the first column); every second month beyond 12 columns."""
+    step = max(1, math.ceil(len(categories) / 12))
+    ticks: list[tuple[int, str]] = []
+    year = None
+    for i in range(0, len(categories), step):
+        name, _, this = categories[i].partition(" ")
+        label = name if this == year else f"{name}\n{this}".strip()
+        year = this
+        ticks.append((i, label))
+    return tuple(ticks)
+
+
+def axes_rect(kind: Kind) -> tuple[float, float, float, float]:
+    """Where a graph of this kind draws its axes: (left, bottom, width, height) of the figure."""
+    left, bottom, right, top = {"line": AXES, "bars": AXES_BARS, "hbars": AXES_HBARS}[kind]
+    return left, bottom, right - left, top - bottom
+
+
+def axes_px(kind: Kind) -> tuple[float, float]:
+    _, _, width, height = axes_rect(kind)
+    return width * WIDTH_PX, height * HEIGHT_PX
 
 
 def _px(points: float) -> float:
@@ -212,7 +263,7 @@ def line_obstacles(
     series: Sequence[PreparedSeries], n: int, y_max: float, *, markers: bool
 ) -> Obstacles:
     """The axes' box and every series line (and its markers) in pixels, as drawn."""
-    width, height = axes_px(False)
+    width, height = axes_px("line")
     xs = tuple((i + 0.5) / n * width for i in range(n))
     lines = tuple(
         Polyline(
@@ -242,7 +293,7 @@ def line_labels(
     a reader looks for. Each series' highest peak goes first, then each one's second, so
     a small series is labelled too, not only the biggest line.
     """
-    width, height = axes_px(False)
+    width, height = axes_px("line")
     candidates: list[Candidate] = []
     for s, one in enumerate(series):
         data = one.data
@@ -261,7 +312,7 @@ def line_labels(
             candidates.append(Candidate((s, i), x, y, v, value_text(v, y_axis, tr), rank))
     markers = n <= MARKER_LIMIT
     obstacles = line_obstacles(series, n, y_max, markers=markers)
-    limit = 40 if n <= 31 else 24  # a long period: its peaks, not a wall of numbers
+    limit = 16 if n <= 31 else 12  # the peaks a reader looks for, not a wall of numbers
     return _to_labels(choose_labels(candidates, obstacles=obstacles, limit=limit))
 
 
@@ -270,7 +321,7 @@ BAR_WIDTH = 0.7  # of a category's slot
 
 def bar_boxes(totals: Sequence[float], y_max: float) -> tuple[Box, ...]:
     """Columns' outlines in pixels, as drawn."""
-    width, height = axes_px(False)
+    width, height = axes_px("bars")
     n = len(totals)
     half = BAR_WIDTH / 2
     return tuple(
@@ -283,7 +334,7 @@ def bar_axis_max(
     totals: Sequence[float], y_axis: YAxis, tr: Translator, *, horizontal: bool
 ) -> float:
     """The top of the value axis: headroom above the biggest bar, and room for every label."""
-    width, height = axes_px(horizontal)
+    width, height = axes_px("hbars" if horizontal else "bars")
     top = max(1.0, max(totals, default=0.0) * HEADROOM)
     for v in totals:
         if horizontal:  # the label right of the bar
@@ -298,7 +349,7 @@ def bar_labels(
     totals: Sequence[float], y_max: float, y_axis: YAxis, tr: Translator, *, horizontal: bool
 ) -> tuple[ValueLabel, ...]:
     """Labels for stacked bars: each bar's total, where it fits clear of the bars."""
-    width, height = axes_px(horizontal)
+    width, height = axes_px("hbars" if horizontal else "bars")
     n = len(totals)
     if horizontal:  # one label per row, right of the bar: rows never share a line
         return tuple(
@@ -345,15 +396,30 @@ def empty_graph(spec: GraphSpec, ctx: PrepareContext) -> PreparedGraph:
 
 __all__ = [
     "AXES",
+    "AXES_BARS",
     "AXES_HBARS",
+    "AXIS_LABEL_FONT_SIZE",
     "BAR_WIDTH",
+    "ENGLISH_MONTHS",
+    "ENGLISH_WEEKDAYS",
     "HEADROOM",
+    "HEIGHT_PX",
     "LABEL_FONT_SIZE",
+    "LEGEND_FONT_SIZE",
     "MARKER_LIMIT",
     "MARKER_SIZE",
+    "MAX_DATE_TICKS",
+    "MIN_FONT_SIZE",
+    "NAME_LIMIT",
+    "NOTE_FONT_SIZE",
+    "OUTLINE_WIDTH",
     "RESOLUTION_ORDER",
+    "TICK_FONT_SIZE",
+    "TITLE_FONT_SIZE",
+    "WIDTH_PX",
     "PrepareContext",
     "axes_px",
+    "axes_rect",
     "bar_axis_max",
     "bar_labels",
     "convert",
@@ -363,6 +429,7 @@ __all__ = [
     "empty_graph",
     "line_labels",
     "line_width",
+    "month_ticks",
     "prepare_series",
     "resolution_name",
     "value_text",

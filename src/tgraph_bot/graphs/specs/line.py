@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 from tgraph_bot.core.graphdata import Bucket, GraphData, by_week
 from tgraph_bot.graphs.model import PreparedGraph, RenderJob
 from tgraph_bot.graphs.specs.common import (
-    AXES,
     HEADROOM,
     LABEL_FONT_SIZE,
     MARKER_LIMIT,
     MARKER_SIZE,
+    OUTLINE_WIDTH,
     PrepareContext,
+    axes_rect,
     date_ticks,
     display_categories,
     effective_y_axis,
@@ -115,7 +116,7 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
 
     graph = job.graph
     n = len(graph.categories)
-    ax = fig.add_axes((AXES[0], AXES[1], AXES[2] - AXES[0], AXES[3] - AXES[1]))
+    ax = fig.add_axes(axes_rect("line"))
     markers = n <= MARKER_LIMIT
     inner, dashed = _runs(n, graph.partial)
     theme = job.theme
@@ -159,7 +160,7 @@ def draw(fig: Figure, job: RenderJob) -> Axes:
     ax.set_ylim(0, graph.y_max)
     ax.set_xticks([i for i, _ in graph.ticks], [label for _, label in graph.ticks])
     effects = (
-        [withStroke(linewidth=1.1, foreground=theme.annotation_outline)]
+        [withStroke(linewidth=OUTLINE_WIDTH, foreground=theme.annotation_outline)]
         if theme.annotation_outline
         else None
     )
