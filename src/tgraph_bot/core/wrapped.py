@@ -137,6 +137,17 @@ def _ranked(
     return tuple(ranked[:limit])
 
 
+def _parent_of(media: MediaType) -> Callable[[Play], Hashable | None]:
+    """A show (of an episode) or an artist (of a track): the key its plays are added up by."""
+
+    def key(row: Play) -> Hashable | None:
+        if row.media_type != media:
+            return None
+        return row.grandparent_rating_key or row.grandparent_title
+
+    return key
+
+
 def _streak(days: Iterable[date]) -> Streak:
     best = Streak(0, None, None)
     run_first: date | None = None
@@ -250,11 +261,7 @@ def recap(
         by_media_type=by_type,
         top_shows=_ranked(
             plays,
-            lambda r: (
-                (r.grandparent_rating_key or r.grandparent_title)
-                if r.media_type == "episode"
-                else None
-            ),
+            _parent_of("episode"),
             lambda r: r.grandparent_title,
         ),
         top_movies=_ranked(
@@ -264,11 +271,7 @@ def recap(
         ),
         top_artists=_ranked(
             plays,
-            lambda r: (
-                (r.grandparent_rating_key or r.grandparent_title)
-                if r.media_type == "track"
-                else None
-            ),
+            _parent_of("track"),
             lambda r: r.grandparent_title,
         ),
         top_albums=_ranked(
