@@ -7,6 +7,7 @@ history services use; every method runs on the database thread, writes in one tr
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Sequence
 from dataclasses import astuple
 from datetime import date, datetime
@@ -29,27 +30,37 @@ _SYNCED_AT = "history.synced_at"  # when the last sync ended
 _CHECKED_AT = "history.checked_at"  # when the months were last compared with Tautulli's
 
 
+def _n(value: object) -> int:
+    """A whole number as SQLite gives it back (an int, in a STRICT table)."""
+    return value if isinstance(value, int) else int(str(value))
+
+
+def _text(value: object) -> str:
+    """Titles, names and players repeat across thousands of rows: one string each."""
+    return sys.intern(str(value))
+
+
 def _play(row: Sequence[object]) -> Play:
     media = str(row[7])
     return Play(
-        row_id=int(str(row[0])),
-        reference_id=int(str(row[1])),
-        user_id=int(str(row[2])),
-        user_name=str(row[3]),
-        started=int(str(row[4])),
-        stopped=int(str(row[5])),
-        paused_seconds=int(str(row[6])),
+        row_id=_n(row[0]),
+        reference_id=_n(row[1]),
+        user_id=_n(row[2]),
+        user_name=_text(row[3]),
+        started=_n(row[4]),
+        stopped=_n(row[5]),
+        paused_seconds=_n(row[6]),
         media_type=media if media in MEDIA_TYPES else "movie",
-        rating_key=None if row[8] is None else int(str(row[8])),
-        grandparent_rating_key=None if row[9] is None else int(str(row[9])),
-        title=str(row[10]),
-        parent_title=str(row[11]),
-        grandparent_title=str(row[12]),
-        year=None if row[13] is None else int(str(row[13])),
-        platform=str(row[14]),
-        player=str(row[15]),
-        transcode_decision=str(row[16]),
-        percent_complete=int(str(row[17])),
+        rating_key=None if row[8] is None else _n(row[8]),
+        grandparent_rating_key=None if row[9] is None else _n(row[9]),
+        title=_text(row[10]),
+        parent_title=_text(row[11]),
+        grandparent_title=_text(row[12]),
+        year=None if row[13] is None else _n(row[13]),
+        platform=_text(row[14]),
+        player=_text(row[15]),
+        transcode_decision=_text(row[16]),
+        percent_complete=_n(row[17]),
     )
 
 
