@@ -31,7 +31,58 @@ def _texts(result: object) -> list[str]:
     return texts + [f.content for f in result.followups]
 
 
+def _card_texts(message: discord.Message) -> list[str]:
+    """The text displays of a Components V2 message's cards."""
+    return [
+        child.content
+        for card in message.components
+        if isinstance(card, discord.components.Container)
+        for child in card.children
+        if isinstance(child, discord.components.TextDisplay)
+    ]
+
+
+def _gallery(message: discord.Message) -> list[tuple[str, str | None]]:
+    """Each media gallery item of a Components V2 message's cards: its URL and alt text."""
+    return [
+        (item.media.url, item.description)
+        for card in message.components
+        if isinstance(card, discord.components.Container)
+        for child in card.children
+        if isinstance(child, discord.components.MediaGalleryComponent)
+        for item in child.items
+    ]
+
+
+def _assert_gallery_post(messages: list[discord.Message], heading: str) -> None:
+    """The gallery layout: Components V2, a card headed ``heading`` with a line per graph,
+    then the twelve graphs as gallery items (10 and 2) showing their attachments in order,
+    each with the attachment's alt text."""
+    assert all(m.flags.value & (1 << 15) for m in messages)
+    assert all(m.content == "" and m.embeds == [] for m in messages)
+    first = _card_texts(messages[0])
+    assert first[0].startswith(f"### {heading}")
+    assert len(first[1].splitlines()) == 12  # a line per graph
+    assert [_card_texts(m) for m in messages[1:]] == [[]]
+    assert [len(_gallery(m)) for m in messages] == [10, 2]
+    for message in messages:
+        alt = {a.filename: a.description for a in message.attachments}
+        # Discord answers with the file's CDN address where the bot sent attachment://
+        assert [(url.rpartition("/")[2], text) for url, text in _gallery(message)] == list(
+            alt.items()
+        )
+        assert all(alt.values())
+
+
+async def test_update_graphs_posts_a_gallery_by_default(world: World) -> None:
+    result = await world.admin.slash(world.channel, "update_graphs")
+    history = sorted(world.channel.history(), key=lambda m: m.id)
+    _assert_gallery_post(history, "Server statistics for the last 30 days (")
+    assert _texts(result)[0].startswith("Posted 12 graphs: https://discord.com/channels/")
+
+
 async def test_update_graphs_posts_and_links_the_post(world: World) -> None:
+    world.store.set("POST_LAYOUT", "embeds")
     result = await world.admin.slash(world.channel, "update_graphs")
     assert _deferred_first(world) and result.ephemeral
     history = world.channel.history()
@@ -77,7 +128,14 @@ async def test_update_graphs_is_for_admins_only(world: World) -> None:
     assert "update_graphs" not in world.member.available_commands(world.channel)
 
 
+async def test_my_stats_sends_a_gallery_by_dm_by_default(world: World) -> None:
+    await world.member.slash(world.channel, "my_stats", email="alice@example.com")
+    dms = sorted(world.member.user.dm_channel.history(), key=lambda m: m.id)
+    _assert_gallery_post(dms, "Your Plex statistics for the last 30 days")
+
+
 async def test_my_stats_sends_graphs_by_dm_and_replies_ephemerally(world: World) -> None:
+    world.store.set("POST_LAYOUT", "embeds")
     result = await world.member.slash(world.channel, "my_stats", email="ALICE@example.com")
     assert _deferred_first(world) and result.ephemeral
     (reply,) = _texts(result)

@@ -114,6 +114,7 @@ async def test_forget_is_not_held_back_by_the_cooldown(world: World) -> None:
 
 
 async def test_admin_links_a_member_who_then_gets_stats_without_email(world: World) -> None:
+    world.store.set("POST_LAYOUT", "embeds")  # the heading is the first message's content
     await _admin_mode(world)
     before = await world.member.slash(world.channel, "my_stats")
     assert _texts(before) == [ASK_ADMIN]

@@ -3,6 +3,7 @@ Tautulli's answers (a local fake Tautulli replaying recorded ones), and the mess
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -11,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.discord import every_component, message_errors
 from tests.fakes.tautulli import FakeTautulli
+from tgraph_bot.adapters.discord.channel import payload
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.graphdata import GraphData
-from tgraph_bot.core.highlights import summarise
+from tgraph_bot.core.highlights import TopTitle, summarise
 from tgraph_bot.core.ids import GraphId
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
@@ -23,8 +26,11 @@ from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.post_layout import (
+    Embed,
     GraphCard,
     compose,
+    embed_text,
+    graph_line,
     read_card,
     summary_embed,
 )
@@ -164,3 +170,66 @@ async def test_one_members_graphs_are_titled_yours_and_leave_other_users_out(
     ]
     titles = [json.loads(g.sidecar.read_text())["title"] for g in report.graphs]
     assert all(t.startswith(("Din ", "Dine ")) for t in titles), titles
+
+
+def cards_of(tmp_path: Path, count: int, caption: str = "caption") -> list[GraphCard]:
+    """``count`` cards over real PNG files (the payload opens them, as a send does)."""
+    cards: list[GraphCard] = []
+    for i in range(count):
+        spec = GRAPHS[i % len(GRAPHS)]
+        png = tmp_path / f"{spec.id}-{i}.png"
+        png.write_bytes(b"\x89PNG\r\n\x1a\n")
+        cards.append(GraphCard(spec.id, png, spec.title, caption, f"{spec.title}. {caption}"))
+    return cards
+
+
+def a_summary(top_title: str = "Severance") -> Embed:
+    tr = translator("en")
+    days = [f"2026-11-{d:02d}" for d in range(1, 5)]
+    data = GraphData.parse({"categories": days, "series": [{"name": "TV", "data": [1, 2, 3, 4]}]})
+    period = summarise(2, data, None)
+    period = dataclasses.replace(period, top_titles=(TopTitle("tv", top_title, 7),))
+    return summary_embed(period, tr, title="Server statistics")
+
+
+def test_gallery_is_one_card_with_the_summary_and_a_line_per_graph_then_ten_graphs_a_message(
+    tmp_path: Path,
+) -> None:
+    cards = cards_of(tmp_path, 12)
+    summary = a_summary()
+    messages = compose(cards, layout="gallery", header="header", summary=summary)
+    assert [len(m.files) for m in messages] == [10, 2]
+    assert all(m.gallery and not m.content and not m.embeds for m in messages)
+    assert messages[0].texts == (embed_text(summary), "\n".join(map(graph_line, cards)))
+    assert messages[0].texts[0].startswith("### Server statistics\n")
+    assert (
+        "**Plays**: 7 (▲ 133% on the period before)" in messages[0].texts[0]
+        and "**TV**: Severance (7 plays)" in (messages[0].texts[0])
+    )
+    assert messages[1].texts == ()
+    files = [a for m in messages for a in m.files]
+    assert [a.path for a in files] == [c.png for c in cards]  # every graph, in order
+    assert [a.description for a in files] == [c.alt for c in cards]
+    lines = messages[0].texts[1].splitlines()
+    assert lines == [f"**{c.title}**: caption" for c in cards]
+    alone = compose(cards[:1], layout="gallery", header="header")
+    assert [(m.texts, len(m.files)) for m in alone] == [(("### header", lines[0]), 1)]
+
+
+@pytest.mark.parametrize("count", [1, 12])
+@pytest.mark.parametrize("caption", ["caption", "a caption far too long " * 30])
+def test_every_gallery_message_is_one_discord_accepts(
+    tmp_path: Path, count: int, caption: str
+) -> None:
+    """Each message's JSON, as discord.py sends it, passes the fake Discord's checks of
+    Discord's limits: 10 files, 40 components and 4,000 characters of text, no content
+    or embeds beside Components V2. Long captions and titles are clipped, not refused."""
+    summary = a_summary("A title that goes on " * 60)
+    for message in compose(cards_of(tmp_path, count, caption), layout="gallery", header="h"):
+        for sent in (message, dataclasses.replace(message, texts=(embed_text(summary),))):
+            body = payload(sent)
+            assert body["flags"] & (1 << 15)
+            assert message_errors(body) == {}
+            assert len(body["attachments"]) <= 10
+            texts = [c for c in every_component(body["components"]) if c["type"] == 10]
+            assert sum(len(t["content"]) for t in texts) <= 4000

@@ -68,7 +68,7 @@ class FolderChannel:
         self.next_id += 1
         folder = self.root / str(self.next_id)
         folder.mkdir()
-        (folder / "content.txt").write_text(message.content)
+        (folder / "content.txt").write_text(message.content or "\n".join(message.texts))
         self.sent[MessageId(self.next_id)] = message
         self.created[MessageId(self.next_id)] = self.clock()
         for a in message.files:
@@ -111,7 +111,8 @@ async def test_post_sends_all_graphs_in_messages_of_ten_with_a_header(
     assert result.posted == 12
     assert [len(v) for v in channel.messages().values()] == [10, 2]
     first = (tmp_path / "channel" / str(result.messages[0]) / "content.txt").read_text()
-    assert first == "Server statistics for the last 30 days (Feb 9, 2026 – Mar 10, 2026)"
+    # No summary to show: the gallery's card is headed by the header line.
+    assert first.startswith("### Server statistics for the last 30 days (Feb 9, 2026 – Mar 10")
     assert await store.posted_messages(ChannelId(77)) == result.messages
     assert await store.last_post() == NOW
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import itertools
 import json
 import time
@@ -135,13 +136,13 @@ def _embed_errors(embed: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return errors, total
 
 
-def _components(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def every_component(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every component, nested ones included (rows, containers, sections, accessories)."""
     for item in items:
         yield item
-        yield from _components(list(item.get("components") or []))
+        yield from every_component(list(item.get("components") or []))
         if isinstance(item.get("accessory"), dict):
-            yield from _components([item["accessory"]])
+            yield from every_component([item["accessory"]])
 
 
 def message_errors(payload: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +186,7 @@ def _components_v2_errors(payload: dict[str, Any]) -> dict[str, Any]:
                     }
                 ]
             }
-    found = list(_components(list(payload.get("components") or [])))
+    found = list(every_component(list(payload.get("components") or [])))
     text = sum(len(str(c.get("content") or "")) for c in found if c.get("type") == 10)
     if len(found) > MAX_COMPONENTS:
         errors["components"] = _too_long(MAX_COMPONENTS)
@@ -219,6 +220,21 @@ def used_by_embeds(embeds: list[dict[str, Any]]) -> set[str]:
     return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
 
 
+def _media(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The media items of a message's components (galleries, files, thumbnails)."""
+    for item in every_component(components):
+        entries: list[dict[str, Any]] = list(item.get("items") or [])
+        yield from (entry["media"] for entry in entries if "media" in entry)
+        if item.get("type") in (11, 13) and isinstance(item.get("media"), dict):
+            yield item["media"]
+
+
+def used_by_components(components: list[dict[str, Any]]) -> set[str]:
+    """The files a message's components show (``attachment://name``)."""
+    urls = [str(media.get("url") or "") for media in _media(components)]
+    return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
+
+
 @dataclass
 class Sent:
     """A message as Discord stored it."""
@@ -238,6 +254,15 @@ class Sent:
     def attachments(self) -> list[dict[str, Any]]:
         """The attachment metadata sent (filename, description = alt text)."""
         return list(self.payload.get("attachments") or [])
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("components") or [])
+
+    def shown_files(self) -> set[str]:
+        """The files its embeds or components show: Discord does not list them among the
+        message's attachments (a gallery post lists none)."""
+        return used_by_embeds(self.embeds) | used_by_components(self.components)
 
 
 @dataclass
@@ -738,12 +763,13 @@ class FakeDiscord:
                     "proxy_url": self.file_url(sent, name),
                 }
                 for i, (name, data) in enumerate(sent.files)
-                if name not in used_by_embeds(sent.embeds)
+                if name not in sent.shown_files()
             ],
             "embeds": [self._shown_embed(sent, embed) for embed in sent.embeds],
+            "components": self._shown_components(sent),
             "pinned": False,
             "type": 0,
-            "flags": 0,
+            "flags": int(sent.payload.get("flags") or 0),
         }
 
     def _refuse_once(self, record: InteractionRecord, data: object) -> web.Response | None:
@@ -769,6 +795,17 @@ class FakeDiscord:
             if url.startswith("attachment://"):
                 cdn = self.file_url(sent, url.removeprefix("attachment://"))
                 shown[key] = {"url": cdn, "proxy_url": cdn, "width": 800, "height": 450}
+        return shown
+
+    def _shown_components(self, sent: Sent) -> list[dict[str, Any]]:
+        """The components as Discord returns them: each ``attachment://`` media is now the
+        file's CDN address."""
+        shown = copy.deepcopy(sent.components)
+        for media in _media(shown):
+            url = str(media.get("url") or "")
+            if url.startswith("attachment://"):
+                cdn = self.file_url(sent, url.removeprefix("attachment://"))
+                media.update(url=cdn, proxy_url=cdn, width=800, height=450)
         return shown
 
     def _store(

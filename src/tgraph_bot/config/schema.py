@@ -162,7 +162,7 @@ class Settings(BaseModel):
     CENSOR_USERNAMES: bool = True
     ENABLE_GRAPH_GRID: bool = False
     GRAPH_Y_AXIS: Literal["plays", "duration"] = "plays"
-    POST_LAYOUT: Literal["embeds", "plain"] = "embeds"
+    POST_LAYOUT: Literal["gallery", "embeds", "plain"] = "gallery"
     DAILY_GRAPH_BUCKET: Literal["auto", "day", "week"] = "auto"
     ENABLE_DAILY_PLAY_COUNT: bool = True
     ENABLE_PLAY_COUNT_BY_DAYOFWEEK: bool = True

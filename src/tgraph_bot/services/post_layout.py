@@ -3,13 +3,17 @@
 Pure apart from reading each graph's sidecar JSON (:func:`read_card`): no Discord, no
 sending. :func:`compose` turns cards into :class:`OutgoingMessage` specs that the channel
 adapter sends one by one, so the order of sending and deleting stays the posting
-service's business. Two layouts (``POST_LAYOUT``):
+service's business. Three layouts (``POST_LAYOUT``):
 
+- ``gallery`` (Discord's Components V2): the first message is one card with the summary of
+  the period and a line per graph (its title and the number that matters), then the graphs
+  in a gallery a member opens and swipes through; 10 graphs a message, so twelve graphs
+  are two messages, the second a gallery of the last two;
 - ``embeds``: a summary embed of the period, then one embed per graph (a caption with the
   number that matters and the image as ``attachment://``), 10 a message;
 - ``plain``: the header line and the images, 10 a message (the bot's first layout).
 
-Every image has alt text (the attachment's ``description``) in both.
+Every image has alt text (the attachment's ``description``, and the gallery item's) in all.
 
 No title is shown twice: a graph's title is drawn in its image and only there, so a graph
 embed has no title of its own, just the caption above the image. The image keeps it because
@@ -33,10 +37,11 @@ from tgraph_bot.graphs.registry import BY_ID, GraphSpec
 from tgraph_bot.i18n import N_, Translator
 
 MAX_EMBEDS_PER_MESSAGE = 10
+MAX_FILES_PER_MESSAGE = 10
 MAX_ALT_TEXT = 1024
 EMBED_COLOUR = 0xE5A00D  # Plex's amber
 
-Layout = Literal["embeds", "plain"]
+Layout = Literal["gallery", "embeds", "plain"]
 
 MEDIA_NAMES = {"tv": N_("TV"), "movies": N_("Movies"), "music": N_("Music")}
 
@@ -70,6 +75,11 @@ class OutgoingMessage:
     content: str = ""
     embeds: tuple[Embed, ...] = ()
     files: tuple[Attachment, ...] = ()
+    texts: tuple[str, ...] = ()
+    """Components V2 (``gallery``): the blocks of text of the card, Markdown."""
+    gallery: bool = False
+    """Components V2: one card with :attr:`texts`, then :attr:`files` as a media gallery
+    (no content and no embeds beside it: Discord refuses them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +277,42 @@ def graph_embed(card: GraphCard) -> Embed:
     return Embed(title="", description=card.caption, image=card.png.name)
 
 
+def embed_text(embed: Embed) -> str:
+    """What an embed says, as Markdown: the same words in a Components V2 text block."""
+    lines = [f"### {embed.title}"] if embed.title else []
+    if embed.description:
+        lines.append(embed.description)
+    for item in embed.fields:
+        joint = "\n" if "\n" in item.value else " "
+        lines.append(f"**{item.name}**:{joint}{item.value}")
+    if embed.footer:
+        lines.append(f"-# {embed.footer}")
+    return "\n".join(lines)
+
+
+def graph_line(card: GraphCard) -> str:
+    """One graph in the card of a gallery post: its title and the number that matters."""
+    return f"**{card.title}**: {card.caption}" if card.caption else f"**{card.title}**"
+
+
+def _gallery(
+    cards: Sequence[GraphCard], header: str, summary: Embed | None
+) -> list[OutgoingMessage]:
+    first = embed_text(summary) if summary is not None else f"### {header}"
+    lines = "\n".join(graph_line(c) for c in cards)
+    texts = (first, lines) if lines else (first,)
+    step = MAX_FILES_PER_MESSAGE
+    groups = [cards[i : i + step] for i in range(0, len(cards), step)] or [cards[:0]]
+    return [
+        OutgoingMessage(
+            texts=texts if i == 0 else (),
+            files=tuple(_attachment(c) for c in group),
+            gallery=True,
+        )
+        for i, group in enumerate(groups)
+    ]
+
+
 def compose(
     cards: Sequence[GraphCard],
     *,
@@ -275,6 +321,8 @@ def compose(
     summary: Embed | None = None,
 ) -> list[OutgoingMessage]:
     """The messages of one post, in order; each within Discord's 10 embeds and 10 files."""
+    if layout == "gallery":
+        return _gallery(cards, header, summary)
     if layout == "plain":
         groups = [cards[i : i + 10] for i in range(0, len(cards), 10)]
         return [
@@ -301,6 +349,27 @@ def compose(
     return messages
 
 
+def personal_messages(
+    cards: Sequence[GraphCard],
+    period: PeriodSummary | None,
+    *,
+    layout: Layout,
+    days: int,
+    tr: Translator,
+) -> list[OutgoingMessage]:
+    """The direct messages of a member's own graphs (/my_stats), in ``layout``: what the
+    bot sends, and what ``tgraph-bot render --user`` writes to post.json."""
+    heading = tr.ngettext(
+        "Your Plex statistics for the last {days} day",
+        "Your Plex statistics for the last {days} days",
+        days,
+    ).format(days=tr.number(days))
+    summary = None
+    if period is not None and layout != "plain":
+        summary = summary_embed(period, tr, title=heading, personal=True)
+    return compose(cards, layout=layout, header=heading, summary=summary)
+
+
 __all__ = [
     "Attachment",
     "Embed",
@@ -312,7 +381,10 @@ __all__ = [
     "card_from_sidecar",
     "compose",
     "date_range",
+    "embed_text",
     "graph_embed",
+    "graph_line",
+    "personal_messages",
     "read_card",
     "summary_embed",
 ]

@@ -18,6 +18,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.highlights import PeriodSummary
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
@@ -26,6 +27,7 @@ from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.jobs import ScheduledJob, Sleep
 from tgraph_bot.services.ports import PostingStore
 from tgraph_bot.services.post_layout import (
+    MAX_FILES_PER_MESSAGE,
     GraphCard,
     OutgoingMessage,
     compose,
@@ -37,7 +39,6 @@ from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
 
-MAX_FILES_PER_MESSAGE = 10
 GRAPH_FILES = frozenset(f"{graph.id}.png" for graph in GRAPHS)
 """The file names a graph post attaches (and nothing else of ours does)."""
 
@@ -60,8 +61,8 @@ class GraphChannel(Protocol):
 
     async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
         """Our own messages in the channel created at or after ``moment``, each with the
-        file names it carries, attached or shown by its embeds (a post that was cut short
-        looks for what it left)."""
+        file names it carries, attached or shown by its embeds or its media galleries (a post
+        that was cut short looks for what it left)."""
         ...
 
     def mention(self, command: str) -> str:
@@ -276,20 +277,36 @@ class PostingService:
         tr = translator(settings.LANGUAGE)
         fitting = set(pngs)
         cards = await graph_cards([g for g in report.graphs if g.png in fitting], tr)
-        summary = None
-        if settings.POST_LAYOUT == "embeds" and self._summaries is not None:
+        period = None
+        if settings.POST_LAYOUT != "plain" and self._summaries is not None:
             period = await self._summaries.summary(settings.TIME_RANGE_DAYS)
-            if period is not None:
-                summary = summary_embed(
-                    period,
-                    tr,
-                    title=period_title(settings, tr),
-                    next_post=next_post(settings, now),
-                    hint=tr._(MY_STATS_HINT).format(command=channel.mention("my_stats")),
-                )
-        return compose(
-            cards, layout=settings.POST_LAYOUT, header=header(settings, now), summary=summary
+        return post_messages(settings, cards, period, mention=channel.mention("my_stats"), now=now)
+
+
+def post_messages(
+    settings: Settings,
+    cards: Sequence[GraphCard],
+    period: PeriodSummary | None,
+    *,
+    mention: str,
+    now: datetime,
+) -> list[OutgoingMessage]:
+    """The messages of a server post of ``cards`` made at ``now``, in the configured
+    layout: what the bot sends, and what ``tgraph-bot render`` writes to post.json.
+    ``mention``: how the summary names /my_stats."""
+    tr = translator(settings.LANGUAGE)
+    summary = None
+    if settings.POST_LAYOUT != "plain" and period is not None:
+        summary = summary_embed(
+            period,
+            tr,
+            title=period_title(settings, tr),
+            next_post=next_post(settings, now),
+            hint=tr._(MY_STATS_HINT).format(command=mention),
         )
+    return compose(
+        cards, layout=settings.POST_LAYOUT, header=header(settings, now), summary=summary
+    )
 
 
 def period_title(settings: Settings, tr: Translator) -> str:
@@ -371,5 +388,6 @@ __all__ = [
     "batches",
     "delete_old_images",
     "header",
+    "post_messages",
     "posting_policy",
 ]

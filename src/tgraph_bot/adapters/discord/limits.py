@@ -8,7 +8,9 @@ setting, an artist, a title) can reach any of them, so every send point passes i
 content and embeds through :func:`fit_content` / :func:`fit_embeds`: a text over its
 limit is cut and ends in "…", and the message goes out. What Discord refuses anyway is
 logged by :func:`log_refused` (one line: the command, the HTTP status and Discord's
-reason), never dropped silently.
+reason), never dropped silently. A Components V2 message (flag 1 << 15) has no content
+and no embeds: at most 40 components and 4,000 characters over all its text displays
+(:func:`fit_texts`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ EMBEDS = 10
 EMBED_TOTAL = 6000
 """Characters over all embeds of one message: titles, descriptions, field names and
 values, footers and author names."""
+COMPONENTS = 40
+"""Components V2: components in one message, nested ones included."""
+COMPONENTS_TEXT = 4000
+"""Components V2: characters over all text displays of one message."""
 
 
 @overload
@@ -88,6 +94,13 @@ def fit_embeds(embeds: Iterable[discord.Embed]) -> list[discord.Embed]:
     return [_fit_one(embed, budget) for embed in list(embeds)[:EMBEDS]]
 
 
+def fit_texts(texts: Iterable[str]) -> list[str]:
+    """The text displays of one Components V2 message within 4,000 characters in all
+    (later texts give way to earlier ones; one with no room left is left out)."""
+    budget = [COMPONENTS_TEXT]
+    return [kept for text in texts if (kept := _fit(text, COMPONENTS_TEXT, budget))]
+
+
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """One embed alone in its message, within Discord's limits."""
     return fit_embeds([embed])[0]
@@ -120,12 +133,15 @@ def log_refused(command: str, error: discord.HTTPException) -> None:
 
 
 __all__ = [
+    "COMPONENTS",
+    "COMPONENTS_TEXT",
     "CONTENT",
     "EMBEDS",
     "EMBED_TOTAL",
     "fit_content",
     "fit_embed",
     "fit_embeds",
+    "fit_texts",
     "log_refused",
     "reason",
     "refused",

@@ -38,7 +38,7 @@ from tgraph_bot.services.my_stats import (
     MyStatsService,
     Outcome,
 )
-from tgraph_bot.services.post_layout import compose, summary_embed
+from tgraph_bot.services.post_layout import personal_messages
 from tgraph_bot.services.posting import graph_cards
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
@@ -264,19 +264,17 @@ class MyStatsCog(commands.Cog):
             usable = [g for g in report.graphs if g.png.stat().st_size < limit]
             if not usable:
                 raise NoGraphsError.of(f.error for f in report.failures)
-            days = settings.TIME_RANGE_DAYS
-            heading = tr.ngettext(
-                "Your Plex statistics for the last {days} day",
-                "Your Plex statistics for the last {days} days",
-                days,
-            ).format(days=tr.number(days))
-            summary = None
-            if self.summaries is not None:
-                period = await self.summaries.summary(days, user_id=user_id)
-                if period is not None:
-                    summary = summary_embed(period, tr, title=heading, personal=True)
+            period = None
+            if self.summaries is not None and settings.POST_LAYOUT != "plain":
+                period = await self.summaries.summary(settings.TIME_RANGE_DAYS, user_id=user_id)
             cards = await graph_cards(usable, tr)
-            for message in compose(cards, layout="embeds", header=heading, summary=summary):
+            for message in personal_messages(
+                cards,
+                period,
+                layout=settings.POST_LAYOUT,
+                days=settings.TIME_RANGE_DAYS,
+                tr=tr,
+            ):
                 await send_composed(interaction.user, message)
         except discord.Forbidden as exc:
             if exc.code != DM_BLOCKED:
