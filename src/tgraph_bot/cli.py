@@ -190,7 +190,7 @@ def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
 
 def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.graphs.demo import report_files
-    from tgraph_bot.graphs.live import render_live
+    from tgraph_bot.graphs.live import POST_FILE, render_live
 
     store = open_store(args, tr)
     out = Path(args.out)
@@ -202,6 +202,8 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
     report = asyncio.run(
         render_live(store.settings, store.data_dir, out, email=args.user, progress=progress)
     )
+    if report.graphs:
+        say(str(out / POST_FILE))  # the post the bot would send of them
     return report_files(report, out, tr, store.settings.TIMEZONE)
 
 
