@@ -45,9 +45,11 @@ async def bot_process(
     last_post: datetime | None,
     fake: FakeDiscord | None = None,
     tautulli_key: str = API_KEY,
+    settings: str = "",
 ) -> AsyncIterator[Running]:
     """The bot against a new fake Discord, or against ``fake`` (already started) kept
-    across runs; ``tautulli_key``: the TAUTULLI_API_KEY it is given (the fake's by default)."""
+    across runs; ``tautulli_key``: the TAUTULLI_API_KEY it is given (the fake's by default);
+    ``settings``: more lines of its config.yml."""
     data_dir = tmp_path / "data"
     if last_post is not None:
         await seed_last_post(data_dir, last_post)
@@ -66,7 +68,7 @@ async def bot_process(
             f'DATA_DIR: "{data_dir}"\n'
             "MY_STATS_COOLDOWN_MINUTES: 0\n"
             "MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
-            "MY_STATS_VERIFICATION: none\n",
+            "MY_STATS_VERIFICATION: none\n" + settings,
             encoding="utf-8",
         )
         log = tmp_path / "bot.log"

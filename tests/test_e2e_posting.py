@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord import CHANNEL_ID, FakeDiscord
+from tests.fakes.discord import CHANNEL_ID, FakeDiscord, media_of
 from tests.test_e2e_bot import bot_process, seed_last_post, stop
 from tgraph_bot.storage.db import connect, database_path
 
@@ -34,12 +34,14 @@ async def eventually(check: Callable[[], bool], limit: float = 30.0) -> None:
     assert check()
 
 
-async def restart_posts_and_cleans_up(tmp_path: Path, fake: FakeDiscord, left: list[int]) -> None:
+async def restart_posts_and_cleans_up(
+    tmp_path: Path, fake: FakeDiscord, left: list[int], settings: str = ""
+) -> None:
     """The bot started again after a kill mid-post: the post is still due (it never
     finished), so it is posted again, and the old post and whatever the killed one sent
     (``left``) are deleted; the store then knows exactly the new messages."""
     fake.release_sends()
-    async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+    async with bot_process(tmp_path, last_post=None, fake=fake, settings=settings) as running:
         await fake.wait_for(lambda: all(fake.messages[m].deleted for m in left), 90)
         current = [m.id for m in fake.channel_messages()]
         assert len(current) == 2
@@ -68,23 +70,30 @@ async def test_a_kill_between_sends_leaves_only_messages_the_next_run_deletes(
 
 
 @pytest.mark.timeout(240)
-async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["gallery", "embeds"])
+async def test_a_kill_while_discord_answers_a_send_leaves_nothing_behind(
+    tmp_path: Path, layout: str
+) -> None:
     """The one gap in storing ids as they come: Discord made the message, the bot died
     before the answer with its id arrived. The next run finds it and deletes it, though
-    Discord lists none of its files as attachments: with the default embeds layout each
-    file is shown by an embed, and only the embed's image URL names it."""
+    Discord lists none of its files as attachments: each file is shown by a gallery item
+    (the default layout) or an embed, and only that item's or embed's URL names it."""
     data_dir = tmp_path / "data"
+    settings = f"POST_LAYOUT: {layout}\n"
     async with FakeDiscord() as fake:
         old = fake.add_message("last week's post")
         await seed_last_post(data_dir, datetime.now(UTC) - timedelta(days=8), [old])
         fake.lose_replies_after = 1  # the first new message is made; its answer never comes
-        async with bot_process(tmp_path, last_post=None, fake=fake) as running:
+        async with bot_process(tmp_path, last_post=None, fake=fake, settings=settings) as running:
             await fake.wait_for(lambda: len(fake.channel_messages()) == 2, 90)
             (lost,) = [m.id for m in fake.channel_messages() if m.id != old]
             assert stored(data_dir) == [old]  # the bot never learnt the new id
             returned = fake.as_returned(lost)
             assert returned["attachments"] == [] and fake.messages[lost].files
-            assert all(e["image"]["url"].startswith(fake.url) for e in returned["embeds"][1:])
+            urls = [e["image"]["url"] for e in returned["embeds"] if "image" in e]
+            urls += [media["url"] for media in media_of(returned["components"])]
+            assert len(urls) == len(fake.messages[lost].files)
+            assert all(url.startswith(fake.url) for url in urls)
             running.process.kill()
             await running.process.wait()
-        await restart_posts_and_cleans_up(tmp_path, fake, [old, lost])
+        await restart_posts_and_cleans_up(tmp_path, fake, [old, lost], settings)

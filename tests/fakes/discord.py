@@ -220,7 +220,7 @@ def used_by_embeds(embeds: list[dict[str, Any]]) -> set[str]:
     return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
 
 
-def _media(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def media_of(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The media items of a message's components (galleries, files, thumbnails)."""
     for item in every_component(components):
         entries: list[dict[str, Any]] = list(item.get("items") or [])
@@ -231,7 +231,7 @@ def _media(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def used_by_components(components: list[dict[str, Any]]) -> set[str]:
     """The files a message's components show (``attachment://name``)."""
-    urls = [str(media.get("url") or "") for media in _media(components)]
+    urls = [str(media.get("url") or "") for media in media_of(components)]
     return {u.removeprefix("attachment://") for u in urls if u.startswith("attachment://")}
 
 
@@ -801,7 +801,7 @@ class FakeDiscord:
         """The components as Discord returns them: each ``attachment://`` media is now the
         file's CDN address."""
         shown = copy.deepcopy(sent.components)
-        for media in _media(shown):
+        for media in media_of(shown):
             url = str(media.get("url") or "")
             if url.startswith("attachment://"):
                 cdn = self.file_url(sent, url.removeprefix("attachment://"))
