@@ -1,7 +1,7 @@
 """What members see, end to end: the real `tgraph-bot run` process against the fake Discord
 and the fake Tautulli, every command in English and in Danish (the member's locale).
 
-The test asserts the structure (embeds, images, alt text, the summary's numbers equal to
+The test asserts the structure (the gallery card, images, alt text, the summary's numbers equal to
 Tautulli's answers, the member's language) and writes every reply as text to
 ``$TGRAPH_REPLY_DUMP`` when that is set, for a person to read.
 """
@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.discord import ADMIN_ID, MEMBER_ID, FakeDiscord, InteractionRecord, Sent
+from tests.fakes.discord import (
+    ADMIN_ID,
+    MEMBER_ID,
+    FakeDiscord,
+    InteractionRecord,
+    Sent,
+    every_component,
+)
 from tests.test_e2e_bot import EMAIL, bot_process, stop
 from tgraph_bot.i18n import translator
 
@@ -59,10 +66,23 @@ def payload_text(payload: dict[str, Any]) -> list[str]:
         lines += embed_text(embed)
     for attachment in data.get("attachments") or []:
         lines.append(f"  [file] {attachment.get('filename')} alt={attachment.get('description')!r}")
-    for row in data.get("components") or []:
-        for item in row.get("components") or []:
+    for item in every_component(list(data.get("components") or [])):
+        if item.get("type") == 2:
             lines.append(f"  [button] {item.get('label')} -> {item.get('url', '')}")
+        elif item.get("type") == 10:
+            lines += [f"  [text] {line}" for line in str(item["content"]).splitlines()]
+        elif item.get("type") == 12:
+            lines += [f"  [image] {i['media']['url']}" for i in item["items"]]
     return lines
+
+
+def card_texts(message: Sent) -> list[str]:
+    """The text displays of a gallery message's card."""
+    return [str(c["content"]) for c in every_component(message.components) if c["type"] == 10]
+
+
+def gallery_items(message: Sent) -> list[dict[str, Any]]:
+    return [i for c in every_component(message.components) if c["type"] == 12 for i in c["items"]]
 
 
 def record_text(record: InteractionRecord) -> list[str]:
@@ -75,7 +95,9 @@ def record_text(record: InteractionRecord) -> list[str]:
 def message_text(messages: list[Sent]) -> list[str]:
     lines: list[str] = []
     for i, message in enumerate(messages, start=1):
-        lines.append(f" message {i}: {len(message.embeds)} embeds, {len(message.files)} files")
+        lines.append(
+            f" message {i}: {len(gallery_items(message))} gallery items, {len(message.files)} files"
+        )
         lines += payload_text(message.payload)
     return lines
 
@@ -86,15 +108,21 @@ def media_sum(name: str) -> int:
 
 
 def check_post_structure(messages: list[Sent]) -> None:
-    """One embed per image, each image an attachment of its message, alt text on every file."""
+    """The gallery layout (the default): Components V2 messages with no content or embeds;
+    one gallery item per image, each an attachment of its message, in order, with the
+    attachment's alt text; a card with the summary and a line per graph first."""
     assert messages
     for message in messages:
-        assert len(message.embeds) <= 10 and len(message.files) <= 10
-        images = [e["image"]["url"] for e in message.embeds if e.get("image")]
+        assert int(message.payload["flags"]) & (1 << 15)
+        assert not message.content and not message.embeds and len(message.files) <= 10
         names = [a["filename"] for a in message.attachments]
-        assert sorted(images) == sorted(f"attachment://{n}" for n in names)
+        items = gallery_items(message)
+        assert [i["media"]["url"] for i in items] == [f"attachment://{n}" for n in names]
+        assert [i["description"] for i in items] == [a["description"] for a in message.attachments]
         assert sorted(names) == sorted(f for f, _ in message.files)
         assert all(a.get("description") for a in message.attachments)
+    first = card_texts(messages[0])
+    assert len(first) == 2 and len(first[1].splitlines()) == sum(len(m.files) for m in messages)
 
 
 async def run(
@@ -120,19 +148,17 @@ async def test_every_reply_in_both_languages(tmp_path: Path) -> None:
         await fake.wait_for(lambda: sum(len(m.files) for m in fake.channel_messages()) >= 12, 120)
         post = fake.channel_messages()
         check_post_structure(post)
-        summary = post[0].embeds[0]
-        assert "image" not in summary and len(post[0].embeds) == 10
-        assert sum(len(m.embeds) for m in post) == 13  # the summary and 12 graphs
-        fields = {f["name"]: f["value"] for f in summary["fields"]}
+        summary = card_texts(post[0])[0]
+        assert [len(gallery_items(m)) for m in post] == [10, 2]
         plays = media_sum("get_plays_by_date__time_range-30.json")
-        assert fields["Plays"] == translator("en").number(plays)
+        assert re.search(rf"^\*\*Plays\*\*: {translator('en').number(plays)}\b", summary, re.M)
         home = json.loads((RECORDED / "get_home_stats__30.json").read_text())["body"]["response"][
             "data"
         ]
         top_tv = next(s for s in home if s["stat_id"] == "top_tv")["rows"][0]["title"]
-        assert top_tv in fields["Most played"]
-        assert re.search(r"Next post <t:\d+:R>", summary["description"])
-        assert re.search(r"</my_stats:\d+>", summary["description"])
+        assert f"**TV**: {top_tv} (" in summary
+        assert re.search(r"Next post <t:\d+:R>", summary)
+        assert re.search(r"</my_stats:\d+>", summary)
         dump += ["== graph post (scheduled, LANGUAGE en)", *message_text(post)]
 
         for locale, language in (("en-US", "en"), ("da", "da")):
@@ -163,10 +189,11 @@ async def test_every_reply_in_both_languages(tmp_path: Path) -> None:
                 *message_text(dms),
             ]
             replies += record_text(stats) + message_text(dms)
-            # A graph's title is drawn in its image (and starts its alt text), not repeated
-            # as its embed's title.
-            assert not any(e.get("title") for m in dms for e in m.embeds if e.get("image"))
-            titles = [e["title"] for m in dms for e in m.embeds if e.get("title")]
+            # The card's heading, each graph's line (its title, then its number) and each
+            # alt text all speak to the member.
+            heading, lines = card_texts(dms[0])
+            titles = [heading.splitlines()[0].removeprefix("### ")]
+            titles += [line.removeprefix("**") for line in lines.splitlines()]
             titles += [a["description"] for m in dms for a in m.attachments]
             if language == "da":
                 assert titles[0] == "Din Plex-statistik for de seneste 7 dage"
