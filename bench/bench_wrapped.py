@@ -116,6 +116,10 @@ async def main(members: int, timezone: str) -> int:
                     f"sync with nothing new: {time.monotonic() - started:.2f} s, "
                     f"{idle.requests} request(s)"
                 )
+                print(
+                    f"this process after the backfill and a sync: RSS {before_me / MB:.0f} -> "
+                    f"{rss(me) / MB:.0f} MB (+{(rss(me) - before_me) / MB:.0f} MB)"
+                )
 
                 service = WrappedService(mirror)
                 today = mirror.today()
@@ -145,8 +149,8 @@ async def main(members: int, timezone: str) -> int:
                     f"{truth['recordsFiltered']:,})"
                 )
                 print(
-                    f"this process: RSS {before_me / MB:.0f} -> {rss(me) / MB:.0f} MB "
-                    f"(+{(rss(me) - before_me) / MB:.0f} MB), peak {rss(me, 'VmHWM') / MB:.0f} MB"
+                    f"this process after the recaps and the checks against get_history: RSS "
+                    f"{rss(me) / MB:.0f} MB, peak {rss(me, 'VmHWM') / MB:.0f} MB"
                 )
                 print(
                     "every number equal to get_history's"
