@@ -20,6 +20,8 @@ from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import SqlitePostingStore
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "e2e-tautulli-key"
 EMAIL = "Harper.Kim11@mail.example.com"  # a recorded Tautulli user, typed in another case
