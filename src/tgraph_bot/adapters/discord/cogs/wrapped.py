@@ -53,6 +53,7 @@ Draw = Callable[[CardJob], Awaitable[Path]]
 class Page:
     png: Path
     title: str
+    kicker: str  # whose story, and which page of how many
     footnote: str
     alt: str  # the card in words, for screen readers: its numbers as drawn
 
@@ -60,7 +61,7 @@ class Page:
     def of(cls, png: Path, job: CardJob) -> Page:
         said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
         alt = ". ".join(p for p in (job.title, *said) if p)
-        return cls(png, job.title, job.footnote, alt[:ALT_LIMIT])
+        return cls(png, job.title, job.kicker, job.footnote, alt[:ALT_LIMIT])
 
 
 class _Turn(discord.ui.Button["StoryView"]):
@@ -98,7 +99,7 @@ class StoryView(discord.ui.LayoutView):
         self.add_item(
             discord.ui.Container["StoryView"](
                 discord.ui.TextDisplay["StoryView"](
-                    fit_content(f"### {page.title}\n-# {page.footnote}")
+                    fit_content(f"-# {page.kicker}\n### {page.title}\n-# {page.footnote}")
                 ),
                 discord.ui.MediaGallery["StoryView"](
                     discord.MediaGalleryItem(f"attachment://{page.png.name}", description=page.alt)
