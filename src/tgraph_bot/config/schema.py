@@ -232,9 +232,9 @@ class Settings(BaseModel):
     PLEX_URL: Annotated[str, AfterValidator(_url)] = Field(
         default="http://localhost:32400", json_schema_extra=_restart(**_carries_secret())
     )
-    PLEX_TOKEN: Secret = SecretStr("")
+    PLEX_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
     PLEX_MUSIC_LIBRARY: str = Field(default="Music", json_schema_extra=_restart())
-    DISCOGS_TOKEN: Secret = SecretStr("")
+    DISCOGS_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
     MUSICBRAINZ_USER_AGENT: str = Field(
         default="TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )",
         json_schema_extra=_restart(),
