@@ -51,17 +51,18 @@ Draw = Callable[[CardJob], Awaitable[Path]]
 
 @dataclass(frozen=True)
 class Page:
-    png: Path
+    name: str  # the card's file name, "card-3.png"
+    drawn: asyncio.Future[Path]  # its PNG, once a graph worker has drawn it
     title: str
     kicker: str  # whose story, and which page of how many
     footnote: str
     alt: str  # the card in words, for screen readers: its numbers as drawn
 
     @classmethod
-    def of(cls, png: Path, job: CardJob) -> Page:
+    def of(cls, job: CardJob, drawn: asyncio.Future[Path]) -> Page:
         said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
         alt = ". ".join(p for p in (job.title, *said) if p)
-        return cls(png, job.title, job.kicker, job.footnote, alt[:ALT_LIMIT])
+        return cls(Path(job.png).name, drawn, job.title, job.kicker, job.footnote, alt[:ALT_LIMIT])
 
 
 class _Turn(discord.ui.Button["StoryView"]):
@@ -102,7 +103,7 @@ class StoryView(discord.ui.LayoutView):
                     fit_content(f"-# {page.kicker}\n### {page.title}\n-# {page.footnote}")
                 ),
                 discord.ui.MediaGallery["StoryView"](
-                    discord.MediaGalleryItem(f"attachment://{page.png.name}", description=page.alt)
+                    discord.MediaGalleryItem(f"attachment://{page.name}", description=page.alt)
                 ),
                 buttons,
                 accent_colour=AMBER,
@@ -110,9 +111,11 @@ class StoryView(discord.ui.LayoutView):
         )
 
     async def file(self) -> discord.File:
-        """The card on show, read into memory (no file handle outlives the send)."""
-        png = self.pages[self.index].png
-        return discord.File(io.BytesIO(await asyncio.to_thread(png.read_bytes)), filename=png.name)
+        """The card on show (waiting for its drawing if need be), read into memory: no file
+        handle outlives the send."""
+        page = self.pages[self.index]
+        png = await asyncio.shield(page.drawn)
+        return discord.File(io.BytesIO(await asyncio.to_thread(png.read_bytes)), filename=page.name)
 
     async def turn(self, interaction: discord.Interaction[discord.Client], step: int) -> None:
         index = min(max(0, self.index + step), len(self.pages) - 1)
@@ -262,12 +265,18 @@ class WrappedCog(commands.Cog):
     async def _show(
         self, interaction: discord.Interaction[discord.Client], jobs: list[CardJob], tr: Translator
     ) -> None:
+        """The first card as soon as it is drawn; the others are drawn meanwhile, in order,
+        and a page turned to before its card is ready waits for it."""
         folder = Path(jobs[0].png).parent
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        pngs = await asyncio.gather(*(self.draw(job) for job in jobs))
-        pages = [Page.of(png, job) for png, job in zip(pngs, jobs, strict=True)]
+        pages = [Page.of(job, asyncio.ensure_future(self.draw(job))) for job in jobs]
         view = StoryView(pages, 0, tr)
-        await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
+        try:
+            await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
+        except BaseException:
+            for page in pages:
+                page.drawn.cancel()
+            raise
 
     def _window(self, period: str, year: int | None) -> Window:
         today = self.service.mirror.today()
