@@ -40,6 +40,7 @@ from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, post_windo
 from tgraph_bot.storage import links
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.wrapped import MetaPostProgress
 
 if TYPE_CHECKING:
     from tests.discord_env import World
@@ -59,6 +60,7 @@ async def draw(job: CardJob) -> Path:
 class Post:
     clock: Clock  # now, for the job and the history copy alike
     pauses: list[float]  # the waits between DMs, asked for (nobody waits)
+    stop_at_pause: bool = False  # the bot is stopped at the next wait between DMs
 
 
 @pytest.fixture
@@ -79,6 +81,9 @@ def make_job(world: World, post: Post) -> ScheduledJob[PostReport]:
 
     async def pause(seconds: float) -> None:
         post.pauses.append(seconds)
+        if post.stop_at_pause:
+            post.stop_at_pause = False
+            raise asyncio.CancelledError  # as a stop signal cancels the job's task
 
     def settings() -> Settings:
         return world.store.settings
@@ -95,6 +100,7 @@ def make_job(world: World, post: Post) -> ScheduledJob[PostReport]:
         draw,
         world.images / "my_stats",
         settings,
+        MetaPostProgress(world.db),
         pause=pause,
     )
     audience = DiscordWrappedAudience(world.bot, settings)
@@ -192,6 +198,23 @@ async def test_on_the_day_the_server_story_is_posted_and_each_member_who_said_ye
     assert await job.step() > 0
     assert await make_job(world, post).step() > 0
     assert len(world.channel.history()) == 1 and len(dms(world.member)) == 1
+
+
+async def test_a_bot_stopped_during_the_dms_goes_on_with_the_next_member_when_back(
+    world: World, post: Post, members: tuple[simcord.MemberActor, simcord.MemberActor]
+) -> None:
+    _, dev = members
+    post.clock.now = DEC_1
+    post.stop_at_pause = True  # after bob's DM
+    with pytest.raises(asyncio.CancelledError):
+        await make_job(world, post).step()
+    assert len(world.channel.history()) == 1 and len(dms(world.member)) == 1
+    assert dms(dev) == []
+
+    post.clock.now = DEC_1 + timedelta(minutes=10)  # restarted
+    assert await make_job(world, post).step() == 0.0
+    assert len(world.channel.history()) == 1  # not posted again
+    assert len(dms(world.member)) == 1 and len(dms(dev)) == 1  # bob not twice; dev his
 
 
 async def test_a_bot_down_on_the_day_posts_once_when_back_within_days_and_never_after(

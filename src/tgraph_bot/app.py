@@ -71,6 +71,7 @@ from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
+from tgraph_bot.storage.wrapped import MetaPostProgress
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +443,12 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         )
         await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
         post = WrappedPost(
-            wrapped, my_stats, renderer.render, images / "my_stats", lambda: store.settings
+            wrapped,
+            my_stats,
+            renderer.render,
+            images / "my_stats",
+            lambda: store.settings,
+            MetaPostProgress(db),
         )
         audience = DiscordWrappedAudience(bot, lambda: store.settings)
         wrapped_job = wrapped_post_job(post, audience, store, db)

@@ -14,9 +14,10 @@
   time, :data:`DM_SPACING` seconds apart (far inside Discord's limits on opening DMs). A
   member who does not accept DMs from the bot (Discord's 50007), has left the server or
   played nothing is skipped with one log line; a member who did not say yes gets nothing.
-  No failure of one DM fails the run: that would post the server's Wrapped again. The run
-  is recorded when the last DM is sent, so a bot stopped in the middle of the DMs (a few
-  seconds a member) posts again, DMs included, when it is back within the grace.
+  No failure of one DM fails the run: that would post the server's Wrapped again.
+- **Stopped half-way**: how far a run got is kept (:class:`PostProgress`: the day of the
+  server post, then each member dealt with). A bot stopped during the DMs, back within the
+  grace, goes on with the next member: nobody gets a second DM and the channel no second post.
 
 The Discord side is a port (:class:`WrappedAudience`; adapters.discord.cogs.wrapped).
 """
@@ -35,7 +36,13 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.history import Window
 from tgraph_bot.core.ids import MemberId
-from tgraph_bot.core.schedule import Policy, parse_fixed_time, parse_month_day, yearly
+from tgraph_bot.core.schedule import (
+    YEARLY_GRACE,
+    Policy,
+    parse_fixed_time,
+    parse_month_day,
+    yearly,
+)
 from tgraph_bot.errors import HistoryNotReady
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
@@ -89,9 +96,18 @@ class Members(Protocol):
     async def image_dir_for(self, member_id: MemberId, base: Path) -> Path: ...
 
 
+class PostProgress(Protocol):
+    """How far the last post got (storage.wrapped.MetaPostProgress): the day of its server
+    post, and the last member (by id) whose DM was dealt with; 0 before the first."""
+
+    async def get(self) -> tuple[date, MemberId] | None: ...
+
+    async def put(self, day: date, member: MemberId) -> None: ...
+
+
 @dataclass
 class PostReport:
-    cards: int  # in the channel's message
+    cards: int  # in the channel's message (0: posted before a restart, not again)
     sent: list[MemberId] = field(default_factory=list[MemberId])  # got their Wrapped by DM
     skipped: list[MemberId] = field(default_factory=list[MemberId])  # said yes, got none
 
@@ -135,6 +151,7 @@ class WrappedPost:
         draw: Draw,
         images_dir: Path,
         settings: Callable[[], Settings],
+        progress: PostProgress,
         *,
         pause: Pause = asyncio.sleep,
         spacing: float = DM_SPACING,
@@ -144,6 +161,7 @@ class WrappedPost:
         self._draw = draw
         self._images_dir = images_dir
         self._settings = settings
+        self._progress = progress
         self._pause = pause
         self._spacing = spacing
 
@@ -151,18 +169,30 @@ class WrappedPost:
         settings = self._settings()
         if await self._wrapped.freshness() is None:
             raise HistoryNotReady()
-        window = post_window(self._wrapped.mirror.today())
+        today = self._wrapped.mirror.today()
+        unfinished = await self._progress.get()
+        if unfinished is not None and not today - YEARLY_GRACE <= unfinished[0] <= today:
+            unfinished = None  # a finished year's
+        day, done_through = unfinished or (today, MemberId(0))
         tr = translator(settings.LANGUAGE)
-        post = _Post(audience, window, tr, Theme.from_settings(settings))
+        post = _Post(audience, post_window(day), tr, Theme.from_settings(settings))
         named = await self._members.named_members(settings)
-        report = PostReport(await self._post_server(post, named))
+        report = PostReport(0)
+        if unfinished is None:
+            report.cards = await self._post_server(post, named)
+            await self._progress.put(day, done_through)
+        else:
+            log.info("wrapped post: posted on %s already; the DMs go on", day.isoformat())
         tried = False  # a DM was tried: wait before the next member's
         for user_id, member in sorted(named.items(), key=lambda item: item[1]):
+            if member <= done_through:
+                continue  # dealt with before a restart
             if tried:
                 await self._pause(self._spacing)
             sent = await self._dm(post, user_id, member)
             tried = tried or sent is not None
             (report.sent if sent else report.skipped).append(member)
+            await self._progress.put(day, member)
         log.info(
             "wrapped post: %d card(s) in the channel; %d member(s) got theirs by DM, %d skipped",
             report.cards,
@@ -241,6 +271,7 @@ __all__ = [
     "DM_SPACING",
     "DrawnCard",
     "Members",
+    "PostProgress",
     "PostReport",
     "WrappedAudience",
     "WrappedPost",
