@@ -68,7 +68,9 @@ async def bot_process(
             f'DATA_DIR: "{data_dir}"\n'
             "MY_STATS_COOLDOWN_MINUTES: 0\n"
             "MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
-            "MY_STATS_VERIFICATION: none\n",
+            "MY_STATS_VERIFICATION: none\n"
+            # No yearly Wrapped post in a test run that happens to fall on its day.
+            'WRAPPED_DATE: ""\n',
             encoding="utf-8",
         )
         log = tmp_path / "bot.log"
