@@ -21,6 +21,8 @@ from tests.fakes.discord import MEMBER_ID
 from tests.test_e2e_bot import bot_process, stop
 from tgraph_bot.cli import main
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 EMAIL = "Harper.Kim11@mail.example.com"  # a recorded Tautulli user
 ONLY_A_BOT_KNOWS = (
     (re.compile(r"</my_stats:\d+>"), "/my_stats"),
