@@ -236,23 +236,6 @@ async def test_unexpected_error_gives_an_error_id(world: World) -> None:
     assert any(re.search(r"error id [0-9a-f]{8}", t) for t in texts), texts
 
 
-async def test_help_lists_the_commands_the_caller_may_use_as_mentions(world: World) -> None:
-    member = await world.member.slash(world.channel, "help")
-    assert member.ephemeral and member.response is not None
-    (embed,) = member.response.embeds
-    listed = embed.fields[0].value or ""
-    ids = world.bot.command_ids
-    assert (
-        f"</my_stats:{ids['my_stats']}> — Get your own Plex statistics by direct message" in listed
-    )
-    assert f"</help:{ids['help']}>" in listed and f"</about:{ids['about']}>" in listed
-    assert "config" not in listed and "update_graphs" not in listed and "link" not in listed
-    admin = await world.admin.slash(world.channel, "help")
-    assert admin.response is not None
-    listed = admin.response.embeds[0].fields[0].value or ""
-    assert f"</config view:{ids['config']}>" in listed and f"</link add:{ids['link']}>" in listed
-
-
 async def test_autocomplete_does_not_spend_the_cooldown(world: World) -> None:
     world.store.set("CONFIG_COOLDOWN_MINUTES", "10")  # one use per 10 minutes
     for typed in ("UPDATE", "TV", "COOLDOWN"):
