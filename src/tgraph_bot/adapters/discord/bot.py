@@ -107,7 +107,8 @@ class TGraphBot(SyncDispatchBot):
         return translator(self.store.settings.LANGUAGE)
 
     def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
-        """The member's Discord language when we have it translated, else LANGUAGE."""
+        """The member's Discord language when we have it (any English locale is English),
+        else LANGUAGE."""
         return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
 
     def mention(self, command: str) -> str:

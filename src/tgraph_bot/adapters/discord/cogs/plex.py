@@ -31,6 +31,7 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
+from tgraph_bot.adapters.discord.translator import language_for
 from tgraph_bot.adapters.discord.tree import answer_error, is_admin
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
@@ -117,11 +118,10 @@ class PlexCog(commands.Cog):
         return await super()._inject(bot, *args, **kwargs)
 
     def _tr(self, ctx: commands.Context[Any] | None = None) -> Translator:
-        language = self._settings().LANGUAGE
+        """The member's language for a slash command (a prefix command has no locale)."""
         interaction = None if ctx is None else ctx.interaction
-        if interaction is not None and str(interaction.locale).startswith("da"):
-            language = "da"
-        return translator(language)
+        locale = None if interaction is None else interaction.locale
+        return translator(language_for(locale, self._settings().LANGUAGE))
 
     async def cog_load(self) -> None:
         self._tasks = [
