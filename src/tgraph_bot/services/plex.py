@@ -259,11 +259,12 @@ class PlexService:
     async def _user_for(self, member: MemberId | None, plex_user: str | None) -> TautulliUserId:
         if plex_user is not None:
             return find_user(await self._tautulli.users(), plex_user).user_id
+        settings = self._settings()
         if member is None:
-            raise NotLinkedError()
-        link = await acting_for(self._links, member, self._settings())
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
+        link = await acting_for(self._links, member, settings)
         if link is None:
-            raise NotLinkedError()
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
         return link.tautulli_user_id
 
     async def completion(

@@ -43,14 +43,13 @@ def sync_text(result: SyncResult, tr: Translator) -> str:
 def completion_text(report: CompletionReport, tr: Translator) -> str:
     result = report.result
     text = tr._(
-        "You have listened to {percent}% ({played}/{total}) of {artist}'s collection "
-        "on this server."
+        "You have listened to {percent}% ({played}/{total}) of {whose} collection on this server."
     )
     return text.format(
         percent=tr.number(round(result.percent, 1)),
         played=result.played,
         total=result.total,
-        artist=_clip(report.artist, NAME_LIMIT),
+        whose=tr.possessive(_clip(report.artist, NAME_LIMIT)),
     )
 
 
