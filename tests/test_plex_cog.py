@@ -57,6 +57,9 @@ async def test_usage_is_one_embed_with_censored_users(world: World, rig: Rig) ->
     assert names[0].startswith("H****r K.")  # "Harper K." censored
     assert "▓" in (embed.fields[0].value or "")
     assert "Transcode (video, audio)" in (embed.fields[1].value or "")
+    # Tautulli says "4k"; the graphs and every reply say "4K"
+    assert "4K → 720p · Transcode" in (embed.fields[1].value or "")
+    assert "4k" not in str(embed.to_dict())
     assert embed.footer.text is not None and "3 streams" in embed.footer.text
 
 
