@@ -125,7 +125,7 @@ async def test_enrich_and_sync_are_for_admins(world: World, rig: Rig) -> None:
     done = await world.admin.slash(world.channel, "plex sync_playlists")
     assert "added 5, removed 0, 5 tracks" in texts(done)
     again = await world.admin.slash(world.channel, "plex sync_playlists")
-    assert texts(again).endswith("added 0, removed 0, 5 tracks")
+    assert texts(again) == 'Playlist "My Top Rated": added 0, removed 0, 5 tracks'
 
 
 async def test_a_manual_sync_says_when_the_next_automatic_one_comes(world: World, rig: Rig) -> None:

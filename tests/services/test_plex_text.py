@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tgraph_bot.core.plex import Completion
+from tgraph_bot.core.plex import Completion, SyncResult
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.plex import CompletionReport
-from tgraph_bot.services.plex_text import completion_text
+from tgraph_bot.services.plex_text import completion_text, sync_text
 
 
 @pytest.mark.parametrize(
@@ -34,4 +34,15 @@ def test_completion_names_the_artists_collection_in_danish() -> None:
     )
     assert completion_text(report, translator("en")) == (
         "You have listened to 25% (1/4) of Miles Davis's collection on this server."
+    )
+
+
+def test_a_sync_names_its_playlist() -> None:
+    kept = SyncResult(0, 0, 5, playlist="Jazz I love")
+    assert sync_text(kept, translator("en")) == (
+        'Playlist "Jazz I love": added 0, removed 0, 5 tracks'
+    )
+    made = SyncResult(5, 0, 5, created=True, playlist="Jazz I love")
+    assert sync_text(made, translator("da")) == (
+        'Afspilningslisten "Jazz I love" er oprettet: tilføjede 5, fjernede 0, 5 numre'
     )
