@@ -120,6 +120,16 @@ class TGraphBot(SyncDispatchBot):
     def _prefix(self, bot: commands.Bot, message: discord.Message) -> str:
         return self.store.settings.COMMAND_PREFIX
 
+    async def on_command_error(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self, context: commands.Context[commands.Bot], exception: commands.CommandError, /
+    ) -> None:
+        """A message that starts with the prefix but names no command of ours is someone's
+        chat ("!!!", another bot's command): nothing to answer, nothing to log as an error."""
+        if isinstance(exception, commands.CommandNotFound):
+            log.debug("no such text command: %s", exception)
+            return
+        await super().on_command_error(context, exception)
+
     def _on_config_change(self, old: Settings, new: Settings) -> None:
         """Called from whichever thread saved the file: hop onto the loop."""
         with contextlib.suppress(RuntimeError):  # a closed loop has nothing to apply to

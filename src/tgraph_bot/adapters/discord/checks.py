@@ -58,7 +58,12 @@ def is_admin_command(command: app_commands.Command[Any, ..., Any]) -> bool:
         root is not None and root.default_permissions is not None
     ):
         return True
-    return isinstance(command, HybridAppCommand) and _manage_server in command.wrapped.checks
+    return isinstance(command, HybridAppCommand) and needs_manage_server(command.wrapped)
+
+
+def needs_manage_server(command: commands.Command[Any, ..., Any]) -> bool:
+    """Does this prefix (or hybrid) command carry the :data:`manage_server_only` check?"""
+    return _manage_server in command.checks
 
 
 def policy_for(command: str, settings: Settings) -> CooldownPolicy:
@@ -106,6 +111,7 @@ __all__ = [
     "is_admin_command",
     "manage_server_only",
     "may_manage_server",
+    "needs_manage_server",
     "policy_for",
     "require_manage_server",
 ]

@@ -16,10 +16,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from tgraph_bot.adapters.discord.checks import is_admin_command, may_manage_server
+from tgraph_bot.adapters.discord.checks import (
+    is_admin_command,
+    may_manage_server,
+    needs_manage_server,
+)
 from tgraph_bot.adapters.discord.host import BotHost
-from tgraph_bot.adapters.discord.limits import EMBED_TOTAL, FIELDS, fit_embed, pack_lines
-from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.adapters.discord.limits import (
+    EMBED_TOTAL,
+    FIELDS,
+    fit_content,
+    fit_embed,
+    pack_lines,
+)
+from tgraph_bot.i18n import N_, Translator, translator
 
 Leaf = app_commands.Command[Any, ..., Any]
 AnyCommand = Leaf | app_commands.Group
@@ -91,6 +101,27 @@ def help_embeds(
     return embeds
 
 
+def prefix_help(
+    tr: Translator,
+    found: Sequence[commands.Command[Any, ..., Any]],
+    prefix: str,
+    mention: Callable[[str], str],
+    *,
+    admin: bool,
+) -> str:
+    """``!help``: the text commands the caller may run, and where every command is."""
+    lines = [tr._("Text commands:")]
+    for command in sorted(found, key=lambda c: c.qualified_name):
+        if isinstance(command, commands.Group) or command.name == "help":
+            continue
+        if needs_manage_server(command) and not admin:
+            continue
+        text = tr._(command.description) if command.description else ""
+        lines.append(f"`{prefix}{command.qualified_name}` — {text}")
+    lines.append(tr._("Every command, and what it does: {help}").format(help=mention("help")))
+    return "\n".join(lines)
+
+
 class HelpCog(commands.Cog):
     def __init__(self, bot: BotHost) -> None:
         self.bot = bot
@@ -104,3 +135,13 @@ class HelpCog(commands.Cog):
         await interaction.response.send_message(embed=fit_embed(first), ephemeral=True)
         for embed in more:
             await interaction.followup.send(embed=fit_embed(embed), ephemeral=True)
+
+    @commands.command(name="help")
+    async def help_text_command(self, ctx: commands.Context[Any]) -> None:
+        """``!help`` (with ENABLE_PREFIX_COMMANDS): a prefix command has no member locale,
+        so it answers in LANGUAGE."""
+        tr = translator(self.bot.settings.LANGUAGE)
+        found = list(ctx.bot.walk_commands())
+        admin = may_manage_server(ctx.author)
+        text = prefix_help(tr, found, ctx.clean_prefix, self.bot.mention, admin=admin)
+        await ctx.send(fit_content(text))
