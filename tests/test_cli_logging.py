@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.fakes.local_http import CannedAnswer
 from tgraph_bot.cli import CHATTY_LIBRARIES, _set_up_logging  # pyright: ignore[reportPrivateUsage]
-
-
-@pytest.fixture
-def library_levels() -> Iterator[None]:
-    """The set-up changes process-wide loggers: put them back for the other tests."""
-    saved = {name: logging.getLogger(name).level for name in CHATTY_LIBRARIES}
-    yield
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
 
 
 def _requests_logged(caplog: pytest.LogCaptureFixture, url: str) -> list[str]:
@@ -28,7 +18,7 @@ def _requests_logged(caplog: pytest.LogCaptureFixture, url: str) -> list[str]:
 
 
 def test_http_requests_are_not_logged_one_line_each(
-    caplog: pytest.LogCaptureFixture, library_levels: None
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with CannedAnswer(200, "ok") as server:
