@@ -57,6 +57,9 @@ async def test_usage_is_one_embed_with_censored_users(world: World, rig: Rig) ->
     assert names[0].startswith("H****r K.")  # "Harper K." censored
     assert "▓" in (embed.fields[0].value or "")
     assert "Transcode (video, audio)" in (embed.fields[1].value or "")
+    # Tautulli says "4k"; the graphs and every reply say "4K"
+    assert "4K → 720p · Transcode" in (embed.fields[1].value or "")
+    assert "4k" not in str(embed.to_dict())
     assert embed.footer.text is not None and "3 streams" in embed.footer.text
 
 
@@ -88,6 +91,25 @@ async def test_completion_for_a_linked_member_and_not_for_others(world: World, r
     assert [type(e).__name__ for e in world.env.errors] == ["HybridCommandError"]
 
 
+@pytest.mark.parametrize(
+    ("mode", "hint"),
+    [
+        ("plex", "use </my_stats:{id}> once and sign in to Plex to link it."),
+        ("none", "use </my_stats:{id}> once with the email of your Plex account to link it."),
+        ("admin", "Please ask an admin to link you."),
+    ],
+)
+async def test_an_unlinked_member_is_told_how_to_link_in_each_mode(
+    world: World, rig: Rig, mode: str, hint: str
+) -> None:
+    rig.configure(MY_STATS_VERIFICATION=mode)  # what the service reads
+    result = await world.member.slash(world.channel, "plex completion", artist="John Coltrane")
+    said = texts(result)
+    assert said.startswith("Your Discord account is not linked to a Plex account yet")
+    assert said.endswith(hint.format(id=world.bot.command_ids["my_stats"])), said
+    assert len(world.env.errors) == 1  # the "not linked" error, answered above
+
+
 async def test_artist_autocomplete(world: World, rig: Rig) -> None:
     choices = await world.member.autocomplete(world.channel, "plex completion", "artist", "coltr")
     assert [c["value"] for c in choices] == ["Alice Coltrane", "John Coltrane"]
@@ -103,7 +125,7 @@ async def test_enrich_and_sync_are_for_admins(world: World, rig: Rig) -> None:
     done = await world.admin.slash(world.channel, "plex sync_playlists")
     assert "added 5, removed 0, 5 tracks" in texts(done)
     again = await world.admin.slash(world.channel, "plex sync_playlists")
-    assert texts(again).endswith("added 0, removed 0, 5 tracks")
+    assert texts(again) == 'Playlist "My Top Rated": added 0, removed 0, 5 tracks'
 
 
 async def test_a_manual_sync_says_when_the_next_automatic_one_comes(world: World, rig: Rig) -> None:
@@ -204,7 +226,7 @@ async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> 
     assert payload["description_localizations"][danish].startswith("Plex: hvad der afspilles")
     subs = {o["name"]: o for o in payload["options"]}
     assert subs["usage"]["name_localizations"][danish] == "aktivitet"
-    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_playlister"
+    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_afspilningslister"
     artist = subs["completion"]["options"][0]
     assert artist["name_localizations"][danish] == "kunstner"
     assert all(o["description_localizations"].get(danish) for o in subs.values())

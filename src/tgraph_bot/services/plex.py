@@ -258,11 +258,12 @@ class PlexService:
     async def _user_for(self, member: MemberId | None, plex_user: str | None) -> TautulliUserId:
         if plex_user is not None:
             return find_user(await self._tautulli.users(), plex_user).user_id
+        settings = self._settings()
         if member is None:
-            raise NotLinkedError()
-        link = await acting_for(self._links, member, self._settings())
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
+        link = await acting_for(self._links, member, settings)
         if link is None:
-            raise NotLinkedError()
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
         return link.tautulli_user_id
 
     async def completion(
@@ -340,7 +341,8 @@ class PlexService:
         playlist = await self._plex.playlist(settings.TOP_RATED_PLAYLIST, deadline=deadline)
         result = await self._reconcile(settings.TOP_RATED_PLAYLIST, playlist, wanted)
         log.info(
-            "playlist sync: added %d, removed %d, %d tracks",
+            "playlist sync of %r: added %d, removed %d, %d tracks",
+            result.playlist,
             result.added,
             result.removed,
             result.total,
@@ -353,17 +355,18 @@ class PlexService:
         if playlist is None:
             parts = list(chunks(list(dict.fromkeys(wanted))))
             if not parts:
-                return SyncResult(0, 0, 0)  # Plex cannot hold an empty playlist we made
+                return SyncResult(0, 0, 0, playlist=title)  # Plex holds no empty playlist
             key = await self._plex.create_playlist(title, parts[0])
             for part in parts[1:]:
                 await self._plex.add_to_playlist(key, part)
-            return SyncResult(sum(map(len, parts)), 0, sum(map(len, parts)), created=True)
+            added = sum(map(len, parts))
+            return SyncResult(added, 0, added, created=True, playlist=title)
         plan = plan_playlist(playlist.entries, wanted)
         for item_id in plan.remove:
             await self._plex.remove_from_playlist(playlist.rating_key, item_id)
         for part in plan.add_chunks():
             await self._plex.add_to_playlist(playlist.rating_key, part)
-        return SyncResult(len(plan.add), len(plan.remove), plan.total)
+        return SyncResult(len(plan.add), len(plan.remove), plan.total, playlist=title)
 
     async def next_sync(self) -> datetime | None:
         """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""

@@ -31,26 +31,29 @@ NAME_LIMIT = 200
 
 
 def sync_text(result: SyncResult, tr: Translator) -> str:
-    """``"added 12, removed 3, 240 tracks"`` (and "created" when the playlist was new)."""
-    text = tr._("added {added}, removed {removed}, {total} tracks").format(
+    """``'Playlist "My Top Rated": added 12, removed 3, 240 tracks'`` (or "Created the
+    playlist ..." when it was new)."""
+    summary = tr._("added {added}, removed {removed}, {total} tracks").format(
         added=result.added, removed=result.removed, total=result.total
     )
-    if result.created:
-        text = tr._("Created the playlist: {summary}").format(summary=text)
-    return text
+    text = (
+        tr._('Created the playlist "{playlist}": {summary}')
+        if result.created
+        else tr._('Playlist "{playlist}": {summary}')
+    )
+    return text.format(playlist=_clip(result.playlist, NAME_LIMIT), summary=summary)
 
 
 def completion_text(report: CompletionReport, tr: Translator) -> str:
     result = report.result
     text = tr._(
-        "You have listened to {percent}% ({played}/{total}) of {artist}'s collection "
-        "on this server."
+        "You have listened to {percent}% ({played}/{total}) of {whose} collection on this server."
     )
     return text.format(
         percent=tr.number(round(result.percent, 1)),
         played=result.played,
         total=result.total,
-        artist=_clip(report.artist, NAME_LIMIT),
+        whose=tr.possessive(_clip(report.artist, NAME_LIMIT)),
     )
 
 

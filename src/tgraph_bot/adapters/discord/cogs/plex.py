@@ -31,7 +31,8 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
-from tgraph_bot.adapters.discord.tree import answer_error, is_admin
+from tgraph_bot.adapters.discord.translator import language_for
+from tgraph_bot.adapters.discord.tree import Mentions, answer_error, is_admin, plain_command
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
@@ -117,11 +118,10 @@ class PlexCog(commands.Cog):
         return await super()._inject(bot, *args, **kwargs)
 
     def _tr(self, ctx: commands.Context[Any] | None = None) -> Translator:
-        language = self._settings().LANGUAGE
+        """The member's language for a slash command (a prefix command has no locale)."""
         interaction = None if ctx is None else ctx.interaction
-        if interaction is not None and str(interaction.locale).startswith("da"):
-            language = "da"
-        return translator(language)
+        locale = None if interaction is None else interaction.locale
+        return translator(language_for(locale, self._settings().LANGUAGE))
 
     async def cog_load(self) -> None:
         self._tasks = [
@@ -157,6 +157,7 @@ class PlexCog(commands.Cog):
             admin=is_admin(ctx.permissions),
             command=ctx.command.qualified_name if ctx.command else "plex",
             user=ctx.author.id,
+            mention=self._bot.mention if isinstance(self._bot, Mentions) else plain_command,
         )
         with contextlib.suppress(discord.HTTPException):
             await ctx.send(text, ephemeral=True)
