@@ -176,7 +176,9 @@ async def test_admin_mode_another_members_email_reads_like_an_unknown_one(world:
     carol = world.guild.add_member(world.env.create_user("carol"))
     someone_elses = await mallory.slash(world.channel, "my_stats", email="Alice@Example.com")
     unknown = await carol.slash(world.channel, "my_stats", email="nobody@example.com")
-    assert _texts(someone_elses) == _texts(unknown) == [ASK_ADMIN]
+    unused = "The email you gave is not used: on this server an admin links members to their "
+    unused += "Plex accounts."
+    assert _texts(someone_elses) == _texts(unknown) == [f"{unused}\n{ASK_ADMIN}"]
     assert someone_elses.ephemeral and unknown.ephemeral
     assert world.renderer.calls == []
     assert _dms(mallory) == [] and _dms(carol) == [] and _dms(world.member) == []
