@@ -143,3 +143,15 @@ async def test_a_bot_that_showed_no_live_message_leaves_the_channel_alone(
     channel = await switched_on(world, rig)
     await world.bot.close()
     assert channel.history() == []
+
+
+async def test_a_discord_that_fails_the_last_edit_leaves_the_message_and_one_log_line(
+    world: World, rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    channel = await switched_on(world, rig)
+    assert await the_cog(world).activity_job.step() == 0
+    world.env.inject_error("PATCH", "/channels/*/messages/*", status=503, times=None)
+    await world.bot.close()
+    assert (shown(channel).description or "").startswith("Updated ")  # left as it was
+    (warned,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned.startswith("the activity message could not say that the bot stopped")
