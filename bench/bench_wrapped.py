@@ -116,6 +116,10 @@ async def main(members: int, timezone: str) -> int:
                     f"sync with nothing new: {time.monotonic() - started:.2f} s, "
                     f"{idle.requests} request(s)"
                 )
+                print(
+                    f"this process after the backfill and a sync: RSS {before_me / MB:.0f} -> "
+                    f"{rss(me) / MB:.0f} MB (+{(rss(me) - before_me) / MB:.0f} MB)"
+                )
 
                 service = WrappedService(mirror)
                 today = mirror.today()
@@ -131,6 +135,7 @@ async def main(members: int, timezone: str) -> int:
                     took = time.monotonic() - started
                     failures += await compare(url, key, user_id, window, found)
                     print(f"member {user_id}: recap in {took:.2f} s, {found.plays:,} plays")
+                await cards(service, chosen[0], window, Path(tmp))
                 started = time.monotonic()
                 server = await service.server(window)
                 took = time.monotonic() - started
@@ -145,8 +150,8 @@ async def main(members: int, timezone: str) -> int:
                     f"{truth['recordsFiltered']:,})"
                 )
                 print(
-                    f"this process: RSS {before_me / MB:.0f} -> {rss(me) / MB:.0f} MB "
-                    f"(+{(rss(me) - before_me) / MB:.0f} MB), peak {rss(me, 'VmHWM') / MB:.0f} MB"
+                    f"this process after the recaps and the checks against get_history: RSS "
+                    f"{rss(me) / MB:.0f} MB, peak {rss(me, 'VmHWM') / MB:.0f} MB"
                 )
                 print(
                     "every number equal to get_history's"
@@ -154,6 +159,36 @@ async def main(members: int, timezone: str) -> int:
                     else f"{failures} number(s) differ from get_history's"
                 )
                 return 1 if failures else 0
+
+
+async def cards(service: WrappedService, user_id: int, window: Window, tmp: Path) -> None:
+    """What /wrapped waits for before its first card: the recap, then the cards drawn, with
+    the graph worker started cold (as after the renderer's idle timeout) and warm."""
+    from tgraph_bot.config.schema import Settings
+    from tgraph_bot.graphs.render import Renderer
+    from tgraph_bot.graphs.theme import Theme
+    from tgraph_bot.i18n import translator
+    from tgraph_bot.services.wrapped import render_story
+    from tgraph_bot.services.wrapped_cards import Story
+
+    theme = Theme.from_settings(Settings())
+    async with Renderer(workers=1) as renderer:
+        for state in ("cold", "warm"):
+            started = time.monotonic()
+            found = await service.member(user_id, window)
+            pngs = await render_story(
+                found,
+                Story("Bench: 2026", member=True),
+                translator("en"),
+                theme,
+                tmp / f"cards-{state}",
+                renderer,
+            )
+            took = time.monotonic() - started
+            print(
+                f"member {user_id}: recap and {len(pngs)} cards drawn ({state} worker) "
+                f"in {took:.2f} s (/wrapped shows the first card before the others are drawn)"
+            )
 
 
 async def compare(url: str, key: str, user_id: int, window: Window, found: Any) -> int:

@@ -16,22 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "config.yml.sample"
 
 
-# Tests that start processes (the bot, the CLI, graph workers, a fake Tautulli) or wait on
-# real rendering: `pytest -m "not slow"` leaves them out for a quick run while working.
-# Every test_e2e_* module is slow too.
-SLOW_MODULES = frozenset(
-    {
-        "test_camera_kill",
-        "test_cli",
-        "test_crash_safety",
-        "test_demo_cli",
-        "test_fake_tautulli",
-        "test_graph_service",
-        "test_render_pipeline",
-    }
-)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: starts processes or renders for real (deselect: -m 'not slow')"
@@ -39,10 +23,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts processes or renders for real says so where it is defined
+    (``pytestmark = pytest.mark.slow``); an end-to-end module that forgets is an error,
+    not a silent addition to the quick run."""
     for item in items:
-        name = item.path.stem
-        if name in SLOW_MODULES or name.startswith("test_e2e"):
-            item.add_marker(pytest.mark.slow)
+        if item.path.stem.startswith("test_e2e") and item.get_closest_marker("slow") is None:
+            raise pytest.UsageError(f"{item.path.name}: mark it pytestmark = pytest.mark.slow")
 
 
 @pytest.fixture

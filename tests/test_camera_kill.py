@@ -11,10 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tgraph_bot.core.camera import Metric, Period, RankRow, to_ms
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.storage import camera as repo
 from tgraph_bot.storage.db import Database, connect
+
+pytestmark = pytest.mark.slow  # starts processes or renders for real
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 CHILD = Path(__file__).parent / "camera_kill_child.py"

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 
 def tgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os

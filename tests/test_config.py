@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -110,6 +111,10 @@ def test_editable_keys_are_derived_from_the_schema() -> None:
     assert {"ENABLE_PREFIX_COMMANDS", "PLEX_ENABLED"} <= RESTART_KEYS & set(EDITABLE_KEYS)
     assert set(KEYS) == LIVE_KEYS | RESTART_KEYS and not LIVE_KEYS & RESTART_KEYS
     assert {"DISCORD_TOKEN", "TAUTULLI_API_KEY", "PLEX_TOKEN", "DISCOGS_TOKEN"} == SECRET_KEYS
+    # The Discord login and the Plex, MusicBrainz and Discogs clients are made at start-up:
+    # an edit of their tokens says it needs a restart (Tautulli's client follows its key).
+    assert {"DISCORD_TOKEN", "PLEX_TOKEN", "DISCOGS_TOKEN"} <= RESTART_KEYS
+    assert "TAUTULLI_API_KEY" in LIVE_KEYS
     assert "UPDATE_DAYS" in EDITABLE_KEYS
 
 
@@ -119,6 +124,9 @@ def test_editable_keys_are_derived_from_the_schema() -> None:
         ("UPDATE_DAYS", -3, "at least 1"),
         ("TV_COLOR", "notacolour", "not a colour"),
         ("FIXED_UPDATE_TIME", "25:00", "HH:MM"),
+        ("WRAPPED_DATE", "02-30", "MM-DD"),
+        ("WRAPPED_DATE", "02-29", "MM-DD"),
+        ("WRAPPED_DATE", "1-12", "MM-DD"),
         ("LANGUAGE", "fr", "one of"),
         ("TIMEZONE", "Mars/Olympus", "time zone"),
         ("CENSOR_USERNAMES", "perhaps", "true or false"),
@@ -237,6 +245,22 @@ def test_subscribers_hear_edits_and_hand_edits(sample_config: Path) -> None:
     assert s.reload_if_changed()
     assert seen == [(7, 3), (3, 4)]
     assert s.settings.UPDATE_DAYS == 4
+
+
+def test_a_hand_edit_of_a_restart_only_key_says_so_and_a_live_one_is_applied(
+    sample_config: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    s = store(sample_config)
+    text = sample_config.read_text(encoding="utf-8")
+    text = text.replace('PLEX_TOKEN: ""', 'PLEX_TOKEN: "new-plex-token-123"')
+    sample_config.write_text(text.replace("UPDATE_DAYS: 7", "UPDATE_DAYS: 5"), encoding="utf-8")
+    os.utime(sample_config, ns=(3, 3))
+    with caplog.at_level(logging.WARNING):
+        assert s.reload_if_changed()
+    [said] = [r.getMessage() for r in caplog.records if "restarts" in r.getMessage()]
+    assert said == "config file: PLEX_TOKEN changed; it takes effect when the bot restarts"
+    assert s.settings.UPDATE_DAYS == 5  # applied at once, and not named as waiting
+    assert "new-plex-token-123" not in caplog.text
 
 
 def test_a_bad_hand_edit_keeps_the_running_snapshot(

@@ -16,7 +16,10 @@ from tgraph_bot.config import ConfigStore
 from tgraph_bot.config.store import read_document, validate
 from tgraph_bot.storage import connect, migrate
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals"),
+    pytest.mark.slow,  # starts processes
+]
 
 SAVER = textwrap.dedent(
     """

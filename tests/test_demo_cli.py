@@ -7,6 +7,8 @@ import pytest
 
 from tgraph_bot.cli import main
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 
 def test_demo_renders_all_twelve_graphs_in_danish_for_a_year(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

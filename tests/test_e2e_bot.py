@@ -20,6 +20,8 @@ from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import SqlitePostingStore
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 ROOT = Path(__file__).resolve().parents[1]
 API_KEY = "e2e-tautulli-key"
 EMAIL = "Harper.Kim11@mail.example.com"  # a recorded Tautulli user, typed in another case
@@ -66,7 +68,9 @@ async def bot_process(
             f'DATA_DIR: "{data_dir}"\n'
             "MY_STATS_COOLDOWN_MINUTES: 0\n"
             "MY_STATS_GLOBAL_COOLDOWN_SECONDS: 0\n"
-            "MY_STATS_VERIFICATION: none\n",
+            "MY_STATS_VERIFICATION: none\n"
+            # No yearly Wrapped post in a test run that happens to fall on its day.
+            'WRAPPED_DATE: ""\n',
             encoding="utf-8",
         )
         log = tmp_path / "bot.log"

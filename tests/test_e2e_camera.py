@@ -13,6 +13,8 @@ from tests.fakes.discord import VOICE_CHANNEL_ID
 from tests.test_e2e_bot import bot_process, stop
 from tgraph_bot.storage.db import connect, database_path
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 MEMBERS = [960000000000000001 + i for i in range(250)]
 TOGGLES = 20  # camera on, off, ... per member: 10 sessions each
 

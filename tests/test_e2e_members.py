@@ -21,6 +21,8 @@ from tests.fakes.discord import ADMIN_ID, MEMBER_ID, FakeDiscord, InteractionRec
 from tests.test_e2e_bot import EMAIL, bot_process, stop
 from tgraph_bot.i18n import translator
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 RECORDED = Path(__file__).parent / "fixtures" / "tautulli" / "recorded"
 
 # Words of the English replies that must never reach a Danish one.

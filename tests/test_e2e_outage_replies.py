@@ -14,6 +14,8 @@ from tests.fakes.discord import ADMIN_ID, MEMBER_ID
 from tests.test_e2e_bot import EMAIL, bot_process, stop
 from tests.test_e2e_members import run
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 MEMBER_READS = {
     "en-US": "The server's statistics are unavailable right now. Please try again later.",
     "da": "Serverens statistik er ikke tilgængelig lige nu. Prøv igen senere.",

@@ -22,6 +22,8 @@ from tests.fakes.discord import (
 )
 from tests.test_e2e_bot import bot_process, stop
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 ADMIN_COMMANDS = ["config view", "update_graphs", "link", "unlink"]
 MEMBER_COMMANDS = ["about", "uptime", "ranking", "camera", "my_stats"]
 

@@ -13,6 +13,8 @@ from tests.fakes.discord import CHANNEL_ID, FakeDiscord
 from tests.test_e2e_bot import bot_process, seed_last_post, stop
 from tgraph_bot.storage.db import connect, database_path
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 
 def stored(data_dir: Path) -> list[int]:
     conn = connect(database_path(data_dir))

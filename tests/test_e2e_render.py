@@ -12,6 +12,8 @@ from tests.fakes.tautulli import fake_tautulli_process
 from tgraph_bot.cli import main
 from tgraph_bot.graphs.registry import GRAPHS
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 API_KEY = "render-tautulli-key"
 EMAIL = "Harper.Kim11@mail.example.com"  # a recorded Tautulli user
 

@@ -16,6 +16,8 @@ from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.errors import TautulliAuthError, TautulliUnreachable
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -31,6 +31,8 @@ from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.graphs.specs.common import HEIGHT_PX, WIDTH_PX
 from tgraph_bot.services.graphs import GraphService, months_for
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 EN_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

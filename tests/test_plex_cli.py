@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli_support import tgraph as run_cli
 from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tests.plex_support import HARPER
 from tgraph_bot.app import PLAYLIST_LOCK
+
+pytestmark = pytest.mark.slow  # starts processes or renders for real
 
 
 def write_config(

@@ -29,6 +29,8 @@ from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService, RenderReport
 from tgraph_bot.storage import Database
 
+pytestmark = pytest.mark.slow  # starts processes or renders for real
+
 KEY = "pipeline-key"
 FIRST = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 SECOND = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)

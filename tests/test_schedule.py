@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tgraph_bot.core.schedule import next_run, parse_fixed_time, seconds_until
+from tgraph_bot.core.schedule import (
+    YEARLY_GRACE,
+    next_run,
+    parse_fixed_time,
+    parse_month_day,
+    seconds_until,
+    yearly,
+)
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -125,3 +132,39 @@ def test_backoff_doubles_from_its_base_up_to_its_cap() -> None:
 
     assert [Backoff().delay(n) for n in (1, 2, 3, 10)] == [30, 60, 120, 1800]
     assert [Backoff(base=1, cap=5).delay(n) for n in (0, 1, 2, 3, 4)] == [1, 1, 2, 4, 5]
+
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+WRAPPED_AT = yearly((12, 1), time(12, 0), COPENHAGEN)
+DEC_1 = datetime(2026, 12, 1, 11, tzinfo=UTC)  # 12:00 in Copenhagen
+
+
+def test_yearly_is_due_on_its_day_at_the_local_time_and_then_a_year_later() -> None:
+    assert WRAPPED_AT(None, datetime(2026, 11, 20, tzinfo=UTC)) == DEC_1
+    assert WRAPPED_AT(None, DEC_1) == DEC_1  # due now
+    after = DEC_1 + timedelta(minutes=5)
+    assert WRAPPED_AT(after, after) == datetime(2027, 12, 1, 11, tzinfo=UTC)
+
+
+def test_yearly_late_start_within_the_grace_runs_once_and_never_twice_a_year() -> None:
+    late = DEC_1 + timedelta(days=2, hours=20)  # the bot was down for the day
+    assert WRAPPED_AT(datetime(2025, 12, 1, 11, tzinfo=UTC), late) == DEC_1  # overdue: run
+    assert WRAPPED_AT(late, late + timedelta(hours=1)) == datetime(2027, 12, 1, 11, tzinfo=UTC)
+    # A restart after that run, or the date moved a few days on, does not run it again.
+    moved = yearly((12, 5), time(12, 0), COPENHAGEN)
+    assert moved(late, datetime(2026, 12, 5, 13, tzinfo=UTC)) == datetime(
+        2027, 12, 5, 11, tzinfo=UTC
+    )
+
+
+def test_yearly_missed_by_more_than_the_grace_waits_for_next_year() -> None:
+    too_late = DEC_1 + YEARLY_GRACE + timedelta(minutes=1)
+    assert WRAPPED_AT(None, too_late) == datetime(2027, 12, 1, 11, tzinfo=UTC)
+    new_year = yearly((1, 1), time(9, 0), COPENHAGEN)  # last year's run counts for last year
+    ran = datetime(2026, 1, 1, 8, tzinfo=UTC)
+    assert new_year(ran, datetime(2027, 1, 1, 8, tzinfo=UTC)) == datetime(2027, 1, 1, 8, tzinfo=UTC)
+
+
+def test_yearly_without_a_date_is_off_and_parse_month_day() -> None:
+    assert yearly(None, time(12, 0), UTC)(None, DEC_1) is None
+    assert parse_month_day("12-01") == (12, 1) and parse_month_day("") is None

@@ -34,7 +34,7 @@ from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
 from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
-from tgraph_bot.adapters.discord.cogs.wrapped import WrappedCog
+from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
@@ -57,6 +57,12 @@ from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
+from tgraph_bot.services.wrapped_post import (
+    PostReport,
+    WrappedAudience,
+    WrappedPost,
+    wrapped_post_policy,
+)
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
@@ -65,6 +71,7 @@ from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
+from tgraph_bot.storage.wrapped import MetaPostProgress
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +82,8 @@ LOGIN_PATIENCE = 15 * 60.0
 LOGIN_BACKOFF = Backoff(base=1.0, cap=300.0)
 RENDER_IDLE_SECONDS = 120.0
 HISTORY_JOB_KEY = "history.sync_run_at"
+WRAPPED_POST_KEY = "wrapped.post_at"
+WRAPPED_POST_KEYS = ("WRAPPED_DATE", "FIXED_UPDATE_TIME", "TIMEZONE", "HISTORY_SYNC_MINUTES")
 PLAYLIST_LOCK = "plex-playlist-sync.lock"
 """Beside the database: held by whichever process syncs the playlist (storage.locks)."""
 
@@ -124,14 +133,60 @@ async def start_history_sync(
         clock=utcnow,
     )
 
-    def changed(old: Settings, new: Settings) -> None:
-        if schema.changed(old, new, ("HISTORY_SYNC_MINUTES", "TIMEZONE")):
-            job.reschedule()
-
-    stack.callback(store.subscribe(changed))
+    follow_keys(stack, store, ("HISTORY_SYNC_MINUTES", "TIMEZONE"), job.reschedule)
     task = asyncio.create_task(job.run(), name="history-sync")
     stack.push_async_callback(_cancelled, task)
     return mirror
+
+
+def follow_keys(
+    stack: AsyncExitStack, store: ConfigStore, keys: Sequence[str], reschedule: Callable[[], None]
+) -> None:
+    """Call ``reschedule`` (a job's) when one of ``keys`` changes: a /config edit or a hand
+    edit, told from whichever thread saved the file; it is called on the event loop."""
+    loop = asyncio.get_running_loop()
+
+    def changed(old: Settings, new: Settings) -> None:
+        if schema.changed(old, new, keys):
+            loop.call_soon_threadsafe(reschedule)
+
+    stack.callback(store.subscribe(changed))
+
+
+def wrapped_post_job(
+    post: WrappedPost,
+    audience: WrappedAudience,
+    store: ConfigStore,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+) -> ScheduledJob[PostReport]:
+    """The server's Wrapped once a year on WRAPPED_DATE, then the members' DMs
+    (services.wrapped_post); its last run is kept, so a restart never posts it twice."""
+    return ScheduledJob(
+        "wrapped post",
+        work=lambda: post.run(audience),
+        policy=wrapped_post_policy(lambda: store.settings),
+        record=MetaRunRecord(db, WRAPPED_POST_KEY),
+        clock=clock,
+    )
+
+
+def start_wrapped_post(
+    stack: AsyncExitStack,
+    store: ConfigStore,
+    job: ScheduledJob[PostReport],
+    ready: Callable[[], Awaitable[object]],
+) -> None:
+    """Run the yearly post once Discord is ``ready``; an edit of its keys applies at once."""
+    follow_keys(stack, store, WRAPPED_POST_KEYS, job.reschedule)
+
+    async def after_ready() -> None:
+        await ready()
+        await job.run()
+
+    task = asyncio.create_task(after_ready(), name="wrapped-post")
+    stack.push_async_callback(_cancelled, task)
 
 
 def _env_seconds(
@@ -366,13 +421,15 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             )
             extra_cogs.append(PlexCog(plex, lambda: store.settings))
         posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
+        my_stats = MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow)
+        wrapped = WrappedService(mirror)
         services = CogServices(
             posting=posting,
-            my_stats=MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow),
+            my_stats=my_stats,
             rendering=graphs,
             summaries=summaries,
             images_dir=images,
-            wrapped=WrappedService(mirror),
+            wrapped=wrapped,
             draw_cards=renderer.render,
             extra=extra_cogs,
         )
@@ -385,6 +442,16 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             )
         )
         await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
+        post = WrappedPost(
+            wrapped,
+            my_stats,
+            renderer.render,
+            images / "my_stats",
+            lambda: store.settings,
+            MetaPostProgress(db),
+        )
+        audience = DiscordWrappedAudience(bot, lambda: store.settings)
+        wrapped_job = wrapped_post_job(post, audience, store, db)
         watcher = asyncio.create_task(store.watch(), name="config-watch")
         stack.callback(watcher.cancel)
         connection_changed = asyncio.Event()
@@ -418,6 +485,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             await _cancelled(login)
             return 0
         login.result()  # DiscordTokenRefused or DiscordUnreachable: one line, exit 4 or 5
+        start_wrapped_post(stack, store, wrapped_job, bot.wait_until_ready)  # after login
         connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
         done, _ = await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
         status = 0
@@ -438,6 +506,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
 __all__ = [
     "CogServices",
     "bot_cogs",
+    "follow_keys",
     "follow_settings",
     "history_mirror",
     "login_patience",
@@ -445,4 +514,6 @@ __all__ = [
     "plex_service",
     "render_idle_seconds",
     "run",
+    "start_wrapped_post",
+    "wrapped_post_job",
 ]

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 from urllib.parse import urlencode
@@ -46,11 +46,10 @@ from tgraph_bot.errors import (
     MetadataUnreachable,
     NotAnswering,
 )
+from tgraph_bot.services.ports import Clock, Sleep
 
 log = logging.getLogger(__name__)
 
-Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], datetime]
 _Json = tuple[str, Any]
 """An answer's text (kept in the cache) and its parsed JSON."""
 

@@ -39,7 +39,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -71,6 +71,7 @@ from tgraph_bot.errors import (
 )
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_
+from tgraph_bot.services.ports import Sleep
 from tgraph_bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,6 @@ REDIRECTED = N_(
     "{url} redirects to {location}: set TAUTULLI_URL to the address Tautulli is really at"
 )
 
-Sleep = Callable[[float], Awaitable[None]]
 
 HISTORY_PAGE: Final = 50_000
 """Rows a history request asks for: a busy server's month in one page."""

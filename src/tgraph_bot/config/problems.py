@@ -43,6 +43,7 @@ _MESSAGES: dict[str, str] = {
 VALIDATOR_MESSAGES = (
     N_("not a colour: use #RRGGBB or a colour name such as 'steelblue'"),
     N_('not a time: use "HH:MM" (24-hour) or "XX:XX" for no fixed time'),
+    N_('not a day of the year: use "MM-DD" such as "12-01", or "" for off'),
     N_("not a time zone: use an IANA name such as 'Europe/Copenhagen'"),
     N_("not a URL: use http://host:port or https://host"),
     N_(

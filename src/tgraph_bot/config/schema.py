@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+_MMDD = re.compile(r"^(\d\d)-(\d\d)$")
 DECIMAL_INT = re.compile(r"[-+]?[0-9]+")
 DECIMAL_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 MAX_DIGITS = 4300
@@ -49,6 +51,22 @@ def _fixed_time(value: str) -> str:
     if value == "XX:XX" or _HHMM.match(value):
         return value
     raise ValueError('not a time: use "HH:MM" (24-hour) or "XX:XX" for no fixed time')
+
+
+def _month_day(value: str) -> str:
+    """``"MM-DD"``, a day every year has (not 02-29), or empty (off)."""
+    match = _MMDD.match(value)
+    if value == "" or (match is not None and _every_year(int(match[1]), int(match[2]))):
+        return value
+    raise ValueError('not a day of the year: use "MM-DD" such as "12-01", or "" for off')
+
+
+def _every_year(month: int, day: int) -> bool:
+    try:
+        date(2001, month, day)  # not a leap year
+    except ValueError:
+        return False
+    return True
 
 
 def _timezone(value: str) -> str:
@@ -232,9 +250,9 @@ class Settings(BaseModel):
     PLEX_URL: Annotated[str, AfterValidator(_url)] = Field(
         default="http://localhost:32400", json_schema_extra=_restart(**_carries_secret())
     )
-    PLEX_TOKEN: Secret = SecretStr("")
+    PLEX_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
     PLEX_MUSIC_LIBRARY: str = Field(default="Music", json_schema_extra=_restart())
-    DISCOGS_TOKEN: Secret = SecretStr("")
+    DISCOGS_TOKEN: Secret = Field(default=SecretStr(""), json_schema_extra=_restart())
     MUSICBRAINZ_USER_AGENT: str = Field(
         default="TGraphBot/0.1 ( https://github.com/tgraph-bot/tgraph-bot )",
         json_schema_extra=_restart(),
@@ -252,6 +270,7 @@ class Settings(BaseModel):
 
     # Wrapped: the play history kept locally
     HISTORY_SYNC_MINUTES: int = Field(default=60, ge=0, le=10080)
+    WRAPPED_DATE: Annotated[str, AfterValidator(_month_day)] = "12-01"
 
     # Advanced
     DATA_DIR: str = Field(default="data", min_length=1, json_schema_extra=_restart(editable=False))

@@ -626,6 +626,14 @@ class ConfigStore:
                     clip(mask_secrets(f"{type(exc).__name__}: {exc}")),
                 )
                 return False
+            waiting = sorted(
+                k for k in RESTART_KEYS if getattr(self.settings, k) != getattr(new, k)
+            )
+            if waiting:
+                log.warning(
+                    "config file: %s changed; it takes effect when the bot restarts",
+                    ", ".join(waiting),
+                )
             self._publish(new)
             return True
 

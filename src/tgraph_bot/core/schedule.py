@@ -4,7 +4,8 @@ time zone are parameters.
 A :data:`Policy` maps ``(last_run, now)`` to the UTC moment the next run is due (at or
 before ``now`` means: run now), or to None: the job is switched off for now (a setting of 0;
 it is asked again later). :func:`every` is the plain interval policy, :func:`next_run` the
-graph posting's (never off). :class:`Backoff` gives the waits before each retry of a failed run.
+graph posting's (never off), :func:`yearly` the once-a-year one (the Wrapped post).
+:class:`Backoff` gives the waits before each retry of a failed run.
 
 Graph posting rules (:func:`next_run`):
 - Never posted: due now (the first start posts at once).
@@ -78,6 +79,47 @@ def every(interval: timedelta) -> Callable[[datetime | None, datetime], datetime
     return policy
 
 
+def parse_month_day(value: str) -> tuple[int, int] | None:
+    """``"MM-DD"`` as (month, day), ``""`` (off) as None."""
+    if not value:
+        return None
+    month, day = value.split("-")
+    return int(month), int(day)
+
+
+YEARLY_GRACE = timedelta(days=3)
+"""A yearly run missed on its day (the bot was down) still runs this long after."""
+YEARLY_GAP = timedelta(days=360)
+"""Two yearly runs are at least this far apart: a late run, a changed date or time zone
+never make a second one in the same year (365 days less the grace, less a margin)."""
+
+
+def yearly(
+    month_day: tuple[int, int] | None, at: time, tz: tzinfo, *, grace: timedelta = YEARLY_GRACE
+) -> Policy:
+    """Once a year on ``month_day`` at the wall time ``at`` in ``tz``; None: off.
+
+    Due (at or before now) from that moment until ``grace`` after it, unless a run less
+    than :data:`YEARLY_GAP` before it already counts for the year; a year missed by more
+    than the grace is skipped (no Wrapped in January for December)."""
+
+    def policy(last_run: datetime | None, now: datetime) -> datetime | None:
+        if now.tzinfo is None or (last_run is not None and last_run.tzinfo is None):
+            raise ValueError("a policy needs aware datetimes")
+        if month_day is None:
+            return None
+        year = now.astimezone(tz).year
+        for candidate in range(year - 1, year + 3):
+            moment = _local_wall_time(datetime(candidate, *month_day, tzinfo=tz), at, tz)
+            if last_run is not None and last_run > moment - YEARLY_GAP:
+                continue  # this year's run happened already
+            if now < moment + grace:
+                return moment
+        return None  # unreachable: a later year always comes
+
+    return policy
+
+
 def seconds_until(moment: datetime, now: datetime) -> float:
     return max(0.0, (moment - now).total_seconds())
 
@@ -94,4 +136,15 @@ class Backoff:
         return min(self.cap, self.base * 2 ** max(0, attempt - 1))
 
 
-__all__ = ["Backoff", "Policy", "every", "next_run", "parse_fixed_time", "seconds_until"]
+__all__ = [
+    "YEARLY_GAP",
+    "YEARLY_GRACE",
+    "Backoff",
+    "Policy",
+    "every",
+    "next_run",
+    "parse_fixed_time",
+    "parse_month_day",
+    "seconds_until",
+    "yearly",
+]

@@ -10,7 +10,8 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.graphs import GraphService, Progress, RenderReport
+from tgraph_bot.services.graphs import GraphService, RenderReport
+from tgraph_bot.services.ports import Progress
 from tgraph_bot.storage import Database, database_path
 
 

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,11 +34,10 @@ from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.ports import GraphSource
+from tgraph_bot.services.ports import GraphSource, Progress
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], Awaitable[None]]
 
 STALE = N_("Drawn from data of {when}: Tautulli could not be reached.")
 """The line a post's reply and ``render`` add when a graph was drawn from kept data."""

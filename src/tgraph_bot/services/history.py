@@ -52,8 +52,8 @@ EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
 
-Progress = Callable[[str, int], Awaitable[None]]
-"""Told each month fetched: its label ("2026-03") and the sessions Tautulli has in it."""
+WindowProgress = Callable[[str, int], Awaitable[None]]
+"""Told each window fetched: its label ("2026-03") and the sessions Tautulli has in it."""
 
 
 def history_policy(settings: Callable[[], Settings]) -> Policy:
@@ -151,7 +151,7 @@ class HistoryMirror:
 
     # -- syncing -----------------------------------------------------------------------------
 
-    async def sync(self, progress: Progress | None = None) -> SyncReport:
+    async def sync(self, progress: WindowProgress | None = None) -> SyncReport:
         """Backfill an empty mirror, else fetch the last days; check the months when due."""
         synced = await self.store.synced_through()
         report = await (self._backfill(progress) if synced is None else self._recent(synced))
@@ -180,7 +180,7 @@ class HistoryMirror:
             )
         return answer
 
-    async def _backfill(self, progress: Progress | None) -> SyncReport:
+    async def _backfill(self, progress: WindowProgress | None) -> SyncReport:
         """Windows planned from Tautulli's daily counts (one cheap aggregate request), each
         of at most WINDOW_SESSIONS sessions, newest first; then month by month further back
         while Tautulli's total is not reached."""
@@ -219,7 +219,7 @@ class HistoryMirror:
         await self.store.mark_synced(today, self.clock())
         return report
 
-    async def check(self, report: SyncReport, progress: Progress | None = None) -> None:
+    async def check(self, report: SyncReport, progress: WindowProgress | None = None) -> None:
         """Each past month the mirror covers against Tautulli's count; refetch those that
         differ (one count request a month, one page for a month that changed)."""
         first = await self.store.first_started()

@@ -58,10 +58,10 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from tgraph_bot.core.schedule import Backoff, Policy, seconds_until
+from tgraph_bot.services.ports import Sleep
 
 log = logging.getLogger(__name__)
 
-Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
 
 

@@ -18,7 +18,7 @@ import logging
 import math
 import secrets
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,13 +43,10 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
-from tgraph_bot.services.ports import LinkReader, LinkStore, PlexSignIn
+from tgraph_bot.services.ports import Clock, LinkReader, LinkStore, PlexSignIn, Sleep
 from tgraph_bot.services.posting import delete_old_images
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class UserDirectory(Protocol):

@@ -52,14 +52,13 @@ from tgraph_bot.core.schedule import Backoff, Policy, every
 from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.jobs import RunLock, ScheduledJob, Sleep
+from tgraph_bot.services.jobs import RunLock, ScheduledJob
 from tgraph_bot.services.my_stats import acting_for
 from tgraph_bot.services.my_stats import find_by_name as find_user
-from tgraph_bot.services.ports import LinkReader, PlexStore
+from tgraph_bot.services.ports import Clock, LinkReader, PlexStore, Sleep
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 
 ARTIST_CACHE = timedelta(minutes=5)
 COMMAND_DEADLINE = 20.0

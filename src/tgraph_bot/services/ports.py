@@ -10,7 +10,7 @@ atomic gets one port method for them, never a connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -21,6 +21,13 @@ from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
 from tgraph_bot.core.my_stats import Link, PendingSignin, Pin, PinCheck
 
 T = TypeVar("T")
+
+Clock = Callable[[], datetime]
+"""Now (an aware datetime): what every use case that decides by time is given."""
+Sleep = Callable[[float], Awaitable[None]]
+"""Wait this many seconds (``asyncio.sleep``; tests pass one that does not wait)."""
+Progress = Callable[[int, int], Awaitable[None]]
+"""Told ``(done, total)`` as a piece of work advances."""
 
 
 class GraphSource(Protocol):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import TautulliUserId
-
-Progress = Callable[[int, int], Awaitable[None]]
+from tgraph_bot.services.ports import Progress
 
 
 class RenderedLike(Protocol):

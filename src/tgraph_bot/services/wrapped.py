@@ -9,11 +9,13 @@ fixed in :mod:`tgraph_bot.core.wrapped`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tgraph_bot.core.history import MEDIA_TYPES, Window
+from tgraph_bot.core.ids import MemberId
 from tgraph_bot.core.wrapped import Ranked, Recap, recap
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.theme import Theme
@@ -58,6 +60,24 @@ class WrappedService:
     async def freshness(self) -> datetime | None:
         """When the mirror last heard from Tautulli (said beside a recap made without it)."""
         return await self.mirror.store.synced_at()
+
+
+async def leaderboard_names(
+    service: WrappedService,
+    window: Window,
+    named: Mapping[int, MemberId],
+    name_of: Callable[[MemberId], Awaitable[str | None]],
+    tr: Translator,
+) -> list[tuple[str, int]]:
+    """The server's most active, as its story shows them: the name of a member who said yes
+    (``named``: Tautulli user -> member, services.my_stats.named_members), "a member" for
+    everyone else (and for a member no longer in the server)."""
+    board: list[tuple[str, int]] = []
+    for user_id, plays in await service.leaderboard(window):
+        member = named.get(user_id)
+        name = None if member is None else await name_of(member)
+        board.append((name or tr._("a member"), plays))
+    return board
 
 
 def _ranked(items: tuple[Ranked, ...]) -> list[dict[str, str | int]]:
@@ -136,6 +156,7 @@ async def render_story(
 __all__ = [
     "WrappedService",
     "days_window",
+    "leaderboard_names",
     "month_window",
     "render_story",
     "wrapped_document",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,20 +22,29 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.history import Window
 from tgraph_bot.core.ids import MemberId
-from tgraph_bot.errors import HistoryNotReady, NotLinkedError, WrappedOff
+from tgraph_bot.errors import ChannelUnavailableError, HistoryNotReady, NotLinkedError, WrappedOff
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.wrapped import WrappedService, days_window, month_window, year_window
+from tgraph_bot.services.wrapped import (
+    WrappedService,
+    days_window,
+    leaderboard_names,
+    month_window,
+    year_window,
+)
 from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards
+from tgraph_bot.services.wrapped_post import DrawnCard
 
 log = logging.getLogger(__name__)
 
 AMBER = 0xE5A00D
 ALT_LIMIT = 1024  # Discord's limit on a media item's description
+DMS_CLOSED = 50007  # Discord: "Cannot send messages to this user"
 STORY_SECONDS = 14 * 60  # an interaction's followups live 15 minutes
 PERIODS = {
     "year": N_("This year"),
@@ -51,16 +60,22 @@ Draw = Callable[[CardJob], Awaitable[Path]]
 
 @dataclass(frozen=True)
 class Page:
-    png: Path
+    name: str  # the card's file name, "card-3.png"
+    drawn: asyncio.Future[Path]  # its PNG, once a graph worker has drawn it
     title: str
+    kicker: str  # whose story, and which page of how many
     footnote: str
     alt: str  # the card in words, for screen readers: its numbers as drawn
 
     @classmethod
-    def of(cls, png: Path, job: CardJob) -> Page:
-        said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
-        alt = ". ".join(p for p in (job.title, *said) if p)
-        return cls(png, job.title, job.footnote, alt[:ALT_LIMIT])
+    def of(cls, job: CardJob, drawn: asyncio.Future[Path]) -> Page:
+        return cls(Path(job.png).name, drawn, job.title, job.kicker, job.footnote, alt_text(job))
+
+
+def alt_text(job: CardJob) -> str:
+    """A card in words, for screen readers (and a test): its title and numbers as drawn."""
+    said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
+    return ". ".join(p for p in (job.title, *said) if p)[:ALT_LIMIT]
 
 
 class _Turn(discord.ui.Button["StoryView"]):
@@ -98,10 +113,10 @@ class StoryView(discord.ui.LayoutView):
         self.add_item(
             discord.ui.Container["StoryView"](
                 discord.ui.TextDisplay["StoryView"](
-                    fit_content(f"### {page.title}\n-# {page.footnote}")
+                    fit_content(f"-# {page.kicker}\n### {page.title}\n-# {page.footnote}")
                 ),
                 discord.ui.MediaGallery["StoryView"](
-                    discord.MediaGalleryItem(f"attachment://{page.png.name}", description=page.alt)
+                    discord.MediaGalleryItem(f"attachment://{page.name}", description=page.alt)
                 ),
                 buttons,
                 accent_colour=AMBER,
@@ -109,9 +124,9 @@ class StoryView(discord.ui.LayoutView):
         )
 
     async def file(self) -> discord.File:
-        """The card on show, read into memory (no file handle outlives the send)."""
-        png = self.pages[self.index].png
-        return discord.File(io.BytesIO(await asyncio.to_thread(png.read_bytes)), filename=png.name)
+        """The card on show (waiting for its drawing if need be)."""
+        page = self.pages[self.index]
+        return await _read_file(await asyncio.shield(page.drawn), page.name)
 
     async def turn(self, interaction: discord.Interaction[discord.Client], step: int) -> None:
         index = min(max(0, self.index + step), len(self.pages) - 1)
@@ -140,14 +155,83 @@ class StoryView(discord.ui.LayoutView):
         )
 
 
-async def _member(guild: discord.Guild | None, member_id: int | None) -> discord.Member | None:
-    """The guild member (cached, else asked for: the bot has no members intent), or None."""
-    if guild is None or member_id is None:
+async def _display_name(guild: discord.Guild | None, member_id: MemberId) -> str | None:
+    """The member's name in the guild (cached, else asked for: the bot has no members
+    intent), or None when they left it."""
+    if guild is None:
         return None
     try:
-        return guild.get_member(member_id) or await guild.fetch_member(member_id)
+        member = guild.get_member(member_id) or await guild.fetch_member(member_id)
     except discord.HTTPException:  # left the server
         return None
+    return member.display_name
+
+
+async def _read_file(png: Path, name: str | None = None) -> discord.File:
+    """A card read into memory (no file handle outlives the send)."""
+    data = await asyncio.to_thread(png.read_bytes)
+    return discord.File(io.BytesIO(data), filename=name or png.name)
+
+
+class CardsMessage(discord.ui.LayoutView):
+    """A whole story in one message: a short text and every card in a gallery."""
+
+    def __init__(self, text: str, cards: Sequence[DrawnCard]) -> None:
+        super().__init__(timeout=None)
+        self.add_item(
+            discord.ui.Container["CardsMessage"](
+                discord.ui.TextDisplay["CardsMessage"](fit_content(text)),
+                discord.ui.MediaGallery["CardsMessage"](
+                    *(
+                        discord.MediaGalleryItem(
+                            f"attachment://{card.png.name}", description=alt_text(card.job)
+                        )
+                        for card in cards
+                    )
+                ),
+                accent_colour=AMBER,
+            )
+        )
+
+    @staticmethod
+    async def files(cards: Sequence[DrawnCard]) -> list[discord.File]:
+        return [await _read_file(card.png) for card in cards]
+
+
+class DiscordWrappedAudience:
+    """The yearly post's Discord side (services.wrapped_post.WrappedAudience): CHANNEL_ID,
+    its server's members, and their DMs."""
+
+    def __init__(self, client: discord.Client, settings: Callable[[], Settings]) -> None:
+        self._client = client
+        self._settings = settings
+
+    def _channel(self) -> discord.TextChannel:
+        channel = self._client.get_channel(self._settings().CHANNEL_ID)
+        if not isinstance(channel, discord.TextChannel):
+            raise ChannelUnavailableError()
+        return channel
+
+    async def server_name(self) -> str:
+        return self._channel().guild.name
+
+    async def name_of(self, member: MemberId) -> str | None:
+        return await _display_name(self._channel().guild, member)
+
+    async def post(self, text: str, cards: Sequence[DrawnCard]) -> None:
+        view = CardsMessage(text, cards)
+        await self._channel().send(view=view, files=await view.files(cards))
+
+    async def send_dm(self, member: MemberId, text: str, cards: Sequence[DrawnCard]) -> bool:
+        user = self._client.get_user(member) or await self._client.fetch_user(member)
+        view = CardsMessage(text, cards)
+        try:
+            await user.send(view=view, files=await view.files(cards))
+        except discord.Forbidden as exc:
+            if exc.code == DMS_CLOSED:
+                return False
+            raise
+        return True
 
 
 class WrappedCog(commands.Cog):
@@ -244,10 +328,9 @@ class WrappedCog(commands.Cog):
         found = await self.service.server(window)
         named = await self.my_stats.named_members(settings)
         guild = interaction.guild
-        board: list[tuple[str, int]] = []
-        for user_id, plays in await self.service.leaderboard(window):
-            member = await _member(guild, named.get(user_id))
-            board.append((member.display_name if member else tr._("a member"), plays))
+        board = await leaderboard_names(
+            self.service, window, named, lambda member: _display_name(guild, member), tr
+        )
         title = tr._("{name}: {period}").format(
             name=guild.name if guild else "Plex",
             period=period_name(window.after, window.before, tr),
@@ -261,12 +344,18 @@ class WrappedCog(commands.Cog):
     async def _show(
         self, interaction: discord.Interaction[discord.Client], jobs: list[CardJob], tr: Translator
     ) -> None:
+        """The first card as soon as it is drawn; the others are drawn meanwhile, in order,
+        and a page turned to before its card is ready waits for it."""
         folder = Path(jobs[0].png).parent
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        pngs = await asyncio.gather(*(self.draw(job) for job in jobs))
-        pages = [Page.of(png, job) for png, job in zip(pngs, jobs, strict=True)]
+        pages = [Page.of(job, asyncio.ensure_future(self.draw(job))) for job in jobs]
         view = StoryView(pages, 0, tr)
-        await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
+        try:
+            await interaction.followup.send(view=view, file=await view.file(), ephemeral=True)
+        except BaseException:
+            for page in pages:
+                page.drawn.cancel()
+            raise
 
     def _window(self, period: str, year: int | None) -> Window:
         today = self.service.mirror.today()
@@ -278,4 +367,4 @@ class WrappedCog(commands.Cog):
         return year_window(today.year, today) if days is None else days_window(days, today)
 
 
-__all__ = ["StoryView", "WrappedCog"]
+__all__ = ["CardsMessage", "DiscordWrappedAudience", "StoryView", "WrappedCog"]
