@@ -162,7 +162,9 @@ async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> No
     assert first is not None and first == second
     messages = activity.history()
     assert len(messages) == 1
-    assert messages[0].embeds[0].description == "Nobody is watching or listening right now."
+    description = messages[0].embeds[0].description or ""
+    assert description.startswith("Updated <t:")
+    assert description.endswith(":R>\nNobody is watching or listening right now.")
     assert await rig.service.store.activity_message() == (activity.id, first)
 
 
@@ -184,7 +186,8 @@ async def test_the_activity_job_follows_the_settings(world: World, rig: Rig) -> 
     rig.tautulli.activity = "idle"
     await world.env.advance_time(30)
     (message,) = activity.history()  # the same message, edited in place
-    assert message.embeds[0].description == "Nobody is watching or listening right now."
+    description = message.embeds[0].description or ""
+    assert description.endswith("\nNobody is watching or listening right now.")
     world.store.set("ACTIVITY_REFRESH_SECONDS", "0")
     await world.env.settle()
     asked = len(rig.tautulli.api_requests("get_activity"))
@@ -197,7 +200,7 @@ async def test_a_missing_activity_channel_is_retried_after_growing_waits(
     world: World, rig: Rig
 ) -> None:
     job = the_cog(world).activity_job
-    world.store.set("ACTIVITY_REFRESH_SECONDS", "30")
+    world.store.set("ACTIVITY_REFRESH_SECONDS", "90")
     world.store.set("ACTIVITY_CHANNEL_ID", "123456789012345678")  # no such channel
     await world.env.settle()
     assert job.failures == 1
@@ -207,6 +210,8 @@ async def test_a_missing_activity_channel_is_retried_after_growing_waits(
     assert job.failures == 2  # the second retry waits 60 s
     await world.env.advance_time(1)
     assert job.failures == 3
+    await world.env.advance_time(90)
+    assert job.failures == 4  # then never longer than the refresh period
     assert rig.tautulli.api_requests("get_activity") == []  # the channel is checked first
 
 

@@ -48,7 +48,7 @@ from tgraph_bot.core.plex import (
     plan_playlist,
     qualifies,
 )
-from tgraph_bot.core.schedule import Policy, every
+from tgraph_bot.core.schedule import Backoff, Policy, every
 from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
@@ -65,6 +65,9 @@ COMMAND_DEADLINE = 20.0
 """Seconds a command waits for Plex and MusicBrainz in all (reads and lookups share it, as a
 render's graphs share Tautulli's): a service that hangs is reported when it passes. A write
 (a playlist change, a summary) has its own, so a sync is not cut short for being large."""
+
+ACTIVITY_RETRY_CAP = 300.0
+"""The longest wait before retrying a failed activity refresh (a live view)."""
 
 ARTIST_CLOSEST = N_("No artist named {name} in the music library. Did you mean: {closest}?")
 ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {closest}?")
@@ -104,7 +107,7 @@ class CreditsSource(Protocol):
 
 
 class TautulliPort(Protocol):
-    async def activity(self) -> Activity: ...
+    async def activity(self, *, live: bool = False) -> Activity: ...
     async def played_tracks(self, user_id: TautulliUserId, artist_rating_key: int) -> set[int]: ...
     async def users(self) -> list[TautulliUser]: ...
 
@@ -166,6 +169,17 @@ def activity_policy(settings: Callable[[], Settings]) -> Policy:
     return policy
 
 
+def activity_backoff(settings: Callable[[], Settings]) -> Callable[[], Backoff]:
+    """Retry waits of a failed activity refresh: 30 s, 60 s, ... at most 5 min, and never
+    longer than ACTIVITY_REFRESH_SECONDS: a live view is back within one refresh."""
+
+    def backoff() -> Backoff:
+        period = float(settings().ACTIVITY_REFRESH_SECONDS) or ACTIVITY_RETRY_CAP
+        return Backoff(base=min(30.0, period), cap=min(ACTIVITY_RETRY_CAP, period))
+
+    return backoff
+
+
 class SyncRecord:
     """The playlist job's RunRecord: the stored last sync (``plex.playlist_sync_at``)."""
 
@@ -224,8 +238,10 @@ class PlexService:
 
     # -- usage ------------------------------------------------------------------------------
 
-    async def usage(self) -> Activity:
-        return await self._tautulli.activity()
+    async def usage(self, *, live: bool = False) -> Activity:
+        """What is playing; ``live``: for the live message (one attempt, asked even while
+        the Tautulli client holds back after a failure)."""
+        return await self._tautulli.activity(live=live)
 
     async def owner(self) -> str:
         """The Plex username of PLEX_TOKEN's account (the CLI's default "you")."""
