@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.stem.startswith("test_e2e") and item.get_closest_marker("slow") is None:
             raise pytest.UsageError(f"{item.path.name}: mark it pytestmark = pytest.mark.slow")
+
+
+@pytest.fixture(autouse=True)
+def library_log_levels() -> Iterator[None]:
+    """The CLI run in-process (cli.main) quiets httpx for the whole process: each test
+    starts from the levels the libraries had before it."""
+    from tgraph_bot.cli import CHATTY_LIBRARIES
+
+    saved = {name: logging.getLogger(name).level for name in CHATTY_LIBRARIES}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture

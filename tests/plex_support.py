@@ -139,10 +139,11 @@ async def plex_rig(
                     await brainz.aclose()
 
 
-def plex_cog_bot(parts: Parts, rig: Rig) -> TGraphBot:
-    """The bot with the Plex cog over ``rig``'s service, for simcord. The cog reads the
-    bot's live settings (config.yml, changed by /config edit) and keeps time by simcord's
-    virtual clock, which also runs its jobs' waits."""
-    cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
+def plex_cog_bot(parts: Parts, rig: Rig, cog: PlexCog | None = None) -> TGraphBot:
+    """The bot with the Plex cog over ``rig``'s service, for simcord. The cog (unless the
+    test gives its own) reads the bot's live settings (config.yml, changed by /config edit)
+    and keeps time by simcord's virtual clock, which also runs its jobs' waits."""
+    if cog is None:
+        cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
     services = replace(parts.services, extra=[cog])
     return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 import pytest
 
+from tests.simcord_locale import client_locale
 from tgraph_bot import __version__
 from tgraph_bot.config.schema import KEYS
 
@@ -72,8 +73,10 @@ async def test_config_view_key_shows_its_description_and_allowed_values(world: W
     assert fields == {"Value": "`UPDATE_DAYS` 7", "Allowed": "1 – 365", "Default": "7"}
 
 
-async def test_config_view_key_describes_it_in_danish(world: World) -> None:
-    world.store.set("LANGUAGE", "da")
+async def test_config_view_key_describes_it_in_danish(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_locale(monkeypatch, "da")  # an English server (LANGUAGE en), a Danish client
     result = await world.admin.slash(world.channel, "config view", key="PLEX_URL")
     (embed,) = _embeds(result)
     assert embed.description == (
@@ -201,7 +204,10 @@ async def test_config_edit_key_autocompletes_editable_keys_only(world: World) ->
     assert [c["name"] for c in secrets] == []
 
 
-async def test_language_edit_answers_in_danish_at_once(world: World) -> None:
+async def test_language_edit_answers_in_danish_at_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_locale(monkeypatch, "fr")  # a client in a language the bot does not have
     switched = await world.admin.slash(world.channel, "config edit", key="LANGUAGE", value="da")
     assert switched.response is not None
     assert switched.response.content == "LANGUAGE er nu da. Gælder med det samme."
@@ -236,23 +242,6 @@ async def test_unexpected_error_gives_an_error_id(world: World) -> None:
     assert any(re.search(r"error id [0-9a-f]{8}", t) for t in texts), texts
 
 
-async def test_help_lists_the_commands_the_caller_may_use_as_mentions(world: World) -> None:
-    member = await world.member.slash(world.channel, "help")
-    assert member.ephemeral and member.response is not None
-    (embed,) = member.response.embeds
-    listed = embed.fields[0].value or ""
-    ids = world.bot.command_ids
-    assert (
-        f"</my_stats:{ids['my_stats']}> — Get your own Plex statistics by direct message" in listed
-    )
-    assert f"</help:{ids['help']}>" in listed and f"</about:{ids['about']}>" in listed
-    assert "config" not in listed and "update_graphs" not in listed and "link" not in listed
-    admin = await world.admin.slash(world.channel, "help")
-    assert admin.response is not None
-    listed = admin.response.embeds[0].fields[0].value or ""
-    assert f"</config view:{ids['config']}>" in listed and f"</link add:{ids['link']}>" in listed
-
-
 async def test_autocomplete_does_not_spend_the_cooldown(world: World) -> None:
     world.store.set("CONFIG_COOLDOWN_MINUTES", "10")  # one use per 10 minutes
     for typed in ("UPDATE", "TV", "COOLDOWN"):
@@ -263,3 +252,23 @@ async def test_autocomplete_does_not_spend_the_cooldown(world: World) -> None:
     second = await world.admin.slash(world.channel, "config view", key="LANGUAGE")
     assert second.response is not None and "Try again <t:" in second.response.content
     assert [type(e).__name__ for e in world.env.errors] == ["CommandOnCooldown"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("da", "Har kørt i 1 minut"),  # the member's language, when the bot has it
+        ("en-US", "Up for 1 minute"),  # any English client reads English on a Danish server
+        ("en-GB", "Up for 1 minute"),
+        ("fr", "Har kørt i 1 minut"),  # a language the bot lacks: LANGUAGE
+    ],
+)
+async def test_a_reply_is_in_the_members_language_else_the_servers(
+    world: World, monkeypatch: pytest.MonkeyPatch, locale: str, says: str
+) -> None:
+    world.store.set("LANGUAGE", "da")
+    client_locale(monkeypatch, locale)
+    await world.env.advance_time(60)
+    result = await world.member.slash(world.channel, "uptime")
+    assert result.response is not None
+    assert result.response.content.startswith(says)

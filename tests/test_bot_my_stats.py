@@ -177,7 +177,9 @@ async def test_admin_mode_another_members_email_reads_like_an_unknown_one(world:
     carol = world.guild.add_member(world.env.create_user("carol"))
     someone_elses = await mallory.slash(world.channel, "my_stats", email="Alice@Example.com")
     unknown = await carol.slash(world.channel, "my_stats", email="nobody@example.com")
-    assert _texts(someone_elses) == _texts(unknown) == [ASK_ADMIN]
+    unused = "The email you gave is not used: on this server an admin links members to their "
+    unused += "Plex accounts."
+    assert _texts(someone_elses) == _texts(unknown) == [f"{unused}\n{ASK_ADMIN}"]
     assert someone_elses.ephemeral and unknown.ephemeral
     assert world.renderer.calls == []
     assert _dms(mallory) == [] and _dms(carol) == [] and _dms(world.member) == []
@@ -213,3 +215,20 @@ async def test_link_autocompletes_tautullis_users_and_lists_the_links(world: Wor
     (embed,) = listed.response.embeds
     assert embed.title == "Linked members"
     assert (embed.description or "").startswith(f"{world.member.mention} → alice (by an admin, <t:")
+
+
+async def test_my_stats_offers_the_graphs_of_one_persons_set(world: World) -> None:
+    command = world.bot.tree.get_command("my_stats")
+    assert isinstance(command, discord.app_commands.Command)
+    (graph,) = [o for o in command.to_dict(world.bot.tree)["options"] if o["name"] == "graph"]
+    assert [c["value"] for c in graph["choices"]] == [
+        "daily_play_count",
+        "play_count_by_dayofweek",
+        "play_count_by_hourofday",
+        "play_count_by_month",
+        "top_10_platforms",
+        "daily_play_count_by_stream_type",
+        "play_count_by_source_resolution",
+        "play_count_by_stream_resolution",
+        "top_10_platforms_by_stream_type",
+    ]  # no other users' graphs, no concurrent streams

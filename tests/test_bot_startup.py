@@ -10,7 +10,11 @@ import pytest
 from discord import app_commands
 
 from tgraph_bot.adapters.discord.bot import intents_for
-from tgraph_bot.adapters.discord.translator import CatalogTranslator, as_command_name
+from tgraph_bot.adapters.discord.translator import (
+    CatalogTranslator,
+    as_command_name,
+    language_for,
+)
 from tgraph_bot.config.schema import Settings
 
 if TYPE_CHECKING:
@@ -31,6 +35,16 @@ def test_localised_command_names_follow_discord_rules() -> None:
     assert as_command_name("Opdatér Grafer") == "opdatér_grafer"
     assert as_command_name("  min statistik! ") == "min_statistik"
     assert len(as_command_name("x" * 40)) == 32
+
+
+def test_a_members_language_is_theirs_when_the_bot_has_it_else_languages() -> None:
+    locale = discord.Locale
+    assert language_for(locale.danish, "en") == "da"
+    assert language_for(locale.american_english, "da") == "en"
+    assert language_for(locale.british_english, "da") == "en"
+    assert language_for(locale.french, "da") == "da"
+    assert language_for(locale.brazil_portuguese, "en") == "en"
+    assert language_for(None, "da") == "da"  # no locale (a prefix command): LANGUAGE
 
 
 async def test_translator_gives_nothing_for_other_locales_or_untranslated_text() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ async def test_history_sync_fetches_everything_then_only_the_last_days(tmp_path:
         assert f"– {today.isoformat()}: " in lines[0] and "sessioner" in lines[0]
         sessions = len(fake.plays)
         assert lines[-1].startswith(f"Historikkopi: {sessions:,}".replace(",", "."))
-        with sqlite3.connect(tmp_path / "data" / "tgraph.db") as conn:
+        with contextlib.closing(sqlite3.connect(tmp_path / "data" / "tgraph.db")) as conn:
             [(kept,)] = conn.execute("SELECT COUNT(*) FROM play_history").fetchall()
         assert kept == sessions
         fake.clear_requests()

@@ -117,7 +117,7 @@ async def _try_everything(world: World, rig: Rig, member: simcord.MemberActor) -
     )
     played = re.search(r"\((\d)/5\) of John Coltrane's", completion)
     if played is None:
-        assert completion.startswith("Your Discord account is not linked to a Plex user yet")
+        assert completion.startswith("Your Discord account is not linked to a Plex account yet")
     return Tried(
         my_stats=int(calls[0]) if calls else None,
         completion=None if played is None else int(played.group(1)),

@@ -45,11 +45,11 @@ async def test_sync_then_again_from_a_fresh_process(tmp_path: Path) -> None:
         config = write_config(tmp_path, plex, mb, "http://127.0.0.1:9")
         code, out, err = await tgraph(config, "sync-playlists")
         assert (code, err) == (0, "")
-        assert out.strip() == "Created the playlist: added 5, removed 0, 5 tracks"
+        assert out.strip() == 'Created the playlist "My Top Rated": added 5, removed 0, 5 tracks'
         assert (tmp_path / "data" / PLAYLIST_LOCK).is_file()  # taken, as the bot takes it
         plex.clear_log()
         code, out, _ = await tgraph(config, "sync-playlists")
-        assert out.strip() == "added 0, removed 0, 5 tracks"
+        assert out.strip() == 'Playlist "My Top Rated": added 0, removed 0, 5 tracks'
         assert plex.writes == []
 
 

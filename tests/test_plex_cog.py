@@ -57,6 +57,9 @@ async def test_usage_is_one_embed_with_censored_users(world: World, rig: Rig) ->
     assert names[0].startswith("H****r K.")  # "Harper K." censored
     assert "▓" in (embed.fields[0].value or "")
     assert "Transcode (video, audio)" in (embed.fields[1].value or "")
+    # Tautulli says "4k"; the graphs and every reply say "4K"
+    assert "4K → 720p · Transcode" in (embed.fields[1].value or "")
+    assert "4k" not in str(embed.to_dict())
     assert embed.footer.text is not None and "3 streams" in embed.footer.text
 
 
@@ -88,6 +91,25 @@ async def test_completion_for_a_linked_member_and_not_for_others(world: World, r
     assert [type(e).__name__ for e in world.env.errors] == ["HybridCommandError"]
 
 
+@pytest.mark.parametrize(
+    ("mode", "hint"),
+    [
+        ("plex", "use </my_stats:{id}> once and sign in to Plex to link it."),
+        ("none", "use </my_stats:{id}> once with the email of your Plex account to link it."),
+        ("admin", "Please ask an admin to link you."),
+    ],
+)
+async def test_an_unlinked_member_is_told_how_to_link_in_each_mode(
+    world: World, rig: Rig, mode: str, hint: str
+) -> None:
+    rig.configure(MY_STATS_VERIFICATION=mode)  # what the service reads
+    result = await world.member.slash(world.channel, "plex completion", artist="John Coltrane")
+    said = texts(result)
+    assert said.startswith("Your Discord account is not linked to a Plex account yet")
+    assert said.endswith(hint.format(id=world.bot.command_ids["my_stats"])), said
+    assert len(world.env.errors) == 1  # the "not linked" error, answered above
+
+
 async def test_artist_autocomplete(world: World, rig: Rig) -> None:
     choices = await world.member.autocomplete(world.channel, "plex completion", "artist", "coltr")
     assert [c["value"] for c in choices] == ["Alice Coltrane", "John Coltrane"]
@@ -103,7 +125,7 @@ async def test_enrich_and_sync_are_for_admins(world: World, rig: Rig) -> None:
     done = await world.admin.slash(world.channel, "plex sync_playlists")
     assert "added 5, removed 0, 5 tracks" in texts(done)
     again = await world.admin.slash(world.channel, "plex sync_playlists")
-    assert texts(again).endswith("added 0, removed 0, 5 tracks")
+    assert texts(again) == 'Playlist "My Top Rated": added 0, removed 0, 5 tracks'
 
 
 async def test_a_manual_sync_says_when_the_next_automatic_one_comes(world: World, rig: Rig) -> None:
@@ -140,7 +162,9 @@ async def test_activity_message_is_edited_in_place(world: World, rig: Rig) -> No
     assert first is not None and first == second
     messages = activity.history()
     assert len(messages) == 1
-    assert messages[0].embeds[0].description == "Nobody is watching or listening right now."
+    description = messages[0].embeds[0].description or ""
+    assert description.startswith("Updated <t:")
+    assert description.endswith(":R>\nNobody is watching or listening right now.")
     assert await rig.service.store.activity_message() == (activity.id, first)
 
 
@@ -162,7 +186,8 @@ async def test_the_activity_job_follows_the_settings(world: World, rig: Rig) -> 
     rig.tautulli.activity = "idle"
     await world.env.advance_time(30)
     (message,) = activity.history()  # the same message, edited in place
-    assert message.embeds[0].description == "Nobody is watching or listening right now."
+    description = message.embeds[0].description or ""
+    assert description.endswith("\nNobody is watching or listening right now.")
     world.store.set("ACTIVITY_REFRESH_SECONDS", "0")
     await world.env.settle()
     asked = len(rig.tautulli.api_requests("get_activity"))
@@ -175,7 +200,7 @@ async def test_a_missing_activity_channel_is_retried_after_growing_waits(
     world: World, rig: Rig
 ) -> None:
     job = the_cog(world).activity_job
-    world.store.set("ACTIVITY_REFRESH_SECONDS", "30")
+    world.store.set("ACTIVITY_REFRESH_SECONDS", "90")
     world.store.set("ACTIVITY_CHANNEL_ID", "123456789012345678")  # no such channel
     await world.env.settle()
     assert job.failures == 1
@@ -185,6 +210,8 @@ async def test_a_missing_activity_channel_is_retried_after_growing_waits(
     assert job.failures == 2  # the second retry waits 60 s
     await world.env.advance_time(1)
     assert job.failures == 3
+    await world.env.advance_time(90)
+    assert job.failures == 4  # then never longer than the refresh period
     assert rig.tautulli.api_requests("get_activity") == []  # the channel is checked first
 
 
@@ -204,7 +231,7 @@ async def test_plex_commands_reach_discord_in_danish(world: World, rig: Rig) -> 
     assert payload["description_localizations"][danish].startswith("Plex: hvad der afspilles")
     subs = {o["name"]: o for o in payload["options"]}
     assert subs["usage"]["name_localizations"][danish] == "aktivitet"
-    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_playlister"
+    assert subs["sync_playlists"]["name_localizations"][danish] == "synk_afspilningslister"
     artist = subs["completion"]["options"][0]
     assert artist["name_localizations"][danish] == "kunstner"
     assert all(o["description_localizations"].get(danish) for o in subs.values())

@@ -3,6 +3,7 @@ on (read at start-up), through the real discord.py against simcord."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,3 +62,33 @@ async def test_prefix_sync_is_for_admins_too(world: World, rig: Rig) -> None:
     done = await _reply(world, world.admin, "!plex sync_playlists")
     assert "added 5, removed 0, 5 tracks" in done.content
     assert len(rig.plex.writes) > 0
+
+
+async def test_help_lists_the_text_commands_the_caller_may_run(world: World) -> None:
+    member = await _reply(world, world.member, "!help")
+    lines = member.content.split("\n")
+    assert lines[0] == "Text commands:"
+    assert "`!plex usage` — What is playing on Plex right now" in lines
+    assert "`!plex completion` — How much of an artist's music you have played" in lines
+    assert not [line for line in lines if "enrich" in line or "sync_playlists" in line]
+    help_id = world.bot.command_ids["help"]
+    assert lines[-1] == f"Every command, and what it does: </help:{help_id}>"
+    admin = await _reply(world, world.admin, "!help")
+    assert "`!plex sync_playlists` — Bring the Top Rated playlist up to date now" in admin.content
+
+
+async def test_a_message_that_names_no_command_is_left_alone(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # simcord listens to command errors itself (and then discord.py logs none): let the
+    # bot's own handling show, as in production.
+    simcords = list(world.bot.extra_events.get("on_command_error", []))
+    for listener in simcords:
+        world.bot.remove_listener(listener, "on_command_error")
+    await world.member.send(world.channel, "!!! what a goal")
+    await world.member.send(world.channel, "!nonsense")
+    last = world.channel.last_message
+    assert last is not None and last.content == "!nonsense"  # no answer after it
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    for listener in simcords:
+        world.bot.add_listener(listener, "on_command_error")

@@ -107,6 +107,12 @@ class Foreign:
     def private(self, path: Path) -> None:
         path.chmod(0o600 if self.owner_may_write else 0o000)
 
+    @property
+    def fix(self) -> str:
+        """The fix the bot must name: chown when the child is not the owner; chmod when it is
+        the owner (root without its file-mode override) and the modes forbid it."""
+        return f"chown -R {self.uid}:{self.gid}" if self.owner_may_write else "chmod -R u+rwX"
+
 
 def _without_file_mode_override() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
@@ -172,7 +178,7 @@ def test_a_folder_the_bot_may_not_write_names_the_uid_and_the_chown(foreign: For
     done = tgraph("run", "--config", str(foreign.folder / "config.yml"), preexec=foreign.preexec)
     assert done.returncode == 6
     line = one_line(done.stderr)
-    assert f"uid {foreign.uid}" in line and f"chown -R {foreign.uid}:{foreign.gid}" in line
+    assert f"uid {foreign.uid}" in line and foreign.fix in line
     assert str(foreign.folder) in line
     assert list(foreign.folder.iterdir()) == []
 
@@ -184,7 +190,7 @@ def test_run_in_a_foreign_folder_with_a_config_also_says_chown(foreign: Foreign)
     foreign.lock()
     done = tgraph("run", "--config", str(config), env=READY, preexec=foreign.preexec)
     assert done.returncode == 6
-    assert "chown -R" in one_line(done.stderr)
+    assert foreign.fix in one_line(done.stderr)
 
 
 def test_check_and_config_get_only_read(foreign: Foreign) -> None:
@@ -206,7 +212,7 @@ def test_an_unreadable_config_says_chown(foreign: Foreign) -> None:
     done = tgraph("check", "--config", str(config), preexec=foreign.preexec)
     assert done.returncode == 6
     line = one_line(done.stderr)
-    assert str(config) in line and "chown -R" in line
+    assert str(config) in line and foreign.fix in line
 
 
 # -- the image: a first start waits for the configuration (no restart loop) ----------------

@@ -526,6 +526,23 @@ async def test_a_success_closes_the_breaker(fake: FakeTautulli) -> None:
         assert len(fake.requests) == 1  # asked again: the success had closed it
 
 
+async def test_the_live_messages_read_asks_once_even_while_the_breaker_is_open(
+    fake: FakeTautulli,
+) -> None:
+    await fake.set_mode("error500")
+    clock = MonotonicClock()
+    async with breaker_client(fake.url, clock) as client:
+        with pytest.raises(TautulliServerError):
+            await client.activity(live=True)
+        assert (len(fake.requests), clock.sleeps) == (1, [])  # one attempt: no retries
+        with pytest.raises(TautulliServerError):
+            await client.users()  # the breaker is open: not asked
+        assert len(fake.requests) == 1
+        await fake.set_mode("ok")
+        assert (await client.activity(live=True)).count == 3  # asked all the same
+        assert len(await client.users()) == 26  # and its success closed the breaker
+
+
 async def test_one_deadline_bounds_the_retries_of_every_graph_together(
     fake: FakeTautulli,
 ) -> None:

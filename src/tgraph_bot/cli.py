@@ -389,6 +389,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fatal(UnexpectedError(error=type(exc).__name__), tr, exc)
 
 
+CHATTY_LIBRARIES = ("httpx", "httpcore")
+"""Loggers kept at WARNING whatever the level: their warnings and errors still show."""
+
+
 def _set_up_logging(level: int) -> None:
     """Log lines on stderr, every record masked (URL passwords, keys, the configured secrets
     in any library's log, tracebacks included)."""
@@ -399,6 +403,8 @@ def _set_up_logging(level: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=[handler]
     )
+    for chatty in CHATTY_LIBRARIES:  # one INFO line per HTTP request: the live message
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))  # would flood the log
 
 
 def _fatal(error: UserFacingError, tr: Translator, cause: BaseException | None = None) -> int:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import errno
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from tgraph_bot.i18n import N_, Translator
 
@@ -44,6 +44,13 @@ class UserFacingError(TGraphError):
         if not admin and self.member_message is not None:
             return tr._(self.member_message)
         return tr._(self.message).format(**self.params)
+
+    def render_mentions(
+        self, tr: Translator, *, admin: bool = True, mention: Callable[[str], str]
+    ) -> str:
+        """:meth:`render`, with each command the message names given by ``mention`` (on
+        Discord a clickable ``</my_stats:ID>``); the same as :meth:`render` for most."""
+        return self.render(tr, admin=admin)
 
     def hides_cause(self) -> bool:
         """A member reads something else than the cause (so the owner should see it logged)."""
@@ -404,11 +411,32 @@ class HistoryNotReady(UserFacingError):
 
 
 class NotLinkedError(UserFacingError):
-    """A member asked for their own numbers without a verified link to a Plex user."""
+    """A member asked for their own numbers without a verified link to a Plex user. The
+    hint is how a member gets linked under the server's MY_STATS_VERIFICATION (``mode``):
+    /my_stats with a Plex sign-in, /my_stats with an email, or an admin."""
 
-    message = N_(
-        "Your Discord account is not linked to a Plex user yet: run /my_stats once to link it."
-    )
+    HINTS: ClassVar[dict[str, str]] = {
+        "plex": N_(
+            "Your Discord account is not linked to a Plex account yet: use {my_stats} once "
+            "and sign in to Plex to link it."
+        ),
+        "none": N_(
+            "Your Discord account is not linked to a Plex account yet: use {my_stats} once "
+            "with the email of your Plex account to link it."
+        ),
+        "admin": N_(
+            "Your Discord account is not linked to a Plex account yet. Please ask an admin "
+            "to link you."
+        ),
+    }
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(self.HINTS.get(mode, self.HINTS["plex"]), my_stats="/my_stats")
+
+    def render_mentions(
+        self, tr: Translator, *, admin: bool = True, mention: Callable[[str], str]
+    ) -> str:
+        return tr._(self.message).format(my_stats=mention("my_stats"))
 
 
 # -- start-up (issue 9): each is one line with the fix; cli.py exits with ``exit_status`` ---

@@ -168,7 +168,7 @@ def test_activity_parses_the_three_sessions() -> None:
     assert tv.title.startswith("The Expanse")
     assert movie.decision == "transcode"
     assert movie.transcoding == ("video", "audio")
-    assert movie.quality == "4k → 720p"
+    assert movie.quality == "4K → 720p"  # as the resolution graphs write it
     assert movie.state == "paused"
     assert music.decision == "direct stream"  # Tautulli says "copy"
     assert music.title == "John Coltrane - A Love Supreme - Part 1: Acknowledgement"

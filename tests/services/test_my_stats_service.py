@@ -148,6 +148,37 @@ async def test_plex_deny_gets_no_link(env: Env) -> None:
     assert again.decision is Decision.START_PLEX_SIGNIN  # no email needed, ever
 
 
+PLEX_EMAIL_UNUSED = (
+    "The email you gave is not used: on this server you show that a Plex account is yours "
+    "by signing in to Plex."
+)
+
+
+async def test_an_email_where_the_mode_does_not_use_one_is_answered(env: Env) -> None:
+    given = await env.service.request(A, ISLA_EMAIL, settings("plex"))
+    assert given.decision is Decision.START_PLEX_SIGNIN  # the email changed nothing
+    assert given.render(TR).startswith(PLEX_EMAIL_UNUSED + "\nSign in to Plex with the account")
+    assert given.render(Translator("da")).startswith(
+        "Den e-mail, du gav, bruges ikke: her viser du, at en Plex-konto er din, ved at logge "
+        "ind på Plex.\nLog ind på Plex"
+    )
+    assert ISLA_EMAIL not in given.render(TR)
+    without = await env.service.request(B, " ", settings("plex"))  # blank: none given
+    assert "email" not in without.render(TR)
+    admin = await env.service.request(C, UNKNOWN_EMAIL, settings("admin"))
+    assert admin.render(TR) == (
+        "The email you gave is not used: on this server an admin links members to their "
+        "Plex accounts.\nYou are not linked to a Plex account yet. Please ask an admin to "
+        "link you."
+    )
+    await env.service.link(C, "Isla_Wright")  # linked: still told, and the stats are sent
+    sent = await env.service.request(C, UNKNOWN_EMAIL, settings("admin"))
+    assert (sent.reply, sent.user_id) == (Reply.SENDING, ISLA)
+    assert sent.render(TR).endswith("\nYour stats are on their way by DM.")
+    email_mode = await env.service.request(B, UNKNOWN_EMAIL, settings("none"))
+    assert email_mode.render(TR).startswith("If that email belongs")  # used there: no note
+
+
 async def test_plex_code_expiring_gets_no_link(env: Env) -> None:
     started = await env.service.request(A, ISLA_EMAIL, settings("plex"))
     assert started.signin is not None

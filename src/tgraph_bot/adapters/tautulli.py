@@ -290,14 +290,16 @@ class TautulliClient:
         deadline: Deadline | None = None,
         *,
         attempt_seconds: float | None = None,
+        probe: bool = False,
     ) -> object:
         """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
 
         While the breaker is open, the error that opened it is raised without asking.
         ``deadline``, when given, is shared by several calls (one render): retries stop
-        when either it or this call's own ``retry_budget`` runs out.
+        when either it or this call's own ``retry_budget`` runs out. A ``probe`` asks
+        once, without retries, even while the breaker is open: its success closes it.
         """
-        blocked = self._breaker.blocked()
+        blocked = None if probe else self._breaker.blocked()
         if blocked is not None:
             raise blocked.with_traceback(None)
         conn = self._conn
@@ -316,7 +318,7 @@ class TautulliClient:
                     self._breaker.reset()
                 return data
             # Decided outside the ``except``: an error made here has no ``__context__``.
-            if error.unavailable:
+            if error.unavailable and not probe:
                 ceiling = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
                 delay = self._rng.uniform(0.0, ceiling)
                 remaining = self._retry_budget - (self._monotonic() - started) - delay
@@ -476,9 +478,11 @@ class TautulliClient:
             return None
         return find_by_email(await self.users(), email)
 
-    async def activity(self) -> Activity:
-        """What is playing right now (``get_activity``)."""
-        data = await self._request("get_activity", {})
+    async def activity(self, *, live: bool = False) -> Activity:
+        """What is playing right now (``get_activity``). ``live``: for the live message,
+        which asks again every refresh: one attempt, made even while the breaker is open,
+        so the first refresh after an outage shows Tautulli back (and closes the breaker)."""
+        data = await self._request("get_activity", {}, probe=live)
         try:
             return parse_activity(data)
         except ValueError:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from tgraph_bot.core.resolution import resolution_name
+
 Decision = Literal["direct play", "direct stream", "transcode"]
 State = Literal["playing", "paused", "buffering"]
 
@@ -93,6 +95,8 @@ def _quality(row: Mapping[str, object], decision: Decision) -> str:
         bitrate = _int(row, "stream_bitrate")
         parts = [codec.upper(), f"{bitrate} kbps" if bitrate else ""]
         return " ".join(part for part in parts if part) or _text(row, "quality_profile")
+    source = resolution_name(source)
+    stream = resolution_name(stream) if stream else ""
     if decision == "transcode" and stream and stream != source:
         return f"{source} → {stream}"
     return source

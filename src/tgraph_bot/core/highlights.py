@@ -48,6 +48,23 @@ class TopTitle:
 
 
 @dataclass(frozen=True, slots=True)
+class Rank:
+    """A member's place in the server's Top 10 users graph, by plays."""
+
+    place: int  # 1: the most plays; users with as many plays share a place
+    of: int  # the users in the graph: everyone who played, or the ten who played most
+
+    @property
+    def everyone(self) -> bool:
+        """Whether ``of`` is everyone who played (the graph has room for more)."""
+        return self.of < TOP_USERS
+
+
+TOP_USERS = 10
+"""How many users Tautulli's Top 10 users graph holds at most."""
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodSummary:
     """One period against the one before it, from Tautulli's own aggregates."""
 
@@ -62,6 +79,7 @@ class PeriodSummary:
     top_titles: tuple[TopTitle, ...] = ()
     top_platform: str | None = None
     busiest_hour: int | None = None
+    rank: Rank | None = None  # one member's place among the server's Top 10 users
 
     @property
     def plays_change(self) -> float | None:
@@ -179,11 +197,33 @@ def summarise(
     )
 
 
+def rank_in(top_users: GraphData, mine: GraphData) -> Rank | None:
+    """The member's place in ``top_users`` (the server's Top 10 users). They are found by
+    ``mine``, the same graph asked for the member alone: its one category is their name as
+    Tautulli writes it, with their plays (two users of one name differ by their plays).
+    None when they are not in it."""
+    own = _category_totals(mine)
+    if len(own) != 1 or own[0][1] <= 0:
+        return None
+    users = [(name, plays) for name, plays in _category_totals(top_users) if plays > 0]
+    if own[0] not in users:
+        return None
+    return Rank(1 + sum(1 for _, plays in users if plays > own[0][1]), len(users))
+
+
+def _category_totals(graph: GraphData) -> list[tuple[str, float]]:
+    parts = [s.data for s in graph.series if s.name not in TOTAL_KEYS]
+    return [(name, sum(data[i] for data in parts)) for i, name in enumerate(graph.categories)]
+
+
 __all__ = [
+    "TOP_USERS",
     "Highlight",
     "PeriodSummary",
+    "Rank",
     "TopTitle",
     "highlight",
+    "rank_in",
     "summarise",
     "top_platform",
     "top_titles",

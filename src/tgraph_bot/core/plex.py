@@ -247,6 +247,7 @@ class SyncResult:
     removed: int
     total: int
     created: bool = False
+    playlist: str = ""  # its title, as the answer names it
 
 
 __all__ = [

@@ -29,8 +29,9 @@ class GraphSpec:
     censor: bool = False  # categories are user names
     counts_streams: bool = False  # values are stream counts whatever GRAPH_Y_AXIS says
     monthly: bool = False  # Tautulli's time_range is in months
-    personal: str | None = None  # the title in /my_stats; None: about other users, left out
-    weekly: tuple[str, str] | None = None  # the titles (server, personal) when drawn by week
+    personal: str | None = None  # the title in /my_stats; None: left out of it (about
+    # other users, or with nothing to tell one person)
+    weekly: tuple[str, str | None] | None = None  # the titles (server, personal) by week
 
     @property
     def enable_key(self) -> str:
@@ -49,7 +50,7 @@ def _spec(
     axis: Axis,
     palette: Palette,
     personal: str | None = None,
-    weekly: tuple[str, str] | None = None,
+    weekly: tuple[str, str | None] | None = None,
     **kw: bool,
 ) -> GraphSpec:
     return GraphSpec(
@@ -131,8 +132,9 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "line",
         "date",
         "stream",
-        personal=N_("Your daily concurrent streams"),
-        weekly=(N_("Weekly peak concurrent streams"), N_("Your weekly peak concurrent streams")),
+        # No personal graph: one member's streams at once are 1 (a few at most), four flat
+        # lines that tell them nothing.
+        weekly=(N_("Weekly peak concurrent streams"), None),
         counts_streams=True,
     ),
     _spec(

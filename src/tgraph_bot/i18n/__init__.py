@@ -59,6 +59,14 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalog.ngettext(singular, plural, n)
 
+    def possessive(self, name: str) -> str:
+        """``name`` as the owner of what follows: English adds 's ("Miles Davis's");
+        Danish adds s, or only an apostrophe after s, x or z ("John Coltranes",
+        "Miles Davis'", "Bix'")."""
+        if self.language != "da":
+            return f"{name}'s"
+        return f"{name}'" if name.lower().endswith(("s", "x", "z")) else f"{name}s"
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 

@@ -98,9 +98,10 @@ def title(
         )
     else:
         period = tr.ngettext("last {count} day", "last {count} days", days).format(count=days)
-    name = spec.personal if personal and spec.personal else spec.title
+    mine = spec.personal if personal else None  # None: the graph has no personal title
+    name = mine or spec.title
     if weekly and spec.weekly is not None:
-        name = spec.weekly[1] if personal else spec.weekly[0]
+        name = (spec.weekly[1] if mine else None) or spec.weekly[0]
     return tr._("{title} ({period})").format(title=tr._(name), period=period)
 
 

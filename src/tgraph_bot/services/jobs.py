@@ -38,7 +38,8 @@ Behaviour:
 - Retried: a failed scheduled run (any exception but cancellation) is logged on one line and
   retried after :class:`~tgraph_bot.core.schedule.Backoff` waits (30 s, 60 s, ... up to
   30 min by default); the count starts again after a success. :meth:`run_now` raises to its
-  caller instead.
+  caller instead. ``backoff`` may be a function, asked at each failure, for waits that
+  follow live settings (the activity message never waits longer than its period).
 - Time is injected: ``clock`` for now, ``sleep`` for waiting (``asyncio.sleep`` by default).
   :meth:`step` is one turn without the sleep, so a test drives the job turn by turn.
   Long waits are cut to ``max_wait`` (an hour) so a clock jump (suspend, NTP) is noticed.
@@ -105,7 +106,7 @@ class ScheduledJob(Generic[T]):
         record: RunRecord,
         clock: Callable[[], datetime],
         sleep: Sleep = asyncio.sleep,
-        backoff: Backoff | None = None,
+        backoff: Backoff | Callable[[], Backoff] | None = None,
         max_wait: float = 3600.0,
         quiet: bool = False,
         run_lock: RunLock | None = None,
@@ -173,7 +174,8 @@ class ScheduledJob(Generic[T]):
                 raise
             except Exception as exc:
                 self.failures += 1
-                delay = self._backoff.delay(self.failures)
+                backoff = self._backoff() if callable(self._backoff) else self._backoff
+                delay = backoff.delay(self.failures)
                 log.warning(
                     "%s failed (%s: %s); retry %d in %.0f s",
                     self.name,

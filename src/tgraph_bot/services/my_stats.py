@@ -61,7 +61,7 @@ REPLY_TEXTS: dict[Reply, str] = {
     Reply.SENDING: N_("Your stats are on their way by DM."),
     Reply.LINKED_AND_SENDING: N_(
         "You are now linked to the Plex account {username}, and your stats are on their "
-        "way by DM. Next time just use {my_stats}, no email needed."
+        "way by DM. Next time just use {my_stats}."
     ),
     Reply.SIGN_IN: N_(
         "Sign in to Plex with the account you watch with (the button below): that proves "
@@ -86,6 +86,18 @@ REPLY_TEXTS: dict[Reply, str] = {
     ),
     Reply.FORGOTTEN: N_(
         "Done: your link to a Plex account and any stored images of your stats are deleted."
+    ),
+}
+
+# Said when an email is given where it is not looked at (only mode none uses one).
+EMAIL_NOT_USED: dict[Mode, str] = {
+    Mode.PLEX: N_(
+        "The email you gave is not used: on this server you show that a Plex account is "
+        "yours by signing in to Plex."
+    ),
+    Mode.ADMIN: N_(
+        "The email you gave is not used: on this server an admin links members to their "
+        "Plex accounts."
     ),
 }
 
@@ -127,6 +139,7 @@ class Outcome:
     signin: SignInStart | None = None
     plex_username: str | None = None
     now: datetime | None = None
+    note: str | None = None  # an N_ msgid said first (EMAIL_NOT_USED)
 
     @property
     def message(self) -> str:
@@ -140,9 +153,11 @@ class Outcome:
             "username": self.plex_username or "",
             "my_stats": mention("my_stats"),
         }
-        if self.signin is None:
-            return tr._(self.message).format(**params)
         text = tr._(self.message).format(**params)
+        if self.note is not None:
+            text = tr._(self.note) + "\n" + text
+        if self.signin is None:
+            return text
         now = self.now or self.signin.expires_at
         minutes = max(1, math.ceil((self.signin.expires_at - now).total_seconds() / 60))
         expiry = tr.ngettext(
@@ -159,7 +174,9 @@ def _outcome(
     signin: SignInStart | None = None,
     plex_username: str | None = None,
     now: datetime | None = None,
+    email: str | None = None,
 ) -> Outcome:
+    """``email``: the one the member gave; said to be unused where the mode ignores it."""
     return Outcome(
         decision,
         visible_reply(decision, mode),
@@ -167,6 +184,7 @@ def _outcome(
         signin=signin,
         plex_username=plex_username,
         now=now,
+        note=EMAIL_NOT_USED.get(mode) if email else None,
     )
 
 
@@ -247,6 +265,7 @@ class MyStatsService:
     async def request(self, member_id: MemberId, email: str | None, settings: Settings) -> Outcome:
         """Decide a ``/my_stats`` request; start a Plex sign-in when that is what is needed."""
         mode = Mode(settings.MY_STATS_VERIFICATION)
+        given = (email or "").strip() or None
         linked = await acting_for(self._links, member_id, settings)
         if linked is not None:
             return _outcome(
@@ -254,9 +273,9 @@ class MyStatsService:
                 mode,
                 user_id=linked.tautulli_user_id,
                 plex_username=linked.plex_username,
+                email=given,
             )
         now = self._clock()
-        given = (email or "").strip() or None
         user: TautulliUser | None = None
         if mode is Mode.NONE and given is not None:
             user = await self._users.find_user_by_email(given)
@@ -290,8 +309,8 @@ class MyStatsService:
             log.info("my_stats: member %s linked by email to Tautulli user %s", member_id, grant)
         if decision is Decision.START_PLEX_SIGNIN:
             signin = await self._start_signin(member_id, now)
-            return _outcome(decision, mode, signin=signin, now=now)
-        return _outcome(decision, mode, user_id=grant, plex_username=shown)
+            return _outcome(decision, mode, signin=signin, now=now, email=given)
+        return _outcome(decision, mode, user_id=grant, plex_username=shown, email=given)
 
     async def _start_signin(self, member_id: MemberId, now: datetime) -> SignInStart:
         if self._plextv is None:

@@ -48,7 +48,7 @@ from tgraph_bot.core.plex import (
     plan_playlist,
     qualifies,
 )
-from tgraph_bot.core.schedule import Policy, every
+from tgraph_bot.core.schedule import Backoff, Policy, every
 from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
@@ -65,6 +65,9 @@ COMMAND_DEADLINE = 20.0
 """Seconds a command waits for Plex and MusicBrainz in all (reads and lookups share it, as a
 render's graphs share Tautulli's): a service that hangs is reported when it passes. A write
 (a playlist change, a summary) has its own, so a sync is not cut short for being large."""
+
+ACTIVITY_RETRY_CAP = 300.0
+"""The longest wait before retrying a failed activity refresh (a live view)."""
 
 ARTIST_CLOSEST = N_("No artist named {name} in the music library. Did you mean: {closest}?")
 ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {closest}?")
@@ -104,7 +107,7 @@ class CreditsSource(Protocol):
 
 
 class TautulliPort(Protocol):
-    async def activity(self) -> Activity: ...
+    async def activity(self, *, live: bool = False) -> Activity: ...
     async def played_tracks(self, user_id: TautulliUserId, artist_rating_key: int) -> set[int]: ...
     async def users(self) -> list[TautulliUser]: ...
 
@@ -166,6 +169,17 @@ def activity_policy(settings: Callable[[], Settings]) -> Policy:
     return policy
 
 
+def activity_backoff(settings: Callable[[], Settings]) -> Callable[[], Backoff]:
+    """Retry waits of a failed activity refresh: 30 s, 60 s, ... at most 5 min, and never
+    longer than ACTIVITY_REFRESH_SECONDS: a live view is back within one refresh."""
+
+    def backoff() -> Backoff:
+        period = float(settings().ACTIVITY_REFRESH_SECONDS) or ACTIVITY_RETRY_CAP
+        return Backoff(base=min(30.0, period), cap=min(ACTIVITY_RETRY_CAP, period))
+
+    return backoff
+
+
 class SyncRecord:
     """The playlist job's RunRecord: the stored last sync (``plex.playlist_sync_at``)."""
 
@@ -224,8 +238,10 @@ class PlexService:
 
     # -- usage ------------------------------------------------------------------------------
 
-    async def usage(self) -> Activity:
-        return await self._tautulli.activity()
+    async def usage(self, *, live: bool = False) -> Activity:
+        """What is playing; ``live``: for the live message (one attempt, asked even while
+        the Tautulli client holds back after a failure)."""
+        return await self._tautulli.activity(live=live)
 
     async def owner(self) -> str:
         """The Plex username of PLEX_TOKEN's account (the CLI's default "you")."""
@@ -258,11 +274,12 @@ class PlexService:
     async def _user_for(self, member: MemberId | None, plex_user: str | None) -> TautulliUserId:
         if plex_user is not None:
             return find_user(await self._tautulli.users(), plex_user).user_id
+        settings = self._settings()
         if member is None:
-            raise NotLinkedError()
-        link = await acting_for(self._links, member, self._settings())
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
+        link = await acting_for(self._links, member, settings)
         if link is None:
-            raise NotLinkedError()
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
         return link.tautulli_user_id
 
     async def completion(
@@ -340,7 +357,8 @@ class PlexService:
         playlist = await self._plex.playlist(settings.TOP_RATED_PLAYLIST, deadline=deadline)
         result = await self._reconcile(settings.TOP_RATED_PLAYLIST, playlist, wanted)
         log.info(
-            "playlist sync: added %d, removed %d, %d tracks",
+            "playlist sync of %r: added %d, removed %d, %d tracks",
+            result.playlist,
             result.added,
             result.removed,
             result.total,
@@ -353,17 +371,18 @@ class PlexService:
         if playlist is None:
             parts = list(chunks(list(dict.fromkeys(wanted))))
             if not parts:
-                return SyncResult(0, 0, 0)  # Plex cannot hold an empty playlist we made
+                return SyncResult(0, 0, 0, playlist=title)  # Plex holds no empty playlist
             key = await self._plex.create_playlist(title, parts[0])
             for part in parts[1:]:
                 await self._plex.add_to_playlist(key, part)
-            return SyncResult(sum(map(len, parts)), 0, sum(map(len, parts)), created=True)
+            added = sum(map(len, parts))
+            return SyncResult(added, 0, added, created=True, playlist=title)
         plan = plan_playlist(playlist.entries, wanted)
         for item_id in plan.remove:
             await self._plex.remove_from_playlist(playlist.rating_key, item_id)
         for part in plan.add_chunks():
             await self._plex.add_to_playlist(playlist.rating_key, part)
-        return SyncResult(len(plan.add), len(plan.remove), plan.total)
+        return SyncResult(len(plan.add), len(plan.remove), plan.total, playlist=title)
 
     async def next_sync(self) -> datetime | None:
         """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""

@@ -6,7 +6,8 @@ The usage view is also laid out here as (name, value) fields, so the Discord emb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from tgraph_bot.core.activity import Activity, Stream, bandwidth, fit, progress_bar
 from tgraph_bot.core.censor import censor
@@ -31,26 +32,29 @@ NAME_LIMIT = 200
 
 
 def sync_text(result: SyncResult, tr: Translator) -> str:
-    """``"added 12, removed 3, 240 tracks"`` (and "created" when the playlist was new)."""
-    text = tr._("added {added}, removed {removed}, {total} tracks").format(
+    """``'Playlist "My Top Rated": added 12, removed 3, 240 tracks'`` (or "Created the
+    playlist ..." when it was new)."""
+    summary = tr._("added {added}, removed {removed}, {total} tracks").format(
         added=result.added, removed=result.removed, total=result.total
     )
-    if result.created:
-        text = tr._("Created the playlist: {summary}").format(summary=text)
-    return text
+    text = (
+        tr._('Created the playlist "{playlist}": {summary}')
+        if result.created
+        else tr._('Playlist "{playlist}": {summary}')
+    )
+    return text.format(playlist=_clip(result.playlist, NAME_LIMIT), summary=summary)
 
 
 def completion_text(report: CompletionReport, tr: Translator) -> str:
     result = report.result
     text = tr._(
-        "You have listened to {percent}% ({played}/{total}) of {artist}'s collection "
-        "on this server."
+        "You have listened to {percent}% ({played}/{total}) of {whose} collection on this server."
     )
     return text.format(
         percent=tr.number(round(result.percent, 1)),
         played=result.played,
         total=result.total,
-        artist=_clip(report.artist, NAME_LIMIT),
+        whose=tr.possessive(_clip(report.artist, NAME_LIMIT)),
     )
 
 
@@ -102,6 +106,8 @@ class UsageView:
     fields: list[tuple[str, str]]
     footer: str
     empty: bool
+    note: str = ""
+    """A line above the streams (the live message: when it was updated, an outage)."""
 
 
 def _clip(text: str, limit: int) -> str:
@@ -145,6 +151,40 @@ def usage_view(activity: Activity, tr: Translator, *, censor_names: bool) -> Usa
     return UsageView(title, fields, footer, empty=False)
 
 
+LiveState = Literal["live", "down", "stopped"]
+"""The live message: refreshed from Tautulli; Tautulli cannot be reached (the last streams
+read stay, marked); the bot has stopped (the message is no longer kept up to date)."""
+
+
+def live_note(tr: Translator, state: LiveState, *, updated: str | None, checked: str) -> str:
+    """The live message's line: when its streams were read (``updated``, None if never in
+    this run) and what holds it back. Both times are Discord timestamps (``<t:...:R>``)."""
+    if state == "live":
+        return tr._("Updated {when}").format(when=updated or checked)
+    if state == "down":
+        if updated is None:
+            return tr._("Tautulli cannot be reached right now. Checked {when}.").format(
+                when=checked
+            )
+        return tr._("Tautulli cannot be reached right now. Last updated {when}.").format(
+            when=updated
+        )
+    if updated is None:
+        return tr._("The bot has stopped: this message is no longer updated.")
+    return tr._(
+        "The bot has stopped: this message is no longer updated. Last updated {when}."
+    ).format(when=updated)
+
+
+def live_view(
+    activity: Activity | None, tr: Translator, *, note: str, censor_names: bool
+) -> UsageView:
+    """The live message: the streams of ``activity`` (none: only the title and the note)."""
+    if activity is None:
+        return UsageView(tr._("Now playing on Plex"), [], "", empty=False, note=note)
+    return replace(usage_view(activity, tr, censor_names=censor_names), note=note)
+
+
 def usage_text(view: UsageView, tr: Translator) -> str:
     """The view as plain text (the command line)."""
     if view.empty:
@@ -156,9 +196,12 @@ def usage_text(view: UsageView, tr: Translator) -> str:
 
 
 __all__ = [
+    "LiveState",
     "UsageView",
     "completion_text",
     "enrich_text",
+    "live_note",
+    "live_view",
     "sync_text",
     "usage_text",
     "usage_view",

@@ -222,6 +222,13 @@ def summary_embed(
         lines.append(tr._("Next post {when}").format(when=f"<t:{int(next_post.timestamp())}:R>"))
     if hint:
         lines.append(hint)
+    if personal and summary.rank is not None:  # a place, never anyone else's name
+        rank = summary.rank
+        if rank.everyone:
+            text = tr._("You are #{place} of {count} this period")
+        else:
+            text = tr._("You are #{place} in the top {count} this period")
+        lines.append(text.format(place=rank.place, count=rank.of))
     fields = [
         EmbedField(tr._("Plays"), tr.number(summary.plays) + _change(summary.plays_change, tr)),
         EmbedField(

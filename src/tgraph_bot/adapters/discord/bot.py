@@ -107,7 +107,8 @@ class TGraphBot(SyncDispatchBot):
         return translator(self.store.settings.LANGUAGE)
 
     def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
-        """The member's Discord language when we have it translated, else LANGUAGE."""
+        """The member's Discord language when we have it (any English locale is English),
+        else LANGUAGE."""
         return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
 
     def mention(self, command: str) -> str:
@@ -118,6 +119,16 @@ class TGraphBot(SyncDispatchBot):
 
     def _prefix(self, bot: commands.Bot, message: discord.Message) -> str:
         return self.store.settings.COMMAND_PREFIX
+
+    async def on_command_error(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self, context: commands.Context[commands.Bot], exception: commands.CommandError, /
+    ) -> None:
+        """A message that starts with the prefix but names no command of ours is someone's
+        chat ("!!!", another bot's command): nothing to answer, nothing to log as an error."""
+        if isinstance(exception, commands.CommandNotFound):
+            log.debug("no such text command: %s", exception)
+            return
+        await super().on_command_error(context, exception)
 
     def _on_config_change(self, old: Settings, new: Settings) -> None:
         """Called from whichever thread saved the file: hop onto the loop."""

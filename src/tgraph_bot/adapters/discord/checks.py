@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.ext.commands.hybrid import HybridAppCommand
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.cooldown import CooldownPolicy, CooldownTracker
@@ -43,6 +44,26 @@ def _manage_server(ctx: commands.Context[Any]) -> bool:
 
 manage_server_only = commands.check(_manage_server)
 """The same rule as a command check, for hybrid commands (slash and prefix alike)."""
+
+
+def is_admin_command(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Does the bot refuse this (sub)command to a member without Manage Server?
+
+    An admin command says so by its default permissions, its own or its group's (the bot
+    gives those only as Manage Server), or, for a hybrid subcommand (Discord applies default
+    permissions to a whole group only), by the :data:`manage_server_only` check.
+    """
+    root = command.root_parent
+    if command.default_permissions is not None or (
+        root is not None and root.default_permissions is not None
+    ):
+        return True
+    return isinstance(command, HybridAppCommand) and needs_manage_server(command.wrapped)
+
+
+def needs_manage_server(command: commands.Command[Any, ..., Any]) -> bool:
+    """Does this prefix (or hybrid) command carry the :data:`manage_server_only` check?"""
+    return _manage_server in command.checks
 
 
 def policy_for(command: str, settings: Settings) -> CooldownPolicy:
@@ -87,8 +108,10 @@ class CooldownGate:
 
 __all__ = [
     "CooldownGate",
+    "is_admin_command",
     "manage_server_only",
     "may_manage_server",
+    "needs_manage_server",
     "policy_for",
     "require_manage_server",
 ]

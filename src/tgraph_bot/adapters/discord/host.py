@@ -44,7 +44,8 @@ class BotHost(Protocol):
     def tree(self) -> app_commands.CommandTree[Any]: ...
 
     def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
-        """The member's Discord language when we have it translated, else LANGUAGE."""
+        """The member's Discord language when we have it (any English locale is English),
+        else LANGUAGE."""
         ...
 
     def mention(self, command: str) -> str:

@@ -106,6 +106,18 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     return fit_embeds([embed])[0]
 
 
+def pack_lines(lines: Iterable[str], limit: int = FIELD_VALUE) -> list[str]:
+    """``lines`` joined into as few texts of at most ``limit`` characters as keep their
+    order, never cutting a line (only a line longer than ``limit`` alone is clipped)."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= limit:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(clip(line, limit))
+    return texts
+
+
 def refused(error: BaseException) -> discord.HTTPException | None:
     """The HTTP error when Discord refused a message we sent (400: a limit, a malformed
     field), else None."""
@@ -138,11 +150,14 @@ __all__ = [
     "CONTENT",
     "EMBEDS",
     "EMBED_TOTAL",
+    "FIELDS",
+    "FIELD_VALUE",
     "fit_content",
     "fit_embed",
     "fit_embeds",
     "fit_texts",
     "log_refused",
+    "pack_lines",
     "reason",
     "refused",
 ]

@@ -27,9 +27,12 @@ PARAMETER_NAMES = (
 DISCORD_LOCALES: dict[discord.Locale, str] = {discord.Locale.danish: "da"}
 
 
-def language_for(locale: discord.Locale | None, default: str) -> str:
-    """Our language for a member's Discord locale; ``default`` (LANGUAGE) when untranslated."""
-    language = DISCORD_LOCALES.get(locale) if locale is not None else None
+def language_for(locale: discord.Locale | str | None, default: str) -> str:
+    """Our language for a member's Discord locale: theirs when we have it (``da``; ``en``
+    for every English locale, en-US and en-GB alike), else ``default`` (LANGUAGE): a
+    member who reads French on a Danish server gets Danish, one who reads English gets
+    English."""
+    language = str(locale).split("-", 1)[0].lower() if locale is not None else None
     return language if language in LANGUAGES else default
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Protocol, cast
+from collections.abc import Callable
+from typing import Protocol, cast, runtime_checkable
 
 import discord
 from discord import app_commands
@@ -27,10 +28,21 @@ from tgraph_bot.i18n import Translator
 log = logging.getLogger(__name__)
 
 
-class Speaks(Protocol):
+@runtime_checkable
+class Mentions(Protocol):
+    """Names a command as Discord shows it clickable (the bot, once its commands synced)."""
+
+    def mention(self, command: str) -> str: ...
+
+
+class Speaks(Mentions, Protocol):
     """The bot, as far as the tree needs it: replies in the member's language."""
 
     def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator: ...
+
+
+def plain_command(command: str) -> str:
+    return f"/{command}"
 
 
 def is_admin(permissions: discord.Permissions) -> bool:
@@ -48,10 +60,15 @@ def user_facing(error: BaseException) -> UserFacingError | None:
 
 
 def error_reply(
-    error: BaseException, tr: Translator, now_ts: float, *, admin: bool = False
+    error: BaseException,
+    tr: Translator,
+    now_ts: float,
+    *,
+    admin: bool = False,
+    mention: Callable[[str], str] = plain_command,
 ) -> tuple[str, str | None]:
     """The reply for an error (the cause for an ``admin``, a plain sentence for a member),
-    and an error id when it was unexpected (to log)."""
+    and an error id when it was unexpected (to log). A command it names is ``mention``ed."""
     if refused(error) is not None:  # logged by answer_error, with Discord's reason
         return tr._("Sorry, Discord refused my reply. The bot's log says why."), None
     if isinstance(error, app_commands.CommandInvokeError):
@@ -74,7 +91,8 @@ def error_reply(
         ), None
     known = user_facing(error)
     if known is not None:
-        return mask_secrets(known.render(tr, admin=admin)), None  # it may name a URL
+        text = known.render_mentions(tr, admin=admin, mention=mention)
+        return mask_secrets(text), None  # it may name a URL
     error_id = secrets.token_hex(4)
     return tr._("Sorry, something went wrong (error id {error_id}).").format(
         error_id=error_id
@@ -82,13 +100,20 @@ def error_reply(
 
 
 def answer_error(
-    error: BaseException, tr: Translator, *, admin: bool, command: str, user: int
+    error: BaseException,
+    tr: Translator,
+    *,
+    admin: bool,
+    command: str,
+    user: int,
+    mention: Callable[[str], str] = plain_command,
 ) -> str:
     """The reply for a command's error, after logging what the owner needs: the traceback
     of an unexpected error; one line with the cause a member was not shown, or of a disk
     problem (the owner fixes those, whoever met them)."""
     original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-    text, error_id = error_reply(original, tr, discord.utils.utcnow().timestamp(), admin=admin)
+    now = discord.utils.utcnow().timestamp()
+    text, error_id = error_reply(original, tr, now, admin=admin, mention=mention)
     known = user_facing(original)
     rejected = refused(original)
     if rejected is not None:
@@ -107,13 +132,14 @@ class TGraphTree(app_commands.CommandTree[discord.Client]):
     async def on_error(
         self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
     ) -> None:
-        tr = cast(Speaks, self.client).tr_for(interaction)
+        bot = cast(Speaks, self.client)
         text = answer_error(
             error,
-            tr,
+            bot.tr_for(interaction),
             admin=is_admin(interaction.permissions),
             command=interaction.command.qualified_name if interaction.command else "?",
             user=interaction.user.id,
+            mention=bot.mention,
         )
         try:
             if interaction.response.is_done():
@@ -124,4 +150,12 @@ class TGraphTree(app_commands.CommandTree[discord.Client]):
             log.warning("could not send the error reply: %s", exc)
 
 
-__all__ = ["TGraphTree", "answer_error", "error_reply", "is_admin", "user_facing"]
+__all__ = [
+    "Mentions",
+    "TGraphTree",
+    "answer_error",
+    "error_reply",
+    "is_admin",
+    "plain_command",
+    "user_facing",
+]

@@ -25,6 +25,7 @@ from tgraph_bot.core.labels import (
     choose_labels,
     text_width,
 )
+from tgraph_bot.core.resolution import RESOLUTION_ORDER, resolution_name
 from tgraph_bot.graphs.model import (
     DPI,
     FIGURE_INCHES,
@@ -90,9 +91,6 @@ ENGLISH_MONTHS = (
     "Nov",
     "Dec",
 )
-RESOLUTION_ORDER = ("4K", "1440p", "1080p", "720p", "576p", "480p", "SD")
-"""Source and stream resolutions, best first: the same order at any range, whatever the counts."""
-_RESOLUTION_NAMES = {"4k": "4K", "2160p": "4K", "2k": "1440p", "sd": "SD", "unknown": "Unknown"}
 DROPPED_SERIES = frozenset({TOTAL_SERIES})
 """Tautulli's "Total" line on get_plays_by_date repeats the sum of the others and
 flattens them; the graph shows the media types only."""
@@ -131,14 +129,6 @@ def _translate_month(category: str, tr: Translator) -> str:
     if name in ENGLISH_MONTHS:
         return f"{tr.month_names()[ENGLISH_MONTHS.index(name)]} {year}".strip()
     return category
-
-
-def resolution_name(category: str) -> str:
-    """Tautulli's resolution as people write it: ``"4k"`` -> ``"4K"``, ``"1080"`` -> ``"1080p"``."""
-    name = category.strip()
-    if name.isdigit():
-        name += "p"
-    return _RESOLUTION_NAMES.get(name.lower(), name)
 
 
 def _resolution_order(categories: Sequence[str]) -> list[int]:

@@ -414,7 +414,10 @@ class CameraCog(commands.Cog):
         embed = member_embed(tr, target.display_name, totals)
         await interaction.response.send_message(embed=fit_embed(embed))
 
-    @commands.command(name="rankingvideo")
+    @commands.command(
+        name="rankingvideo",
+        description=N_("Top 10 by camera time; optional period: week, month or all"),
+    )
     @commands.guild_only()
     async def rankingvideo(self, ctx: commands.Context[Any], period: str = "all") -> None:
         """Top 10 by camera time (seed 003's command); optional period: week, month, all."""

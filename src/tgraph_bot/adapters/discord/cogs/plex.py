@@ -4,9 +4,15 @@ activity message, and the scheduled playlist sync.
 Two :class:`~tgraph_bot.services.jobs.ScheduledJob` run while the cog is loaded, from the
 moment the bot is ready: the service's playlist job and the activity job (every
 ACTIVITY_REFRESH_SECONDS, its last refresh kept in memory only: a restart refreshes at
-once; a failure is retried after 30 s, 60 s, ... at most 5 min). Each is off while its
-setting says so, and :meth:`PlexCog.settings_changed` (the bot calls it on a settings
-change) makes it look at its settings again at once.
+once; a failure is retried after 30 s, 60 s, ... never longer than that period). Each is
+off while its setting says so, and :meth:`PlexCog.settings_changed` (the bot calls it on a
+settings change) makes it look at its settings again at once.
+
+The live message says when it was updated (a Discord timestamp each client shows in its
+own words). While Tautulli cannot be reached it keeps the last streams read, greyed and
+marked with their time, and says so in a plain sentence; the first refresh after Tautulli
+is back shows it (the read is one attempt made even while the Tautulli client holds back).
+When the bot stops, the message says so (within a few seconds, or not at all).
 
 Hybrid commands: one definition serves the slash command and, when ENABLE_PREFIX_COMMANDS
 is on, the prefix command. Discord applies default permissions to a whole group only, so
@@ -31,18 +37,23 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
-from tgraph_bot.adapters.discord.tree import answer_error, is_admin
+from tgraph_bot.adapters.discord.translator import language_for
+from tgraph_bot.adapters.discord.tree import Mentions, answer_error, is_admin, plain_command
 from tgraph_bot.config.schema import Settings, changed
+from tgraph_bot.core.activity import Activity
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
-from tgraph_bot.core.schedule import Backoff
+from tgraph_bot.errors import TautulliError
 from tgraph_bot.i18n import N_, Translator, translator
 from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob, Sleep
-from tgraph_bot.services.plex import PlexService, activity_policy, album_label
+from tgraph_bot.services.plex import PlexService, activity_backoff, activity_policy, album_label
 from tgraph_bot.services.plex_text import (
+    LiveState,
     UsageView,
     completion_text,
     enrich_text,
+    live_note,
+    live_view,
     sync_text,
     usage_view,
 )
@@ -52,8 +63,8 @@ log = logging.getLogger(__name__)
 # Parameter names, marked for the catalog (Discord shows their Danish names).
 PARAMETER_NAMES = (N_("artist"), N_("album"))
 
-ACTIVITY_BACKOFF = Backoff(base=30.0, cap=300.0)
-"""Retry waits of a failed activity refresh: short, it is a live view."""
+STOP_EDIT_SECONDS = 3.0
+"""How long a stopping bot waits for the live message to say "stopped"."""
 ACTIVITY_KEYS = ("ACTIVITY_CHANNEL_ID", "ACTIVITY_REFRESH_SECONDS")
 PLAYLIST_KEYS = ("PLAYLIST_SYNC_HOURS",)
 
@@ -62,11 +73,14 @@ _ALBUM_KEY = re.compile(r"^(?P<title>.*\S)\s+#(?P<key>\d+)$")
 
 def usage_embed(tr: Translator, view: UsageView) -> discord.Embed:
     embed = discord.Embed(title=view.title, colour=discord.Colour.orange())
+    lines = [view.note] if view.note else []
     if view.empty:
-        embed.description = tr._("Nobody is watching or listening right now.")
+        lines.append(tr._("Nobody is watching or listening right now."))
+    embed.description = "\n".join(lines) or None
     for name, value in view.fields:
         embed.add_field(name=name, value=value, inline=False)
-    embed.set_footer(text=view.footer)
+    if view.footer:
+        embed.set_footer(text=view.footer)
     return embed
 
 
@@ -101,14 +115,18 @@ class PlexCog(commands.Cog):
         self._settings = settings
         self._bot: commands.Bot | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._clock = clock or service.clock
+        self._last: tuple[Activity, datetime] | None = None  # the streams last read, and when
+        self._down = False  # Tautulli could not be reached at the last refresh
+        self._shown: tuple[ChannelId, MessageId] | None = None  # the live message, this run
         self.activity_job = ScheduledJob(
             "activity message",
             work=self._refresh_activity,
             policy=activity_policy(settings),
             record=MemoryRunRecord(),
-            clock=clock or service.clock,
+            clock=self._clock,
             sleep=sleep,
-            backoff=ACTIVITY_BACKOFF,
+            backoff=activity_backoff(settings),
             quiet=True,  # every few seconds: "next run at" only at DEBUG
         )
 
@@ -117,11 +135,10 @@ class PlexCog(commands.Cog):
         return await super()._inject(bot, *args, **kwargs)
 
     def _tr(self, ctx: commands.Context[Any] | None = None) -> Translator:
-        language = self._settings().LANGUAGE
+        """The member's language for a slash command (a prefix command has no locale)."""
         interaction = None if ctx is None else ctx.interaction
-        if interaction is not None and str(interaction.locale).startswith("da"):
-            language = "da"
-        return translator(language)
+        locale = None if interaction is None else interaction.locale
+        return translator(language_for(locale, self._settings().LANGUAGE))
 
     async def cog_load(self) -> None:
         self._tasks = [
@@ -144,6 +161,7 @@ class PlexCog(commands.Cog):
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._say_stopped()
 
     async def _after_ready(self, work: Any) -> None:
         if self._bot is not None:
@@ -157,6 +175,7 @@ class PlexCog(commands.Cog):
             admin=is_admin(ctx.permissions),
             command=ctx.command.qualified_name if ctx.command else "plex",
             user=ctx.author.id,
+            mention=self._bot.mention if isinstance(self._bot, Mentions) else plain_command,
         )
         with contextlib.suppress(discord.HTTPException):
             await ctx.send(text, ephemeral=True)
@@ -257,19 +276,70 @@ class PlexCog(commands.Cog):
         channel = None if self._bot is None else self._bot.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise LookupError(f"ACTIVITY_CHANNEL_ID {channel_id}: no text channel the bot can see")
+        embed = self._live_embed(settings, await self._read_activity())
+        message_id = await self._show(channel, embed)
+        self._shown = (channel_id, message_id)
+        return message_id
+
+    async def _read_activity(self) -> LiveState:
+        """Read what is playing; while Tautulli cannot be reached, keep the last streams
+        (one log line when that starts and one when it ends)."""
+        now = self._clock()
+        try:
+            activity = await self._service.usage(live=True)
+        except TautulliError as exc:
+            if not self._down:
+                log.warning("activity message: showing the last streams read: %s", exc)
+            self._down = True
+            return "down"
+        if self._down:
+            log.info("activity message: Tautulli answers again")
+        self._down, self._last = False, (activity, now)
+        return "live"
+
+    def _live_embed(self, settings: Settings, state: LiveState) -> discord.Embed:
         tr = translator(settings.LANGUAGE)
-        view = usage_view(await self._service.usage(), tr, censor_names=settings.CENSOR_USERNAMES)
-        embed = fit_embed(usage_embed(tr, view))
+        last = self._last
+        note = live_note(
+            tr,
+            state,
+            updated=None if last is None else discord.utils.format_dt(last[1], "R"),
+            checked=discord.utils.format_dt(self._clock(), "R"),
+        )
+        streams = None if last is None or state == "stopped" else last[0]
+        view = live_view(streams, tr, note=note, censor_names=settings.CENSOR_USERNAMES)
+        embed = usage_embed(tr, view)
+        if state != "live":
+            embed.colour = discord.Colour.light_grey()
+        return fit_embed(embed)
+
+    async def _show(self, channel: discord.TextChannel, embed: discord.Embed) -> MessageId:
+        """Edit the stored message in place; post one (and store it) if there is none."""
         stored = await self._service.store.activity_message()
-        if stored is not None and stored[0] == channel_id:
+        if stored is not None and stored[0] == channel.id:
             try:
                 await channel.get_partial_message(stored[1]).edit(embed=embed)
                 return stored[1]
             except discord.NotFound:
                 log.info("the activity message was deleted; posting a new one")
         message = await channel.send(embed=embed)
-        await self._service.store.record_activity_message(channel_id, MessageId(message.id))
+        await self._service.store.record_activity_message(
+            ChannelId(channel.id), MessageId(message.id)
+        )
         return MessageId(message.id)
+
+    async def _say_stopped(self) -> None:
+        """The bot stops: the live message shown this run says it is no longer updated.
+        Bounded (the bot is shutting down): after a few seconds it is left as it is."""
+        if self._shown is None or self._bot is None:
+            return
+        channel_id, message_id = self._shown
+        message = self._bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            async with asyncio.timeout(STOP_EDIT_SECONDS):
+                await message.edit(embed=self._live_embed(self._settings(), "stopped"))
+        except (TimeoutError, discord.HTTPException) as exc:
+            log.warning("the activity message could not say that the bot stopped: %s", exc)
 
 
 __all__ = ["PlexCog", "split_album", "usage_embed"]

@@ -296,7 +296,7 @@ class WrappedCog(commands.Cog):
             return
         link = await self.my_stats.acting_for(member, settings)
         if link is None:
-            raise NotLinkedError()
+            raise NotLinkedError(settings.MY_STATS_VERIFICATION)
         found = await self.service.member(int(link.tautulli_user_id), window)
         if found.plays == 0:
             await interaction.followup.send(
