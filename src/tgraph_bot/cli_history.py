@@ -1,49 +1,64 @@
 """``tgraph-bot history sync``: bring the local copy of Tautulli's play history up to date
-(the first time: fetch it all, month by month), with a line per month fetched."""
+(the first time: fetch it all, window by window), with a line per window fetched; and
+``tgraph-bot wrapped``: a member's or the server's year from that copy."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tgraph_bot.cli_common import open_store, say
 from tgraph_bot.core.wrapped import Recap
 from tgraph_bot.i18n import Translator
 
+if TYPE_CHECKING:
+    from tgraph_bot.adapters.tautulli import TautulliClient
+    from tgraph_bot.config.store import ConfigStore
+    from tgraph_bot.services.history import HistoryMirror
+
 Handler = Callable[[argparse.Namespace, Translator], int]
 
 
-def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
+@asynccontextmanager
+async def _history(store: ConfigStore) -> AsyncGenerator[tuple[HistoryMirror, TautulliClient]]:
+    """The history copy over the configured Tautulli and DATA_DIR's database, as the bot
+    keeps it (both commands of this module work on it)."""
     from tgraph_bot.adapters.tautulli import TautulliClient
     from tgraph_bot.app import history_mirror
     from tgraph_bot.storage.db import Database, database_path
+
+    settings = store.settings
+    async with (
+        Database(database_path(store.data_dir)) as db,
+        TautulliClient(
+            settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
+        ) as tautulli,
+    ):
+        yield history_mirror(store, db, tautulli), tautulli
+
+
+def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.storage.history import SqliteHistoryStore
 
     store = open_store(args, tr)
-    settings = store.settings
 
     async def progress(month: str, sessions: int) -> None:
         text = tr.ngettext("{month}: {n} session", "{month}: {n} sessions", sessions)
         say(text.format(month=month, n=tr.number(sessions)))
 
     async def main() -> int:
-        async with (
-            Database(database_path(store.data_dir)) as db,
-            TautulliClient(
-                settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
-            ) as tautulli,
-        ):
+        async with _history(store) as (mirror, _):
             started = time.monotonic()
-            mirror = history_mirror(store, db, tautulli)
+            report = await mirror.sync(progress)
             if args.check:
-                report = await mirror.sync(progress)
                 await mirror.check(report, progress)
-            else:
-                report = await mirror.sync(progress)
-            rows, size = await SqliteHistoryStore(db).size()
+            assert isinstance(mirror.store, SqliteHistoryStore)
+            rows, size = await mirror.store.size()
             kept = tr.ngettext(
                 "History copy: {rows} session ({size}), up to date through {day}",
                 "History copy: {rows} sessions ({size}), up to date through {day}",
@@ -73,8 +88,6 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
     import json
 
-    from tgraph_bot.adapters.tautulli import TautulliClient
-    from tgraph_bot.app import history_mirror
     from tgraph_bot.config.store import atomic_write
     from tgraph_bot.errors import TautulliError, UserFacingError
     from tgraph_bot.graphs.render import Renderer
@@ -87,8 +100,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
         wrapped_document,
         year_window,
     )
-    from tgraph_bot.services.wrapped_cards import Story
-    from tgraph_bot.storage.db import Database, database_path
+    from tgraph_bot.services.wrapped_cards import Story, story_title
 
     store = open_store(args, tr)
     settings = store.settings
@@ -98,13 +110,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
         )
 
     async def main() -> tuple[Recap, dict[str, object]]:
-        async with (
-            Database(database_path(store.data_dir)) as db,
-            TautulliClient(
-                settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
-            ) as tautulli,
-        ):
-            mirror = history_mirror(store, db, tautulli)
+        async with _history(store) as (mirror, tautulli):
             service = WrappedService(mirror)
             try:
                 await mirror.sync()
@@ -139,7 +145,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
                 else await service.member(user_id, window)
             )
             synced_at = await service.freshness()
-            title = _story_title(found, name, tr)
+            title = story_title(name, found.window, tr)
             async with Renderer(workers=1) as renderer:
                 await render_story(
                     found,
@@ -167,13 +173,6 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
         )
     )
     return 0
-
-
-def _story_title(found: Recap, name: str, tr: Translator) -> str:
-    from tgraph_bot.services.wrapped_cards import period_name
-
-    period = period_name(found.window.after, found.window.before, tr)
-    return tr._("{name}: {period}").format(name=name, period=period)
 
 
 def add_history_commands(

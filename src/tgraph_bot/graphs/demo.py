@@ -63,7 +63,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
         wrapped_document,
         year_window,
     )
-    from tgraph_bot.services.wrapped_cards import Story, period_name
+    from tgraph_bot.services.wrapped_cards import Story, story_title
 
     today = RECORDED_AT.date()
     window = year_window(today.year, today) if days >= 365 else days_window(days, today)
@@ -78,9 +78,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
         user_id=member,
     )
     tr = translator(settings.LANGUAGE)
-    title = tr._("{name}: {period}").format(
-        name=rows[0].user_name, period=period_name(window.after, window.before, tr)
-    )
+    title = story_title(rows[0].user_name, window, tr)
     theme = Theme.from_settings(settings)
     await render_story(found, Story(title, member=True), tr, theme, out, renderer)
     document = wrapped_document(found, user_id=member, synced_at=None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from tgraph_bot.core.history import Window
 from tgraph_bot.core.wrapped import Ranked, Recap
 from tgraph_bot.graphs.cards import Bar, CardJob
 from tgraph_bot.graphs.theme import Theme
@@ -43,6 +44,13 @@ def period_name(after: date, before: date, tr: Translator) -> str:
     if after.month == after.day == 1 and before.year == after.year:
         return str(after.year)
     return tr._("{start} – {end}").format(start=tr.date(after), end=tr.date(before))
+
+
+def story_title(name: str, window: Window, tr: Translator) -> str:
+    """Whose story and which days, as every story names itself: "Ann: 2026"."""
+    return tr._("{name}: {period}").format(
+        name=name, period=period_name(window.after, window.before, tr)
+    )
 
 
 def _plays(n: int, tr: Translator) -> str:
@@ -232,4 +240,4 @@ def _how(found: Recap, story: Story, tr: Translator) -> dict[str, object] | None
     )
 
 
-__all__ = ["Story", "period_name", "story_cards"]
+__all__ = ["Story", "period_name", "story_cards", "story_title"]

@@ -48,7 +48,7 @@ from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import Translator, translator
 from tgraph_bot.services.wrapped import WrappedService, leaderboard_names
-from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards
+from tgraph_bot.services.wrapped_cards import Story, story_cards, story_title
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +262,7 @@ class _Post:
     theme: Theme
 
     def title(self, name: str) -> str:
-        period = period_name(self.window.after, self.window.before, self.tr)
-        return self.tr._("{name}: {period}").format(name=name, period=period)
+        return story_title(name, self.window, self.tr)
 
 
 __all__ = [

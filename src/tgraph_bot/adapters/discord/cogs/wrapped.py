@@ -37,7 +37,7 @@ from tgraph_bot.services.wrapped import (
     month_window,
     year_window,
 )
-from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards
+from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards, story_title
 from tgraph_bot.services.wrapped_post import DrawnCard
 
 log = logging.getLogger(__name__)
@@ -306,10 +306,7 @@ class WrappedCog(commands.Cog):
                 ephemeral=True,
             )
             return
-        title = tr._("{name}: {period}").format(
-            name=interaction.user.display_name,
-            period=period_name(window.after, window.before, tr),
-        )
+        title = story_title(interaction.user.display_name, window, tr)
         folder = await self.my_stats.image_dir_for(member, self.images_dir) / "wrapped"
         await self._show(
             interaction,
@@ -331,10 +328,7 @@ class WrappedCog(commands.Cog):
         board = await leaderboard_names(
             self.service, window, named, lambda member: _display_name(guild, member), tr
         )
-        title = tr._("{name}: {period}").format(
-            name=guild.name if guild else "Plex",
-            period=period_name(window.after, window.before, tr),
-        )
+        title = story_title(guild.name if guild else "Plex", window, tr)
         folder = self.images_dir / "wrapped-server" / str(interaction.id)
         jobs = story_cards(
             found, Story(title, member=False), tr, Theme.from_settings(settings), folder, board
