@@ -145,22 +145,9 @@ class Window:
     @property
     def label(self) -> str:
         """ "2026-03" for a whole month, else "2026-03-04 – 2026-03-19"."""
-        following = (self.after + timedelta(days=32)).replace(day=1)
-        if self.after.day == 1 and self.before == following - timedelta(days=1):
+        if self == month_of(self.after):
             return self.after.strftime("%Y-%m")
         return f"{self.after.isoformat()} – {self.before.isoformat()}"
-
-
-def month_windows(first: date, last: date) -> list[Window]:
-    """Every calendar month from the one holding ``first`` to the one holding ``last``,
-    the last one ending at ``last``."""
-    windows: list[Window] = []
-    start = first.replace(day=1)
-    while start <= last:
-        following = (start + timedelta(days=32)).replace(day=1)
-        windows.append(Window(start, min(last, following - timedelta(days=1))))
-        start = following
-    return windows
 
 
 def incremental_window(last_synced: date, today: date) -> Window:
@@ -188,10 +175,10 @@ def pack_days(per_day: Mapping[date, int], limit: int) -> list[Window]:
     return windows
 
 
-def month_of(label: str) -> Window:
-    """The whole month named "YYYY-MM"."""
-    start = date.fromisoformat(label + "-01")
-    return month_windows(start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1))[0]
+def month_of(day: date) -> Window:
+    """The whole calendar month ``day`` is in."""
+    following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return Window(day.replace(day=1), following - timedelta(days=1))
 
 
 __all__ = [
@@ -203,7 +190,6 @@ __all__ = [
     "Window",
     "incremental_window",
     "month_of",
-    "month_windows",
     "pack_days",
     "parse_history",
     "parse_play",

@@ -191,25 +191,34 @@ class HistoryMirror:
         per_day = {d: n for d, n in counted.items() if n and d <= today}
         # The counts are plays; a window brings sessions, a tenth more where plays resume.
         windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
-        fetched, empty, total = 0, 0, None
-        for window in windows:
-            answer = await self._ask(window, report)
-            await self.store.upsert(answer.rows)
+        fetched, total = 0, 0
+        for window in windows:  # never empty: today is always planned
+            answer = await self._keep(window, report, progress, tell_empty=True)
             fetched, total = fetched + answer.records_filtered, answer.records_total
-            if progress is not None:
-                await progress(window.label, answer.records_filtered)
-        month = _previous_month(windows[-1].after)
-        while total is None or (fetched < total and empty < EMPTY_MONTHS_STOP):
-            window = month_of(month.strftime("%Y-%m"))
-            answer = await self._ask(window, report)
-            await self.store.upsert(answer.rows)
+        month, empty = _previous_month(windows[-1].after), 0
+        while fetched < total and empty < EMPTY_MONTHS_STOP:
+            answer = await self._keep(month_of(month), report, progress, tell_empty=False)
             fetched, total = fetched + answer.records_filtered, answer.records_total
             empty = 0 if answer.records_filtered else empty + 1
-            if progress is not None and answer.records_filtered:
-                await progress(window.label, answer.records_filtered)
             month = _previous_month(month)
         await self.store.mark_synced(today, self.clock())
         return report
+
+    async def _keep(
+        self,
+        window: Window,
+        report: SyncReport,
+        progress: WindowProgress | None,
+        *,
+        tell_empty: bool,
+    ) -> HistoryAnswer:
+        """One backfill window asked for and kept, and told to ``progress`` (a planned one
+        always; a month searched further back only when it held any)."""
+        answer = await self._ask(window, report)
+        await self.store.upsert(answer.rows)
+        if progress is not None and (tell_empty or answer.records_filtered):
+            await progress(window.label, answer.records_filtered)
+        return answer
 
     async def _recent(self, synced: date) -> SyncReport:
         report = SyncReport("sync")
@@ -227,7 +236,7 @@ class HistoryMirror:
         month = _previous_month(this_month)
         oldest = this_month if first is None else self.day_of(first).replace(day=1)
         while month >= oldest:
-            window = month_of(month.strftime("%Y-%m"))
+            window = month_of(month)
             counted = await self.source.history(window, rows=False)
             report.requests += 1
             start, end = self.bounds(window)
