@@ -6,9 +6,10 @@ movies played, say) is left out, so a story has between one and seven cards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from tgraph_bot.core.history import Window
@@ -83,13 +84,15 @@ def story_cards(
 ) -> list[CardJob]:
     """The cards of one recap, in the order they are shown; PNGs named card-N.png.
     ``leaderboard``: the server's most active (names only of those who agreed)."""
-    drafts: list[dict[str, object]] = []
+    # Drafts: everything but the file and the page number, which need the count of cards.
+    card = partial(CardJob, png="", theme=theme, kicker="", bar_colour=PLEX_AMBER)
+    drafts: list[CardJob] = []
     counted = tr._(
         "A play is one title played (a session resumed later counts once), as Tautulli "
         "counts it; time is time played, pauses left out."
     )
     drafts.append(
-        dict(
+        card(
             title=tr._("Time played"),
             big=_hours(found.duration_seconds, tr),
             big_caption=tr._("in {plays}").format(plays=_plays(found.plays, tr)),
@@ -108,7 +111,7 @@ def story_cards(
     ):
         if items:
             drafts.append(
-                dict(
+                card(
                     title=tr._(title),
                     rows=_ranked_rows(items, tr),
                     stacked=True,
@@ -118,7 +121,7 @@ def story_cards(
     records = _records(found, tr)
     if records:
         drafts.append(
-            dict(
+            card(
                 title=tr._("Records"),
                 rows=records,
                 footnote=tr._(
@@ -130,7 +133,7 @@ def story_cards(
     if found.peak_hour is not None:
         weekday = tr.weekday_names("wide")[found.peak_weekday or 0]
         drafts.append(
-            dict(
+            card(
                 title=tr._("When"),
                 big=tr.hour(found.peak_hour),
                 big_caption=tr._("the busiest hour, and {weekday} the busiest day").format(
@@ -145,12 +148,12 @@ def story_cards(
                 ),
             )
         )
-    how = _how(found, story, tr)
+    how = _how(found, story, tr, card)
     if how is not None:
         drafts.append(how)
     if leaderboard:
         drafts.append(
-            dict(
+            card(
                 title=tr._("Most plays"),
                 rows=tuple(
                     (f"{i}. {name}", _plays(plays, tr))
@@ -162,21 +165,16 @@ def story_cards(
                 ),
             )
         )
-    jobs: list[CardJob] = []
-    for number, draft in enumerate(drafts, 1):
-        kicker = tr._("{story} · {n} of {count}").format(
-            story=story.title, n=number, count=len(drafts)
+    return [
+        replace(
+            draft,
+            png=str(out_dir / f"card-{number}.png"),
+            kicker=tr._("{story} · {n} of {count}").format(
+                story=story.title, n=number, count=len(drafts)
+            ),
         )
-        jobs.append(
-            CardJob(
-                png=str(out_dir / f"card-{number}.png"),
-                theme=theme,
-                kicker=kicker,
-                bar_colour=PLEX_AMBER,
-                **draft,  # type: ignore[arg-type]
-            )
-        )
-    return jobs
+        for number, draft in enumerate(drafts, 1)
+    ]
 
 
 def _records(found: Recap, tr: Translator) -> tuple[tuple[str, str], ...]:
@@ -212,7 +210,9 @@ def _records(found: Recap, tr: Translator) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def _how(found: Recap, story: Story, tr: Translator) -> dict[str, object] | None:
+def _how(
+    found: Recap, story: Story, tr: Translator, card: Callable[..., CardJob]
+) -> CardJob | None:
     if not found.plays:
         return None
     rows = [
@@ -222,7 +222,7 @@ def _how(found: Recap, story: Story, tr: Translator) -> dict[str, object] | None
     ]
     rows += [(d.title, _plays(d.plays, tr)) for d in found.devices[:3]]
     if story.member and found.percentile is not None:
-        return dict(
+        return card(
             title=tr._("How"),
             big=tr.percent(found.percentile),
             big_caption=tr._("of the other members played less"),
@@ -231,7 +231,7 @@ def _how(found: Recap, story: Story, tr: Translator) -> dict[str, object] | None
                 "Compared by plays over the same days, with {n} members; no names."
             ).format(n=tr.number(found.members)),
         )
-    return dict(
+    return card(
         title=tr._("How"),
         big=tr.number(found.members),
         big_caption=tr.ngettext("member played", "members played", found.members),
