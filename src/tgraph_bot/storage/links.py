@@ -222,15 +222,6 @@ class SqliteLinkStore:
 
         await self._db.run(lambda conn: transaction(conn, work))
 
-    async def get_consent(self, member_id: MemberId) -> bool | None:
-        """Whether the member agreed to be named in the server's Wrapped (None: never asked)."""
-        row = await self._db.run(
-            lambda conn: conn.execute(
-                "SELECT share FROM wrapped_consent WHERE member_id = ?", (member_id,)
-            ).fetchone()
-        )
-        return None if row is None else bool(row[0])
-
     async def consenting(self) -> set[MemberId]:
         """Members who agreed to be named in the server's Wrapped."""
         rows = await self._db.run(
