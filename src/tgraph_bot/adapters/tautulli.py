@@ -525,7 +525,6 @@ class TautulliClient:
         self,
         window: Window,
         *,
-        user_id: TautulliUserId | None = None,
         rows: bool = True,
         page: int = HISTORY_PAGE,
     ) -> HistoryAnswer:
@@ -544,8 +543,6 @@ class TautulliClient:
             "order_column": "started",
             "order_dir": "asc",
         }
-        if user_id is not None:
-            params["user_id"] = user_id
         found: list[Play] = []
         start = 0
         while True:

@@ -36,7 +36,6 @@ from tgraph_bot.core.history import (
     month_of,
     pack_days,
 )
-from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.schedule import Policy, every
 
 log = logging.getLogger(__name__)
@@ -69,9 +68,7 @@ def history_policy(settings: Callable[[], Settings]) -> Policy:
 class HistorySource(Protocol):
     """Tautulli's ``get_history`` (adapters.tautulli.TautulliClient)."""
 
-    async def history(
-        self, window: Window, *, user_id: TautulliUserId | None = None, rows: bool = True
-    ) -> HistoryAnswer: ...
+    async def history(self, window: Window, *, rows: bool = True) -> HistoryAnswer: ...
 
     async def daily_plays(self, days: int) -> dict[date, int]: ...
 
