@@ -11,7 +11,7 @@ from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tests.plex_support import HARPER
-from tgraph_bot.app import PLAYLIST_LOCK
+from tgraph_bot.build import PLAYLIST_LOCK
 
 pytestmark = pytest.mark.slow  # starts processes or renders for real
 

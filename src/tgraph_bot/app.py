@@ -1,4 +1,5 @@
-"""The composition root: the one place that knows how everything is wired.
+"""The composition root: :func:`build` wires the whole program from the settings, out of
+the factories in tgraph_bot.build; :func:`run` is signals, :func:`build` and :func:`serve`.
 
 Resources are opened with ``async with`` on one AsyncExitStack (storage, Tautulli client,
 renderer, bot) and closed in reverse order on SIGTERM or Ctrl-C, within a few seconds.
@@ -13,10 +14,9 @@ import logging
 import os
 import signal
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -38,7 +38,25 @@ from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, Wra
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.plextv import PlexTvClient
-from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.adapters.tautulli import TautulliClient
+from tgraph_bot.build import (
+    Endpoints,
+    camera_service,
+    database,
+    graph_service,
+    graph_source,
+    history_mirror,
+    my_stats_service,
+    plex_service,
+    plextv_client,
+    posting_service,
+    posting_store,
+    renderer,
+    summary_service,
+    tautulli_client,
+    wrapped_service,
+)
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config import schema
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.config.schema import Settings
@@ -47,12 +65,10 @@ from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.errors import DiscordNotApi, DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.render import Renderer
-from tgraph_bot.services.camera import CameraService
-from tgraph_bot.services.graphs import GraphService
-from tgraph_bot.services.history import HistoryMirror, history_policy
+from tgraph_bot.services.history import HistoryMirror, SyncReport, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.ports import Clock
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
@@ -63,13 +79,9 @@ from tgraph_bot.services.wrapped_post import (
     WrappedPost,
     wrapped_post_policy,
 )
-from tgraph_bot.storage import links
-from tgraph_bot.storage.camera import CameraRepository
-from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
-from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
-from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
 from tgraph_bot.storage.wrapped import MetaPostProgress
 
@@ -84,12 +96,9 @@ RENDER_IDLE_SECONDS = 120.0
 HISTORY_JOB_KEY = "history.sync_run_at"
 WRAPPED_POST_KEY = "wrapped.post_at"
 WRAPPED_POST_KEYS = ("WRAPPED_DATE", "FIXED_UPDATE_TIME", "TIMEZONE", "HISTORY_SYNC_MINUTES")
-PLAYLIST_LOCK = "plex-playlist-sync.lock"
-"""Beside the database: held by whichever process syncs the playlist (storage.locks)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+HISTORY_SYNC_KEYS = ("HISTORY_SYNC_MINUTES", "TIMEZONE")
+TAUTULLI_KEYS = ("TAUTULLI_URL", "TAUTULLI_API_KEY")
+PLEX_TV_KEYS = ("PLEX_TV_URL",)
 
 
 def follow_settings(
@@ -99,44 +108,37 @@ def follow_settings(
     hand edit): the next request goes to the new address. Returns the unsubscribe."""
 
     def changed(old: Settings, new: Settings) -> None:
-        if (old.TAUTULLI_URL, old.TAUTULLI_API_KEY) != (new.TAUTULLI_URL, new.TAUTULLI_API_KEY):
+        if schema.changed(old, new, TAUTULLI_KEYS):
             tautulli.reconfigure(new.TAUTULLI_URL, new.TAUTULLI_API_KEY.get_secret_value())
             log.info("Tautulli is now asked at %s", tautulli.url)
-        if old.PLEX_TV_URL != new.PLEX_TV_URL:
+        if schema.changed(old, new, PLEX_TV_KEYS):
             plextv.reconfigure(new.PLEX_TV_URL)
             log.info("plex.tv is now asked at %s", mask_secrets(new.PLEX_TV_URL))
 
     return store.subscribe(changed)
 
 
-def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -> HistoryMirror:
-    """The local copy of Tautulli's play history (the bot's job and the CLI alike)."""
-    return HistoryMirror(
-        tautulli,
-        SqliteHistoryStore(db),
-        timezone=lambda: store.settings.TIMEZONE,
-        clock=utcnow,
-    )
-
-
-async def start_history_sync(
-    stack: AsyncExitStack, store: ConfigStore, db: Database, tautulli: TautulliClient
-) -> HistoryMirror:
-    """Keep the mirror every HISTORY_SYNC_MINUTES on the one scheduler (0: off, and
-    nothing else changes); an edit of the key applies at once."""
-    mirror = history_mirror(store, db, tautulli)
-    job = ScheduledJob(
+def history_job(
+    store: ConfigStore, mirror: HistoryMirror, db: Database, clock: Clock
+) -> ScheduledJob[SyncReport]:
+    """The mirror kept every HISTORY_SYNC_MINUTES on the one scheduler (0: off, and
+    nothing else changes)."""
+    return ScheduledJob(
         "history sync",
         work=mirror.sync,
         policy=history_policy(lambda: store.settings),
         record=MetaRunRecord(db, HISTORY_JOB_KEY),
-        clock=utcnow,
+        clock=clock,
     )
 
-    follow_keys(stack, store, ("HISTORY_SYNC_MINUTES", "TIMEZONE"), job.reschedule)
+
+def start_history_sync(
+    stack: AsyncExitStack, store: ConfigStore, job: ScheduledJob[SyncReport]
+) -> None:
+    """Run the history job; an edit of its keys applies at once."""
+    follow_keys(stack, store, HISTORY_SYNC_KEYS, job.reschedule)
     task = asyncio.create_task(job.run(), name="history-sync")
     stack.push_async_callback(_cancelled, task)
-    return mirror
 
 
 def follow_keys(
@@ -159,7 +161,7 @@ def wrapped_post_job(
     store: ConfigStore,
     db: Database,
     *,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Clock = utcnow,
 ) -> ScheduledJob[PostReport]:
     """The server's Wrapped once a year on WRAPPED_DATE, then the members' DMs
     (services.wrapped_post); its last run is kept, so a restart never posts it twice."""
@@ -223,58 +225,6 @@ def render_idle_seconds(environ: Mapping[str, str]) -> float:
     the workers kept warm. Not a config.yml setting on purpose.
     """
     return _env_seconds(environ, "TGRAPH_RENDER_IDLE_SECONDS", RENDER_IDLE_SECONDS)
-
-
-@asynccontextmanager
-async def plex_service(
-    settings: Callable[[], Settings],
-    db: Database,
-    tautulli: TautulliClient,
-    *,
-    clock: Callable[[], datetime] = utcnow,
-) -> AsyncGenerator[PlexService]:
-    """The Plex module (bot and CLI alike): Plex, MusicBrainz (one rate limit for the whole
-    process, made here once), Discogs first when DISCOGS_TOKEN is set."""
-    from tgraph_bot.adapters.musicbrainz import (
-        DISCOGS_URL,
-        INTERVAL,
-        Discogs,
-        MusicBrainz,
-        RateLimiter,
-    )
-    from tgraph_bot.adapters.plex import PlexLibrary
-    from tgraph_bot.services.plex import CreditsSource
-    from tgraph_bot.storage.locks import FileRunLock
-    from tgraph_bot.storage.plex import SqlitePlexStore
-
-    now = settings()
-    cache = SqlitePlexStore(db)
-    agent = now.MUSICBRAINZ_USER_AGENT
-    brainz = MusicBrainz(
-        now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
-    )
-    sources: list[CreditsSource] = [brainz]
-    async with AsyncExitStack() as stack:
-        stack.push_async_callback(brainz.aclose)
-        token = now.DISCOGS_TOKEN.get_secret_value()
-        if token:
-            discogs = Discogs(
-                DISCOGS_URL, agent, token, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
-            )
-            stack.push_async_callback(discogs.aclose)
-            sources.insert(0, discogs)
-        plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
-        stack.callback(plex.close)
-        yield PlexService(
-            plex,
-            tautulli,
-            cache,
-            SqliteLinkStore(db),
-            sources,
-            settings,
-            clock=clock,
-            run_lock=FileRunLock(db.path.with_name(PLAYLIST_LOCK)),
-        )
 
 
 @dataclass(frozen=True)
@@ -378,142 +328,255 @@ async def _cancelled(task: asyncio.Task[None]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
+@dataclass(frozen=True)
+class Program:
+    """The whole program as :func:`build` wires it: nothing started, nothing connected."""
+
+    store: ConfigStore
+    db: Database
+    tautulli: TautulliClient
+    plextv: PlexTvClient
+    services: CogServices
+    bot: TGraphBot
+    history: ScheduledJob[SyncReport]
+    wrapped_post: ScheduledJob[PostReport]
+    clock: Clock
+
+
+async def build(
+    store: ConfigStore,
+    stack: AsyncExitStack,
+    *,
+    clock: Clock = utcnow,
+    drawing: Renderer | None = None,
+    endpoints: Endpoints | None = None,
+) -> Program:
+    """The whole object graph from ``store``'s settings; every resource is closed with
+    ``stack``. ``clock``: the time of every service; ``drawing``: the graph workers (the
+    bot's own by default: they start with the first render and stop when idle);
+    ``endpoints``: the addresses the settings do not hold."""
+    settings = store.settings
+    _point_at_discord(settings, endpoints or Endpoints())
+    db = await stack.enter_async_context(database(store.data_dir))
+    tautulli = await stack.enter_async_context(tautulli_client(settings))
+    plextv = await stack.enter_async_context(await plextv_client(settings, db))
+    stack.callback(follow_settings(store, tautulli, plextv))
+    drawing = drawing or _idle_renderer(stack)
+    mirror = history_mirror(lambda: store.settings, db, tautulli, clock)
+    services = await _cog_services(stack, store, db, tautulli, plextv, drawing, mirror, clock)
+    bot = _bot(store, services, posting_store(db))
+    await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
+    post = _wrapped_post(store, db, services, drawing)
+    audience = DiscordWrappedAudience(bot, lambda: store.settings)
+    return Program(
+        store=store,
+        db=db,
+        tautulli=tautulli,
+        plextv=plextv,
+        services=services,
+        bot=bot,
+        history=history_job(store, mirror, db, clock),
+        wrapped_post=wrapped_post_job(post, audience, store, db, clock=clock),
+        clock=clock,
+    )
+
+
+def _point_at_discord(settings: Settings, endpoints: Endpoints) -> None:
+    """DISCORD_API_BASE_URL (or a test's fake Discord) instead of discord.com."""
+    url = endpoints.discord_api or settings.DISCORD_API_BASE_URL
+    if url:
+        use_discord_api(url)
+        log.info("using the Discord API at %s", mask_secrets(url))
+
+
+def _idle_renderer(stack: AsyncExitStack) -> Renderer:
+    """Not entered (that would start the workers now): the pool starts with the first
+    render and stops again after RENDER_IDLE_SECONDS without one."""
+    drawing = renderer(idle_seconds=render_idle_seconds(os.environ))
+    stack.push_async_callback(drawing.aclose)
+    return drawing
+
+
+async def _cog_services(
+    stack: AsyncExitStack,
+    store: ConfigStore,
+    db: Database,
+    tautulli: TautulliClient,
+    plextv: PlexTvClient,
+    drawing: Renderer,
+    mirror: HistoryMirror,
+    clock: Clock,
+) -> CogServices:
+    """The services the cogs are built from, over the bot's storage and clients."""
+    images = store.data_dir / "graphs"
+    source = graph_source(tautulli, db, clock)
+    graphs = graph_service(source, drawing, clock)
+    summaries = summary_service(source, tautulli)
+    return CogServices(
+        posting=posting_service(graphs, posting_store(db), images, clock, summaries),
+        my_stats=my_stats_service(db, plextv, tautulli, clock),
+        rendering=graphs,
+        summaries=summaries,
+        images_dir=images,
+        wrapped=wrapped_service(mirror),
+        draw_cards=drawing.render,
+        extra=await _module_cogs(stack, store, db, tautulli, clock),
+    )
+
+
+async def _module_cogs(
+    stack: AsyncExitStack,
+    store: ConfigStore,
+    db: Database,
+    tautulli: TautulliClient,
+    clock: Clock,
+) -> list[commands.Cog]:
+    """Other modules' cogs (they get the live settings as a callable): the camera
+    ranking, and the Plex module when PLEX_ENABLED."""
+    cogs: list[commands.Cog] = [CameraCog(camera_service(db, clock), lambda: store.settings)]
+    if store.settings.PLEX_ENABLED:
+        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+        plex = await stack.enter_async_context(
+            plex_service(lambda: store.settings, db, tautulli, clock=clock)
+        )
+        cogs.append(PlexCog(plex, lambda: store.settings))
+    return cogs
+
+
+def _bot(store: ConfigStore, services: CogServices, posted: SqlitePostingStore) -> TGraphBot:
+    """The Discord bot, its cogs made from ``services`` once it exists."""
+    return TGraphBot(
+        BotParts(
+            store=store,
+            posting=services.posting,
+            posting_store=posted,
+            cogs=lambda host: bot_cogs(host, services),
+        )
+    )
+
+
+def _wrapped_post(
+    store: ConfigStore, db: Database, services: CogServices, drawing: Renderer
+) -> WrappedPost:
+    """The server's yearly Wrapped post and the members' DMs."""
+    assert services.wrapped is not None and services.my_stats is not None  # built above
+    return WrappedPost(
+        services.wrapped,
+        services.my_stats,
+        drawing.render,
+        services.images_dir / "my_stats",
+        lambda: store.settings,
+        MetaPostProgress(db),
+    )
+
+
 async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
     """Run the bot until SIGTERM/SIGINT (or ``stop`` is set). Returns the exit status."""
-    settings = store.settings
-    if settings.DISCORD_API_BASE_URL:
-        use_discord_api(settings.DISCORD_API_BASE_URL)
-        log.info("using the Discord API at %s", mask_secrets(settings.DISCORD_API_BASE_URL))
     stop = stop or asyncio.Event()
+    _stop_on_signals(stop)
+    async with AsyncExitStack() as stack:
+        status = await serve(await build(store, stack), stack, stop)
+    log.info("stopped")
+    return status
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
             loop.add_signal_handler(signum, stop.set)
-    root = store.data_dir
-    images = root / "graphs"
 
-    async with AsyncExitStack() as stack:
-        db = await stack.enter_async_context(Database(database_path(root)))
-        tautulli = await stack.enter_async_context(
-            TautulliClient(settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value())
-        )
-        client_id = await db.run(links.plex_client_identifier)
-        plextv = await stack.enter_async_context(PlexTvClient(settings.PLEX_TV_URL, client_id))
-        stack.callback(follow_settings(store, tautulli, plextv))
-        mirror = await start_history_sync(stack, store, db, tautulli)
-        # Not entered (that would start the workers now): the pool starts with the first
-        # render and stops again after RENDER_IDLE_SECONDS without one.
-        renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
-        stack.push_async_callback(renderer.aclose)
-        source = CachedGraphSource(tautulli, db, clock=utcnow)
-        graphs = GraphService(source, renderer)
-        summaries = SummaryService(source, tautulli)
-        posting_store = SqlitePostingStore(db)
-        # Other modules' cogs (they get the live settings as a callable).
-        extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
-        ]
-        if settings.PLEX_ENABLED:
-            from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 
-            plex = await stack.enter_async_context(
-                plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
-            )
-            extra_cogs.append(PlexCog(plex, lambda: store.settings))
-        posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
-        my_stats = MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow)
-        wrapped = WrappedService(mirror)
-        services = CogServices(
-            posting=posting,
-            my_stats=my_stats,
-            rendering=graphs,
-            summaries=summaries,
-            images_dir=images,
-            wrapped=wrapped,
-            draw_cards=renderer.render,
-            extra=extra_cogs,
-        )
-        bot = TGraphBot(
-            BotParts(
-                store=store,
-                posting=posting,
-                posting_store=posting_store,
-                cogs=lambda host: bot_cogs(host, services),
-            )
-        )
-        await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
-        post = WrappedPost(
-            wrapped,
-            my_stats,
-            renderer.render,
-            images / "my_stats",
-            lambda: store.settings,
-            MetaPostProgress(db),
-        )
-        audience = DiscordWrappedAudience(bot, lambda: store.settings)
-        wrapped_job = wrapped_post_job(post, audience, store, db)
-        watcher = asyncio.create_task(store.watch(), name="config-watch")
-        stack.callback(watcher.cancel)
-        connection_changed = asyncio.Event()
+async def serve(program: Program, stack: AsyncExitStack, stop: asyncio.Event) -> int:
+    """Start the jobs, the config watcher and the heartbeat; log in, stay connected until
+    ``stop``; return the exit status. Everything started is stopped with ``stack``."""
+    store, bot = program.store, program.bot
+    start_history_sync(stack, store, program.history)
+    watcher = asyncio.create_task(store.watch(), name="config-watch")
+    stack.callback(watcher.cancel)
+    _keep_heartbeat(stack, bot, store.data_dir, program.clock)
+    stopping = asyncio.create_task(stop.wait(), name="stop")
+    stack.callback(stopping.cancel)
+    if not await _log_in_unless_stopped(bot, store.settings, stopping):
+        return 0
+    start_wrapped_post(stack, store, program.wrapped_post, bot.wait_until_ready)  # after login
+    return await _stay_connected(bot, stopping)
 
-        async def beat_now(*_: object) -> None:
-            connection_changed.set()
 
-        for event in ("on_ready", "on_resumed", "on_disconnect"):
-            bot.add_listener(beat_now, event)
-        beat = asyncio.create_task(
-            keep_heartbeat(
-                heartbeat_path(root), lambda: is_connected(bot), utcnow, connection_changed
-            ),
-            name="heartbeat",
-        )
-        stack.push_async_callback(_cancelled, beat)
-        stopping = asyncio.create_task(stop.wait(), name="stop")
-        stack.callback(stopping.cancel)
-        # The stop signal counts during login too (a Discord that accepts and never answers).
-        login = asyncio.create_task(
-            login_patiently(
-                lambda: _login(bot, settings),
-                lambda: _forget_login(bot),
-                login_patience(os.environ),
-            ),
-            name="discord-login",
-        )
-        await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if not login.done():
-            log.info("stopped during the Discord login")
-            await _cancelled(login)
-            return 0
-        login.result()  # DiscordTokenRefused or DiscordUnreachable: one line, exit 4 or 5
-        start_wrapped_post(stack, store, wrapped_job, bot.wait_until_ready)  # after login
-        connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
-        done, _ = await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        status = 0
-        if connection in done and connection.exception() is not None:
-            log.error("the Discord connection failed: %s", connection.exception())
-            status = 1
-        log.info("shutting down")
-        try:
-            await asyncio.wait_for(bot.close(), SHUTDOWN_SECONDS)
-        except TimeoutError:
-            log.warning("the Discord connection did not close in %.0f s", SHUTDOWN_SECONDS)
-        connection.cancel()
-        await asyncio.gather(connection, return_exceptions=True)
-    log.info("stopped")
+def _keep_heartbeat(stack: AsyncExitStack, bot: TGraphBot, data_dir: Path, clock: Clock) -> None:
+    """The heartbeat file Docker's health check reads, written again at once when the
+    connection comes or goes."""
+    connection_changed = asyncio.Event()
+
+    async def beat_now(*_: object) -> None:
+        connection_changed.set()
+
+    for event in ("on_ready", "on_resumed", "on_disconnect"):
+        bot.add_listener(beat_now, event)
+    beat = asyncio.create_task(
+        keep_heartbeat(
+            heartbeat_path(data_dir), lambda: is_connected(bot), clock, connection_changed
+        ),
+        name="heartbeat",
+    )
+    stack.push_async_callback(_cancelled, beat)
+
+
+async def _log_in_unless_stopped(
+    bot: TGraphBot, settings: Settings, stopping: asyncio.Task[bool]
+) -> bool:
+    """Log in patiently; False when the stop signal came first (a Discord that accepts and
+    never answers). A refused token or patience run out raises: one line, exit 4 or 5."""
+    login = asyncio.create_task(
+        login_patiently(
+            lambda: _login(bot, settings),
+            lambda: _forget_login(bot),
+            login_patience(os.environ),
+        ),
+        name="discord-login",
+    )
+    await asyncio.wait({login, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not login.done():
+        log.info("stopped during the Discord login")
+        await _cancelled(login)
+        return False
+    login.result()
+    return True
+
+
+async def _stay_connected(bot: TGraphBot, stopping: asyncio.Task[bool]) -> int:
+    """Connect (reconnecting as needed) until the stop signal; close within SHUTDOWN_SECONDS.
+    1 when the connection failed for good, else 0."""
+    connection = asyncio.create_task(bot.connect(reconnect=True), name="discord")
+    done, _ = await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    status = 0
+    if connection in done and connection.exception() is not None:
+        log.error("the Discord connection failed: %s", connection.exception())
+        status = 1
+    log.info("shutting down")
+    try:
+        await asyncio.wait_for(bot.close(), SHUTDOWN_SECONDS)
+    except TimeoutError:
+        log.warning("the Discord connection did not close in %.0f s", SHUTDOWN_SECONDS)
+    connection.cancel()
+    await asyncio.gather(connection, return_exceptions=True)
     return status
 
 
 __all__ = [
     "CogServices",
+    "Program",
     "bot_cogs",
+    "build",
     "follow_keys",
     "follow_settings",
-    "history_mirror",
+    "history_job",
     "login_patience",
     "login_patiently",
-    "plex_service",
     "render_idle_seconds",
     "run",
+    "serve",
     "start_wrapped_post",
     "wrapped_post_job",
 ]
