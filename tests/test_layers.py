@@ -1,6 +1,7 @@
 """services/ are use cases over ports: no adapter, Discord, HTTP, Plex, SQLite or storage
 import. Storage is behind the Protocols of services/ports.py; app.py (and the command line)
-build the SQLite implementations and hand them in."""
+build the SQLite implementations and hand them in. graphs/ draws what it is given: it imports
+no service, adapter, storage, config store, nor the program's wiring or commands."""
 
 from __future__ import annotations
 
@@ -20,11 +21,32 @@ FORBIDDEN = (
 )
 
 
-def forbidden_imports(path: Path, src: Path = SRC) -> set[str]:
+GRAPHS = SRC / "tgraph_bot" / "graphs"
+FORBIDDEN_IN_GRAPHS = (
+    "tgraph_bot.services",
+    "tgraph_bot.adapters",
+    "tgraph_bot.storage",
+    "tgraph_bot.config.store",
+    "tgraph_bot.app",
+    "tgraph_bot.build",
+    "tgraph_bot.cli",
+    "tgraph_bot.cli_common",
+    "tgraph_bot.cli_demo",
+    "tgraph_bot.cli_history",
+    "tgraph_bot.cli_plex",
+    "tgraph_bot.cli_render",
+    "tgraph_bot.online",
+    "tgraph_bot.startup",
+)
+
+
+def forbidden_imports(
+    path: Path, src: Path = SRC, forbidden: tuple[str, ...] = FORBIDDEN
+) -> set[str]:
     return {
         module
         for module in imported_modules(path, src)
-        if any(module == f or module.startswith(f + ".") for f in FORBIDDEN)
+        if any(module == f or module.startswith(f + ".") for f in forbidden)
     }
 
 
@@ -33,6 +55,15 @@ def test_services_import_no_adapter_discord_http_plex_sqlite_or_storage() -> Non
         str(path.relative_to(SERVICES)): bad
         for path in sorted(SERVICES.rglob("*.py"))
         if (bad := forbidden_imports(path))
+    }
+    assert found == {}
+
+
+def test_graphs_import_no_service_adapter_storage_config_store_or_command() -> None:
+    found = {
+        str(path.relative_to(GRAPHS)): bad
+        for path in sorted(GRAPHS.rglob("*.py"))
+        if (bad := forbidden_imports(path, forbidden=FORBIDDEN_IN_GRAPHS))
     }
     assert found == {}
 

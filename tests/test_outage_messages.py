@@ -21,6 +21,7 @@ from tests.fakes.tautulli import FakeTautulli
 from tests.fakes.time import Clock
 from tgraph_bot.adapters.discord.tree import error_reply
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.cli_common import report_files
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import (
     DiskFull,
@@ -30,7 +31,6 @@ from tgraph_bot.errors import (
     UserFacingError,
     storage_problem,
 )
-from tgraph_bot.graphs.demo import report_files
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService

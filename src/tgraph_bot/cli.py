@@ -57,8 +57,7 @@ def cmd_check(args: argparse.Namespace, tr: Translator) -> int:
 
 def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
     """Docker's HEALTHCHECK: 0 when the running bot is connected to Discord, else 1."""
-    from datetime import UTC, datetime
-
+    from tgraph_bot.clock import utcnow
     from tgraph_bot.core.health import Health, assess
     from tgraph_bot.storage.heartbeat import STALE_AFTER, heartbeat_path, read_heartbeat
 
@@ -68,7 +67,7 @@ def cmd_health(args: argparse.Namespace, tr: Translator) -> int:
         say(tr._("unhealthy: {reason}").format(reason=exc.render(tr)))
         return 1
     beat = read_heartbeat(path)
-    now = datetime.now(UTC)
+    now = utcnow()
     health = assess(beat, now, STALE_AFTER)
     waiting_for = [] if health is Health.HEALTHY else _configuration_problems(args, tr)
     if waiting_for:  # the image waits for config.yml to be filled in: say what is missing
@@ -181,7 +180,7 @@ def cmd_run(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
-    from tgraph_bot.graphs.demo import default_demo_dir, run_demo
+    from tgraph_bot.cli_demo import default_demo_dir, run_demo
 
     language = args.language or "en"
     out = Path(args.out) if args.out else default_demo_dir(language, args.days, args.theme)
@@ -189,8 +188,8 @@ def cmd_demo(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
-    from tgraph_bot.graphs.demo import report_files
-    from tgraph_bot.graphs.live import POST_FILE, render_live
+    from tgraph_bot.cli_common import report_files
+    from tgraph_bot.cli_render import POST_FILE, render_live
 
     store = open_store(args, tr)
     out = Path(args.out)
@@ -211,21 +210,17 @@ def cmd_render(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
-    from datetime import UTC, datetime
-
-    from tgraph_bot.services.camera import CameraService
-    from tgraph_bot.storage.camera import CameraRepository
-    from tgraph_bot.storage.db import Database, database_path
+    from tgraph_bot.build import camera_service, database
+    from tgraph_bot.clock import utcnow
 
     store = open_store(args, tr)
     source = Path(args.file)
     if not source.is_file():
         raise UserFacingError(tr._("No file at {path}."), path=str(source))
-    db_path = database_path(store.data_dir)
 
     async def work() -> tuple[int, int]:
-        async with Database(db_path) as db:
-            service = CameraService(CameraRepository(db), clock=lambda: datetime.now(UTC))
+        async with database(store.data_dir) as db:
+            service = camera_service(db, utcnow)
             result = await service.import_seed_file(source, args.guild)
             return result.members, result.changed
 

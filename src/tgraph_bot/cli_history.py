@@ -28,18 +28,11 @@ Handler = Callable[[argparse.Namespace, Translator], int]
 async def _history(store: ConfigStore) -> AsyncGenerator[tuple[HistoryMirror, TautulliClient]]:
     """The history copy over the configured Tautulli and DATA_DIR's database, as the bot
     keeps it (both commands of this module work on it)."""
-    from tgraph_bot.adapters.tautulli import TautulliClient
-    from tgraph_bot.app import history_mirror
-    from tgraph_bot.storage.db import Database, database_path
+    from tgraph_bot.build import database, history_mirror, tautulli_client
+    from tgraph_bot.clock import utcnow
 
-    settings = store.settings
-    async with (
-        Database(database_path(store.data_dir)) as db,
-        TautulliClient(
-            settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
-        ) as tautulli,
-    ):
-        yield history_mirror(store, db, tautulli), tautulli
+    async with database(store.data_dir) as db, tautulli_client(store.settings) as tautulli:
+        yield history_mirror(lambda: store.settings, db, tautulli, utcnow), tautulli
 
 
 def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
@@ -88,13 +81,13 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
     import json
 
+    from tgraph_bot.build import renderer as graph_renderer
+    from tgraph_bot.build import wrapped_service
     from tgraph_bot.config.store import atomic_write
     from tgraph_bot.errors import TautulliError, UserFacingError
-    from tgraph_bot.graphs.render import Renderer
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.services.my_stats import find_by_name
     from tgraph_bot.services.wrapped import (
-        WrappedService,
         days_window,
         render_story,
         wrapped_document,
@@ -111,7 +104,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
 
     async def main() -> tuple[Recap, dict[str, object]]:
         async with _history(store) as (mirror, tautulli):
-            service = WrappedService(mirror)
+            service = wrapped_service(mirror)
             try:
                 await mirror.sync()
             except TautulliError as exc:
@@ -146,7 +139,7 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
             )
             synced_at = await service.freshness()
             title = story_title(name, found.window, tr)
-            async with Renderer(workers=1) as renderer:
+            async with graph_renderer(workers=1) as renderer:
                 await render_story(
                     found,
                     Story(title, member=user_id is not None),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from tgraph_bot.cli_common import open_store, say
@@ -22,9 +21,8 @@ Handler = Callable[[argparse.Namespace, Translator], int]
 
 
 def _run(store: ConfigStore, tr: Translator, work: Callable[[PlexService], Awaitable[T]]) -> T:
-    from tgraph_bot.adapters.tautulli import TautulliClient
-    from tgraph_bot.app import plex_service
-    from tgraph_bot.storage.db import Database, database_path
+    from tgraph_bot.build import database, plex_service, tautulli_client
+    from tgraph_bot.clock import utcnow
 
     settings = store.settings
     if not settings.PLEX_ENABLED:
@@ -32,13 +30,9 @@ def _run(store: ConfigStore, tr: Translator, work: Callable[[PlexService], Await
 
     async def main() -> T:
         async with (
-            Database(database_path(store.data_dir)) as db,
-            TautulliClient(
-                settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
-            ) as tautulli,
-            plex_service(
-                lambda: store.settings, db, tautulli, clock=lambda: datetime.now(UTC)
-            ) as service,
+            database(store.data_dir) as db,
+            tautulli_client(settings) as tautulli,
+            plex_service(lambda: store.settings, db, tautulli, clock=utcnow) as service,
         ):
             return await work(service)
 

@@ -114,10 +114,9 @@ Probe = Callable[[Settings, float], Awaitable[None]]
 
 
 async def _tautulli(settings: Settings, limit: float) -> None:
-    from tgraph_bot.adapters.tautulli import TautulliClient
+    from tgraph_bot.build import tautulli_client
 
-    key = settings.TAUTULLI_API_KEY.get_secret_value()
-    async with TautulliClient(settings.TAUTULLI_URL, key, timeout=limit, retry_budget=0) as client:
+    async with tautulli_client(settings, checking=limit) as client:
         await client.server_name()
 
 

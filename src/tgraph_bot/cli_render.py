@@ -5,30 +5,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tgraph_bot.adapters.discord.channel import payload, plain_mention
-from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.build import (
+    database,
+    graph_service,
+    graph_source,
+    renderer,
+    summary_service,
+    tautulli_client,
+)
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
-from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_, translator
-from tgraph_bot.services.graphs import GraphService, RenderReport
-from tgraph_bot.services.ports import Progress
+from tgraph_bot.services.graphs import RenderReport
+from tgraph_bot.services.ports import Clock, Progress
 from tgraph_bot.services.post_layout import OutgoingMessage, personal_messages
 from tgraph_bot.services.posting import graph_cards, post_messages
 from tgraph_bot.services.summary import SummaryService
-from tgraph_bot.storage import Database, database_path
 
 POST_FILE = "post.json"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class NoUserWithEmail(UserFacingError):
@@ -42,17 +43,16 @@ async def render_live(
     *,
     email: str | None = None,
     progress: Progress | None = None,
+    clock: Clock = utcnow,
 ) -> RenderReport:
     """Render the enabled graphs, server-wide or for the member with ``email``, and write
     :data:`POST_FILE` beside them: the post the bot would send of them (the channel post,
     or the member's /my_stats direct messages), for the configured ``POST_LAYOUT``."""
     # Start the workers first: they import matplotlib while this process talks to Tautulli.
     async with (
-        Renderer() as renderer,
-        Database(database_path(data_dir)) as db,
-        TautulliClient(
-            settings.TAUTULLI_URL, settings.TAUTULLI_API_KEY.get_secret_value()
-        ) as client,
+        renderer() as drawing,
+        database(data_dir) as db,
+        tautulli_client(settings) as client,
     ):
         user_id = None
         if email is not None:
@@ -60,11 +60,12 @@ async def render_live(
             if user is None:
                 raise NoUserWithEmail()
             user_id = user.user_id
-        source = CachedGraphSource(client, db, clock=_now)
-        service = GraphService(source, renderer, clock=_now)
+        source = graph_source(client, db, clock)
+        service = graph_service(source, drawing, clock)
         report = await service.render(settings, out, user_id=user_id, progress=progress)
         if report.graphs:
-            messages = await _post(settings, report, SummaryService(source, client), user_id)
+            summaries = summary_service(source, client)
+            messages = await _post(settings, report, summaries, user_id, clock)
             await write_post(out / POST_FILE, settings.POST_LAYOUT, messages)
         return report
 
@@ -74,6 +75,7 @@ async def _post(
     report: RenderReport,
     summaries: SummaryService,
     user_id: TautulliUserId | None,
+    clock: Clock,
 ) -> list[OutgoingMessage]:
     """The messages the bot would send of ``report``: the channel post, or with
     ``user_id`` the member's /my_stats direct messages."""
@@ -85,7 +87,7 @@ async def _post(
     if user_id is not None:
         layout, days = settings.POST_LAYOUT, settings.TIME_RANGE_DAYS
         return personal_messages(cards, period, layout=layout, days=days, tr=tr)
-    return post_messages(settings, cards, period, mention=plain_mention("my_stats"), now=_now())
+    return post_messages(settings, cards, period, mention=plain_mention("my_stats"), now=clock())
 
 
 async def write_post(path: Path, layout: str, messages: list[OutgoingMessage]) -> None:

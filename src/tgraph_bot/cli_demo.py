@@ -6,12 +6,10 @@ import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from tgraph_bot.config.display import mask_secrets
-from tgraph_bot.errors import UserFacingError
+from tgraph_bot.cli_common import report_files
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.graphs import STALE, RenderReport
+from tgraph_bot.services.graphs import RenderReport
 
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings
@@ -25,18 +23,18 @@ def default_demo_dir(language: str, days: int, theme: str = "light") -> Path:
 
 
 async def render_demo(out: Path, *, language: str, days: int, theme: str = "light") -> RenderReport:
-    from tgraph_bot.graphs.render import Renderer
+    from tgraph_bot.build import renderer as graph_renderer
 
     # Start the workers first: they import matplotlib while this process imports the rest.
-    async with Renderer() as renderer:
+    async with graph_renderer() as renderer:
+        from tgraph_bot.build import graph_service
         from tgraph_bot.config.schema import Settings
         from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
-        from tgraph_bot.services.graphs import GraphService
 
         settings = Settings.model_validate(
             {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
         )
-        service = GraphService(SampleGraphSource(), renderer, clock=lambda: RECORDED_AT)
+        service = graph_service(SampleGraphSource(), renderer, lambda: RECORDED_AT)
         report, _ = await asyncio.gather(
             service.render(settings, out),
             render_demo_wrapped(out / "wrapped", settings, days, renderer),
@@ -84,32 +82,6 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     document = wrapped_document(found, user_id=member, synced_at=None)
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     await asyncio.to_thread(atomic_write, out / "wrapped.json", text.encode())
-
-
-def report_files(report: RenderReport, out: Path, tr: Translator, timezone: str = "UTC") -> int:
-    """Print each file written and each graph that failed; non-zero when any failed.
-
-    Graphs drawn from the data kept from an earlier answer (Tautulli could not be reached)
-    are written and good: the last line says from when, and the status stays 0."""
-    for graph in report.graphs:
-        sys.stdout.write(f"{graph.png}\n{graph.sidecar}\n")
-    failed: dict[str, list[str]] = {}  # one line per reason, not per graph
-    for failure in report.failures:
-        error = failure.error
-        reason = error.render(tr) if isinstance(error, UserFacingError) else tr._("internal error")
-        reason = mask_secrets(reason)  # it may name TAUTULLI_URL
-        failed.setdefault(reason, []).append(failure.graph_id)
-    for reason, graphs in failed.items():
-        sys.stdout.write(f"{', '.join(graphs)}: {reason}\n")
-    count = len(report.graphs)
-    summary = tr.ngettext(
-        "{count} graph written to {folder}", "{count} graphs written to {folder}", count
-    ).format(count=count, folder=out.resolve())
-    sys.stdout.write(summary + "\n")
-    if report.stale_since is not None:
-        when = report.stale_since.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
-        sys.stdout.write(tr._(STALE).format(when=when) + "\n")
-    return 1 if report.failures else 0
 
 
 def run_demo(
