@@ -21,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tgraph_bot.build import graph_service, renderer
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.graphs.render import Renderer, usable_cpus
+from tgraph_bot.graphs.render import usable_cpus
 from tgraph_bot.graphs.sample_source import SampleGraphSource
-from tgraph_bot.services.graphs import GraphService
 
 MB = 1024 * 1024
 
@@ -77,11 +78,11 @@ def memory(exclude: frozenset[int] = frozenset()) -> dict[str, float]:
 async def pipeline(out: Path) -> None:
     settings = Settings(TIME_RANGE_DAYS=365)
     t0 = time.perf_counter()
-    renderer = Renderer()
-    await renderer.ready()
+    drawing = renderer()
+    await drawing.ready()
     started = time.perf_counter() - t0
-    print(f"pool start ({renderer.workers} spawned workers, warm): {started:.2f} s")
-    service = GraphService(SampleGraphSource(), renderer)
+    print(f"pool start ({drawing.workers} spawned workers, warm): {started:.2f} s")
+    service = graph_service(SampleGraphSource(), drawing, utcnow)
     try:
         for run in (1, 2, 3):
             target = out / str(run)
@@ -100,10 +101,10 @@ async def pipeline(out: Path) -> None:
             print(
                 f"       CPU: main {main1 - main0:.2f} s, workers {workers1 - workers0:.2f} s "
                 f"(on an idle machine the wall time is about the larger of main and workers/"
-                f"{renderer.workers})"
+                f"{drawing.workers})"
             )
     finally:
-        renderer.close()
+        drawing.close()
 
 
 def machine() -> str:

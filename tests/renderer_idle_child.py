@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
+from tgraph_bot.build import graph_service, renderer
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_source import SampleGraphSource
-from tgraph_bot.services.graphs import GraphService
 
 
 def children() -> list[int]:
@@ -34,17 +34,17 @@ def children() -> list[int]:
 
 
 async def main(out: Path) -> None:
-    renderer = Renderer(workers=1, idle_seconds=0.05)
-    service = GraphService(SampleGraphSource(), renderer)
+    drawing = renderer(workers=1, idle_seconds=0.05)
+    service = graph_service(SampleGraphSource(), drawing, utcnow)
     report = await service.render(Settings(), out)
     assert not report.failures
     during = len(children())
     for _ in range(3000):  # the idle stop, then the pool's shutdown thread
         await asyncio.sleep(0.02)
-        if not renderer.running and not children():
+        if not drawing.running and not children():
             break
     sys.stdout.write(f"{during} {len(children())}\n")
-    await renderer.aclose()
+    await drawing.aclose()
 
 
 if __name__ == "__main__":

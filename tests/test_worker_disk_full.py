@@ -13,18 +13,19 @@ from pathlib import Path
 WORKER_ON_A_FULL_DISK = """
 import asyncio, errno, resource, signal, sys
 from pathlib import Path
+from tgraph_bot.build import graph_service, renderer
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.registry import GRAPHS
-from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.graphs.worker import draw_job
 from tgraph_bot.i18n import translator
-from tgraph_bot.services.graphs import GraphService
 
 out = Path(sys.argv[1])
 spec, source = GRAPHS[0], SampleGraphSource()
 fetched = asyncio.run(source.graph(spec.command, time_range=30, y_axis="plays"))
-job = GraphService(source, Renderer()).job(spec, fetched, Settings(), out, translator("en"))
+service = graph_service(source, renderer(), utcnow)
+job = service.job(spec, fetched, Settings(), out, translator("en"))
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG) instead of killing us
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
 try:

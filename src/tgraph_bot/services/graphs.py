@@ -185,17 +185,13 @@ def summary(spec: GraphSpec, graph: PreparedGraph) -> dict[str, object] | None:
     }
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class GraphService:
     def __init__(
         self,
         source: GraphSource,
         renderer: Renderer,
         *,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime],
         fetch_concurrency: int = 1,
         retry_seconds: float = 20.0,
         monotonic: Callable[[], float] = time.monotonic,

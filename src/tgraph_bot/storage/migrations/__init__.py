@@ -24,10 +24,11 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from tgraph_bot.clock import utcnow
 from tgraph_bot.errors import StorageError
 from tgraph_bot.i18n import N_
 
@@ -159,7 +160,7 @@ def upgrade(
     conn: sqlite3.Connection,
     steps: list[Migration] | None = None,
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
 ) -> list[Migration]:
     """Apply what is pending, each migration in one transaction with its record row.
 
