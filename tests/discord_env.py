@@ -14,14 +14,13 @@ import simcord
 from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.app import CogServices, bot_cogs
+from tgraph_bot.build import database, my_stats_service, posting_service, posting_store
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
-from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
-from tgraph_bot.services.posting import PostingService
+from tgraph_bot.services.my_stats import UserDirectory
 from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
 
 CONFIG = """\
@@ -95,24 +94,24 @@ async def make_parts(
     store = ConfigStore(config, environ={}, use_dotenv=False)
     images = tmp_path / "images"
     renderer = PngRenderer()
-    async with Database(tmp_path / "tgraph.sqlite3") as db:
+    async with database(tmp_path) as db:
         graphs = renderer if rendering is None else rendering(db)
-        posting_store = SqlitePostingStore(db)
-        clock = discord.utils.utcnow
-        posting = PostingService(graphs, posting_store, images, clock=clock)
+        posted = posting_store(db)
+        clock = discord.utils.utcnow  # simcord's virtual clock
+        posting = posting_service(graphs, posted, images, clock)
         directory = Directory() if users is None else users
-        my_stats = MyStatsService(SqliteLinkStore(db), None, directory, clock=clock)
+        my_stats = my_stats_service(db, None, directory, clock)
         services = CogServices(
             posting=posting, my_stats=my_stats, rendering=graphs, images_dir=images
         )
         bot_parts = BotParts(
             store=store,
             posting=posting,
-            posting_store=posting_store,
+            posting_store=posted,
             cogs=lambda host: bot_cogs(host, services),
             schedule=False,
         )
-        yield Parts(store, db, posting_store, renderer, images, services, bot_parts)
+        yield Parts(store, db, posted, renderer, images, services, bot_parts)
 
 
 @pytest.fixture

@@ -15,15 +15,18 @@ from tests.fakes.discord import CHANNEL_ID, FakeDiscord
 from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
-from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.app import CogServices, bot_cogs
+from tgraph_bot.build import (
+    database,
+    my_stats_service,
+    plextv_client,
+    posting_service,
+    posting_store,
+)
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
-from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.ports import Sleep
-from tgraph_bot.services.posting import PostingService
-from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
 
 from .discord_env import Directory
@@ -60,21 +63,19 @@ async def live_bot(
     store = ConfigStore(config, environ={}, use_dotenv=False)
     async with contextlib.AsyncExitStack() as stack:
         fake = await stack.enter_async_context(FakeDiscord())
-        db = await stack.enter_async_context(Database(tmp_path / "db.sqlite3"))
+        db = await stack.enter_async_context(database(tmp_path))
         use_discord_api(fake.url)
         plextv = None
         if plex_tv_url is not None:
-            client_id = await db.run(links.plex_client_identifier)
-            plextv = await stack.enter_async_context(PlexTvClient(plex_tv_url, client_id))
+            plex_tv = Settings(PLEX_TV_URL=plex_tv_url)
+            plextv = await stack.enter_async_context(await plextv_client(plex_tv, db))
         renderer = PngRenderer()
-        posting_store = SqlitePostingStore(db)
+        posted = posting_store(db)
         images = tmp_path / "images"
-        posting = PostingService(renderer, posting_store, images, clock=clock)
+        posting = posting_service(renderer, posted, images, clock)
         services = CogServices(
             posting=posting,
-            my_stats=MyStatsService(
-                SqliteLinkStore(db), plextv, Directory(), clock=clock, sleep=sleep
-            ),
+            my_stats=my_stats_service(db, plextv, Directory(), clock, sleep),
             rendering=renderer,
             images_dir=images,
         )
@@ -82,7 +83,7 @@ async def live_bot(
             BotParts(
                 store=store,
                 posting=posting,
-                posting_store=posting_store,
+                posting_store=posted,
                 cogs=lambda host: bot_cogs(host, services),
                 schedule=False,
                 guild_ready_timeout=0.1,
@@ -93,6 +94,6 @@ async def live_bot(
             await bot.login("fake-token")
             task = asyncio.create_task(bot.connect(reconnect=False))
             await asyncio.wait_for(bot.wait_until_ready(), 20)
-            yield Live(fake, bot, store, db, posting_store)
+            yield Live(fake, bot, store, db, posted)
             await bot.close()
             await asyncio.gather(task, return_exceptions=True)

@@ -18,16 +18,15 @@ from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
-from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.app import bot_cogs
+from tgraph_bot.build import database, plex_library, plex_service_over
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
 from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.plex import SqlitePlexStore
 
 if TYPE_CHECKING:
@@ -107,7 +106,7 @@ async def plex_rig(
                 **overrides,
             )
             async with (
-                Database(tmp_path / "tgraph.db") as db,
+                database(tmp_path) as db,
                 TautulliClient(tautulli.url, DEFAULT_API_KEY, retry_budget=0) as client,
             ):
                 brainz = MusicBrainz(
@@ -119,12 +118,11 @@ async def plex_rig(
                     sleep=no_sleep,
                 )
                 live = Live(settings)
-                library = PlexLibrary(plex.url, settings.PLEX_TOKEN.get_secret_value(), "Music")
-                service = PlexService(
+                library = plex_library(settings)
+                service = plex_service_over(
                     library,
                     client,
-                    SqlitePlexStore(db),
-                    SqliteLinkStore(db),
+                    db,
                     [brainz],
                     read_settings or live,
                     clock=clock,

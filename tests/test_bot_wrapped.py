@@ -19,13 +19,12 @@ import simcord
 
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.app import bot_cogs
+from tgraph_bot.build import history_mirror, wrapped_service
 from tgraph_bot.core.history import parse_play
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.my_stats import Link
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_history import history
-from tgraph_bot.services.history import HistoryMirror
-from tgraph_bot.services.wrapped import WrappedService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.history import SqliteHistoryStore
 
@@ -53,9 +52,10 @@ async def parts(tmp_path: Path, renderer: Renderer) -> AsyncIterator[Parts]:
         rows = [parse_play(r) for r in history(date(2026, 1, 1), NOW.date())]
         await store.upsert(rows)
         await store.mark_synced(NOW.date(), NOW)
-        mirror = HistoryMirror(None, store, timezone=lambda: "UTC", clock=lambda: NOW)  # type: ignore[arg-type]
+        tautulli = None  # the copy is only read here
+        mirror = history_mirror(lambda: built.store.settings, built.db, tautulli, lambda: NOW)  # type: ignore[arg-type]
         services = dataclasses.replace(
-            built.services, wrapped=WrappedService(mirror), draw_cards=renderer.render
+            built.services, wrapped=wrapped_service(mirror), draw_cards=renderer.render
         )
         bot_parts = dataclasses.replace(built.bot_parts, cogs=lambda host: bot_cogs(host, services))
         yield dataclasses.replace(built, services=services, bot_parts=bot_parts)

@@ -25,9 +25,8 @@ from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import EMBED_TOTAL, FIELD_VALUE, FIELDS, pack_lines
 from tgraph_bot.app import bot_cogs
+from tgraph_bot.build import camera_service
 from tgraph_bot.i18n import translator
-from tgraph_bot.services.camera import CameraService
-from tgraph_bot.storage.camera import CameraRepository
 
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
@@ -48,7 +47,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
     """The bot with the Plex and camera cogs too: every command the real bot has but /wrapped."""
     settings = lambda: parts.store.settings  # noqa: E731
-    camera = CameraCog(CameraService(CameraRepository(parts.db), clock=utcnow), settings)
+    camera = CameraCog(camera_service(parts.db, utcnow), settings)
     plex = PlexCog(rig.service, settings, clock=utcnow)
     services = replace(parts.services, extra=[plex, camera])
 

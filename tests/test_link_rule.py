@@ -27,11 +27,10 @@ from tests.fakes.plextv import FakeAccount, FakePlexTv
 from tests.my_stats_support import RecordedUsers
 from tests.plex_support import HARPER, Rig, plex_cog_bot, plex_rig
 from tgraph_bot.adapters.discord.bot import TGraphBot
-from tgraph_bot.adapters.plextv import PlexTvClient
+from tgraph_bot.build import my_stats_service, plextv_client
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import NotLinkedError
-from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.storage import links
-from tgraph_bot.storage.links import SqliteLinkStore
 
 if TYPE_CHECKING:
     import simcord
@@ -81,16 +80,12 @@ async def plex_end() -> AsyncIterator[PlexEnd]:
 
 @pytest.fixture
 async def simcord_bot(parts: Parts, rig: Rig, plex_end: PlexEnd) -> AsyncIterator[TGraphBot]:
-    client_id = await rig.db.run(links.plex_client_identifier)
-    async with PlexTvClient(plex_end.fake.url, client_id) as plextv:
+    plex_tv = Settings(PLEX_TV_URL=plex_end.fake.url)
+    async with await plextv_client(plex_tv, rig.db) as plextv:
         # The links of /my_stats and of the Plex module are one table, as in app.py.
-        my_stats = MyStatsService(
-            SqliteLinkStore(rig.db),
-            plextv,
-            RecordedUsers(),
-            clock=discord.utils.utcnow,
-            sleep=plex_end.sleep,
-        )
+        users = RecordedUsers()
+        clock = discord.utils.utcnow
+        my_stats = my_stats_service(rig.db, plextv, users, clock, plex_end.sleep)
         yield plex_cog_bot(replace(parts, services=replace(parts.services, my_stats=my_stats)), rig)
 
 

@@ -105,7 +105,7 @@ def test_what_the_wiring_reads_once_is_restart_only_or_rebuilt_on_an_edit() -> N
     }
     assert stale == {}
     # The Plex module's credentials are among what is read once: so they are restart-only.
-    plex = once["build.py:plex_service"]
+    plex = once["build.py:plex_service"] | once["build.py:plex_library"]
     assert {"PLEX_TOKEN", "DISCOGS_TOKEN", "PLEX_URL"} <= plex <= RESTART_KEYS
     assert once["build.py:tautulli_client"] <= REBUILT
 

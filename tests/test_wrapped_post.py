@@ -26,20 +26,18 @@ from tests.fakes.pngs import png_bytes
 from tests.fakes.time import Clock
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience
 from tgraph_bot.app import follow_keys, wrapped_post_job
+from tgraph_bot.build import history_mirror, my_stats_service, wrapped_service
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.history import parse_play
 from tgraph_bot.core.ids import MemberId, TautulliUserId
 from tgraph_bot.core.my_stats import Link
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.sample_history import history
-from tgraph_bot.services.history import HistoryMirror
 from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.wrapped import WrappedService
 from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, post_window
 from tgraph_bot.storage import links
 from tgraph_bot.storage.history import SqliteHistoryStore
-from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.wrapped import MetaPostProgress
 
 if TYPE_CHECKING:
@@ -88,14 +86,10 @@ def make_job(world: World, post: Post) -> ScheduledJob[PostReport]:
     def settings() -> Settings:
         return world.store.settings
 
-    mirror = HistoryMirror(
-        None,  # type: ignore[arg-type]  # Tautulli: the copy is only read here
-        SqliteHistoryStore(world.db),
-        timezone=lambda: "UTC",
-        clock=post.clock,
-    )
+    tautulli = None  # the copy is only read here
+    mirror = history_mirror(settings, world.db, tautulli, post.clock)  # type: ignore[arg-type]
     service = WrappedPost(
-        WrappedService(mirror),
+        wrapped_service(mirror),
         my_stats(world),
         draw,
         world.images / "my_stats",
@@ -108,7 +102,7 @@ def make_job(world: World, post: Post) -> ScheduledJob[PostReport]:
 
 
 def my_stats(world: World) -> MyStatsService:
-    return MyStatsService(SqliteLinkStore(world.db), None, None, clock=lambda: DEC_1)  # type: ignore[arg-type]
+    return my_stats_service(world.db, None, None, lambda: DEC_1)  # type: ignore[arg-type]
 
 
 async def link(world: World, member: simcord.MemberActor, user_id: int, *, share: bool) -> None:

@@ -12,10 +12,11 @@ renderer) are returned unopened: the caller enters them on its own ``AsyncExitSt
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
@@ -25,8 +26,15 @@ from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.history import HistoryMirror
+from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
-from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.plex import (
+    COMMAND_DEADLINE,
+    CreditsSource,
+    PlexPort,
+    PlexService,
+    TautulliPort,
+)
 from tgraph_bot.services.ports import Clock, GraphSource, PlexSignIn, Sleep
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.services.rendering import GraphRendering
@@ -38,6 +46,9 @@ from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
+
+if TYPE_CHECKING:
+    from tgraph_bot.adapters.plex import PlexLibrary
 
 PLAYLIST_LOCK = "plex-playlist-sync.lock"
 """Beside the database: held by whichever process syncs the playlist (storage.locks)."""
@@ -149,6 +160,44 @@ def wrapped_service(mirror: HistoryMirror) -> WrappedService:
     return WrappedService(mirror)
 
 
+def plex_library(settings: Settings) -> PlexLibrary:
+    """The configured Plex server's music library."""
+    from tgraph_bot.adapters.plex import PlexLibrary  # plexapi: only with the Plex module
+
+    token = settings.PLEX_TOKEN.get_secret_value()
+    return PlexLibrary(settings.PLEX_URL, token, settings.PLEX_MUSIC_LIBRARY)
+
+
+def plex_service_over(
+    plex: PlexPort,
+    tautulli: TautulliPort,
+    db: Database,
+    sources: Sequence[CreditsSource],
+    settings: Callable[[], Settings],
+    *,
+    clock: Clock,
+    run_lock: RunLock | None,
+    sleep: Sleep = asyncio.sleep,
+    deadline: float = COMMAND_DEADLINE,
+) -> PlexService:
+    """The Plex module over ``plex``, ``tautulli`` and the credit ``sources``: its cache and
+    the members' links (the same table as /my_stats's) in ``db``."""
+    from tgraph_bot.storage.plex import SqlitePlexStore
+
+    return PlexService(
+        plex,
+        tautulli,
+        SqlitePlexStore(db),
+        SqliteLinkStore(db),
+        sources,
+        settings,
+        clock=clock,
+        sleep=sleep,
+        run_lock=run_lock,
+        deadline=deadline,
+    )
+
+
 @asynccontextmanager
 async def plex_service(
     settings: Callable[[], Settings],
@@ -167,8 +216,6 @@ async def plex_service(
         MusicBrainz,
         RateLimiter,
     )
-    from tgraph_bot.adapters.plex import PlexLibrary
-    from tgraph_bot.services.plex import CreditsSource
     from tgraph_bot.storage.locks import FileRunLock
     from tgraph_bot.storage.plex import SqlitePlexStore
 
@@ -189,18 +236,10 @@ async def plex_service(
             )
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
-        plex = PlexLibrary(now.PLEX_URL, now.PLEX_TOKEN.get_secret_value(), now.PLEX_MUSIC_LIBRARY)
+        plex = plex_library(now)
         stack.callback(plex.close)
-        yield PlexService(
-            plex,
-            tautulli,
-            cache,
-            SqliteLinkStore(db),
-            sources,
-            settings,
-            clock=clock,
-            run_lock=FileRunLock(db.path.with_name(PLAYLIST_LOCK)),
-        )
+        lock = FileRunLock(db.path.with_name(PLAYLIST_LOCK))
+        yield plex_service_over(plex, tautulli, db, sources, settings, clock=clock, run_lock=lock)
 
 
 __all__ = [
@@ -213,7 +252,9 @@ __all__ = [
     "graph_source",
     "history_mirror",
     "my_stats_service",
+    "plex_library",
     "plex_service",
+    "plex_service_over",
     "plextv_client",
     "posting_service",
     "posting_store",
