@@ -76,14 +76,12 @@ def write_config(folder: Path, tautulli_url: str, discord_url: str) -> Path:
 
 
 async def seed(folder: Path) -> None:
-    from datetime import UTC, datetime
-
+    from tgraph_bot.build import database, posting_store
+    from tgraph_bot.clock import utcnow
     from tgraph_bot.core.ids import ChannelId
-    from tgraph_bot.storage.db import Database, database_path
-    from tgraph_bot.storage.posting import SqlitePostingStore
 
-    async with Database(database_path(folder / "data")) as db:  # no post due at start
-        await SqlitePostingStore(db).record_post(ChannelId(CHANNEL_ID), [], datetime.now(UTC))
+    async with database(folder / "data") as db:  # no post due at start
+        await posting_store(db).record_post(ChannelId(CHANNEL_ID), [], utcnow())
 
 
 async def wait(predicate: Any, limit: float = 120.0) -> None:

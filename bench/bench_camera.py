@@ -33,10 +33,10 @@ from discord.ext import commands
 
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.build import camera_service
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, Period, to_ms
 from tgraph_bot.services.camera import CameraService
-from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, connect
 
 # Sunday 23:00 in Copenhagen, 29 March: a nearly full week and month (the worst case).
@@ -91,7 +91,7 @@ async def bench_events_parser(path: Path, n_events: int, n_members: int) -> None
     db = Database(path)
     await db.__aenter__()
     clock = {"now": NOW}
-    service = CameraService(CameraRepository(db), clock=lambda: clock["now"])
+    service = camera_service(db, lambda: clock["now"])
     bot = _bot(service)
     await bot._async_setup_hook()  # pyright: ignore[reportPrivateUsage] # what login() does
     await bot.setup_hook()
@@ -210,7 +210,7 @@ async def bench_events_simcord(path: Path, n_events: int, n_members: int) -> Non
     db = Database(path)
     await db.__aenter__()
     clock = {"now": NOW}
-    service = CameraService(CameraRepository(db), clock=lambda: clock["now"])
+    service = camera_service(db, lambda: clock["now"])
     bot = _bot(service)
     async with simcord.run(bot) as env:
         guild = env.create_guild()
@@ -291,7 +291,7 @@ def populate(path: Path, n_sessions: int, n_members: int) -> float:
 
 async def bench_queries(path: Path, n_sessions: int) -> None:
     async with Database(path) as db:
-        service = CameraService(CameraRepository(db), clock=lambda: NOW)
+        service = camera_service(db, lambda: NOW)
         for period in (Period.WEEK, Period.MONTH, Period.ALL):
             times: list[float] = []
             rows = []

@@ -17,15 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bench_render import machine, memory, time_command
-from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
+from tgraph_bot.build import database, graph_service, graph_source, renderer, tautulli_client
+from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.graphs.render import Renderer
-from tgraph_bot.services.graphs import GraphService
-from tgraph_bot.storage import Database, database_path
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key"
@@ -42,19 +39,15 @@ def start_fake() -> tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def pipeline(url: str, tmp: Path, fake_pid: int) -> None:
-    settings = Settings(TIME_RANGE_DAYS=365, TAUTULLI_URL=url)
+    settings = Settings(TIME_RANGE_DAYS=365, TAUTULLI_URL=url, TAUTULLI_API_KEY=KEY)  # pyright: ignore[reportArgumentType]
     async with (
-        Renderer() as renderer,
-        Database(database_path(tmp)) as db,
-        TautulliClient(url, KEY) as client,
+        renderer() as drawing,
+        database(tmp) as db,
+        tautulli_client(settings) as client,
     ):
-        await renderer.ready()
-        service = GraphService(CachedGraphSource(client, db, clock=now), renderer, clock=now)
+        await drawing.ready()
+        service = graph_service(graph_source(client, db, utcnow), drawing, utcnow)
         for run in (1, 2, 3):
             t = time.perf_counter()
             report = await service.render(settings, tmp / f"run{run}")

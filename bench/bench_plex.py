@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,12 +38,17 @@ from tests.fakes.plex import FakePlex, jazz_library  # noqa: E402
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli  # noqa: E402
 
 from tgraph_bot.adapters.musicbrainz import INTERVAL, MusicBrainz, RateLimiter  # noqa: E402
-from tgraph_bot.adapters.plex import PlexLibrary  # noqa: E402
 from tgraph_bot.adapters.tautulli import TautulliClient  # noqa: E402
+from tgraph_bot.build import (  # noqa: E402
+    database,
+    plex_library,
+    plex_service_over,
+    tautulli_client,
+)
+from tgraph_bot.clock import utcnow  # noqa: E402
 from tgraph_bot.config.schema import Settings  # noqa: E402
 from tgraph_bot.services.plex import PlexService  # noqa: E402
 from tgraph_bot.storage.db import Database  # noqa: E402
-from tgraph_bot.storage.links import SqliteLinkStore  # noqa: E402
 from tgraph_bot.storage.plex import SqlitePlexStore  # noqa: E402
 
 USER = 695734  # HarperKPlex in the recorded Tautulli
@@ -96,16 +100,10 @@ class Ticker:
 
 
 def service(plex: FakePlex, db: Database, tautulli: TautulliClient, mb: MusicBrainz) -> PlexService:
-    settings = Settings(PLEX_ENABLED=True, PLEX_URL=plex.url)
-    library = PlexLibrary(plex.url, plex.token, "Music")
-    return PlexService(
-        library,
-        tautulli,
-        SqlitePlexStore(db),
-        SqliteLinkStore(db),
-        [mb],
-        lambda: settings,
-        clock=lambda: datetime.now(UTC),
+    settings = Settings(PLEX_ENABLED=True, PLEX_URL=plex.url, PLEX_TOKEN=plex.token)  # pyright: ignore[reportArgumentType]
+    library = plex_library(settings)
+    return plex_service_over(
+        library, tautulli, db, [mb], lambda: settings, clock=utcnow, run_lock=None
     )
 
 
@@ -181,7 +179,7 @@ async def enrich_20(plex: FakePlex, db: Database, tautulli: TautulliClient) -> N
             "TGraphBotBench/1.0 ( bench@example.invalid )",
             limiter=RateLimiter(INTERVAL),  # as app.py makes it
             cache=SqlitePlexStore(db),
-            clock=lambda: datetime.now(UTC),
+            clock=utcnow,
         )
         svc = service(plex, db, tautulli, brainz)
         titles = [f"Album {a:03d}-0" for a in range(20)]
@@ -250,15 +248,17 @@ async def main() -> None:
         )
         async with (
             FakeTautulli(api_key=DEFAULT_API_KEY) as fake_tautulli,
-            Database(Path(tmp) / "tgraph.db") as db,
-            TautulliClient(fake_tautulli.url, DEFAULT_API_KEY) as tautulli,
+            database(Path(tmp)) as db,
+            tautulli_client(
+                Settings(TAUTULLI_URL=fake_tautulli.url, TAUTULLI_API_KEY=DEFAULT_API_KEY)  # pyright: ignore[reportArgumentType]
+            ) as tautulli,
         ):
             brainz = MusicBrainz(
                 "http://127.0.0.1:9",
                 "bench",
                 limiter=RateLimiter(1.0),
                 cache=None,
-                clock=lambda: datetime.now(UTC),
+                clock=utcnow,
             )
             svc = service(plex, db, tautulli, brainz)
             await first_sync(svc, plex)

@@ -20,14 +20,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
-from tgraph_bot.adapters.tautulli import GRAPH_COMMANDS, CachedGraphSource, TautulliClient
+from tgraph_bot.adapters.tautulli import GRAPH_COMMANDS, CachedGraphSource
+from tgraph_bot.build import database, graph_source, tautulli_client
+from tgraph_bot.clock import utcnow
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import TautulliUserId
-from tgraph_bot.storage import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key"
@@ -76,13 +77,14 @@ async def main(rounds: int) -> None:
     url = (await proc.stdout.readline()).decode().strip()
     control = (await proc.stdout.readline()).decode().split()[-1]
     try:
+        settings = Settings(TAUTULLI_URL=url, TAUTULLI_API_KEY=KEY)  # pyright: ignore[reportArgumentType]
         with tempfile.TemporaryDirectory() as tmp:
             async with (
-                Database(Path(tmp) / "bench.sqlite3") as db,
-                TautulliClient(url, KEY, retry_budget=0.0) as client,
+                database(Path(tmp)) as db,
+                tautulli_client(settings, one_try_within=10.0) as client,  # no retries
                 httpx.AsyncClient(base_url=control) as ctl,
             ):
-                source = CachedGraphSource(client, db, clock=lambda: datetime.now(UTC))
+                source = graph_source(client, db, utcnow)
                 await one_round(source, user=None)  # warm up: connections, imports, pages
                 live = [await one_round(source, user=None) for _ in range(rounds)]
                 user = [await one_round(source, user=TautulliUserId(695734)) for _ in range(rounds)]

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tgraph_bot.adapters.tautulli import TautulliClient
+from tgraph_bot.build import database, history_mirror, tautulli_client, wrapped_service
+from tgraph_bot.clock import utcnow
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.history import Window
-from tgraph_bot.services.history import HistoryMirror
 from tgraph_bot.services.wrapped import WrappedService, year_window
-from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.history import SqliteHistoryStore
 
 MB = 1024 * 1024
@@ -58,7 +58,7 @@ async def tautulli() -> AsyncIterator[tuple[str, str, int | None, str]]:
 
     from tgraph_bot.graphs.sample_history import history
 
-    today = datetime.now(UTC).date()
+    today = utcnow().date()
     async with FakeTautulli() as fake:
         fake.plays = history(today - timedelta(days=730), today, per_day=40)
         yield fake.url, DEFAULT_API_KEY, None, f"the fake Tautulli ({len(fake.plays):,} sessions)"
@@ -82,14 +82,10 @@ async def main(members: int, timezone: str) -> int:
     async with tautulli() as (url, key, pid, what):
         print(f"against {what} at {url}")
         with tempfile.TemporaryDirectory() as tmp:
-            async with (
-                Database(Path(tmp) / "tgraph.db") as db,
-                TautulliClient(url, key) as client,
-            ):
-                store = SqliteHistoryStore(db)
-                mirror = HistoryMirror(
-                    client, store, timezone=lambda: timezone, clock=lambda: datetime.now(UTC)
-                )
+            settings = Settings(TAUTULLI_URL=url, TAUTULLI_API_KEY=key, TIMEZONE=timezone)  # pyright: ignore[reportArgumentType]
+            async with database(Path(tmp)) as db, tautulli_client(settings) as client:
+                mirror = history_mirror(lambda: settings, db, client, utcnow)
+                store = SqliteHistoryStore(db)  # the same table, for its size
                 before_me = rss(me)
                 before_t = rss(pid) if pid else 0
                 started = time.monotonic()
@@ -121,7 +117,7 @@ async def main(members: int, timezone: str) -> int:
                     f"{rss(me) / MB:.0f} MB (+{(rss(me) - before_me) / MB:.0f} MB)"
                 )
 
-                service = WrappedService(mirror)
+                service = wrapped_service(mirror)
                 today = mirror.today()
                 window = year_window(today.year, today)
                 everyone = await mirror.plays_by_user(window)
@@ -164,15 +160,14 @@ async def main(members: int, timezone: str) -> int:
 async def cards(service: WrappedService, user_id: int, window: Window, tmp: Path) -> None:
     """What /wrapped waits for before its first card: the recap, then the cards drawn, with
     the graph worker started cold (as after the renderer's idle timeout) and warm."""
-    from tgraph_bot.config.schema import Settings
-    from tgraph_bot.graphs.render import Renderer
+    from tgraph_bot.build import renderer
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.i18n import translator
     from tgraph_bot.services.wrapped import render_story
     from tgraph_bot.services.wrapped_cards import Story
 
     theme = Theme.from_settings(Settings())
-    async with Renderer(workers=1) as renderer:
+    async with renderer(workers=1) as drawing:
         for state in ("cold", "warm"):
             started = time.monotonic()
             found = await service.member(user_id, window)
@@ -182,7 +177,7 @@ async def cards(service: WrappedService, user_id: int, window: Window, tmp: Path
                 translator("en"),
                 theme,
                 tmp / f"cards-{state}",
-                renderer,
+                drawing,
             )
             took = time.monotonic() - started
             print(

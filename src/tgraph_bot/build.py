@@ -71,13 +71,13 @@ def database(data_dir: Path) -> Database:
     return Database(database_path(data_dir))
 
 
-def tautulli_client(settings: Settings, *, checking: float | None = None) -> TautulliClient:
-    """The configured Tautulli. ``checking``: one try within that many seconds, no retry
+def tautulli_client(settings: Settings, *, one_try_within: float | None = None) -> TautulliClient:
+    """The configured Tautulli. ``one_try_within``: one try within that many seconds, no retry
     (``check --online``); else the bot's patient client."""
     key = settings.TAUTULLI_API_KEY.get_secret_value()
-    if checking is None:
+    if one_try_within is None:
         return TautulliClient(settings.TAUTULLI_URL, key)
-    return TautulliClient(settings.TAUTULLI_URL, key, timeout=checking, retry_budget=0)
+    return TautulliClient(settings.TAUTULLI_URL, key, timeout=one_try_within, retry_budget=0)
 
 
 async def plextv_client(settings: Settings, db: Database) -> PlexTvClient:

@@ -116,7 +116,7 @@ Probe = Callable[[Settings, float], Awaitable[None]]
 async def _tautulli(settings: Settings, limit: float) -> None:
     from tgraph_bot.build import tautulli_client
 
-    async with tautulli_client(settings, checking=limit) as client:
+    async with tautulli_client(settings, one_try_within=limit) as client:
         await client.server_name()
 
 
