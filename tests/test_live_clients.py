@@ -1,33 +1,26 @@
 """Live edits reach the clients: after a TAUTULLI_URL / TAUTULLI_API_KEY / PLEX_TV_URL edit
-the next render (or sign-in) talks to the new server, without a restart (issue 10, item 6)."""
+the next render (or sign-in) of the program app.build wires talks to the new server, without
+a restart (issue 10, item 6)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.plextv import FakePlexTv
 from tests.fakes.tautulli import FakeTautulli
-from tgraph_bot.adapters.plextv import PlexTvClient
-from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
-from tgraph_bot.app import follow_settings
+from tgraph_bot.app import build
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
-from tgraph_bot.services.graphs import GraphService
-from tgraph_bot.storage import Database
 
 KEY = "old-key-0123"
 NEW_KEY = "new-key-4567"
 ONE_GRAPH = "\n".join(f"{g.enable_key}: {str(g.id == 'daily_play_count').lower()}" for g in GRAPHS)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +53,10 @@ async def test_after_an_edit_the_next_render_talks_to_the_new_tautulli_and_plex_
             encoding="utf-8",
         )
         store = ConfigStore(config, environ={}, use_dotenv=False)
-        settings = store.settings
-        async with (
-            Database(tmp_path / "db.sqlite3") as db,
-            TautulliClient(settings.TAUTULLI_URL, KEY, retry_budget=0) as tautulli,
-            PlexTvClient(settings.PLEX_TV_URL, "client-id") as plextv,
-        ):
-            unsubscribe = follow_settings(store, tautulli, plextv)
-            graphs = GraphService(CachedGraphSource(tautulli, db, clock=now), renderer, clock=now)
+        async with AsyncExitStack() as stack:  # the clients as the bot has them (app.build)
+            program = await build(store, stack, drawing=renderer)
+            graphs, plextv = program.services.rendering, program.plextv
+            assert graphs is not None
             first = await graphs.render(store.settings, tmp_path / "one")
             assert [g.graph_id for g in first.graphs] == ["daily_play_count"]
             await plextv.create_pin()
@@ -84,7 +73,6 @@ async def test_after_an_edit_the_next_render_talks_to_the_new_tautulli_and_plex_
             assert [g.graph_id for g in second.graphs] == ["daily_play_count"]
             assert not second.failures
             await plextv.create_pin()
-            unsubscribe()
     assert [r.cmd for r in old.api_requests()] == ["get_plays_by_date"]
     assert [(r.cmd, r.apikey) for r in new.api_requests()] == [("get_plays_by_date", "ok")]
     assert [s.path for s in old_plex.seen] == ["/api/v2/pins"]
