@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tgraph_bot.build import graph_service, renderer
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData
 from tgraph_bot.graphs.model import RenderJob
 from tgraph_bot.graphs.registry import GRAPHS
-from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.i18n import translator
-from tgraph_bot.services.graphs import GraphService
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -30,7 +29,7 @@ def graph_jobs(
 ) -> Iterator[tuple[str, RenderJob]]:
     """(graph id, job) for every graph with a recorded answer for ``days``; ``stale``: drawn
     from a kept answer (its small print says so); ``personal``: a member's own graphs."""
-    service = GraphService(SampleGraphSource(FIXTURES), Renderer(), clock=lambda: NOW)
+    service = graph_service(SampleGraphSource(FIXTURES), renderer(), lambda: NOW)
     s = Settings.model_validate(
         {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
     )
