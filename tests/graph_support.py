@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
+ONE_GRAPH = "\n".join(f"{g.enable_key}: {str(g.id == 'daily_play_count').lower()}" for g in GRAPHS)
+"""config.yml lines that enable daily_play_count only."""
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 
 

@@ -6,10 +6,18 @@ anywhere else, and on any reading of the wall clock but the one ``utcnow``."""
 from __future__ import annotations
 
 import ast
+import json
 import re
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.fakes.tautulli import FakeTautulli
+from tests.graph_support import ONE_GRAPH
 from tests.import_rules import SRC
+from tgraph_bot.app import build
+from tgraph_bot.config.store import ConfigStore
+from tgraph_bot.graphs.render import Renderer
 
 PACKAGE = SRC / "tgraph_bot"
 WIRING = {"tgraph_bot/app.py", "tgraph_bot/build.py"}
@@ -131,3 +139,24 @@ def test_the_scans_see_a_construction_and_a_clock_read(tmp_path: Path) -> None:
             "line 6: date.today()",
         ]
     }
+
+
+async def test_build_hands_its_clock_to_the_services(tmp_path: Path) -> None:
+    """The clock given to app.build is the one the program's services read: a graph drawn
+    by the built program says it was made at that time, not at the wall clock's."""
+    made_at = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    async with FakeTautulli(api_key="key") as tautulli:
+        config = tmp_path / "config.yml"
+        config.write_text(
+            f'TAUTULLI_URL: "{tautulli.url}"\nTAUTULLI_API_KEY: "key"\n{ONE_GRAPH}\n',
+            encoding="utf-8",
+        )
+        store = ConfigStore(config, environ={}, use_dotenv=False)
+        async with AsyncExitStack() as stack:
+            drawing = stack.enter_context(Renderer(workers=1))
+            program = await build(store, stack, clock=lambda: made_at, drawing=drawing)
+            assert program.services.rendering is not None
+            report = await program.services.rendering.render(store.settings, tmp_path / "out")
+    [graph] = report.graphs
+    sidecar = json.loads(graph.sidecar.read_text(encoding="utf-8"))
+    assert sidecar["generated_at"] == made_at.isoformat()

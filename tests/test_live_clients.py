@@ -13,14 +13,13 @@ import pytest
 
 from tests.fakes.plextv import FakePlexTv
 from tests.fakes.tautulli import FakeTautulli
+from tests.graph_support import ONE_GRAPH
 from tgraph_bot.app import build
 from tgraph_bot.config.store import ConfigStore
-from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
 
 KEY = "old-key-0123"
 NEW_KEY = "new-key-4567"
-ONE_GRAPH = "\n".join(f"{g.enable_key}: {str(g.id == 'daily_play_count').lower()}" for g in GRAPHS)
 
 
 @pytest.fixture(scope="module")
