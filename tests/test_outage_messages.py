@@ -167,7 +167,8 @@ async def test_a_render_from_stale_data_says_so_in_its_exit_line_and_exits_0(
         Database(tmp_path / "tgraph.db") as db,
         TautulliClient(fake.url, KEY, timeout=2.0, retry_budget=0) as client,
     ):
-        service = GraphService(CachedGraphSource(client, db, clock=clock), PngDrawing())
+        source = CachedGraphSource(client, db, clock=clock)
+        service = GraphService(source, PngDrawing(), clock=clock)
         fresh = await service.render(one_graph(), tmp_path / "fresh")
         assert report_files(fresh, tmp_path / "fresh", EN) == 0
         assert "Tautulli" not in capsys.readouterr().out
