@@ -12,10 +12,14 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+import discord.http
+import pytest
+
 from tests.fakes.tautulli import FakeTautulli
 from tests.graph_support import ONE_GRAPH
 from tests.import_rules import SRC
 from tgraph_bot.app import build
+from tgraph_bot.build import Endpoints
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.graphs.render import Renderer
 
@@ -141,9 +145,11 @@ def test_the_scans_see_a_construction_and_a_clock_read(tmp_path: Path) -> None:
     }
 
 
-async def test_build_hands_its_clock_to_the_services(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("restore_discord_urls")
+async def test_build_hands_its_clock_and_endpoints_to_the_program(tmp_path: Path) -> None:
     """The clock given to app.build is the one the program's services read: a graph drawn
-    by the built program says it was made at that time, not at the wall clock's."""
+    by the built program says it was made at that time, not at the wall clock's. The
+    Discord endpoint given is where the bot will call."""
     made_at = datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
     async with FakeTautulli(api_key="key") as tautulli:
         config = tmp_path / "config.yml"
@@ -154,7 +160,11 @@ async def test_build_hands_its_clock_to_the_services(tmp_path: Path) -> None:
         store = ConfigStore(config, environ={}, use_dotenv=False)
         async with AsyncExitStack() as stack:
             drawing = stack.enter_context(Renderer(workers=1))
-            program = await build(store, stack, clock=lambda: made_at, drawing=drawing)
+            fake_discord = Endpoints(discord_api="http://127.0.0.1:9")
+            program = await build(
+                store, stack, clock=lambda: made_at, drawing=drawing, endpoints=fake_discord
+            )
+            assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
             assert program.services.rendering is not None
             report = await program.services.rendering.render(store.settings, tmp_path / "out")
     [graph] = report.graphs

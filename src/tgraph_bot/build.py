@@ -56,11 +56,11 @@ PLAYLIST_LOCK = "plex-playlist-sync.lock"
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Addresses the settings do not hold, for a test's or a benchmark's fake servers on
-    127.0.0.1. None: where the settings (DISCORD_API_BASE_URL) or the service itself say."""
+    """Where the program finds the services it talks to, when not where the settings say:
+    a test's or a benchmark's fake servers on 127.0.0.1. None: DISCORD_API_BASE_URL, or
+    discord.com when that is empty."""
 
     discord_api: str | None = None
-    discogs: str | None = None
 
 
 # -- resources: returned unopened ------------------------------------------------------------
@@ -205,7 +205,6 @@ async def plex_service(
     tautulli: TautulliClient,
     *,
     clock: Clock = utcnow,
-    endpoints: Endpoints | None = None,
 ) -> AsyncGenerator[PlexService]:
     """The Plex module (bot and CLI alike): Plex, MusicBrainz (one rate limit for the whole
     process, made here once), Discogs first when DISCOGS_TOKEN is set."""
@@ -230,9 +229,8 @@ async def plex_service(
         stack.push_async_callback(brainz.aclose)
         token = now.DISCOGS_TOKEN.get_secret_value()
         if token:
-            discogs_url = (endpoints or Endpoints()).discogs or DISCOGS_URL
             discogs = Discogs(
-                discogs_url, agent, token, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
+                DISCOGS_URL, agent, token, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
             )
             stack.push_async_callback(discogs.aclose)
             sources.insert(0, discogs)
