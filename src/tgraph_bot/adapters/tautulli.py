@@ -43,7 +43,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Final, cast, get_args
+from typing import Any, Final, cast, get_args
 
 import httpx
 
@@ -57,7 +57,7 @@ from tgraph_bot.core.graphdata import (
     GraphDataError,
     YAxis,
 )
-from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
+from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history, slim_row
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 from tgraph_bot.errors import (
@@ -160,9 +160,13 @@ class _Answer:
     data: object
 
 
-def _decode(status: int, content: bytes) -> _Answer:
+ObjectHook = Callable[[dict[str, Any]], object]
+"""Turns each JSON object as it is read (``json.loads``'s ``object_hook``)."""
+
+
+def _decode(status: int, content: bytes, hook: ObjectHook | None = None) -> _Answer:
     try:
-        body: object = json.loads(content)
+        body: object = json.loads(content, object_hook=hook)
     except ValueError:
         return _Answer(status, None, None, None)
     if not isinstance(body, Mapping):
@@ -291,6 +295,7 @@ class TautulliClient:
         *,
         attempt_seconds: float | None = None,
         probe: bool = False,
+        hook: ObjectHook | None = None,
     ) -> object:
         """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
 
@@ -310,7 +315,7 @@ class TautulliClient:
         while True:
             attempt += 1
             try:
-                data = await self._attempt(conn, command, query, limit)
+                data = await self._attempt(conn, command, query, limit, hook)
             except TautulliError as exc:
                 error = exc
             else:
@@ -353,7 +358,12 @@ class TautulliClient:
             return TautulliUnreachable(url=conn.url)
 
     async def _attempt(
-        self, conn: _Connection, command: str, query: Mapping[str, str], limit: float
+        self,
+        conn: _Connection,
+        command: str,
+        query: Mapping[str, str],
+        limit: float,
+        hook: ObjectHook | None,
     ) -> object:
         started = time.perf_counter()
         response = await self._send(conn, query, limit)
@@ -369,7 +379,7 @@ class TautulliClient:
             except (httpx.InvalidURL, UnicodeError):
                 shown = "?"
             raise TautulliNotApi(REDIRECTED, url=conn.url, location=shown)
-        answer = _decode(response.status_code, response.content)
+        answer = _decode(response.status_code, response.content, hook)
         log.debug(
             "Tautulli %s %s -> HTTP %d %s in %.0f ms",
             command,
@@ -551,6 +561,7 @@ class TautulliClient:
                 "get_history",
                 {**params, "start": start, "length": length},
                 attempt_seconds=HISTORY_TIMEOUT,
+                hook=slim_row,
             )
             try:
                 answer = parse_history(data)
