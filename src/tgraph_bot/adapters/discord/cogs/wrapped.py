@@ -74,7 +74,8 @@ class Page:
 
 def alt_text(job: CardJob) -> str:
     """A card in words, for screen readers (and a test): its title and numbers as drawn."""
-    said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
+    number = " ".join(p for p in (job.big, job.big_caption) if p)  # "281 hours in 505 plays"
+    said = [number, *(f"{name}: {value}" for name, value in job.rows)]
     return ". ".join(p for p in (job.title, *said) if p)[:ALT_LIMIT]
 
 
