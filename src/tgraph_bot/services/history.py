@@ -4,8 +4,10 @@ Tautulli's ``get_history`` loads every row that matches its filter on each reque
 unfiltered page of a large server costs seconds and hundreds of megabytes in Tautulli. The
 mirror never asks for one:
 
-- **Backfill** (an empty mirror): month by month, newest first, each month in one page,
-  until the months fetched hold every session Tautulli has (its ``recordsTotal``).
+- **Backfill** (an empty mirror): windows of days planned from Tautulli's daily counts,
+  each of at most :data:`WINDOW_SESSIONS` sessions in one page, :data:`IN_FLIGHT` at a
+  time; then month by month further back until the windows fetched hold every session
+  Tautulli has (its ``recordsTotal``).
 - **Sync** (every ``HISTORY_SYNC_MINUTES``): from :data:`RESYNC_DAYS` before the last
   synced day to today, upserted by Tautulli's row id (rows are written when a session
   stops, so a play started yesterday can appear today).
@@ -20,6 +22,7 @@ fetched row outside the window it was asked for says it is not, and is logged on
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +50,9 @@ if any, is then fetched month by month)."""
 WINDOW_SESSIONS = 6000
 """Sessions one backfill request brings at most: Tautulli holds the whole window in memory
 to answer (about 15 MB a thousand rows), so this bounds its memory, not only ours."""
+IN_FLIGHT = 2
+"""Backfill requests Tautulli works on at once: its SQL runs while it turns the other
+answer into JSON, and the bot stores one window while the next is on its way."""
 EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
@@ -188,10 +194,9 @@ class HistoryMirror:
         per_day = {d: n for d, n in counted.items() if n and d <= today}
         # The counts are plays; a window brings sessions, a tenth more where plays resume.
         windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
-        fetched, total = 0, 0
-        for window in windows:  # never empty: today is always planned
-            answer = await self._keep(window, report, progress, tell_empty=True)
-            fetched, total = fetched + answer.records_filtered, answer.records_total
+        answers = await self._keep_all(windows, report, progress)  # today is always planned
+        fetched = sum(answer.records_filtered for answer in answers)
+        total = max(answer.records_total for answer in answers)
         month, empty = _previous_month(windows[-1].after), 0
         while fetched < total and empty < EMPTY_MONTHS_STOP:
             answer = await self._keep(month_of(month), report, progress, tell_empty=False)
@@ -200,6 +205,28 @@ class HistoryMirror:
             month = _previous_month(month)
         await self.store.mark_synced(today, self.clock())
         return report
+
+    async def _keep_all(
+        self, windows: Sequence[Window], report: SyncReport, progress: WindowProgress | None
+    ) -> list[HistoryAnswer]:
+        """The planned windows asked for, :data:`IN_FLIGHT` at a time, and kept; the first
+        error stops the others and is raised as it is."""
+        pending = iter(windows)
+        answers: list[HistoryAnswer] = []
+
+        async def ask_in_turn() -> None:
+            for window in pending:  # shared: each window is taken once
+                answers.append(await self._keep(window, report, progress, tell_empty=True))
+
+        askers = [asyncio.ensure_future(ask_in_turn()) for _ in range(IN_FLIGHT)]
+        try:
+            await asyncio.gather(*askers)
+        except BaseException:
+            for asker in askers:
+                asker.cancel()
+            await asyncio.gather(*askers, return_exceptions=True)
+            raise
+        return answers
 
     async def _keep(
         self,
