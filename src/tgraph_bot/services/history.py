@@ -194,9 +194,7 @@ class HistoryMirror:
         per_day = {d: n for d, n in counted.items() if n and d <= today}
         # The counts are plays; a window brings sessions, a tenth more where plays resume.
         windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
-        answers = await self._keep_all(windows, report, progress)  # today is always planned
-        fetched = sum(answer.records_filtered for answer in answers)
-        total = max(answer.records_total for answer in answers)
+        fetched, total = await self._keep_all(windows, report, progress)  # today is planned
         month, empty = _previous_month(windows[-1].after), 0
         while fetched < total and empty < EMPTY_MONTHS_STOP:
             answer = await self._keep(month_of(month), report, progress, tell_empty=False)
@@ -208,15 +206,19 @@ class HistoryMirror:
 
     async def _keep_all(
         self, windows: Sequence[Window], report: SyncReport, progress: WindowProgress | None
-    ) -> list[HistoryAnswer]:
-        """The planned windows asked for, :data:`IN_FLIGHT` at a time, and kept; the first
-        error stops the others and is raised as it is."""
+    ) -> tuple[int, int]:
+        """The planned windows asked for, :data:`IN_FLIGHT` at a time, and kept: the
+        sessions fetched, and Tautulli's total. The first error stops the others and is
+        raised as it is. No window's rows outlive its storing."""
         pending = iter(windows)
-        answers: list[HistoryAnswer] = []
+        fetched, total = 0, 0
 
         async def ask_in_turn() -> None:
+            nonlocal fetched, total
             for window in pending:  # shared: each window is taken once
-                answers.append(await self._keep(window, report, progress, tell_empty=True))
+                answer = await self._keep(window, report, progress, tell_empty=True)
+                fetched += answer.records_filtered
+                total = max(total, answer.records_total)
 
         askers = [asyncio.ensure_future(ask_in_turn()) for _ in range(IN_FLIGHT)]
         try:
@@ -226,7 +228,7 @@ class HistoryMirror:
                 asker.cancel()
             await asyncio.gather(*askers, return_exceptions=True)
             raise
-        return answers
+        return fetched, total
 
     async def _keep(
         self,
