@@ -37,6 +37,7 @@ from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.memory import give_back
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config import schema
@@ -116,6 +117,7 @@ def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -
         SqliteHistoryStore(db),
         timezone=lambda: store.settings.TIMEZONE,
         clock=utcnow,
+        release_memory=give_back,
     )
 
 

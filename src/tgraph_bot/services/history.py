@@ -125,11 +125,13 @@ class HistoryMirror:
         *,
         timezone: Callable[[], str],
         clock: Callable[[], datetime],
+        release_memory: Callable[[], None] = lambda: None,
     ) -> None:
         self.source = source
         self.store = store
         self.timezone = timezone  # live: TIMEZONE may be edited while the bot runs
         self.clock = clock
+        self.release_memory = release_memory  # after each stored answer (adapters.memory)
         self._warned_zone = False
 
     @property
@@ -242,6 +244,7 @@ class HistoryMirror:
         always; a month searched further back only when it held any)."""
         answer = await self._ask(window, report)
         await self.store.upsert(answer.rows)
+        self.release_memory()
         if progress is not None and (tell_empty or answer.records_filtered):
             await progress(window.label, answer.records_filtered)
         return answer
@@ -251,6 +254,7 @@ class HistoryMirror:
         today = self.today()
         answer = await self._ask(incremental_window(synced, today), report)
         await self.store.upsert(answer.rows)
+        self.release_memory()
         await self.store.mark_synced(today, self.clock())
         return report
 
