@@ -44,8 +44,8 @@ def test_the_drawn_hour_axis_names_the_zone(language: str, personal: bool, tmp_p
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("en", f"Busiest hour: 21:00 in {ZONE} (238 plays)"),
-        ("da", f"Travleste time: 21:00 i {ZONE} (238 afspilninger)"),
+        ("en", f"Busiest hour: 21:00 {ZONE} (238 plays)"),
+        ("da", f"Travleste time: kl. 21:00 {ZONE} (238 afspilninger)"),
     ],
 )
 async def test_the_caption_and_alt_text_name_the_zone_from_the_sidecar(
@@ -71,7 +71,7 @@ async def test_the_caption_and_alt_text_name_the_zone_from_the_sidecar(
 
 @pytest.mark.parametrize(
     ("language", "field"),
-    [("en", f"**Busiest hour**: 21:00 in {ZONE}"), ("da", f"**Travleste time**: 21:00 i {ZONE}")],
+    [("en", f"**Busiest hour**: 21:00 {ZONE}"), ("da", f"**Travleste time**: kl. 21:00 {ZONE}")],
 )
 def test_a_members_summary_names_the_zone_of_their_busiest_hour(language: str, field: str) -> None:
     period = PeriodSummary(

@@ -122,9 +122,9 @@ def _hour(label: str, tr: Translator) -> str:
 
 
 def busiest_hour(hour: str, zone: str, tr: Translator) -> str:
-    """An hour of the day with the time zone it is in ("21:00 in Europe/Copenhagen"): the
-    graph caption and a member's summary say it the same way."""
-    return tr._("{hour} in {zone}").format(hour=hour, zone=zone)
+    """An hour of the day with the time zone it is in ("21:00 Europe/Copenhagen", "kl.
+    21:00 UTC"): the graph caption and a member's summary say it the same way."""
+    return tr._("{hour} {zone}").format(hour=hour, zone=zone)
 
 
 def _week(label: str, tr: Translator) -> str:
