@@ -30,13 +30,14 @@ async def render_demo(out: Path, *, language: str, days: int, theme: str = "ligh
     # Start the workers first: they import matplotlib while this process imports the rest.
     async with Renderer() as renderer:
         from tgraph_bot.config.schema import Settings
-        from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
+        from tgraph_bot.graphs.sample_source import SAMPLE_NOW, SampleGraphSource
         from tgraph_bot.services.graphs import GraphService
 
         settings = Settings.model_validate(
             {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
         )
-        service = GraphService(SampleGraphSource(), renderer, clock=lambda: RECORDED_AT)
+        sample = SampleGraphSource(fetched_at=SAMPLE_NOW)
+        service = GraphService(sample, renderer, clock=lambda: SAMPLE_NOW)
         report, _ = await asyncio.gather(
             service.render(settings, out),
             render_demo_wrapped(out / "wrapped", settings, days, renderer),
@@ -54,7 +55,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
     from tgraph_bot.graphs.sample_history import history
-    from tgraph_bot.graphs.sample_source import RECORDED_AT
+    from tgraph_bot.graphs.sample_source import SAMPLE_NOW
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.i18n import translator
     from tgraph_bot.services.wrapped import (
@@ -65,7 +66,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     )
     from tgraph_bot.services.wrapped_cards import Story, story_title
 
-    today = RECORDED_AT.date()
+    today = SAMPLE_NOW.date()
     window = year_window(today.year, today) if days >= 365 else days_window(days, today)
     rows = [parse_play(row) for row in history(window.after, window.before)]
     member = rows[0].user_id

@@ -84,7 +84,9 @@ async def _post(
         period = await summaries.summary(settings.TIME_RANGE_DAYS, user_id=user_id)
     if user_id is not None:
         layout, days = settings.POST_LAYOUT, settings.TIME_RANGE_DAYS
-        return personal_messages(cards, period, layout=layout, days=days, tr=tr)
+        return personal_messages(
+            cards, period, layout=layout, days=days, tr=tr, zone=settings.TIMEZONE
+        )
     return post_messages(settings, cards, period, mention=plain_mention("my_stats"), now=_now())
 
 

@@ -114,8 +114,14 @@ def y_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
     return tr._("Plays per week") if weekly else tr._("Plays")
 
 
-def x_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
-    return tr._("Week") if graph.bucket == "week" else tr._(AXIS_LABELS[spec.axis])
+def x_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator, zone: str = "UTC") -> str:
+    """The x axis; the hours of day name their time zone: TIMEZONE, which must be Tautulli's
+    (Tautulli counts hours in its own local time and its API does not say which that is)."""
+    if graph.bucket == "week":
+        return tr._("Week")
+    if spec.axis == "hour":
+        return tr._("Hour of day ({zone})").format(zone=zone)
+    return tr._(AXIS_LABELS[spec.axis])
 
 
 def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> str | None:
@@ -144,15 +150,23 @@ def _numbers(values: tuple[float, ...]) -> list[float | int]:
 
 
 def sidecar(
-    spec: GraphSpec, job: RenderJob, *, days: int, generated_at: datetime, fetched: FetchedGraph
+    spec: GraphSpec,
+    job: RenderJob,
+    *,
+    days: int,
+    generated_at: datetime,
+    fetched: FetchedGraph,
+    zone: str = "UTC",
 ) -> dict[str, object]:
-    """The data exactly as drawn, for people and programs that cannot read a picture."""
+    """The data exactly as drawn, for people and programs that cannot read a picture;
+    ``time_zone``: the zone its days and hours are in (TIMEZONE, Tautulli's)."""
     graph = job.graph
     return {
         "graph": spec.id,
         "title": job.title,
         "y_axis": graph.y_axis,
         "time_range_days": days,
+        "time_zone": zone,
         "bucket": graph.bucket,
         "categories": list(graph.categories),
         "series": [{"name": s.name, "key": s.key, "data": _numbers(s.data)} for s in graph.series],
@@ -244,7 +258,7 @@ class GraphService:
                 personal=personal,
                 weekly=graph.bucket == "week",
             ),
-            x_label=x_label(spec, graph, tr),
+            x_label=x_label(spec, graph, tr, settings.TIMEZONE),
             y_label=y_label(spec, graph, tr),
             note=NOTE_SEPARATOR.join(n for n in notes if n) or None,
             empty_text=tr._("No data for this period"),
@@ -292,7 +306,14 @@ class GraphService:
                         deadline=deadline,
                     )
                 job = self.job(spec, fetched, settings, out_dir, tr, personal=user_id is not None)
-                document = sidecar(spec, job, days=days, generated_at=self.clock(), fetched=fetched)
+                document = sidecar(
+                    spec,
+                    job,
+                    days=days,
+                    generated_at=self.clock(),
+                    fetched=fetched,
+                    zone=settings.TIMEZONE,
+                )
                 results[spec.id] = await self._write(spec, job, document, out_dir, tr, fetched)
             except Exception as exc:
                 results[spec.id] = GraphFailure(spec.id, exc)

@@ -274,6 +274,7 @@ class MyStatsCog(commands.Cog):
                 layout=settings.POST_LAYOUT,
                 days=settings.TIME_RANGE_DAYS,
                 tr=tr,
+                zone=settings.TIMEZONE,
             ):
                 await send_composed(interaction.user, message)
         except discord.Forbidden as exc:
