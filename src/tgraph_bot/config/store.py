@@ -39,7 +39,12 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from tgraph_bot.config.display import clip, mask_secrets
-from tgraph_bot.config.problems import from_validation_error, unknown_key
+from tgraph_bot.config.problems import (
+    ConfigError,
+    ConfigProblem,
+    from_validation_error,
+    unknown_key,
+)
 from tgraph_bot.config.schema import (
     DECIMAL_INT,
     DECIMAL_NUMBER,
@@ -51,7 +56,6 @@ from tgraph_bot.config.schema import (
     SECRET_ROUTE_KEYS,
     Settings,
 )
-from tgraph_bot.errors import ConfigError, ConfigProblem
 from tgraph_bot.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
