@@ -50,9 +50,9 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     import json
     from collections import Counter
 
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.sample_history import history
     from tgraph_bot.graphs.sample_source import RECORDED_AT
     from tgraph_bot.graphs.theme import Theme

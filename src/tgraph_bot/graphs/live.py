@@ -12,9 +12,9 @@ from typing import Any
 from tgraph_bot.adapters.discord.channel import payload, plain_mention
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
+from tgraph_bot.files import atomic_write
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_, translator
 from tgraph_bot.services.graphs import GraphService, RenderReport

@@ -22,11 +22,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, NoGraphsError, UserFacingError, storage_problem
+from tgraph_bot.files import atomic_write
 from tgraph_bot.graphs.model import NOTE_SEPARATOR, PreparedGraph, RenderJob
 from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.render import Renderer
