@@ -28,6 +28,7 @@ from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
 from tgraph_bot.storage.plex import SqlitePlexStore
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ async def plex_rig(
                     mb.url,
                     settings.MUSICBRAINZ_USER_AGENT,
                     limiter=RateLimiter(0.0),
-                    cache=SqlitePlexStore(db),
+                    cache=SqliteMetadataCache(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
                 )

@@ -245,10 +245,11 @@ async def plex_service(
     from tgraph_bot.adapters.plex import PlexLibrary
     from tgraph_bot.services.plex import CreditsSource
     from tgraph_bot.storage.locks import FileRunLock
+    from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
     from tgraph_bot.storage.plex import SqlitePlexStore
 
     now = settings()
-    cache = SqlitePlexStore(db)
+    cache = SqliteMetadataCache(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
         now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
@@ -268,7 +269,7 @@ async def plex_service(
         yield PlexService(
             plex,
             tautulli,
-            cache,
+            SqlitePlexStore(db),
             SqliteLinkStore(db),
             sources,
             settings,
