@@ -24,8 +24,8 @@ from tgraph_bot.app import bot_cogs
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
+from tgraph_bot.services.ports.jobs import RunLock
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.musicbrainz import SqliteMetadataCache

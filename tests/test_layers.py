@@ -1,5 +1,5 @@
 """services/ are use cases over ports: no adapter, Discord, HTTP, Plex, SQLite or storage
-import. Storage is behind the Protocols of services/ports.py; app.py (and the command line)
+import. Storage is behind the Protocols of services/ports/; app.py (and the command line)
 build the SQLite implementations and hand them in."""
 
 from __future__ import annotations

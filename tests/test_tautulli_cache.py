@@ -24,7 +24,7 @@ from tgraph_bot.errors import (
     TautulliTimeout,
     TautulliUnreachable,
 )
-from tgraph_bot.services.ports import GraphSource
+from tgraph_bot.services.ports.graphs import GraphSource
 from tgraph_bot.storage import Database
 
 KEY = "cache-test-key"

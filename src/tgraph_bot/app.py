@@ -53,16 +53,12 @@ from tgraph_bot.services.history import HistoryMirror, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.wrapped import WrappedAudience
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
-from tgraph_bot.services.wrapped_post import (
-    PostReport,
-    WrappedAudience,
-    WrappedPost,
-    wrapped_post_policy,
-)
+from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, wrapped_post_policy
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
@@ -243,7 +239,7 @@ async def plex_service(
         RateLimiter,
     )
     from tgraph_bot.adapters.plex import PlexLibrary
-    from tgraph_bot.services.plex import CreditsSource
+    from tgraph_bot.services.ports.plex import CreditsSource
     from tgraph_bot.storage.locks import FileRunLock
     from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
     from tgraph_bot.storage.plex import SqlitePlexStore

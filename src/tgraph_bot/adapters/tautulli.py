@@ -71,7 +71,7 @@ from tgraph_bot.errors import (
 )
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.ports import Sleep
+from tgraph_bot.services.ports.common import Sleep
 from tgraph_bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -634,7 +634,7 @@ def _load(conn: sqlite3.Connection, key: _GraphKey) -> tuple[str, datetime] | No
 
 
 class CachedGraphSource:
-    """A :class:`~tgraph_bot.services.ports.GraphSource`: Tautulli first, the last good
+    """A :class:`~tgraph_bot.services.ports.graphs.GraphSource`: Tautulli first, the last good
     answer (``stale=True``) when Tautulli is unavailable.
 
     Only errors marked ``unavailable`` (unreachable, timeout, 5xx) fall back; a refused

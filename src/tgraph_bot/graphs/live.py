@@ -18,7 +18,7 @@ from tgraph_bot.files import atomic_write
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_, translator
 from tgraph_bot.services.graphs import GraphService, RenderReport
-from tgraph_bot.services.ports import Progress
+from tgraph_bot.services.ports.common import Progress
 from tgraph_bot.services.post_layout import OutgoingMessage, personal_messages
 from tgraph_bot.services.posting import graph_cards, post_messages
 from tgraph_bot.services.summary import SummaryService

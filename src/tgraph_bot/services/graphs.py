@@ -34,7 +34,8 @@ from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.ports import GraphSource, Progress
+from tgraph_bot.services.ports.common import Clock, Progress
+from tgraph_bot.services.ports.graphs import GraphSource
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ class GraphService:
         source: GraphSource,
         renderer: Renderer,
         *,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = _utcnow,
         fetch_concurrency: int = 1,
         retry_seconds: float = 20.0,
         monotonic: Callable[[], float] = time.monotonic,

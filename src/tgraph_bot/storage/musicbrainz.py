@@ -13,7 +13,7 @@ from tgraph_bot.storage.db import Database
 
 
 class SqliteMetadataCache:
-    """The :class:`~tgraph_bot.adapters.musicbrainz.Cache` of the credit sources."""
+    """The :class:`~tgraph_bot.services.ports.plex.CreditsCache` of the credit sources."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -20,7 +20,7 @@ ACTIVITY_KEY = "plex.activity_message"
 
 
 class SqlitePlexStore:
-    """The :class:`~tgraph_bot.services.ports.PlexStore` over the program's database."""
+    """The :class:`~tgraph_bot.services.ports.plex.PlexStore` over the program's database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

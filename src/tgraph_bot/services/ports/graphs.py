@@ -1,0 +1,97 @@
+"""Where graph data comes from and what the bot needs from rendering (GraphService)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.breaker import Deadline
+from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.services.ports.common import Progress
+
+
+class GraphSource(Protocol):
+    """Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample)."""
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> FetchedGraph:
+        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
+
+        ``deadline`` is shared by every graph of one render: once it has passed, a source
+        that retries stops retrying (a source that does not retry ignores it).
+        """
+        ...
+
+
+class HomeStats(Protocol):
+    """Tautulli's ``get_home_stats`` (the Tautulli client provides it)."""
+
+    async def home_stats(
+        self, *, time_range: int, user_id: TautulliUserId | None = None
+    ) -> list[object]: ...
+
+
+class RenderedLike(Protocol):
+    @property
+    def graph_id(self) -> str: ...
+
+    @property
+    def png(self) -> Path: ...
+
+    @property
+    def sidecar(self) -> Path: ...
+
+
+class FailureLike(Protocol):
+    @property
+    def graph_id(self) -> str: ...
+
+    @property
+    def error(self) -> object:
+        """Why it failed (a UserFacingError names its cause)."""
+        ...
+
+
+class ReportLike(Protocol):
+    @property
+    def graphs(self) -> Sequence[RenderedLike]: ...
+
+    @property
+    def failures(self) -> Sequence[FailureLike]: ...
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """The oldest data drawn because Tautulli could not be reached; None if all fresh."""
+        ...
+
+
+class GraphRendering(Protocol):
+    async def render(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        user_id: TautulliUserId | None = None,
+        progress: Progress | None = None,
+    ) -> ReportLike: ...
+
+
+__all__ = [
+    "FailureLike",
+    "GraphRendering",
+    "GraphSource",
+    "HomeStats",
+    "RenderedLike",
+    "ReportLike",
+]
