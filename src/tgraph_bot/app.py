@@ -62,6 +62,7 @@ from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, wrapped_po
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
@@ -402,7 +403,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
         stack.push_async_callback(renderer.aclose)
-        source = CachedGraphSource(tautulli, db, clock=utcnow)
+        source = CachedGraphSource(tautulli, SqliteGraphCache(db), clock=utcnow)
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
         posting_store = SqlitePostingStore(db)

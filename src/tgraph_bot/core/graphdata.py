@@ -106,11 +106,22 @@ class FetchedGraph:
     stale: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class GraphKey:
+    """One graph request, as its answer is kept: the command and what it was asked for."""
+
+    command: str
+    time_range: int
+    y_axis: str
+    user_id: int | None
+
+
 __all__ = [
     "Bucket",
     "FetchedGraph",
     "GraphData",
     "GraphDataError",
+    "GraphKey",
     "Series",
     "Weeks",
     "YAxis",

@@ -23,6 +23,7 @@ from tgraph_bot.services.post_layout import OutgoingMessage, personal_messages
 from tgraph_bot.services.posting import graph_cards, post_messages
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 POST_FILE = "post.json"
 
@@ -60,7 +61,7 @@ async def render_live(
             if user is None:
                 raise NoUserWithEmail()
             user_id = user.user_id
-        source = CachedGraphSource(client, db, clock=_now)
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=_now)
         service = GraphService(source, renderer, clock=_now)
         report = await service.render(settings, out, user_id=user_id, progress=progress)
         if report.graphs:

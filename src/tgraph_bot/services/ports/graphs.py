@@ -9,7 +9,7 @@ from typing import Protocol
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.graphdata import FetchedGraph, GraphKey, YAxis
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.services.ports.common import Progress
 
@@ -31,6 +31,20 @@ class GraphSource(Protocol):
         ``deadline`` is shared by every graph of one render: once it has passed, a source
         that retries stops retrying (a source that does not retry ignores it).
         """
+        ...
+
+
+class GraphCache(Protocol):
+    """The last good answer of each graph request (storage.graph_cache.SqliteGraphCache)."""
+
+    async def keep(self, key: GraphKey, body: str, fetched_at: datetime) -> None:
+        """Keep ``body``, fetched at ``fetched_at`` (UTC), as the answer to ``key``. A
+        failure to keep it is logged, not raised: the live answer is still good."""
+        ...
+
+    async def kept(self, key: GraphKey) -> tuple[str, datetime] | None:
+        """The answer kept for ``key`` and when it was fetched; None when there is none or
+        it cannot be read."""
         ...
 
 
@@ -89,6 +103,7 @@ class GraphRendering(Protocol):
 
 __all__ = [
     "FailureLike",
+    "GraphCache",
     "GraphRendering",
     "GraphSource",
     "HomeStats",
