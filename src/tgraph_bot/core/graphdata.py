@@ -116,6 +116,12 @@ class GraphKey:
     user_id: int | None
 
 
+def months_for(days: int) -> int:
+    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
+    (a 30-day period would give one or two bars); longer periods in whole months."""
+    return max(12, round(days / 30.44))
+
+
 __all__ = [
     "Bucket",
     "FetchedGraph",
@@ -126,4 +132,5 @@ __all__ = [
     "Weeks",
     "YAxis",
     "by_week",
+    "months_for",
 ]

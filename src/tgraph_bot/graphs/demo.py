@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.graphs import STALE, RenderReport
+from tgraph_bot.services.graph_wording import STALE
+from tgraph_bot.services.graphs import RenderReport
 
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings

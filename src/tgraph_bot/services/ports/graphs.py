@@ -11,6 +11,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.graphdata import FetchedGraph, GraphKey, YAxis
 from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.graphs.model import RenderJob
 from tgraph_bot.services.ports.common import Progress
 
 
@@ -45,6 +46,19 @@ class GraphCache(Protocol):
     async def kept(self, key: GraphKey) -> tuple[str, datetime] | None:
         """The answer kept for ``key`` and when it was fetched; None when there is none or
         it cannot be read."""
+        ...
+
+
+class GraphDrawing(Protocol):
+    """Draws one prepared graph to its PNG (graphs.render.Renderer: matplotlib in worker
+    processes; tests: a stand-in that writes a small PNG)."""
+
+    def start(self) -> None:
+        """Have the workers ready (they start while the first graph's data is fetched)."""
+        ...
+
+    async def render(self, job: RenderJob) -> Path:
+        """Draw ``job`` to ``job.png`` and return its path."""
         ...
 
 
@@ -104,6 +118,7 @@ class GraphRendering(Protocol):
 __all__ = [
     "FailureLike",
     "GraphCache",
+    "GraphDrawing",
     "GraphRendering",
     "GraphSource",
     "HomeStats",
