@@ -1,4 +1,5 @@
-"""Where graph data comes from and what the bot needs from rendering (GraphService)."""
+"""Graphs: where their data comes from (and the cache of its last good answers), the home
+stats, what draws one graph, and what the bot needs from a render (GraphService)."""
 
 from __future__ import annotations
 
