@@ -17,9 +17,10 @@ from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
-from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.members import UserDirectory
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore

@@ -54,19 +54,16 @@ from tgraph_bot.services.history import HistoryMirror, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.wrapped import WrappedAudience
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
-from tgraph_bot.services.wrapped_post import (
-    PostReport,
-    WrappedAudience,
-    WrappedPost,
-    wrapped_post_policy,
-)
+from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, wrapped_post_policy
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
@@ -245,12 +242,13 @@ async def plex_service(
         RateLimiter,
     )
     from tgraph_bot.adapters.plex import PlexLibrary
-    from tgraph_bot.services.plex import CreditsSource
+    from tgraph_bot.services.ports.plex import CreditsSource
     from tgraph_bot.storage.locks import FileRunLock
+    from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
     from tgraph_bot.storage.plex import SqlitePlexStore
 
     now = settings()
-    cache = SqlitePlexStore(db)
+    cache = SqliteMetadataCache(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
         now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
@@ -270,7 +268,7 @@ async def plex_service(
         yield PlexService(
             plex,
             tautulli,
-            cache,
+            SqlitePlexStore(db),
             SqliteLinkStore(db),
             sources,
             settings,
@@ -407,7 +405,7 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
         stack.push_async_callback(renderer.aclose)
-        source = CachedGraphSource(tautulli, db, clock=utcnow)
+        source = CachedGraphSource(tautulli, SqliteGraphCache(db), clock=utcnow)
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
         posting_store = SqlitePostingStore(db)

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.graphs import STALE, RenderReport
+from tgraph_bot.services.graph_wording import STALE
+from tgraph_bot.services.graphs import RenderReport
 
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings
@@ -51,9 +52,9 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     import json
     from collections import Counter
 
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.sample_history import history
     from tgraph_bot.graphs.sample_source import SAMPLE_NOW
     from tgraph_bot.graphs.theme import Theme

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
@@ -40,6 +39,8 @@ from tgraph_bot.core.history import (
     pack_days,
 )
 from tgraph_bot.core.schedule import Policy, every
+from tgraph_bot.services.ports.common import Clock
+from tgraph_bot.services.ports.history import HistorySource, HistoryStore, WindowProgress
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +58,6 @@ EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
 
-WindowProgress = Callable[[str, int], Awaitable[None]]
-"""Told each window fetched: its label ("2026-03") and the sessions Tautulli has in it."""
-
 
 def history_policy(settings: Callable[[], Settings]) -> Policy:
     """Every HISTORY_SYNC_MINUTES after the last sync (at once if never); 0 is off."""
@@ -69,40 +67,6 @@ def history_policy(settings: Callable[[], Settings]) -> Policy:
         return None if minutes <= 0 else every(timedelta(minutes=minutes))(last_sync, now)
 
     return policy
-
-
-class HistorySource(Protocol):
-    """Tautulli's ``get_history`` (adapters.tautulli.TautulliClient)."""
-
-    async def history(self, window: Window, *, rows: bool = True) -> HistoryAnswer: ...
-
-    async def daily_plays(self, days: int) -> dict[date, int]: ...
-
-
-class HistoryStore(Protocol):
-    """The mirror's table (storage.history.SqliteHistoryStore)."""
-
-    async def upsert(self, rows: Sequence[Play]) -> None: ...
-
-    async def replace_window(self, start: int, end: int, rows: Sequence[Play]) -> None: ...
-
-    async def rows(self, start: int, end: int, user_id: int | None = None) -> list[Play]: ...
-
-    async def count(self, start: int, end: int) -> int: ...
-
-    async def plays_by_user(self, start: int, end: int) -> dict[int, int]: ...
-
-    async def first_started(self) -> int | None: ...
-
-    async def synced_through(self) -> date | None: ...
-
-    async def synced_at(self) -> datetime | None: ...
-
-    async def mark_synced(self, through: date, at: datetime) -> None: ...
-
-    async def checked_at(self) -> datetime | None: ...
-
-    async def mark_checked(self, at: datetime) -> None: ...
 
 
 @dataclass(slots=True)
@@ -124,7 +88,7 @@ class HistoryMirror:
         store: HistoryStore,
         *,
         timezone: Callable[[], str],
-        clock: Callable[[], datetime],
+        clock: Clock,
         release_memory: Callable[[], None] = lambda: None,
     ) -> None:
         self.source = source
@@ -290,11 +254,4 @@ class HistoryMirror:
         return await self.store.plays_by_user(*self.bounds(window))
 
 
-__all__ = [
-    "CHECK_EVERY",
-    "HistoryMirror",
-    "HistorySource",
-    "HistoryStore",
-    "SyncReport",
-    "history_policy",
-]
+__all__ = ["CHECK_EVERY", "HistoryMirror", "SyncReport", "history_policy"]

@@ -38,9 +38,9 @@ from tgraph_bot.services.my_stats import (
     MyStatsService,
     Outcome,
 )
+from tgraph_bot.services.ports.graphs import GraphRendering
 from tgraph_bot.services.post_layout import personal_messages
 from tgraph_bot.services.posting import graph_cards
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
