@@ -18,8 +18,8 @@ from tgraph_bot.build import database, my_stats_service, posting_service, postin
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
-from tgraph_bot.services.my_stats import UserDirectory
-from tgraph_bot.services.rendering import GraphRendering
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.members import UserDirectory
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.posting import SqlitePostingStore
 

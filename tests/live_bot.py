@@ -25,7 +25,7 @@ from tgraph_bot.build import (
 )
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
-from tgraph_bot.services.ports import Sleep
+from tgraph_bot.services.ports.common import Sleep
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.posting import SqlitePostingStore
 

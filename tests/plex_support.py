@@ -24,10 +24,10 @@ from tgraph_bot.build import database, plex_library, plex_service_over
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
+from tgraph_bot.services.ports.jobs import RunLock
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import SqlitePlexStore
+from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
 
 if TYPE_CHECKING:
     from tests.discord_env import Parts
@@ -113,7 +113,7 @@ async def plex_rig(
                     mb.url,
                     settings.MUSICBRAINZ_USER_AGENT,
                     limiter=RateLimiter(0.0),
-                    cache=SqlitePlexStore(db),
+                    cache=SqliteMetadataCache(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
                 )

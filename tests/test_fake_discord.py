@@ -153,3 +153,21 @@ async def test_a_signin_approved_after_the_interactions_15_minutes_is_answered_b
         )
         assert len(record.followups) == 1  # only the sign-in link, sent in time
         assert sum(len(m.files) for m in live.fake.dms_to(MEMBER_ID)) == 12
+
+
+async def test_an_edit_replaces_the_fields_sent_within_discords_limits(live: Live) -> None:
+    channel = live.bot.get_channel(CHANNEL_ID)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("kept", embed=discord.Embed(title="Now", description="one"))
+    edited = await message.edit(embed=discord.Embed(title="Now", description="two"))
+    (stored,) = live.fake.channel_messages()
+    assert stored.content == edited.content == "kept"  # not sent: left as it was
+    assert [e["description"] for e in stored.embeds] == ["two"]
+    assert [e["embeds"] for e in stored.edits] == [stored.embeds]
+    with pytest.raises(discord.HTTPException) as refused:
+        await message.edit(embed=discord.Embed(title="x" * 257))  # over 256 characters
+    assert refused.value.code == 50035
+    assert [e["description"] for e in stored.embeds] == ["two"]  # a refused edit changes nothing
+    await message.delete()
+    with pytest.raises(discord.NotFound):
+        await message.edit(content="gone")

@@ -22,14 +22,14 @@ from tgraph_bot.app import render_idle_seconds
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.censor import censor_all
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis, months_for
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.registry import BY_ID, GRAPHS, GraphSpec
 from tgraph_bot.graphs.render import Renderer, default_workers, usable_cpus
 from tgraph_bot.graphs.sample_source import SampleGraphSource
 from tgraph_bot.graphs.specs.common import HEIGHT_PX, WIDTH_PX
-from tgraph_bot.services.graphs import GraphService, months_for
+from tgraph_bot.services.graphs import GraphService
 
 pytestmark = pytest.mark.slow  # starts processes or renders for real
 

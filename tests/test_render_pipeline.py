@@ -28,6 +28,7 @@ from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService, RenderReport
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 pytestmark = pytest.mark.slow  # starts processes or renders for real
 
@@ -93,7 +94,9 @@ def service(
     down_after: int | None = None,
 ) -> tuple[TautulliClient, GraphService]:
     client = TautulliClient(fake.url, key, timeout=timeout, retry_budget=0)
-    source = DownAfter(CachedGraphSource(client, db, clock=clock), fake, down_after)
+    source = DownAfter(
+        CachedGraphSource(client, SqliteGraphCache(db), clock=clock), fake, down_after
+    )
     return client, GraphService(source, renderer, clock=clock)
 
 

@@ -68,17 +68,13 @@ from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.history import HistoryMirror, SyncReport, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.ports import Clock
+from tgraph_bot.services.ports.common import Clock
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.wrapped import WrappedAudience
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
-from tgraph_bot.services.wrapped_post import (
-    PostReport,
-    WrappedAudience,
-    WrappedPost,
-    wrapped_post_policy,
-)
+from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, wrapped_post_policy
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.jobs import MetaRunRecord

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tgraph_bot.adapters.memory import give_back
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.clock import utcnow
@@ -26,23 +27,20 @@ from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.history import HistoryMirror
-from tgraph_bot.services.jobs import RunLock
-from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
-from tgraph_bot.services.plex import (
-    COMMAND_DEADLINE,
-    CreditsSource,
-    PlexPort,
-    PlexService,
-    TautulliPort,
-)
-from tgraph_bot.services.ports import Clock, GraphSource, PlexSignIn, Sleep
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.graphs import GraphDrawing, GraphRendering, GraphSource, HomeStats
+from tgraph_bot.services.ports.jobs import RunLock
+from tgraph_bot.services.ports.members import PlexSignIn, UserDirectory
+from tgraph_bot.services.ports.plex import CreditsSource, PlexPort, TautulliPort
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
-from tgraph_bot.services.summary import HomeStats, SummaryService
+from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
@@ -98,10 +96,10 @@ def renderer(*, workers: int | None = None, idle_seconds: float | None = None) -
 
 def graph_source(tautulli: TautulliClient, db: Database, clock: Clock) -> CachedGraphSource:
     """Tautulli's graph data, kept in the database to draw from when Tautulli is down."""
-    return CachedGraphSource(tautulli, db, clock=clock)
+    return CachedGraphSource(tautulli, SqliteGraphCache(db), clock=clock)
 
 
-def graph_service(source: GraphSource, drawing: Renderer, clock: Clock) -> GraphService:
+def graph_service(source: GraphSource, drawing: GraphDrawing, clock: Clock) -> GraphService:
     """The enabled graphs, fetched from ``source`` and drawn by ``drawing``."""
     return GraphService(source, drawing, clock=clock)
 
@@ -152,6 +150,7 @@ def history_mirror(
         SqliteHistoryStore(db),
         timezone=lambda: settings().TIMEZONE,
         clock=clock,
+        release_memory=give_back,
     )
 
 
@@ -216,10 +215,10 @@ async def plex_service(
         RateLimiter,
     )
     from tgraph_bot.storage.locks import FileRunLock
-    from tgraph_bot.storage.plex import SqlitePlexStore
+    from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
 
     now = settings()
-    cache = SqlitePlexStore(db)
+    cache = SqliteMetadataCache(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
         now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock

@@ -58,7 +58,7 @@ def report_files(report: RenderReport, out: Path, tr: Translator, timezone: str 
 
     Graphs drawn from the data kept from an earlier answer (Tautulli could not be reached)
     are written and good: the last line says from when, and the status stays 0."""
-    from tgraph_bot.services.graphs import STALE
+    from tgraph_bot.services.graph_wording import STALE
 
     for graph in report.graphs:
         sys.stdout.write(f"{graph.png}\n{graph.sidecar}\n")

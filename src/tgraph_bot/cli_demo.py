@@ -29,12 +29,13 @@ async def render_demo(out: Path, *, language: str, days: int, theme: str = "ligh
     async with graph_renderer() as renderer:
         from tgraph_bot.build import graph_service
         from tgraph_bot.config.schema import Settings
-        from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
+        from tgraph_bot.graphs.sample_source import SAMPLE_NOW, SampleGraphSource
 
         settings = Settings.model_validate(
             {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
         )
-        service = graph_service(SampleGraphSource(), renderer, lambda: RECORDED_AT)
+        sample = SampleGraphSource(fetched_at=SAMPLE_NOW)
+        service = graph_service(sample, renderer, lambda: SAMPLE_NOW)
         report, _ = await asyncio.gather(
             service.render(settings, out),
             render_demo_wrapped(out / "wrapped", settings, days, renderer),
@@ -48,11 +49,11 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     import json
     from collections import Counter
 
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.sample_history import history
-    from tgraph_bot.graphs.sample_source import RECORDED_AT
+    from tgraph_bot.graphs.sample_source import SAMPLE_NOW
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.i18n import translator
     from tgraph_bot.services.wrapped import (
@@ -63,7 +64,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     )
     from tgraph_bot.services.wrapped_cards import Story, story_title
 
-    today = RECORDED_AT.date()
+    today = SAMPLE_NOW.date()
     window = year_window(today.year, today) if days >= 365 else days_window(days, today)
     rows = [parse_play(row) for row in history(window.after, window.before)]
     member = rows[0].user_id

@@ -83,8 +83,8 @@ def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
 
     from tgraph_bot.build import renderer as graph_renderer
     from tgraph_bot.build import wrapped_service
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.errors import TautulliError, UserFacingError
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.services.my_stats import find_by_name
     from tgraph_bot.services.wrapped import (

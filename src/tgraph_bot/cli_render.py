@@ -19,12 +19,12 @@ from tgraph_bot.build import (
 )
 from tgraph_bot.clock import utcnow
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
+from tgraph_bot.files import atomic_write
 from tgraph_bot.i18n import N_, translator
 from tgraph_bot.services.graphs import RenderReport
-from tgraph_bot.services.ports import Clock, Progress
+from tgraph_bot.services.ports.common import Clock, Progress
 from tgraph_bot.services.post_layout import OutgoingMessage, personal_messages
 from tgraph_bot.services.posting import graph_cards, post_messages
 from tgraph_bot.services.summary import SummaryService
@@ -86,7 +86,9 @@ async def _post(
         period = await summaries.summary(settings.TIME_RANGE_DAYS, user_id=user_id)
     if user_id is not None:
         layout, days = settings.POST_LAYOUT, settings.TIME_RANGE_DAYS
-        return personal_messages(cards, period, layout=layout, days=days, tr=tr)
+        return personal_messages(
+            cards, period, layout=layout, days=days, tr=tr, zone=settings.TIMEZONE
+        )
     return post_messages(settings, cards, period, mention=plain_mention("my_stats"), now=clock())
 
 

@@ -1,4 +1,5 @@
-"""Tautulli's HTTP API: one request function, typed answers, retries, clear errors, a cache.
+"""Tautulli's HTTP API: one request function, typed answers, retries, clear errors, and the
+last good answer while Tautulli is down.
 
 Every command goes through :meth:`TautulliClient._request`, which
 
@@ -25,10 +26,10 @@ the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions neve
 key. httpx exceptions are never chained into ours (``raise ... from None``): their text may
 hold URLs. Our messages show the URL without credentials, query or fragment.
 
-:class:`CachedGraphSource` keeps every good graph answer in SQLite and serves the last
-one, marked stale, when Tautulli is *unavailable* (unreachable, timing out, failing with
-5xx). A refused key, a URL that is not Tautulli's API and an outdated Tautulli are not
-masked by old data: the admin has to learn about them.
+:class:`CachedGraphSource` keeps every good graph answer in a cache (in SQLite:
+storage.graph_cache) and serves the last one, marked stale, when Tautulli is *unavailable*
+(unreachable, timing out, failing with 5xx). A refused key, a URL that is not Tautulli's
+API and an outdated Tautulli are not masked by old data: the admin has to learn about them.
 """
 
 from __future__ import annotations
@@ -37,13 +38,12 @@ import asyncio
 import json
 import logging
 import random
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from types import TracebackType
-from typing import Final, cast, get_args
+from typing import Any, Final, cast, get_args
 
 import httpx
 
@@ -55,9 +55,10 @@ from tgraph_bot.core.graphdata import (
     FetchedGraph,
     GraphData,
     GraphDataError,
+    GraphKey,
     YAxis,
 )
-from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
+from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history, slim_row
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 from tgraph_bot.errors import (
@@ -71,8 +72,8 @@ from tgraph_bot.errors import (
 )
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.ports import Sleep
-from tgraph_bot.storage.db import Database
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.graphs import GraphCache
 
 log = logging.getLogger(__name__)
 
@@ -160,9 +161,13 @@ class _Answer:
     data: object
 
 
-def _decode(status: int, content: bytes) -> _Answer:
+ObjectHook = Callable[[dict[str, Any]], object]
+"""Turns each JSON object as it is read (``json.loads``'s ``object_hook``)."""
+
+
+def _decode(status: int, content: bytes, hook: ObjectHook | None = None) -> _Answer:
     try:
-        body: object = json.loads(content)
+        body: object = json.loads(content, object_hook=hook)
     except ValueError:
         return _Answer(status, None, None, None)
     if not isinstance(body, Mapping):
@@ -291,6 +296,7 @@ class TautulliClient:
         *,
         attempt_seconds: float | None = None,
         probe: bool = False,
+        hook: ObjectHook | None = None,
     ) -> object:
         """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
 
@@ -310,7 +316,7 @@ class TautulliClient:
         while True:
             attempt += 1
             try:
-                data = await self._attempt(conn, command, query, limit)
+                data = await self._attempt(conn, command, query, limit, hook)
             except TautulliError as exc:
                 error = exc
             else:
@@ -353,7 +359,12 @@ class TautulliClient:
             return TautulliUnreachable(url=conn.url)
 
     async def _attempt(
-        self, conn: _Connection, command: str, query: Mapping[str, str], limit: float
+        self,
+        conn: _Connection,
+        command: str,
+        query: Mapping[str, str],
+        limit: float,
+        hook: ObjectHook | None,
     ) -> object:
         started = time.perf_counter()
         response = await self._send(conn, query, limit)
@@ -369,7 +380,7 @@ class TautulliClient:
             except (httpx.InvalidURL, UnicodeError):
                 shown = "?"
             raise TautulliNotApi(REDIRECTED, url=conn.url, location=shown)
-        answer = _decode(response.status_code, response.content)
+        answer = _decode(response.status_code, response.content, hook)
         log.debug(
             "Tautulli %s %s -> HTTP %d %s in %.0f ms",
             command,
@@ -551,6 +562,7 @@ class TautulliClient:
                 "get_history",
                 {**params, "start": start, "length": length},
                 attempt_seconds=HISTORY_TIMEOUT,
+                hook=slim_row,
             )
             try:
                 answer = parse_history(data)
@@ -583,47 +595,11 @@ class TautulliClient:
         return name.strip() if isinstance(name, str) and name.strip() else "Plex"
 
 
-# -- the graph cache -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _GraphKey:
-    command: str
-    time_range: int
-    y_axis: str
-    user_id: int | None
-
-
-def _save(conn: sqlite3.Connection, key: _GraphKey, body: str, fetched_at: datetime) -> None:
-    conn.execute(
-        "INSERT INTO tautulli_graph_cache "
-        "(command, time_range, y_axis, user_id, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (command, time_range, y_axis, ifnull(user_id, -1)) "
-        "DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
-        (
-            key.command,
-            key.time_range,
-            key.y_axis,
-            key.user_id,
-            body,
-            fetched_at.isoformat(),
-        ),
-    )
-
-
-def _load(conn: sqlite3.Connection, key: _GraphKey) -> tuple[str, datetime] | None:
-    row = conn.execute(
-        "SELECT body, fetched_at FROM tautulli_graph_cache "
-        "WHERE command = ? AND time_range = ? AND y_axis = ? AND user_id IS ?",
-        (key.command, key.time_range, key.y_axis, key.user_id),
-    ).fetchone()
-    if row is None:
-        return None
-    return str(row[0]), datetime.fromisoformat(str(row[1])).astimezone(UTC)
+# -- the last good answer, while Tautulli is down ------------------------------------------
 
 
 class CachedGraphSource:
-    """A :class:`~tgraph_bot.services.ports.GraphSource`: Tautulli first, the last good
+    """A :class:`~tgraph_bot.services.ports.graphs.GraphSource`: Tautulli first, the last good
     answer (``stale=True``) when Tautulli is unavailable.
 
     Only errors marked ``unavailable`` (unreachable, timeout, 5xx) fall back; a refused
@@ -631,11 +607,9 @@ class CachedGraphSource:
     so is the original error when nothing was kept for this graph.
     """
 
-    def __init__(
-        self, client: TautulliClient, db: Database, *, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, client: TautulliClient, cache: GraphCache, *, clock: Clock) -> None:
         self._client = client
-        self._db = db
+        self._cache = cache
         self._clock = clock
 
     async def graph(
@@ -647,7 +621,7 @@ class CachedGraphSource:
         user_id: TautulliUserId | None = None,
         deadline: Deadline | None = None,
     ) -> FetchedGraph:
-        key = _GraphKey(command, time_range, y_axis, user_id)
+        key = GraphKey(command, time_range, y_axis, user_id)
         try:
             data, body = await self._client.graph_json(
                 command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
@@ -670,19 +644,11 @@ class CachedGraphSource:
         if now.tzinfo is None:
             raise ValueError("the clock must give aware datetimes")
         now = now.astimezone(UTC)
-        try:
-            await self._db.run(lambda conn: _save(conn, key, body, now))
-        except sqlite3.Error as exc:
-            # The live answer is good; failing to keep a copy must not hide it.
-            log.warning("could not keep the %s answer in the database: %s", command, exc)
+        await self._cache.keep(key, body, now)
         return FetchedGraph(data, now)
 
-    async def _kept(self, key: _GraphKey) -> FetchedGraph | None:
-        try:
-            kept = await self._db.run(lambda conn: _load(conn, key))
-        except sqlite3.Error as exc:
-            log.warning("could not read the kept %s answer: %s", key.command, exc)
-            return None
+    async def _kept(self, key: GraphKey) -> FetchedGraph | None:
+        kept = await self._cache.kept(key)
         if kept is None:
             return None
         body, fetched_at = kept

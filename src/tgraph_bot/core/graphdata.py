@@ -106,13 +106,31 @@ class FetchedGraph:
     stale: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class GraphKey:
+    """One graph request, as its answer is kept: the command and what it was asked for."""
+
+    command: str
+    time_range: int
+    y_axis: str
+    user_id: int | None
+
+
+def months_for(days: int) -> int:
+    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
+    (a 30-day period would give one or two bars); longer periods in whole months."""
+    return max(12, round(days / 30.44))
+
+
 __all__ = [
     "Bucket",
     "FetchedGraph",
     "GraphData",
     "GraphDataError",
+    "GraphKey",
     "Series",
     "Weeks",
     "YAxis",
     "by_week",
+    "months_for",
 ]

@@ -15,11 +15,11 @@
   member who does not accept DMs from the bot (Discord's 50007), has left the server or
   played nothing is skipped with one log line; a member who did not say yes gets nothing.
   No failure of one DM fails the run: that would post the server's Wrapped again.
-- **Stopped half-way**: how far a run got is kept (:class:`PostProgress`: the day of the
+- **Stopped half-way**: how far a run got is kept (``PostProgress``: the day of the
   server post, then each member dealt with). A bot stopped during the DMs, back within the
   grace, goes on with the next member: nobody gets a second DM and the channel no second post.
 
-The Discord side is a port (:class:`WrappedAudience`; adapters.discord.cogs.wrapped).
+The Discord side is a port (services.ports.wrapped.WrappedAudience; adapters.discord.cogs.wrapped).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
@@ -47,6 +46,8 @@ from tgraph_bot.errors import HistoryNotReady
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.ports.common import Sleep
+from tgraph_bot.services.ports.wrapped import DrawnCard, Members, PostProgress, WrappedAudience
 from tgraph_bot.services.wrapped import WrappedService, leaderboard_names
 from tgraph_bot.services.wrapped_cards import Story, story_cards, story_title
 
@@ -59,50 +60,6 @@ DM_SPACING = 2.0
 MAX_CARDS = 10  # files in one Discord message
 
 Draw = Callable[[CardJob], Awaitable[Path]]
-Pause = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class DrawnCard:
-    png: Path
-    job: CardJob  # what the card says (its alt text is made from it)
-
-
-class WrappedAudience(Protocol):
-    """Discord, as the yearly post needs it."""
-
-    async def server_name(self) -> str:
-        """The name of the server CHANNEL_ID is in."""
-        ...
-
-    async def name_of(self, member: MemberId) -> str | None:
-        """The member's name in the server; None when they are no longer in it."""
-        ...
-
-    async def post(self, text: str, cards: Sequence[DrawnCard]) -> None:
-        """One message in CHANNEL_ID; raises when it cannot be posted (the job retries)."""
-        ...
-
-    async def send_dm(self, member: MemberId, text: str, cards: Sequence[DrawnCard]) -> bool:
-        """One DM to the member; False when they do not accept DMs from the bot."""
-        ...
-
-
-class Members(Protocol):
-    """Who said yes, and where their images go (services.my_stats.MyStatsService)."""
-
-    async def named_members(self, settings: Settings) -> dict[int, MemberId]: ...
-
-    async def image_dir_for(self, member_id: MemberId, base: Path) -> Path: ...
-
-
-class PostProgress(Protocol):
-    """How far the last post got (storage.wrapped.MetaPostProgress): the day of its server
-    post, and the last member (by id) whose DM was dealt with; 0 before the first."""
-
-    async def get(self) -> tuple[date, MemberId] | None: ...
-
-    async def put(self, day: date, member: MemberId) -> None: ...
 
 
 @dataclass
@@ -153,7 +110,7 @@ class WrappedPost:
         settings: Callable[[], Settings],
         progress: PostProgress,
         *,
-        pause: Pause = asyncio.sleep,
+        pause: Sleep = asyncio.sleep,
         spacing: float = DM_SPACING,
     ) -> None:
         self._wrapped = wrapped
@@ -268,11 +225,7 @@ class _Post:
 __all__ = [
     "DEFAULT_TIME",
     "DM_SPACING",
-    "DrawnCard",
-    "Members",
-    "PostProgress",
     "PostReport",
-    "WrappedAudience",
     "WrappedPost",
     "draw_cards",
     "post_window",

@@ -32,7 +32,7 @@ from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
-from tgraph_bot.services.ports import PostingStore
+from tgraph_bot.services.ports.posting import PostingStore
 from tgraph_bot.services.posting import PostingService, Scheduler
 
 log = logging.getLogger(__name__)

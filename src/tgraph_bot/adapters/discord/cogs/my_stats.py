@@ -38,9 +38,9 @@ from tgraph_bot.services.my_stats import (
     MyStatsService,
     Outcome,
 )
+from tgraph_bot.services.ports.graphs import GraphRendering
 from tgraph_bot.services.post_layout import personal_messages
 from tgraph_bot.services.posting import graph_cards
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
@@ -274,6 +274,7 @@ class MyStatsCog(commands.Cog):
                 layout=settings.POST_LAYOUT,
                 days=settings.TIME_RANGE_DAYS,
                 tr=tr,
+                zone=settings.TIMEZONE,
             ):
                 await send_composed(interaction.user, message)
         except discord.Forbidden as exc:

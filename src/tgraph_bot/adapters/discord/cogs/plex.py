@@ -45,7 +45,7 @@ from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
 from tgraph_bot.errors import TautulliError
 from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob, Sleep
+from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob
 from tgraph_bot.services.plex import PlexService, activity_backoff, activity_policy, album_label
 from tgraph_bot.services.plex_text import (
     LiveState,
@@ -57,6 +57,7 @@ from tgraph_bot.services.plex_text import (
     sync_text,
     usage_view,
 )
+from tgraph_bot.services.ports.common import Sleep
 
 log = logging.getLogger(__name__)
 

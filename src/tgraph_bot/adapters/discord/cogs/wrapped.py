@@ -30,6 +30,7 @@ from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.ports.wrapped import DrawnCard
 from tgraph_bot.services.wrapped import (
     WrappedService,
     days_window,
@@ -38,7 +39,6 @@ from tgraph_bot.services.wrapped import (
     year_window,
 )
 from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards, story_title
-from tgraph_bot.services.wrapped_post import DrawnCard
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,8 @@ class Page:
 
 def alt_text(job: CardJob) -> str:
     """A card in words, for screen readers (and a test): its title and numbers as drawn."""
-    said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
+    number = " ".join(p for p in (job.big, job.big_caption) if p)  # "281 hours in 505 plays"
+    said = [number, *(f"{name}: {value}" for name, value in job.rows)]
     return ". ".join(p for p in (job.title, *said) if p)[:ALT_LIMIT]
 
 
