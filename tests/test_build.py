@@ -29,7 +29,7 @@ WIRING = {"tgraph_bot/app.py", "tgraph_bot/build.py"}
 CLOCK = "tgraph_bot/clock.py"
 """The only module that reads the wall clock."""
 
-BUILT = re.compile(r"(Service|Client|Store|Repository|Mirror|Source|Library|Post)$")
+BUILT = re.compile(r"(Service|Client|Store|Cache|Repository|Mirror|Source|Library|Post)$")
 ALSO_BUILT = {"Database", "Renderer", "TGraphBot", "MusicBrainz", "Discogs", "FileRunLock"}
 NOT_BUILT = {"SampleGraphSource"}  # the demo's bundled data: a fixture, not a connection
 BUILT_IN = ("adapters", "storage", "services", "graphs")
