@@ -32,7 +32,9 @@ from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.cogs.config import ConfigCog
 from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
-from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
+from tgraph_bot.adapters.discord.cogs.link import LinkCog
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+from tgraph_bot.adapters.discord.cogs.unlink import UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
@@ -52,6 +54,7 @@ from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.history import HistoryMirror, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.member_stats import MemberStats
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.posting import PostingService
@@ -300,8 +303,11 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
         cogs.append(GraphsCog(host, services.posting))
     if services.my_stats is not None and services.rendering is not None:
         stats_dir = services.images_dir / "my_stats"
+        stats = MemberStats(
+            services.rendering, host.dms, services.my_stats, stats_dir, services.summaries
+        )
         cogs += [
-            MyStatsCog(host, services.my_stats, services.rendering, stats_dir, services.summaries),
+            MyStatsCog(host, services.my_stats, stats),
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]

@@ -5,13 +5,15 @@ Storage ports and what implements them over SQLite: :class:`CameraStore`
 (storage.camera.CameraRepository), :class:`LinkStore` (storage.links.SqliteLinkStore),
 :class:`PlexStore` (storage.plex.SqlitePlexStore), :class:`PostingStore`
 (storage.posting.SqlitePostingStore). A use case that needs several reads and writes to be
-atomic gets one port method for them, never a connection.
+atomic gets one port method for them, never a connection. :class:`DirectMessages`
+(adapters.discord.dms.DiscordDirectMessages) sends a member their own messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Protocol, TypeVar
 
 from tgraph_bot.core.breaker import Deadline
@@ -19,6 +21,7 @@ from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
 from tgraph_bot.core.graphdata import FetchedGraph, YAxis
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
 from tgraph_bot.core.my_stats import Link, PendingSignin, Pin, PinCheck
+from tgraph_bot.services.post_layout import OutgoingMessage
 
 T = TypeVar("T")
 
@@ -249,4 +252,22 @@ class PostingStore(Protocol):
     ) -> None:
         """Remember a successful post: its messages (if not stored yet) and its time; the
         post is no longer unfinished."""
+        ...
+
+
+class Delivery(Enum):
+    """What became of a member's direct messages (:meth:`DirectMessages.send`)."""
+
+    SENT = "sent"
+    REFUSED = "refused"
+    """The member does not accept direct messages from the bot (Discord's 50007): a
+    setting of theirs, not a failure; nothing was sent and nothing more is tried."""
+
+
+class DirectMessages(Protocol):
+    """A member's direct messages (adapters.discord.dms.DiscordDirectMessages)."""
+
+    async def send(self, member: MemberId, messages: Sequence[OutgoingMessage]) -> Delivery:
+        """Send ``messages`` to the member, in order. A member who does not accept DMs is
+        :attr:`Delivery.REFUSED` (an answer, never an exception); any other failure raises."""
         ...

@@ -24,6 +24,7 @@ from tgraph_bot.adapters.discord.channel import (
 )
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.dms import DiscordDirectMessages
 from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.limits import reason
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
@@ -84,6 +85,7 @@ class TGraphBot(SyncDispatchBot):
         discord.VoiceClient.warn_dave = False
         prefixed = parts.store.settings.ENABLE_PREFIX_COMMANDS  # read at start-up, like intents
         self.command_ids: dict[str, int] = {}  # top-level command name -> id, after sync
+        self.dms = DiscordDirectMessages(self)
         super().__init__(
             # Without prefix commands the bot reads no messages (no message-content intent);
             # a mention-only prefix says so, and keeps discord.py from warning about the intent.

@@ -20,6 +20,7 @@ from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.i18n import Translator
+from tgraph_bot.services.ports import DirectMessages
 
 
 class BotHost(Protocol):
@@ -54,6 +55,11 @@ class BotHost(Protocol):
 
     async def graph_channel(self, settings: Settings) -> DiscordGraphChannel:
         """CHANNEL_ID as a channel graphs can be posted to, or ChannelUnavailableError."""
+        ...
+
+    @property
+    def dms(self) -> DirectMessages:
+        """Members' direct messages, with the refused-DM answer (services.ports)."""
         ...
 
 
