@@ -18,12 +18,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import aiohttp
 import discord
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
 from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
@@ -293,11 +291,13 @@ class CogServices:
     images_dir: Path = Path("data") / "graphs"
     wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
     draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
-    extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
+    camera: CameraService | None = None  # camera-time tracking, /ranking, /camera
+    plex: PlexService | None = None  # /plex and its jobs (PLEX_ENABLED)
 
 
 def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
-    """Every cog of the bot, each handed its services (the bot calls it in setup_hook)."""
+    """Every cog of the bot, each handed the host and its services: the one place cogs are
+    made (the bot calls it in setup_hook)."""
     cogs: list[commands.Cog] = [AboutCog(host), UptimeCog(host), ConfigCog(host), HelpCog(host)]
     if services.posting is not None:
         cogs.append(GraphsCog(host, services.posting))
@@ -321,7 +321,13 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
                     stats_dir,
                 )
             )
-    return [*cogs, *services.extra]
+    if services.camera is not None:
+        cogs.append(CameraCog(host, services.camera))
+    if services.plex is not None:
+        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+        cogs.append(PlexCog(host, services.plex))
+    return cogs
 
 
 async def _login(bot: TGraphBot, settings: Settings) -> None:
@@ -377,8 +383,7 @@ async def login_patiently(
 
 
 def is_connected(bot: TGraphBot) -> bool:
-    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
-    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+    return bot.connected()
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:
@@ -417,17 +422,11 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
         posting_store = SqlitePostingStore(db)
-        # Other modules' cogs (they get the live settings as a callable).
-        extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
-        ]
+        plex = None
         if settings.PLEX_ENABLED:
-            from tgraph_bot.adapters.discord.cogs.plex import PlexCog
-
             plex = await stack.enter_async_context(
                 plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
             )
-            extra_cogs.append(PlexCog(plex, lambda: store.settings))
         posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
         my_stats = MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow)
         wrapped = WrappedService(mirror)
@@ -439,7 +438,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             images_dir=images,
             wrapped=wrapped,
             draw_cards=renderer.render,
-            extra=extra_cogs,
+            camera=CameraService(CameraRepository(db), clock=utcnow),
+            plex=plex,
         )
         bot = TGraphBot(
             BotParts(

@@ -13,9 +13,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import discord
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.channel import (
     DiscordGraphChannel,
@@ -25,7 +27,7 @@ from tgraph_bot.adapters.discord.channel import (
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
 from tgraph_bot.adapters.discord.dms import DiscordDirectMessages
-from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
+from tgraph_bot.adapters.discord.host import Asker, BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.limits import reason
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
 from tgraph_bot.adapters.discord.tree import TGraphTree
@@ -106,12 +108,16 @@ class TGraphBot(SyncDispatchBot):
     @property
     def tr(self) -> Translator:
         """LANGUAGE: for channel posts, logs and replies to no one in particular."""
-        return translator(self.store.settings.LANGUAGE)
+        return translator(self.settings.LANGUAGE)
 
-    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
+    def tr_for(self, asker: Asker = None) -> Translator:
         """The member's Discord language when we have it (any English locale is English),
-        else LANGUAGE."""
-        return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
+        else LANGUAGE. A prefix command has no locale; a hybrid one run as a slash command
+        has its interaction's."""
+        if isinstance(asker, commands.Context):
+            asker = asker.interaction
+        locale = None if asker is None else asker.locale
+        return translator(language_for(locale, self.settings.LANGUAGE))
 
     def mention(self, command: str) -> str:
         """``</my_stats:ID>`` (Discord shows it localised and clickable) once the tree is
@@ -236,6 +242,31 @@ class TGraphBot(SyncDispatchBot):
         if not isinstance(channel, discord.TextChannel):
             raise ChannelUnavailableError()
         return DiscordGraphChannel(channel, self.mention)
+
+    def text_channel(self, channel_id: int) -> discord.TextChannel | None:
+        channel = self.get_channel(channel_id)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    def partial_message(self, channel_id: int, message_id: int) -> discord.PartialMessage:
+        return self.get_partial_messageable(channel_id).get_partial_message(message_id)
+
+    # -- the connection ----------------------------------------------------------------------
+
+    def _gateway(self) -> DiscordWebSocket | None:
+        return cast("DiscordWebSocket | None", self.ws)  # None before the first connection
+
+    def connected(self) -> bool:
+        ws = self._gateway()
+        return self.is_ready() and not self.is_closed() and ws is not None and ws.open
+
+    def gateway_position(self) -> tuple[str | None, int | None]:
+        ws = self._gateway()
+        session: object = getattr(ws, "session_id", None)  # simcord's gateway has neither
+        seq: object = getattr(ws, "sequence", None)
+        return (
+            session if isinstance(session, str) else None,
+            seq if isinstance(seq, int) else None,
+        )
 
     async def close(self) -> None:
         if self._unsubscribe is not None:
