@@ -109,3 +109,16 @@ async def test_a_prefix_command_answers_in_language_a_slash_one_in_the_members(
     shown = [*(result.response.embeds if result.response else [])]
     (embed,) = shown + [e for f in result.followups for e in f.embeds]
     assert embed.description == "Nobody is watching or listening right now."
+
+
+async def test_a_text_command_typed_wrong_says_how_to_use_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    reply = await _reply(world, world.member, "!plex completion")  # no artist
+    help_id = world.bot.command_ids["help"]
+    assert reply.content == (
+        "Something that command needs is missing or could not be read. "
+        f"</help:{help_id}> shows how to use it."
+    )
+    assert [type(e).__name__ for e in world.env.errors] == ["MissingRequiredArgument"]
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]

@@ -30,7 +30,7 @@ from tgraph_bot.adapters.discord.dms import DiscordDirectMessages
 from tgraph_bot.adapters.discord.host import Asker, BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.limits import reason
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
-from tgraph_bot.adapters.discord.tree import TGraphTree
+from tgraph_bot.adapters.discord.tree import TGraphTree, send_error_reply
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
@@ -131,12 +131,18 @@ class TGraphBot(SyncDispatchBot):
     async def on_command_error(  # pyright: ignore[reportIncompatibleMethodOverride]
         self, context: commands.Context[commands.Bot], exception: commands.CommandError, /
     ) -> None:
-        """A message that starts with the prefix but names no command of ours is someone's
-        chat ("!!!", another bot's command): nothing to answer, nothing to log as an error."""
+        """A text (or hybrid) command's error, answered by the one error ladder (tree.py), as
+        a slash command's is. A message that starts with the prefix but names no command of
+        ours is someone's chat ("!!!", another bot's command): nothing to answer, nothing to
+        log as an error."""
         if isinstance(exception, commands.CommandNotFound):
             log.debug("no such text command: %s", exception)
             return
-        await super().on_command_error(context, exception)
+
+        async def send(text: str) -> None:
+            await context.send(text, ephemeral=True)
+
+        await send_error_reply(send, exception, context, self)
 
     def _on_config_change(self, old: Settings, new: Settings) -> None:
         """Called from whichever thread saved the file: hop onto the loop."""

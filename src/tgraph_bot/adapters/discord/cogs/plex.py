@@ -38,7 +38,6 @@ from discord.ext import commands
 from tgraph_bot.adapters.discord.checks import manage_server_only
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
-from tgraph_bot.adapters.discord.tree import answer_error, is_admin
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.activity import Activity
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
@@ -92,16 +91,6 @@ def split_album(text: str) -> tuple[str, int | None]:
     return match.group("title"), int(match.group("key"))
 
 
-def _unwrap(error: BaseException) -> BaseException:
-    while isinstance(error, commands.HybridCommandError | commands.CommandInvokeError):
-        error = error.original
-    if isinstance(error, app_commands.CommandInvokeError):
-        error = error.original
-    if isinstance(error, commands.CheckFailure):
-        return app_commands.CheckFailure()
-    return error
-
-
 class PlexCog(commands.Cog):
     def __init__(
         self, host: BotHost, service: PlexService, *, sleep: Sleep = asyncio.sleep
@@ -153,18 +142,6 @@ class PlexCog(commands.Cog):
     async def _after_ready(self, work: Awaitable[object]) -> None:
         await self.host.wait_until_ready()
         await work
-
-    async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
-        text = answer_error(
-            _unwrap(error),
-            self.host.tr_for(ctx),
-            admin=is_admin(ctx.permissions),
-            command=ctx.command.qualified_name if ctx.command else "plex",
-            user=ctx.author.id,
-            mention=self.host.mention,
-        )
-        with contextlib.suppress(discord.HTTPException):
-            await ctx.send(text, ephemeral=True)
 
     # -- commands ---------------------------------------------------------------------------
 
