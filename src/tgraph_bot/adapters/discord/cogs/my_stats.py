@@ -20,6 +20,7 @@ from discord.ext import commands, tasks
 
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content
+from tgraph_bot.adapters.discord.tree import send_error_reply
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId
 from tgraph_bot.graphs.registry import GRAPHS
@@ -201,14 +202,21 @@ class MyStatsCog(commands.Cog):
         settings: Settings,
         received: datetime,
     ) -> None:
+        """After the command has returned: its errors are answered here, by the one error
+        ladder (the tree's handler only sees the command's own)."""
         try:
             outcome = await self.service.complete_plex_signin(pending_id)
             late = self.bot.clock() - received >= FOLLOWUP_LIFETIME
             await self._deliver(interaction, outcome, settings, late=late)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("my_stats: finishing a Plex sign-in failed")
+        except Exception as exc:
+            late = self.bot.clock() - received >= FOLLOWUP_LIFETIME
+
+            async def send(text: str) -> None:
+                await self._reply(interaction, text, late)
+
+            await send_error_reply(send, exc, interaction, self.bot)
 
 
 __all__ = ["DM_CLOSED", "PERIODS", "PERSONAL_GRAPHS", "MyStatsCog"]

@@ -21,7 +21,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.channel import send_composed
-from tgraph_bot.adapters.discord.dms import DiscordDirectMessages
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content
 from tgraph_bot.config.schema import Settings
@@ -32,6 +31,7 @@ from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.ports import DirectMessages
 from tgraph_bot.services.post_layout import OutgoingMessage
 from tgraph_bot.services.wrapped import (
     WrappedService,
@@ -172,14 +172,17 @@ class DiscordWrappedAudience:
     """The yearly post's Discord side (services.wrapped_post.WrappedAudience): CHANNEL_ID,
     its server's members, and their DMs (the one DirectMessages adapter)."""
 
-    def __init__(self, client: discord.Client, settings: Callable[[], Settings]) -> None:
-        self._client = client
+    def __init__(self, host: BotHost, settings: Callable[[], Settings]) -> None:
+        self._host = host
         self._settings = settings
-        self.dms = DiscordDirectMessages(client)
+
+    @property
+    def dms(self) -> DirectMessages:
+        return self._host.dms
 
     def _channel(self) -> discord.TextChannel:
-        channel = self._client.get_channel(self._settings().CHANNEL_ID)
-        if not isinstance(channel, discord.TextChannel):
+        channel = self._host.text_channel(self._settings().CHANNEL_ID)
+        if channel is None:
             raise ChannelUnavailableError()
         return channel
 
