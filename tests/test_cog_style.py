@@ -55,3 +55,15 @@ def test_no_cog_is_handed_in_ready_made() -> None:
     """The services cogs are made from, never a cog built before the bot."""
     hints = get_type_hints(CogServices)
     assert hints and not [name for name, hint in hints.items() if "Cog" in str(hint)]
+
+
+def test_every_cog_speaks_by_the_hosts_one_language_rule() -> None:
+    """A cog asks host.tr_for for its reply's language; none picks one itself."""
+    for path in sorted(COGS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        called = {
+            n.func.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        assert not called & {"translator", "language_for"}, path.name
