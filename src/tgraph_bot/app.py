@@ -18,12 +18,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import aiohttp
 import discord
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
 from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
@@ -32,7 +30,9 @@ from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.cogs.config import ConfigCog
 from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
-from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
+from tgraph_bot.adapters.discord.cogs.link import LinkCog
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+from tgraph_bot.adapters.discord.cogs.unlink import UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
@@ -52,6 +52,7 @@ from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.history import HistoryMirror, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.member_stats import MemberStats
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.ports.graphs import GraphRendering
@@ -288,18 +289,23 @@ class CogServices:
     images_dir: Path = Path("data") / "graphs"
     wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
     draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
-    extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
+    camera: CameraService | None = None  # camera-time tracking, /ranking, /camera
+    plex: PlexService | None = None  # /plex and its jobs (PLEX_ENABLED)
 
 
 def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
-    """Every cog of the bot, each handed its services (the bot calls it in setup_hook)."""
+    """Every cog of the bot, each handed the host and its services: the one place cogs are
+    made (the bot calls it in setup_hook)."""
     cogs: list[commands.Cog] = [AboutCog(host), UptimeCog(host), ConfigCog(host), HelpCog(host)]
     if services.posting is not None:
         cogs.append(GraphsCog(host, services.posting))
     if services.my_stats is not None and services.rendering is not None:
         stats_dir = services.images_dir / "my_stats"
+        stats = MemberStats(
+            services.rendering, host.dms, services.my_stats, stats_dir, services.summaries
+        )
         cogs += [
-            MyStatsCog(host, services.my_stats, services.rendering, stats_dir, services.summaries),
+            MyStatsCog(host, services.my_stats, stats),
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]
@@ -313,7 +319,13 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
                     stats_dir,
                 )
             )
-    return [*cogs, *services.extra]
+    if services.camera is not None:
+        cogs.append(CameraCog(host, services.camera))
+    if services.plex is not None:
+        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+        cogs.append(PlexCog(host, services.plex))
+    return cogs
 
 
 async def _login(bot: TGraphBot, settings: Settings) -> None:
@@ -369,8 +381,7 @@ async def login_patiently(
 
 
 def is_connected(bot: TGraphBot) -> bool:
-    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
-    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+    return bot.connected()
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:
@@ -409,17 +420,11 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
         posting_store = SqlitePostingStore(db)
-        # Other modules' cogs (they get the live settings as a callable).
-        extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
-        ]
+        plex = None
         if settings.PLEX_ENABLED:
-            from tgraph_bot.adapters.discord.cogs.plex import PlexCog
-
             plex = await stack.enter_async_context(
                 plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
             )
-            extra_cogs.append(PlexCog(plex, lambda: store.settings))
         posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
         my_stats = MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow)
         wrapped = WrappedService(mirror)
@@ -431,7 +436,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             images_dir=images,
             wrapped=wrapped,
             draw_cards=renderer.render,
-            extra=extra_cogs,
+            camera=CameraService(CameraRepository(db), clock=utcnow),
+            plex=plex,
         )
         bot = TGraphBot(
             BotParts(
