@@ -15,6 +15,7 @@ from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.build import database, my_stats_service, posting_service, posting_store
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
@@ -51,6 +52,19 @@ class Directory:
 
     async def find_user_by_email(self, email: str) -> TautulliUser | None:
         return find_by_email(USERS, email)
+
+
+class LiveBot(TGraphBot):
+    """The real bot whose live settings are a test's own (changed as /config edit would
+    change them), for a rig that swaps settings without a config file."""
+
+    def __init__(self, parts: BotParts, live: Callable[[], Settings]) -> None:
+        self._live = live
+        super().__init__(parts)
+
+    @property
+    def settings(self) -> Settings:
+        return self._live()
 
 
 @dataclass

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 KEY = "outage-replies-key"
 STATS_DOWN = "The server's statistics are unavailable right now. Please try again later."

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from tests.discord_env import Parts, World
 
 pytestmark = pytest.mark.slow  # draws the cards in a real worker process
-pytest_plugins = ("tests.discord_env",)
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 

@@ -13,8 +13,10 @@ import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, InteractionRecord
 from tests.fakes.plextv import FakeAccount, FakePlexTv
+from tests.fakes.pngs import PngRenderer
 from tests.fakes.time import ManualSleep
 from tests.live_bot import Live, live_bot
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
 from tgraph_bot.core.ids import MemberId
 from tgraph_bot.storage import links
 
@@ -171,3 +173,26 @@ async def test_an_edit_replaces_the_fields_sent_within_discords_limits(live: Liv
     await message.delete()
     with pytest.raises(discord.NotFound):
         await message.edit(content="gone")
+
+
+async def test_a_signin_whose_stats_cannot_be_made_is_told_so(
+    tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
+) -> None:
+    """The work after the sign-in runs outside the command: its failure is answered by the
+    same error ladder, not left in the log alone."""
+    polls = ManualSleep()
+    async with live_bot(
+        tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
+    ) as live:
+        cog = live.bot.get_cog("MyStatsCog")
+        assert isinstance(cog, MyStatsCog) and isinstance(cog.stats.rendering, PngRenderer)
+        cog.stats.rendering.broken = True  # every graph fails, as when Tautulli is down
+        record = await start_signin(live, polls, "alice@example.com")
+        plex_tv.approve(plex_tv.last_pin.id, ALICE_PLEX)
+        polls.elapse()
+        await live.fake.wait_for(lambda: len(record.followups) == 2)
+        assert record.followups[1]["content"] == (
+            "Your graphs cannot be made right now. Please try again later."
+        )
+        assert int(record.followups[1].get("flags", 0)) & 64  # only to them
+        assert live.fake.dms_to(MEMBER_ID) == []

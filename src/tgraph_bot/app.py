@@ -18,12 +18,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import aiohttp
 import discord
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
 from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
@@ -32,7 +30,9 @@ from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.cogs.config import ConfigCog
 from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
-from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
+from tgraph_bot.adapters.discord.cogs.link import LinkCog
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+from tgraph_bot.adapters.discord.cogs.unlink import UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
@@ -65,9 +65,12 @@ from tgraph_bot.core.schedule import Backoff
 from tgraph_bot.errors import DiscordNotApi, DiscordTokenRefused, DiscordUnreachable
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.history import HistoryMirror, SyncReport, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.member_stats import MemberStats
 from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.plex import PlexService
 from tgraph_bot.services.ports.common import Clock
 from tgraph_bot.services.ports.graphs import GraphRendering
 from tgraph_bot.services.ports.wrapped import WrappedAudience
@@ -234,18 +237,23 @@ class CogServices:
     images_dir: Path = Path("data") / "graphs"
     wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
     draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
-    extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
+    camera: CameraService | None = None  # camera-time tracking, /ranking, /camera
+    plex: PlexService | None = None  # /plex and its jobs (PLEX_ENABLED)
 
 
 def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
-    """Every cog of the bot, each handed its services (the bot calls it in setup_hook)."""
+    """Every cog of the bot, each handed the host and its services: the one place cogs are
+    made (the bot calls it in setup_hook)."""
     cogs: list[commands.Cog] = [AboutCog(host), UptimeCog(host), ConfigCog(host), HelpCog(host)]
     if services.posting is not None:
         cogs.append(GraphsCog(host, services.posting))
     if services.my_stats is not None and services.rendering is not None:
         stats_dir = services.images_dir / "my_stats"
+        stats = MemberStats(
+            services.rendering, host.dms, services.my_stats, stats_dir, services.summaries
+        )
         cogs += [
-            MyStatsCog(host, services.my_stats, services.rendering, stats_dir, services.summaries),
+            MyStatsCog(host, services.my_stats, stats),
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]
@@ -259,7 +267,13 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
                     stats_dir,
                 )
             )
-    return [*cogs, *services.extra]
+    if services.camera is not None:
+        cogs.append(CameraCog(host, services.camera))
+    if services.plex is not None:
+        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+        cogs.append(PlexCog(host, services.plex))
+    return cogs
 
 
 async def _login(bot: TGraphBot, settings: Settings) -> None:
@@ -315,8 +329,7 @@ async def login_patiently(
 
 
 def is_connected(bot: TGraphBot) -> bool:
-    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
-    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+    return bot.connected()
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:
@@ -416,28 +429,20 @@ async def _cog_services(
         images_dir=images,
         wrapped=wrapped_service(mirror),
         draw_cards=drawing.render,
-        extra=await _module_cogs(stack, store, db, tautulli, clock),
+        camera=camera_service(db, clock),
+        plex=await _plex(stack, store, db, tautulli, clock),
     )
 
 
-async def _module_cogs(
-    stack: AsyncExitStack,
-    store: ConfigStore,
-    db: Database,
-    tautulli: TautulliClient,
-    clock: Clock,
-) -> list[commands.Cog]:
-    """Other modules' cogs (they get the live settings as a callable): the camera
-    ranking, and the Plex module when PLEX_ENABLED."""
-    cogs: list[commands.Cog] = [CameraCog(camera_service(db, clock), lambda: store.settings)]
-    if store.settings.PLEX_ENABLED:
-        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
-
-        plex = await stack.enter_async_context(
-            plex_service(lambda: store.settings, db, tautulli, clock=clock)
-        )
-        cogs.append(PlexCog(plex, lambda: store.settings))
-    return cogs
+async def _plex(
+    stack: AsyncExitStack, store: ConfigStore, db: Database, tautulli: TautulliClient, clock: Clock
+) -> PlexService | None:
+    """The Plex module when PLEX_ENABLED (read at start-up: it needs a restart)."""
+    if not store.settings.PLEX_ENABLED:
+        return None
+    return await stack.enter_async_context(
+        plex_service(lambda: store.settings, db, tautulli, clock=clock)
+    )
 
 
 def _bot(store: ConfigStore, services: CogServices, posted: SqlitePostingStore) -> TGraphBot:

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.activity import Activity
 from tgraph_bot.core.breaker import Deadline, Monotonic
-from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
 from tgraph_bot.core.plex import (
     Completion,
     PlexAlbum,
@@ -347,6 +347,14 @@ class PlexService:
     async def next_sync(self) -> datetime | None:
         """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""
         return await self.playlist_job.due_at()
+
+    async def activity_message(self) -> tuple[ChannelId, MessageId] | None:
+        """The live activity message to edit in place (None: none posted yet)."""
+        return await self.store.activity_message()
+
+    async def record_activity_message(self, channel: ChannelId, message: MessageId) -> None:
+        """The live activity message just posted, to edit from now on (restarts too)."""
+        await self.store.record_activity_message(channel, message)
 
 
 __all__ = [

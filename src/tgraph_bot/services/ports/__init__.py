@@ -7,6 +7,8 @@ implementations.
 - ``graphs``: where graph data comes from (Tautulli with its cache, or the demo sample),
   the home stats, and what the bot needs from rendering.
 - ``members``: plex.tv's sign-in, members' links to Tautulli users, the server's users.
+- ``messages``: a member's direct messages (their stats, their Wrapped), and what became
+  of them.
 - ``camera``, ``plex``, ``posting``, ``jobs``, ``history``, ``wrapped``: each room's stores
   and outside services.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from tgraph_bot.core.ids import MemberId, TautulliUserId
@@ -96,4 +97,12 @@ class UserDirectory(Protocol):
     async def find_user_by_email(self, email: str) -> TautulliUser | None: ...
 
 
-__all__ = ["LinkReader", "LinkStore", "PlexSignIn", "UserDirectory"]
+class MemberFolders(Protocol):
+    """Where a member's images go while they are sent (services.my_stats.MyStatsService)."""
+
+    async def image_dir_for(self, member_id: MemberId, base: Path) -> Path: ...
+
+    async def discard_images(self, member_id: MemberId, base: Path) -> None: ...
+
+
+__all__ = ["LinkReader", "LinkStore", "MemberFolders", "PlexSignIn", "UserDirectory"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,8 @@ from typing import Protocol
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId
 from tgraph_bot.graphs.cards import CardJob
+from tgraph_bot.services.ports.messages import DirectMessages
+from tgraph_bot.services.post_layout import OutgoingMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,13 @@ class WrappedAudience(Protocol):
         """The member's name in the server; None when they are no longer in it."""
         ...
 
-    async def post(self, text: str, cards: Sequence[DrawnCard]) -> None:
+    async def post(self, message: OutgoingMessage) -> None:
         """One message in CHANNEL_ID; raises when it cannot be posted (the job retries)."""
         ...
 
-    async def send_dm(self, member: MemberId, text: str, cards: Sequence[DrawnCard]) -> bool:
-        """One DM to the member; False when they do not accept DMs from the bot."""
+    @property
+    def dms(self) -> DirectMessages:
+        """The members' DMs."""
         ...
 
 
