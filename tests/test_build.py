@@ -165,6 +165,7 @@ async def test_build_hands_its_clock_and_endpoints_to_the_program(tmp_path: Path
                 store, stack, clock=lambda: made_at, drawing=drawing, endpoints=fake_discord
             )
             assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
+            assert program.bot.clock() == made_at  # its schedule, cooldowns and uptime
             assert program.services.rendering is not None
             report = await program.services.rendering.render(store.settings, tmp_path / "out")
     [graph] = report.graphs

@@ -373,7 +373,7 @@ async def build(
     drawing = drawing or _idle_renderer(stack)
     mirror = history_mirror(lambda: store.settings, db, tautulli, clock)
     services = await _cog_services(stack, store, db, tautulli, plextv, drawing, mirror, clock)
-    bot = _bot(store, services, posting_store(db))
+    bot = _bot(store, services, posting_store(db), clock)
     await stack.enter_async_context(bot)  # closes the gateway and HTTP session on exit
     post = _wrapped_post(store, db, services, drawing)
     audience = DiscordWrappedAudience(bot, lambda: store.settings)
@@ -445,14 +445,18 @@ async def _plex(
     )
 
 
-def _bot(store: ConfigStore, services: CogServices, posted: SqlitePostingStore) -> TGraphBot:
-    """The Discord bot, its cogs made from ``services`` once it exists."""
+def _bot(
+    store: ConfigStore, services: CogServices, posted: SqlitePostingStore, clock: Clock
+) -> TGraphBot:
+    """The Discord bot on ``clock`` (its schedule, cooldowns and uptime), its cogs made
+    from ``services`` once it exists."""
     return TGraphBot(
         BotParts(
             store=store,
             posting=services.posting,
             posting_store=posted,
             cogs=lambda host: bot_cogs(host, services),
+            clock=clock,
         )
     )
 
