@@ -53,8 +53,11 @@ from tgraph_bot.core.breaker import Breaker, Deadline, seconds_text
 from tgraph_bot.core.graphdata import (
     TOTAL_SERIES,
     FetchedGraph,
+    GraphAnswers,
     GraphData,
     GraphDataError,
+    GraphQuery,
+    GraphSource,
     YAxis,
 )
 from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
@@ -193,7 +196,7 @@ class _Connection:
     """The (TAUTULLI_URL, key) it was made from."""
 
 
-class TautulliClient:
+class TautulliClient(GraphAnswers[GraphData]):
     """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``.
 
     :meth:`reconfigure` points it at another URL or key (a live ``/config edit``): requests
@@ -408,48 +411,33 @@ class TautulliClient:
     # -- commands ----------------------------------------------------------------------------
 
     async def graph_json(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
+        self, query: GraphQuery, deadline: Deadline | None = None
     ) -> tuple[GraphData, str]:
         """The graph, and Tautulli's ``data`` for it as JSON text (what the cache keeps)."""
-        if command not in GRAPH_COMMANDS:
-            raise ValueError(f"{command!r} is not one of Tautulli's graph commands")
-        if isinstance(time_range, bool) or time_range < 1:
+        if query.command not in GRAPH_COMMANDS:
+            raise ValueError(f"{query.command!r} is not one of Tautulli's graph commands")
+        if isinstance(query.time_range, bool) or query.time_range < 1:
             # Tautulli silently answers for 30 days when time_range is 0 or bad.
-            raise ValueError(f"time_range must be a positive number, not {time_range!r}")
-        if y_axis not in _Y_AXES:
+            raise ValueError(f"time_range must be a positive number, not {query.time_range!r}")
+        if query.y_axis not in _Y_AXES:
             # Tautulli reads every y_axis but "plays" as duration.
-            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {y_axis!r}")
-        params: dict[str, str | int] = {"time_range": time_range, "y_axis": y_axis}
-        if user_id is not None:
-            if user_id < 0:
+            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {query.y_axis!r}")
+        params: dict[str, str | int] = {"time_range": query.time_range, "y_axis": query.y_axis}
+        if query.user_id is not None:
+            if query.user_id < 0:
                 # Tautulli ignores a user_id that is not digits and answers server-wide.
-                raise ValueError(f"user_id must not be negative, not {user_id!r}")
-            params["user_id"] = user_id
-        data = await self._request(command, params, deadline)
+                raise ValueError(f"user_id must not be negative, not {query.user_id!r}")
+            params["user_id"] = query.user_id
+        data = await self._request(query.command, params, deadline)
         try:
             graph = GraphData.parse(data)
         except (GraphDataError, TypeError, ValueError):
-            raise TautulliNotApi(BAD_SHAPE, command=command) from None
+            raise TautulliNotApi(BAD_SHAPE, command=query.command) from None
         return graph, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-    ) -> GraphData:
+    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> GraphData:
         """One aggregate graph command (see :data:`GRAPH_COMMANDS`); never pages history."""
-        graph, _ = await self.graph_json(
-            command, time_range=time_range, y_axis=y_axis, user_id=user_id
-        )
+        graph, _ = await self.graph_json(query, deadline)
         return graph
 
     async def home_stats(
@@ -586,15 +574,7 @@ class TautulliClient:
 # -- the graph cache -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _GraphKey:
-    command: str
-    time_range: int
-    y_axis: str
-    user_id: int | None
-
-
-def _save(conn: sqlite3.Connection, key: _GraphKey, body: str, fetched_at: datetime) -> None:
+def _save(conn: sqlite3.Connection, key: GraphQuery, body: str, fetched_at: datetime) -> None:
     conn.execute(
         "INSERT INTO tautulli_graph_cache "
         "(command, time_range, y_axis, user_id, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -611,7 +591,7 @@ def _save(conn: sqlite3.Connection, key: _GraphKey, body: str, fetched_at: datet
     )
 
 
-def _load(conn: sqlite3.Connection, key: _GraphKey) -> tuple[str, datetime] | None:
+def _load(conn: sqlite3.Connection, key: GraphQuery) -> tuple[str, datetime] | None:
     row = conn.execute(
         "SELECT body, fetched_at FROM tautulli_graph_cache "
         "WHERE command = ? AND time_range = ? AND y_axis = ? AND user_id IS ?",
@@ -622,7 +602,7 @@ def _load(conn: sqlite3.Connection, key: _GraphKey) -> tuple[str, datetime] | No
     return str(row[0]), datetime.fromisoformat(str(row[1])).astimezone(UTC)
 
 
-class CachedGraphSource:
+class CachedGraphSource(GraphSource):
     """A :class:`~tgraph_bot.services.ports.GraphSource`: Tautulli first, the last good
     answer (``stale=True``) when Tautulli is unavailable.
 
@@ -638,31 +618,20 @@ class CachedGraphSource:
         self._db = db
         self._clock = clock
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
-        key = _GraphKey(command, time_range, y_axis, user_id)
+    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> FetchedGraph:
         try:
-            data, body = await self._client.graph_json(
-                command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
-            )
+            data, body = await self._client.graph_json(query, deadline)
         except TautulliError as exc:
             if not exc.unavailable:
                 raise
-            kept = await self._kept(key)
+            kept = await self._kept(query)
             if kept is None:
                 raise
             # INFO, not WARNING: the render reports the outage once, not once per graph.
             log.info(
                 "Tautulli unavailable (%s); using the %s answer kept from %s",
                 exc,
-                command,
+                query.command,
                 kept.fetched_at.isoformat(timespec="seconds"),
             )
             return kept
@@ -671,13 +640,13 @@ class CachedGraphSource:
             raise ValueError("the clock must give aware datetimes")
         now = now.astimezone(UTC)
         try:
-            await self._db.run(lambda conn: _save(conn, key, body, now))
+            await self._db.run(lambda conn: _save(conn, query, body, now))
         except sqlite3.Error as exc:
             # The live answer is good; failing to keep a copy must not hide it.
-            log.warning("could not keep the %s answer in the database: %s", command, exc)
+            log.warning("could not keep the %s answer in the database: %s", query.command, exc)
         return FetchedGraph(data, now)
 
-    async def _kept(self, key: _GraphKey) -> FetchedGraph | None:
+    async def _kept(self, key: GraphQuery) -> FetchedGraph | None:
         try:
             kept = await self._db.run(lambda conn: _load(conn, key))
         except sqlite3.Error as exc:

@@ -14,8 +14,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
-from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphQuery, GraphSource
 from tgraph_bot.errors import SampleDataMissing
 
 RECORDED_AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -24,7 +23,7 @@ days up to its today with zeros; the synthetic history itself ends on the 20th),
 demo draws that day, and only that day, as today's partial one."""
 
 
-class SampleGraphSource:
+class SampleGraphSource(GraphSource):
     def __init__(
         self,
         root: Traversable | Path | None = None,
@@ -50,21 +49,14 @@ class SampleGraphSource:
                 out.append(int(number))
         return out
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
+    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> FetchedGraph:
         """The recording nearest to ``time_range`` (the sample holds 30 and 365 days)."""
-        suffix = "__duration" if y_axis == "duration" else ""
+        command = query.command
+        suffix = "__duration" if query.y_axis == "duration" else ""
         ranges = self._ranges(command, suffix)
         if not ranges:
             raise SampleDataMissing(command=command)
-        nearest = min(ranges, key=lambda r: (abs(r - time_range), r))
+        nearest = min(ranges, key=lambda r: (abs(r - query.time_range), r))
         raw = (self.root / f"{command}__{nearest}{suffix}.json").read_text(encoding="utf-8")
         return FetchedGraph(GraphData.parse(json.loads(raw)), self.fetched_at, self.stale)
 

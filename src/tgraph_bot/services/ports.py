@@ -14,9 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.camera import Metric, OpenRow, TotalRow, Totals
-from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.graphdata import GraphSource as GraphSource  # defined with its data
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
 from tgraph_bot.core.my_stats import Link, PendingSignin, Pin, PinCheck
 
@@ -28,26 +27,6 @@ Sleep = Callable[[float], Awaitable[None]]
 """Wait this many seconds (``asyncio.sleep``; tests pass one that does not wait)."""
 Progress = Callable[[int, int], Awaitable[None]]
 """Told ``(done, total)`` as a piece of work advances."""
-
-
-class GraphSource(Protocol):
-    """Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample)."""
-
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
-        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
-
-        ``deadline`` is shared by every graph of one render: once it has passed, a source
-        that retries stops retrying (a source that does not retry ignores it).
-        """
-        ...
 
 
 class PlexSignIn(Protocol):
