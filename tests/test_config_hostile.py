@@ -1,5 +1,5 @@
 """A configuration that cannot be broken: bad hand edits, unsaveable values, hostile YAML,
-secrets inside URLs (issue 10, items 3-5 and 7)."""
+secrets inside URLs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A file that loses its settings under a running bot is a bad edit, and the next edit never
-writes fewer keys than the last good file had (issue 18, item 5).
+writes fewer keys than the last good file had.
 
 Each test runs a real store watching a real file, the way ``tgraph-bot run`` does.
 """

@@ -1,5 +1,5 @@
 """Live edits reach the clients: after a TAUTULLI_URL / TAUTULLI_API_KEY / PLEX_TV_URL edit
-the next render (or sign-in) talks to the new server, without a restart (issue 10, item 6)."""
+the next render (or sign-in) talks to the new server, without a restart."""
 
 from __future__ import annotations
 

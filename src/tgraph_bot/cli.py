@@ -226,7 +226,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     async def work() -> tuple[int, int]:
         async with Database(db_path) as db:
             service = CameraService(CameraRepository(db), clock=lambda: datetime.now(UTC))
-            result = await service.import_seed_file(source, args.guild)
+            result = await service.import_ranking_file(source, args.guild)
             return result.members, result.changed
 
     members, changed = asyncio.run(work())
