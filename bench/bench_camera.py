@@ -23,17 +23,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import discord
 import simcord
-from discord.ext import commands
 
-from tgraph_bot.adapters.discord.cogs.camera import CameraCog
-from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
-from tgraph_bot.config.schema import Settings
+from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
+from tgraph_bot.app import CogServices, bot_cogs
+from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.camera import Metric, Period, to_ms
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.storage.camera import CameraRepository
@@ -52,17 +52,20 @@ def machine() -> str:
     )
 
 
-def _bot(service: CameraService) -> commands.Bot:
-    intents = discord.Intents.none()
-    intents.guilds = True
-    intents.voice_states = True
-    snapshot = Settings()
-
-    class Bot(SyncDispatchBot):
-        async def setup_hook(self) -> None:
-            await self.add_cog(CameraCog(service, lambda: snapshot))
-
-    return Bot(command_prefix="!", intents=intents)
+def _bot(service: CameraService, clock: Callable[[], datetime], folder: Path) -> TGraphBot:
+    """The real bot with its cogs from the app's one cog factory (the camera's included)."""
+    config = folder / "config.yml"
+    config.write_text('DISCORD_TOKEN: "bench"\n', encoding="utf-8")
+    store = ConfigStore(config, environ={}, use_dotenv=False)
+    services = CogServices(camera=service)
+    return TGraphBot(
+        BotParts(
+            store=store,
+            clock=clock,
+            schedule=False,
+            cogs=lambda host: bot_cogs(host, services),
+        )
+    )
 
 
 def _script(n_events: int, members: list[int], channels: list[int]) -> list[dict[str, object]]:
@@ -92,9 +95,10 @@ async def bench_events_parser(path: Path, n_events: int, n_members: int) -> None
     await db.__aenter__()
     clock = {"now": NOW}
     service = CameraService(CameraRepository(db), clock=lambda: clock["now"])
-    bot = _bot(service)
+    bot = _bot(service, lambda: clock["now"], path.parent)
     await bot._async_setup_hook()  # pyright: ignore[reportPrivateUsage] # what login() does
-    await bot.setup_hook()
+    for cog in bot.parts.cogs(bot):  # setup_hook's cogs, without its command sync (no login)
+        await bot.add_cog(cog)
     state = bot._connection  # pyright: ignore[reportPrivateUsage]
     state.user = discord.ClientUser(
         state=state,
@@ -211,7 +215,7 @@ async def bench_events_simcord(path: Path, n_events: int, n_members: int) -> Non
     await db.__aenter__()
     clock = {"now": NOW}
     service = CameraService(CameraRepository(db), clock=lambda: clock["now"])
-    bot = _bot(service)
+    bot = _bot(service, lambda: clock["now"], path.parent)
     async with simcord.run(bot) as env:
         guild = env.create_guild()
         channels = [guild.create_voice_channel(f"v{i}").id for i in range(4)]

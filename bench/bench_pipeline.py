@@ -26,6 +26,7 @@ from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.storage import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key"
@@ -54,7 +55,9 @@ async def pipeline(url: str, tmp: Path, fake_pid: int) -> None:
         TautulliClient(url, KEY) as client,
     ):
         await renderer.ready()
-        service = GraphService(CachedGraphSource(client, db, clock=now), renderer, clock=now)
+        service = GraphService(
+            CachedGraphSource(client, SqliteGraphCache(db), clock=now), renderer, clock=now
+        )
         for run in (1, 2, 3):
             t = time.perf_counter()
             report = await service.render(settings, tmp / f"run{run}")

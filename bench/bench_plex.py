@@ -45,6 +45,7 @@ from tgraph_bot.config.schema import Settings  # noqa: E402
 from tgraph_bot.services.plex import PlexService  # noqa: E402
 from tgraph_bot.storage.db import Database  # noqa: E402
 from tgraph_bot.storage.links import SqliteLinkStore  # noqa: E402
+from tgraph_bot.storage.musicbrainz import SqliteMetadataCache  # noqa: E402
 from tgraph_bot.storage.plex import SqlitePlexStore  # noqa: E402
 
 USER = 695734  # HarperKPlex in the recorded Tautulli
@@ -180,7 +181,7 @@ async def enrich_20(plex: FakePlex, db: Database, tautulli: TautulliClient) -> N
             fake.url,
             "TGraphBotBench/1.0 ( bench@example.invalid )",
             limiter=RateLimiter(INTERVAL),  # as app.py makes it
-            cache=SqlitePlexStore(db),
+            cache=SqliteMetadataCache(db),
             clock=lambda: datetime.now(UTC),
         )
         svc = service(plex, db, tautulli, brainz)

@@ -28,6 +28,7 @@ import httpx
 from tgraph_bot.adapters.tautulli import GRAPH_COMMANDS, CachedGraphSource, TautulliClient
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key"
@@ -82,7 +83,9 @@ async def main(rounds: int) -> None:
                 TautulliClient(url, KEY, retry_budget=0.0) as client,
                 httpx.AsyncClient(base_url=control) as ctl,
             ):
-                source = CachedGraphSource(client, db, clock=lambda: datetime.now(UTC))
+                source = CachedGraphSource(
+                    client, SqliteGraphCache(db), clock=lambda: datetime.now(UTC)
+                )
                 await one_round(source, user=None)  # warm up: connections, imports, pages
                 live = [await one_round(source, user=None) for _ in range(rounds)]
                 user = [await one_round(source, user=TautulliUserId(695734)) for _ in range(rounds)]

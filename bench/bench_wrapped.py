@@ -30,6 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tgraph_bot.adapters.memory import give_back
 from tgraph_bot.adapters.tautulli import TautulliClient
 from tgraph_bot.core.history import Window
 from tgraph_bot.services.history import HistoryMirror
@@ -87,8 +88,12 @@ async def main(members: int, timezone: str) -> int:
                 TautulliClient(url, key) as client,
             ):
                 store = SqliteHistoryStore(db)
-                mirror = HistoryMirror(
-                    client, store, timezone=lambda: timezone, clock=lambda: datetime.now(UTC)
+                mirror = HistoryMirror(  # as app.history_mirror makes it
+                    client,
+                    store,
+                    timezone=lambda: timezone,
+                    clock=lambda: datetime.now(UTC),
+                    release_memory=give_back,
                 )
                 before_me = rss(me)
                 before_t = rss(pid) if pid else 0

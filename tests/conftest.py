@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+# The simcord world (fixtures world, simcord_bot, ...), registered once for every module
+# before any module imports from it (an import first would keep pytest from rewriting it).
+pytest_plugins = ("tests.discord_env",)
+
 if TYPE_CHECKING:
     from tests.live_bot import Live
 

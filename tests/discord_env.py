@@ -14,12 +14,14 @@ import simcord
 from tests.fakes.pngs import PngRenderer
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.app import CogServices, bot_cogs
+from tgraph_bot.config.schema import Settings
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email
-from tgraph_bot.services.my_stats import MyStatsService, UserDirectory
+from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.members import UserDirectory
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
 from tgraph_bot.storage.posting import SqlitePostingStore
@@ -52,6 +54,19 @@ class Directory:
 
     async def find_user_by_email(self, email: str) -> TautulliUser | None:
         return find_by_email(USERS, email)
+
+
+class LiveBot(TGraphBot):
+    """The real bot whose live settings are a test's own (changed as /config edit would
+    change them), for a rig that swaps settings without a config file."""
+
+    def __init__(self, parts: BotParts, live: Callable[[], Settings]) -> None:
+        self._live = live
+        super().__init__(parts)
+
+    @property
+    def settings(self) -> Settings:
+        return self._live()
 
 
 @dataclass

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.graphdata import FetchedGraph, GraphData
@@ -25,14 +25,21 @@ FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 
 
+class Options(TypedDict, total=False):
+    stale: bool  # drawn from a kept answer (its small print says so)
+    personal: bool  # a member's own graphs
+    zone: str  # TIMEZONE
+
+
 def graph_jobs(
-    language: str, days: int, theme: str, tmp: Path, *, stale: bool = False, personal: bool = False
+    language: str, days: int, theme: str, tmp: Path, **options: Unpack[Options]
 ) -> Iterator[tuple[str, RenderJob]]:
-    """(graph id, job) for every graph with a recorded answer for ``days``; ``stale``: drawn
-    from a kept answer (its small print says so); ``personal``: a member's own graphs."""
+    """(graph id, job) for every graph with a recorded answer for ``days``."""
+    stale, personal = options.get("stale", False), options.get("personal", False)
+    zone = options.get("zone", "UTC")
     service = GraphService(SampleGraphSource(FIXTURES), Renderer(), clock=lambda: NOW)
     s = Settings.model_validate(
-        {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
+        {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme, "TIMEZONE": zone}
     )
     tr = translator(language)
     source = SampleGraphSource(FIXTURES)
@@ -47,12 +54,12 @@ def graph_jobs(
 
 
 def drawn_graphs(
-    language: str, days: int, theme: str, tmp: Path, *, stale: bool = False, personal: bool = False
+    language: str, days: int, theme: str, tmp: Path, **options: Unpack[Options]
 ) -> Iterator[tuple[str, RenderJob, Figure, FigureCanvasAgg]]:
     """Every graph's figure as the worker builds it, drawn (so extents can be measured)."""
     from tgraph_bot.graphs.worker import build_figure
 
-    for graph_id, job in graph_jobs(language, days, theme, tmp, stale=stale, personal=personal):
+    for graph_id, job in graph_jobs(language, days, theme, tmp, **options):
         fig, canvas = build_figure(job)
         canvas.draw()
         yield graph_id, job, fig, canvas

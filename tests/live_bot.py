@@ -19,7 +19,7 @@ from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.services.my_stats import MyStatsService
-from tgraph_bot.services.ports import Sleep
+from tgraph_bot.services.ports.common import Sleep
 from tgraph_bot.services.posting import PostingService
 from tgraph_bot.storage import links
 from tgraph_bot.storage.db import Database

@@ -17,7 +17,6 @@ from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
 from tests.fakes.time import MonotonicClock
 from tgraph_bot.adapters.discord.bot import TGraphBot
-from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
 from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.adapters.tautulli import TautulliClient
@@ -25,10 +24,11 @@ from tgraph_bot.app import bot_cogs
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.jobs import RunLock
 from tgraph_bot.services.plex import COMMAND_DEADLINE, PlexService
+from tgraph_bot.services.ports.jobs import RunLock
 from tgraph_bot.storage.db import Database
 from tgraph_bot.storage.links import SqliteLinkStore
+from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
 from tgraph_bot.storage.plex import SqlitePlexStore
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ async def plex_rig(
                     limiter=RateLimiter(
                         0.0, monotonic=brainz_time.monotonic, sleep=brainz_time.sleep
                     ),
-                    cache=SqlitePlexStore(db),
+                    cache=SqliteMetadataCache(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
                 )
@@ -146,11 +146,19 @@ async def plex_rig(
                     await brainz.aclose()
 
 
-def plex_cog_bot(parts: Parts, rig: Rig, cog: PlexCog | None = None) -> TGraphBot:
-    """The bot with the Plex cog over ``rig``'s service, for simcord. The cog (unless the
-    test gives its own) reads the bot's live settings (config.yml, changed by /config edit)
-    and keeps time by simcord's virtual clock, which also runs its jobs' waits."""
-    if cog is None:
-        cog = PlexCog(rig.service, lambda: parts.store.settings, clock=discord.utils.utcnow)
-    services = replace(parts.services, extra=[cog])
-    return TGraphBot(replace(parts.bot_parts, cogs=lambda host: bot_cogs(host, services)))
+def plex_cog_bot(
+    parts: Parts,
+    rig: Rig,
+    *,
+    clock: Callable[[], datetime] = discord.utils.utcnow,
+    settings: Callable[[], Settings] | None = None,
+) -> TGraphBot:
+    """The bot with the Plex cog over ``rig``'s service, for simcord, made by the app's one
+    cog factory. The cog reads the bot's live settings (config.yml, changed by /config
+    edit; or ``settings``, e.g. ``rig.live``, changed by :meth:`Rig.configure`) and keeps
+    the bot's time (simcord's virtual clock, which also runs its jobs' waits, or ``clock``)."""
+    from tests.discord_env import LiveBot  # a pytest plugin: loaded by the tests using it
+
+    services = replace(parts.services, plex=rig.service)
+    bot_parts = replace(parts.bot_parts, clock=clock, cogs=lambda host: bot_cogs(host, services))
+    return TGraphBot(bot_parts) if settings is None else LiveBot(bot_parts, settings)

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)
 
 NOT_PERMITTED = "You are not permitted to use this command."
 ADMIN_COMMANDS = ("config", "link", "unlink", "update_graphs")

@@ -15,8 +15,6 @@ from tgraph_bot.config.schema import KEYS
 if TYPE_CHECKING:
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)  # the simcord world fixture
-
 
 async def test_about_names_version_and_licence(world: World) -> None:
     result = await world.member.slash(world.channel, "about")

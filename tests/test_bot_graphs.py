@@ -10,8 +10,6 @@ import discord
 if TYPE_CHECKING:
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)
-
 
 def _deferred_first(world: World) -> bool:
     """The first answer to the interaction was a deferral (type 5), within Discord's 3 s."""

@@ -12,8 +12,10 @@ import discord
 import pytest
 import simcord
 
-from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+from tests.simcord_locale import client_locale
+from tgraph_bot.adapters.discord.cogs.my_stats import DM_CLOSED, MyStatsCog
 from tgraph_bot.core.ids import MemberId
+from tgraph_bot.i18n import translator
 from tgraph_bot.services.my_stats import MyStatsService
 
 if TYPE_CHECKING:
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)
 
 NEED_EMAIL = (
     "You are not linked to a Plex account yet. The first time, give the email of "
@@ -232,3 +233,20 @@ async def test_my_stats_offers_the_graphs_of_one_persons_set(world: World) -> No
         "play_count_by_stream_resolution",
         "top_10_platforms_by_stream_type",
     ]  # no other users' graphs, no concurrent streams
+
+
+async def test_closed_dms_are_told_in_the_members_language_and_nothing_is_lost(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_locale(monkeypatch, "da")
+    da = translator("da")
+    world.env.inject_error(  # the member's DMs are closed for the first DM the bot tries
+        "POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages"
+    )
+    refused = await world.member.slash(world.channel, "my_stats", email="alice@example.com")
+    assert refused.ephemeral
+    assert _texts(refused) == [da._(DM_CLOSED)] != [DM_CLOSED]
+    assert _dms(world.member) == [] and not list(_stats_dir(world).iterdir())
+    again = await world.member.slash(world.channel, "my_stats")  # still linked: no email
+    assert _texts(again) == [da._("Your stats are on their way by DM.")]
+    assert sum(len(m.attachments) for m in _dms(world.member)) == 12

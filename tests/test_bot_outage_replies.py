@@ -29,13 +29,13 @@ from tgraph_bot.graphs.model import RenderJob
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 if TYPE_CHECKING:
     from simcord.results import InteractionResult
 
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 KEY = "outage-replies-key"
 STATS_DOWN = "The server's statistics are unavailable right now. Please try again later."
@@ -86,7 +86,9 @@ async def parts(tmp_path: Path, fake: FakeTautulli, drawing: PngDrawing) -> Asyn
     async with TautulliClient(fake.url, KEY, timeout=2.0, retry_budget=0) as client:
 
         def pipeline(db: Database) -> GraphService:
-            return GraphService(CachedGraphSource(client, db, clock=clock), drawing, clock=clock)
+            return GraphService(
+                CachedGraphSource(client, SqliteGraphCache(db), clock=clock), drawing, clock=clock
+            )
 
         async with make_parts(tmp_path, rendering=pipeline, users=Directory()) as built:
             yield built

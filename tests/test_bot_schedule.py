@@ -15,7 +15,6 @@ from tgraph_bot.core.ids import ChannelId
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 # simcord's virtual clock (the bot's discord.utils.utcnow) starts here; before its
 # environment runs, utcnow is still the real time.

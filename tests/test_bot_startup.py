@@ -20,8 +20,6 @@ from tgraph_bot.config.schema import Settings
 if TYPE_CHECKING:
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)
-
 
 def test_intents_ask_for_message_content_only_with_prefix_commands() -> None:
     plain = intents_for(Settings())

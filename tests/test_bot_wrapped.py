@@ -25,7 +25,7 @@ from tgraph_bot.core.my_stats import Link
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.graphs.sample_history import history
 from tgraph_bot.services.history import HistoryMirror
-from tgraph_bot.services.wrapped import WrappedService
+from tgraph_bot.services.wrapped import WrappedService, year_window
 from tgraph_bot.storage import links
 from tgraph_bot.storage.history import SqliteHistoryStore
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from tests.discord_env import Parts, World
 
 pytestmark = pytest.mark.slow  # draws the cards in a real worker process
-pytest_plugins = ("tests.discord_env",)
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -142,3 +141,20 @@ async def test_the_servers_story_names_only_members_who_said_yes(world: World) -
     said = gallery["items"][0]["description"]  # the card's alt text: its rows as drawn
     assert said.startswith("Most plays. 1. ") and "bob" in said and "a member" in said
     assert "admin" not in said
+
+
+async def test_two_members_each_see_only_their_own_year(world: World, parts: Parts) -> None:
+    carol = world.guild.add_member(world.env.create_user("carol"))
+    await link(world, world.member, 101)
+    await link(world, carol, 102)
+    assert parts.services.wrapped is not None
+    year = year_window(2026, NOW.date())
+    for who, user_id, other in ((world.member, 101, 102), (carol, 102, 101)):
+        mine = await parts.services.wrapped.member(user_id, year)
+        theirs = await parts.services.wrapped.member(other, year)
+        assert mine.plays != theirs.plays  # the sample history tells them apart
+        result = await who.slash(world.channel, "wrapped")
+        assert result.response is not None
+        [item] = result.response.components[0]["components"][1]["items"]
+        said = item["description"]  # the first card's alt text: what the card shows
+        assert f"in {mine.plays} plays" in said and f"in {theirs.plays} plays" not in said

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 import simcord
 from discord.ext import commands
 
+from tests.simcord_locale import client_locale
+from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
 from tgraph_bot.adapters.discord.cogs.camera import CameraCog
-from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.app import CogServices, bot_cogs
 from tgraph_bot.config.schema import Settings
+from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.services.camera import CameraService
 from tgraph_bot.storage import camera as repo
 from tgraph_bot.storage.db import Database, connect
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+CONFIG = """\
+DISCORD_TOKEN: "test-token"
+ENABLE_PREFIX_COMMANDS: true
+COMMAND_PREFIX: "!"
+"""
 
 
 @dataclass
@@ -49,14 +56,19 @@ class Harness:
         self.now += timedelta(seconds=seconds)
 
     def build_bot(self) -> commands.Bot:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.voice_states = True
-        intents.guild_messages = True
-        intents.message_content = True
+        """The real bot with the camera cog, made by the app's one cog factory. Its live
+        settings are the harness's (a test swaps them as /config edit would); its clock
+        is the harness's."""
         harness = self
+        config = self.path.with_name("config.yml")
+        config.write_text(CONFIG, encoding="utf-8")
+        store = ConfigStore(config, environ={}, use_dotenv=False)
 
-        class Bot(SyncDispatchBot):
+        class Bot(TGraphBot):
+            @property
+            def settings(self) -> Settings:
+                return harness.settings
+
             async def setup_hook(self) -> None:
                 db = Database(harness.path)
                 await db.__aenter__()
@@ -68,10 +80,11 @@ class Harness:
                 )
                 harness.databases.append(db)
                 harness.services.append(service)
-                await self.add_cog(CameraCog(service, lambda: harness.settings))
-                await self.tree.sync()
+                services = CogServices(camera=service)
+                self.parts = replace(self.parts, cogs=lambda host: bot_cogs(host, services))
+                await super().setup_hook()
 
-        return Bot(command_prefix="!", intents=intents)
+        return Bot(BotParts(store=store, clock=harness.clock, schedule=False))
 
     def finished(self) -> list[tuple[int, str, int, int]]:
         conn = connect(self.path)
@@ -310,3 +323,19 @@ async def test_durations_are_shown_to_the_nearest_unit_not_cut_down(
     result = await ann.slash(text, "camera")
     fields = {f.name: f.value for f in result.response.embeds[0].fields}
     assert fields["This week"].startswith("Camera: 8 seconds (1 session)")
+
+
+async def test_rankings_answer_in_the_members_language_or_language(
+    simcord_env: simcord.Env, harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One language rule (the host's): a slash command speaks the member's Discord
+    language; the text command, which has no locale, speaks LANGUAGE."""
+    guild, _, ann = await ann_on_camera(simcord_env)
+    text = guild.create_text_channel("general")
+    client_locale(monkeypatch, "da")
+    result = await ann.slash(text, "ranking")
+    assert result.response.embeds[0].title == "Kamerarangliste — alle tider"
+    harness.settings = Settings(LANGUAGE="da")
+    await ann.send(text, "!rankingvideo week")
+    message = text.last_message
+    assert message is not None and message.embeds[0].title == "Kamerarangliste — denne uge"

@@ -18,7 +18,9 @@ from tgraph_bot.graphs.registry import GRAPHS, GraphSpec
 from tgraph_bot.graphs.specs.common import PrepareContext
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import translator
-from tgraph_bot.services.graphs import prepare, summary, title
+from tgraph_bot.services.graph_sidecar import summary
+from tgraph_bot.services.graph_wording import title
+from tgraph_bot.services.graphs import prepare
 from tgraph_bot.services.post_layout import caption
 
 DATE_GRAPHS = [spec for spec in GRAPHS if spec.axis == "date"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tgraph_bot.config import EDITABLE_KEYS, KEYS, SECRET_KEYS, ConfigStore, display_value
+from tgraph_bot.config.problems import ConfigError
 from tgraph_bot.config.schema import LIVE_KEYS, RESTART_KEYS, Settings
 from tgraph_bot.config.store import read_document, validate
-from tgraph_bot.errors import ConfigError
 from tgraph_bot.i18n import translator
 
 from .conftest import SAMPLE

@@ -16,8 +16,8 @@ import pytest
 from tgraph_bot.cli import main as cli_main
 from tgraph_bot.config import ConfigStore, display_value
 from tgraph_bot.config.display import MaskSecretsFilter, mask_secrets, shown
+from tgraph_bot.config.problems import ConfigError
 from tgraph_bot.config.store import MAX_FILE_BYTES
-from tgraph_bot.errors import ConfigError
 from tgraph_bot.i18n import translator
 
 EN = translator("en")

@@ -12,8 +12,8 @@ from typing import Any, cast
 from ruamel.yaml import YAML
 
 from tgraph_bot.config import ConfigStore
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.health import Beat, Health, assess, decode, encode
+from tgraph_bot.files import atomic_write
 from tgraph_bot.storage.heartbeat import read_heartbeat, write_heartbeat
 
 from .conftest import ROOT

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, FakeDiscord
-from tests.fakes.tautulli import fake_tautulli_process
+from tests.fakes.tautulli import FakeProcess, fake_tautulli_process
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage.db import Database, database_path
 from tgraph_bot.storage.posting import SqlitePostingStore
@@ -32,6 +32,7 @@ class Running:
     fake: FakeDiscord
     process: asyncio.subprocess.Process
     log: Path
+    tautulli: FakeProcess
 
 
 async def seed_last_post(data_dir: Path, at: datetime, messages: Sequence[int] = ()) -> None:
@@ -92,7 +93,7 @@ async def bot_process(
             )
             try:
                 await fake.wait_for(lambda: bool(fake.commands) and fake.connected.is_set(), 60)
-                yield Running(fake, process, log)
+                yield Running(fake, process, log, tautulli)
             finally:
                 if process.returncode is None:
                     process.kill()

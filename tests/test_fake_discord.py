@@ -13,8 +13,10 @@ import pytest
 
 from tests.fakes.discord import ADMIN_ID, CHANNEL_ID, MEMBER_ID, InteractionRecord
 from tests.fakes.plextv import FakeAccount, FakePlexTv
+from tests.fakes.pngs import PngRenderer
 from tests.fakes.time import ManualSleep
 from tests.live_bot import Live, live_bot
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
 from tgraph_bot.core.ids import MemberId
 from tgraph_bot.storage import links
 
@@ -153,3 +155,44 @@ async def test_a_signin_approved_after_the_interactions_15_minutes_is_answered_b
         )
         assert len(record.followups) == 1  # only the sign-in link, sent in time
         assert sum(len(m.files) for m in live.fake.dms_to(MEMBER_ID)) == 12
+
+
+async def test_an_edit_replaces_the_fields_sent_within_discords_limits(live: Live) -> None:
+    channel = live.bot.get_channel(CHANNEL_ID)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("kept", embed=discord.Embed(title="Now", description="one"))
+    edited = await message.edit(embed=discord.Embed(title="Now", description="two"))
+    (stored,) = live.fake.channel_messages()
+    assert stored.content == edited.content == "kept"  # not sent: left as it was
+    assert [e["description"] for e in stored.embeds] == ["two"]
+    assert [e["embeds"] for e in stored.edits] == [stored.embeds]
+    with pytest.raises(discord.HTTPException) as refused:
+        await message.edit(embed=discord.Embed(title="x" * 257))  # over 256 characters
+    assert refused.value.code == 50035
+    assert [e["description"] for e in stored.embeds] == ["two"]  # a refused edit changes nothing
+    await message.delete()
+    with pytest.raises(discord.NotFound):
+        await message.edit(content="gone")
+
+
+async def test_a_signin_whose_stats_cannot_be_made_is_told_so(
+    tmp_path: Path, restore_discord_urls: None, plex_tv: FakePlexTv
+) -> None:
+    """The work after the sign-in runs outside the command: its failure is answered by the
+    same error ladder, not left in the log alone."""
+    polls = ManualSleep()
+    async with live_bot(
+        tmp_path, verification="plex", plex_tv_url=plex_tv.url, sleep=polls
+    ) as live:
+        cog = live.bot.get_cog("MyStatsCog")
+        assert isinstance(cog, MyStatsCog) and isinstance(cog.stats.rendering, PngRenderer)
+        cog.stats.rendering.broken = True  # every graph fails, as when Tautulli is down
+        record = await start_signin(live, polls, "alice@example.com")
+        plex_tv.approve(plex_tv.last_pin.id, ALICE_PLEX)
+        polls.elapse()
+        await live.fake.wait_for(lambda: len(record.followups) == 2)
+        assert record.followups[1]["content"] == (
+            "Your graphs cannot be made right now. Please try again later."
+        )
+        assert int(record.followups[1].get("flags", 0)) & 64  # only to them
+        assert live.fake.dms_to(MEMBER_ID) == []

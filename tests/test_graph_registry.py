@@ -1,5 +1,8 @@
+import pytest
+
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.graphs.registry import BY_ID, GRAPHS
+from tgraph_bot.i18n import translator
 
 NOT_GRAPHS = {"ENABLE_GRAPH_GRID", "ENABLE_ANNOTATION_OUTLINE", "ENABLE_PREFIX_COMMANDS"}
 
@@ -44,3 +47,23 @@ def test_every_series_tautulli_returns_has_a_translated_name_and_a_colour() -> N
     assert names and names <= set(SERIES_NAMES)
     theme = Theme.from_settings(Settings())
     assert all(theme.colour(name, 99) == theme.colour(name, 0) for name in names)  # fixed
+
+
+@pytest.mark.parametrize(("language", "your"), [("en", "Your "), ("da", "Dine ")])
+def test_a_personal_title_says_what_the_server_title_says_with_your(
+    language: str, your: str
+) -> None:
+    """One wording per idea: "Play count by hour of day" is "Your play count by hour of
+    day" in /my_stats, never "Your plays by ..." (a member has no Top 10 of their own)."""
+    tr = translator(language)
+
+    def yours(server: str) -> str:
+        said = tr._(server).removeprefix("Top 10 ")
+        return your + said[0].lower() + said[1:]
+
+    pairs = [(spec.title, spec.personal) for spec in GRAPHS]
+    pairs += [spec.weekly for spec in GRAPHS if spec.weekly is not None]
+    checked = [(server, mine) for server, mine in pairs if mine is not None]
+    assert len(checked) == 11  # 9 graphs in /my_stats, 2 of them also weekly
+    for server, mine in checked:
+        assert tr._(mine) == yours(server), (server, mine)

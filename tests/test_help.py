@@ -19,9 +19,7 @@ from discord.utils import utcnow
 from tests.plex_support import Rig, plex_rig
 from tests.simcord_locale import client_locale
 from tgraph_bot.adapters.discord.bot import TGraphBot
-from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.cogs.help import help_embeds
-from tgraph_bot.adapters.discord.cogs.plex import PlexCog
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import EMBED_TOTAL, FIELD_VALUE, FIELDS, pack_lines
 from tgraph_bot.app import bot_cogs
@@ -32,7 +30,6 @@ from tgraph_bot.storage.camera import CameraRepository
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 LINE = re.compile(r"^</(?P<name>[a-z_]+(?: [a-z_]+)?):(?P<id>\d{19})> — \S.*$")
 ADMIN_ONLY_SUBCOMMANDS = ("plex enrich", "plex sync_playlists")
@@ -47,10 +44,8 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 @pytest.fixture
 def simcord_bot(parts: Parts, rig: Rig) -> TGraphBot:
     """The bot with the Plex and camera cogs too: every command the real bot has but /wrapped."""
-    settings = lambda: parts.store.settings  # noqa: E731
-    camera = CameraCog(CameraService(CameraRepository(parts.db), clock=utcnow), settings)
-    plex = PlexCog(rig.service, settings, clock=utcnow)
-    services = replace(parts.services, extra=[plex, camera])
+    camera = CameraService(CameraRepository(parts.db), clock=utcnow)
+    services = replace(parts.services, plex=rig.service, camera=camera)
 
     def cogs(host: BotHost) -> list[commands.Cog]:
         return bot_cogs(host, services)

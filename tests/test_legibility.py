@@ -90,17 +90,20 @@ def test_every_text_of_every_graph_is_readable_where_discord_shows_it(
     assert graphs == 12
 
 
+LONG_ZONE = "America/Argentina/ComodRivadavia"  # a TIMEZONE the hour axis names
+
+
 @pytest.mark.parametrize("language", ["en", "da"])
 @pytest.mark.parametrize("days", [30, 365])
 def test_long_titles_and_long_small_print_still_fit_and_read(
     language: str, days: int, tmp_path: Path
 ) -> None:
     """A member's own graphs ("Dine afspilninger pr. uge efter streamtype (seneste 365
-    dage)") drawn from a kept answer while Tautulli is down, today dashed: the longest
-    title and small print there are."""
+    dage)") drawn from a kept answer while Tautulli is down, today dashed, the hours in one
+    of the longest time zone names: the longest title, axis label and small print there are."""
     graphs = 0
     for graph_id, job, fig, canvas in drawn_graphs(
-        language, days, "dark", tmp_path, stale=True, personal=True
+        language, days, "dark", tmp_path, stale=True, personal=True, zone=LONG_ZONE
     ):
         check(fig, canvas.get_renderer(), f"{graph_id} ({language}, {days} d, personal, stale)")
         assert job.note is not None and fig.texts[-1].get_text().replace("\n", "  ·  ") == job.note

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 ISLA = 2414070
 FINLEY = 24369028

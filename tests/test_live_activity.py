@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
 
 NOBODY = "Nobody is watching or listening right now."
 STOPPED = "The bot has stopped: this message is no longer updated."
@@ -45,7 +44,7 @@ def clock() -> Clock:
 def simcord_bot(parts: Parts, rig: Rig, clock: Clock) -> TGraphBot:
     # The job's own loop turns once (off: no channel yet), then waits an hour of simcord's
     # virtual time, which these tests never advance: only their steps run it.
-    return plex_cog_bot(parts, rig, PlexCog(rig.service, rig.live, clock=clock))
+    return plex_cog_bot(parts, rig, clock=clock, settings=rig.live)
 
 
 def the_cog(world: World) -> PlexCog:

@@ -20,6 +20,7 @@ from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 KEY = "old-key-0123"
 NEW_KEY = "new-key-4567"
@@ -67,7 +68,9 @@ async def test_after_an_edit_the_next_render_talks_to_the_new_tautulli_and_plex_
             PlexTvClient(settings.PLEX_TV_URL, "client-id") as plextv,
         ):
             unsubscribe = follow_settings(store, tautulli, plextv)
-            graphs = GraphService(CachedGraphSource(tautulli, db, clock=now), renderer, clock=now)
+            graphs = GraphService(
+                CachedGraphSource(tautulli, SqliteGraphCache(db), clock=now), renderer, clock=now
+            )
             first = await graphs.render(store.settings, tmp_path / "one")
             assert [g.graph_id for g in first.graphs] == ["daily_play_count"]
             await plextv.create_pin()

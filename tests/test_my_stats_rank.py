@@ -18,6 +18,7 @@ from tgraph_bot.i18n import translator
 from tgraph_bot.services.post_layout import summary_embed
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 HARPER = TautulliUserId(695734)  # the recorded Tautulli's first user: most plays in 30 days
@@ -66,7 +67,9 @@ async def summaries(tmp_path: Path) -> AsyncIterator[SummaryService]:
     async with FakeTautulli(api_key="k") as fake, Database(tmp_path / "db.sqlite3") as db:
         client = TautulliClient(fake.url, "k")
         async with client:
-            yield SummaryService(CachedGraphSource(client, db, clock=lambda: NOW), client)
+            yield SummaryService(
+                CachedGraphSource(client, SqliteGraphCache(db), clock=lambda: NOW), client
+            )
 
 
 async def test_a_members_summary_says_their_place_and_the_servers_does_not(

@@ -35,6 +35,7 @@ from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 KEY = "outage-messages-key"
 EN, DA = translator("en"), translator("da")
@@ -167,7 +168,9 @@ async def test_a_render_from_stale_data_says_so_in_its_exit_line_and_exits_0(
         Database(tmp_path / "tgraph.db") as db,
         TautulliClient(fake.url, KEY, timeout=2.0, retry_budget=0) as client,
     ):
-        service = GraphService(CachedGraphSource(client, db, clock=clock), PngDrawing())
+        service = GraphService(
+            CachedGraphSource(client, SqliteGraphCache(db), clock=clock), PngDrawing()
+        )
         fresh = await service.render(one_graph(), tmp_path / "fresh")
         assert report_files(fresh, tmp_path / "fresh", EN) == 0
         assert "Tautulli" not in capsys.readouterr().out

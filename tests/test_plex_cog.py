@@ -21,8 +21,6 @@ from tgraph_bot.storage import links
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
 
-pytest_plugins = ("tests.discord_env",)
-
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:

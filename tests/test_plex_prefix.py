@@ -13,12 +13,11 @@ import pytest
 import simcord
 
 from tests.plex_support import Rig, plex_cog_bot, plex_rig
+from tests.simcord_locale import client_locale
 from tgraph_bot.adapters.discord.bot import TGraphBot
 
 if TYPE_CHECKING:
     from tests.discord_env import Parts, World
-
-pytest_plugins = ("tests.discord_env",)
 
 
 @pytest.fixture
@@ -92,3 +91,32 @@ async def test_a_message_that_names_no_command_is_left_alone(
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     for listener in simcords:
         world.bot.add_listener(listener, "on_command_error")
+
+
+async def test_a_prefix_command_answers_in_language_a_slash_one_in_the_members(
+    world: World, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One language rule (the host's): a text command has no locale, so LANGUAGE; the same
+    command as a slash command speaks the member's Discord language."""
+    rig.tautulli.activity = "idle"
+    world.store.set("LANGUAGE", "da")
+    reply = await _reply(world, world.member, "!plex usage")
+    assert reply.embeds[0].description == "Ingen ser eller lytter lige nu."
+    client_locale(monkeypatch, "en-GB")
+    result = await world.member.slash(world.channel, "plex usage")
+    shown = [*(result.response.embeds if result.response else [])]
+    (embed,) = shown + [e for f in result.followups for e in f.embeds]
+    assert embed.description == "Nobody is watching or listening right now."
+
+
+async def test_a_text_command_typed_wrong_says_how_to_use_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    reply = await _reply(world, world.member, "!plex completion")  # no artist
+    help_id = world.bot.command_ids["help"]
+    assert reply.content == (
+        "Something that command needs is missing or could not be read. "
+        f"</help:{help_id}> shows how to use it."
+    )
+    assert [type(e).__name__ for e in world.env.errors] == ["MissingRequiredArgument"]
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]

@@ -36,6 +36,7 @@ from tgraph_bot.services.post_layout import (
 )
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage.db import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 RECORDED = Path(__file__).parent / "fixtures" / "tautulli" / "recorded"
 GRAPH_FIXTURES = Path(__file__).parent / "fixtures" / "graphs"
@@ -64,7 +65,7 @@ async def test_summary_numbers_are_what_tautulli_answered(
     tautulli: tuple[TautulliClient, Database],
 ) -> None:
     client, db = tautulli
-    source = CachedGraphSource(client, db, clock=lambda: NOW)
+    source = CachedGraphSource(client, SqliteGraphCache(db), clock=lambda: NOW)
     summary = await SummaryService(source, client).summary(30)
     assert summary is not None
     plays = recorded("get_plays_by_date__time_range-30.json")

@@ -20,13 +20,15 @@ from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphQuery, GraphSource
+from tgraph_bot.core.graphdata import FetchedGraph, YAxis
+from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import translator
 from tgraph_bot.services.graphs import GraphService, RenderReport
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 pytestmark = pytest.mark.slow  # starts processes or renders for real
 
@@ -40,17 +42,27 @@ TWO = Settings.model_validate(
 )
 
 
-class DownAfter(GraphSource):
+class DownAfter:
     """The real cached source; the fake Tautulli stops before request number n + 1."""
 
     def __init__(self, source: CachedGraphSource, fake: FakeTautulli, n: int | None) -> None:
         self.source, self.fake, self.n, self.calls = source, fake, n, 0
 
-    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> FetchedGraph:
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> FetchedGraph:
         if self.calls == self.n:
             await self.fake.set_mode("down")
         self.calls += 1
-        return await self.source.answer(query, deadline)
+        return await self.source.graph(
+            command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
+        )
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +94,9 @@ def service(
     down_after: int | None = None,
 ) -> tuple[TautulliClient, GraphService]:
     client = TautulliClient(fake.url, key, timeout=timeout, retry_budget=0)
-    source = DownAfter(CachedGraphSource(client, db, clock=clock), fake, down_after)
+    source = DownAfter(
+        CachedGraphSource(client, SqliteGraphCache(db), clock=clock), fake, down_after
+    )
     return client, GraphService(source, renderer, clock=clock)
 
 

@@ -24,8 +24,9 @@ from tgraph_bot.errors import (
     TautulliTimeout,
     TautulliUnreachable,
 )
-from tgraph_bot.services.ports import GraphSource
+from tgraph_bot.services.ports.graphs import GraphSource
 from tgraph_bot.storage import Database
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 KEY = "cache-test-key"
 HARPER = TautulliUserId(695734)
@@ -64,7 +65,7 @@ def rows(db_path: Path) -> list[tuple[object, ...]]:
 
 async def test_it_is_a_graph_source(fake: FakeTautulli, db: Database) -> None:
     async with client_for(fake) as client:
-        source: GraphSource = CachedGraphSource(client, db, clock=Clock(T0))
+        source: GraphSource = CachedGraphSource(client, SqliteGraphCache(db), clock=Clock(T0))
         fetched = await source.graph("get_plays_by_dayofweek", time_range=30, y_axis="plays")
     assert fetched.data == recorded_graph("get_plays_by_dayofweek__time_range-30.json")
     assert fetched.fetched_at == T0 and not fetched.stale
@@ -76,7 +77,7 @@ async def test_unavailable_tautulli_serves_the_last_good_answer(
 ) -> None:
     clock = Clock(T0)
     async with client_for(fake) as client:
-        source = CachedGraphSource(client, db, clock=clock)
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=clock)
         live = await source.graph("get_plays_by_date", time_range=30, y_axis="plays")
         assert rows(db.path) == [
             ("get_plays_by_date", 30, "plays", None, "2026-11-20T06:00:00+00:00")
@@ -98,7 +99,7 @@ async def test_nothing_kept_re_raises_the_original_error(
 ) -> None:
     await fake.set_mode(failure)
     async with client_for(fake) as client:
-        source = CachedGraphSource(client, db, clock=Clock(T0))
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=Clock(T0))
         with pytest.raises(error):
             await source.graph("get_plays_by_date", time_range=30, y_axis="plays")
     assert rows(db.path) == []
@@ -106,11 +107,13 @@ async def test_nothing_kept_re_raises_the_original_error(
 
 async def test_a_refused_key_is_never_masked_by_old_data(fake: FakeTautulli, db: Database) -> None:
     async with client_for(fake) as good:
-        await CachedGraphSource(good, db, clock=Clock(T0)).graph(
+        await CachedGraphSource(good, SqliteGraphCache(db), clock=Clock(T0)).graph(
             "get_plays_by_date", time_range=30, y_axis="plays"
         )
     async with client_for(fake, "a-wrong-key") as wrong:
-        source = CachedGraphSource(wrong, db, clock=Clock(T0 + timedelta(hours=1)))
+        source = CachedGraphSource(
+            wrong, SqliteGraphCache(db), clock=Clock(T0 + timedelta(hours=1))
+        )
         with pytest.raises(TautulliAuthError):
             await source.graph("get_plays_by_date", time_range=30, y_axis="plays")
     assert len(rows(db.path)) == 1
@@ -118,7 +121,7 @@ async def test_a_refused_key_is_never_masked_by_old_data(fake: FakeTautulli, db:
 
 async def test_a_url_that_is_not_the_api_is_never_masked(fake: FakeTautulli, db: Database) -> None:
     async with client_for(fake) as client:
-        source = CachedGraphSource(client, db, clock=Clock(T0))
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=Clock(T0))
         await source.graph("get_plays_by_date", time_range=30, y_axis="plays")
         await fake.set_mode("html")
         with pytest.raises(TautulliNotApi):
@@ -130,7 +133,7 @@ async def test_answers_are_kept_per_command_range_axis_and_user(
 ) -> None:
     clock = Clock(T0)
     async with client_for(fake) as client:
-        source = CachedGraphSource(client, db, clock=clock)
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=clock)
         await source.graph("get_plays_by_date", time_range=30, y_axis="plays")
         await source.graph("get_plays_by_date", time_range=30, y_axis="duration")
         await source.graph("get_plays_by_date", time_range=365, y_axis="plays")
@@ -172,12 +175,12 @@ async def test_answers_are_kept_per_command_range_axis_and_user(
 async def test_kept_answers_outlive_the_process(fake: FakeTautulli, tmp_path: Path) -> None:
     path = tmp_path / "tgraph.sqlite3"
     async with Database(path) as db, client_for(fake) as client:
-        await CachedGraphSource(client, db, clock=Clock(T0)).graph(
+        await CachedGraphSource(client, SqliteGraphCache(db), clock=Clock(T0)).graph(
             "get_plays_per_month", time_range=12, y_axis="plays"
         )
     await fake.set_mode("down")
     async with Database(path) as db, client_for(fake) as client:
-        fetched = await CachedGraphSource(client, db, clock=Clock(T0)).graph(
+        fetched = await CachedGraphSource(client, SqliteGraphCache(db), clock=Clock(T0)).graph(
             "get_plays_per_month", time_range=12, y_axis="plays"
         )
     assert fetched.stale and fetched.fetched_at == T0
@@ -186,6 +189,6 @@ async def test_kept_answers_outlive_the_process(fake: FakeTautulli, tmp_path: Pa
 
 async def test_the_clock_must_be_aware(fake: FakeTautulli, db: Database) -> None:
     async with client_for(fake) as client:
-        source = CachedGraphSource(client, db, clock=lambda: datetime(2026, 1, 1))  # noqa: DTZ001
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=lambda: datetime(2026, 1, 1))  # noqa: DTZ001
         with pytest.raises(ValueError, match="aware"):
             await source.graph("get_plays_by_date", time_range=30, y_axis="plays")

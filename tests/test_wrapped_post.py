@@ -45,7 +45,6 @@ from tgraph_bot.storage.wrapped import MetaPostProgress
 if TYPE_CHECKING:
     from tests.discord_env import World
 
-pytest_plugins = ("tests.discord_env",)
 
 DEC_1 = datetime(2026, 12, 1, 12, tzinfo=UTC)  # WRAPPED_DATE 12-01 at 12:00 in UTC
 

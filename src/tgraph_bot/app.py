@@ -18,12 +18,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import aiohttp
 import discord
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
 from discord.utils import MISSING
 
 from tgraph_bot.adapters.discord.bot import BotParts, TGraphBot
@@ -32,11 +30,14 @@ from tgraph_bot.adapters.discord.cogs.camera import CameraCog
 from tgraph_bot.adapters.discord.cogs.config import ConfigCog
 from tgraph_bot.adapters.discord.cogs.graphs import GraphsCog
 from tgraph_bot.adapters.discord.cogs.help import HelpCog
-from tgraph_bot.adapters.discord.cogs.my_stats import LinkCog, MyStatsCog, UnlinkCog
+from tgraph_bot.adapters.discord.cogs.link import LinkCog
+from tgraph_bot.adapters.discord.cogs.my_stats import MyStatsCog
+from tgraph_bot.adapters.discord.cogs.unlink import UnlinkCog
 from tgraph_bot.adapters.discord.cogs.uptime import UptimeCog
 from tgraph_bot.adapters.discord.cogs.wrapped import DiscordWrappedAudience, WrappedCog
 from tgraph_bot.adapters.discord.endpoint import use_discord_api
 from tgraph_bot.adapters.discord.host import BotHost
+from tgraph_bot.adapters.memory import give_back
 from tgraph_bot.adapters.plextv import PlexTvClient
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config import schema
@@ -51,21 +52,19 @@ from tgraph_bot.services.camera import CameraService
 from tgraph_bot.services.graphs import GraphService
 from tgraph_bot.services.history import HistoryMirror, history_policy
 from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.member_stats import MemberStats
 from tgraph_bot.services.my_stats import MyStatsService
 from tgraph_bot.services.plex import PlexService
+from tgraph_bot.services.ports.graphs import GraphRendering
+from tgraph_bot.services.ports.wrapped import WrappedAudience
 from tgraph_bot.services.posting import PostingService
-from tgraph_bot.services.rendering import GraphRendering
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.services.wrapped import WrappedService
-from tgraph_bot.services.wrapped_post import (
-    PostReport,
-    WrappedAudience,
-    WrappedPost,
-    wrapped_post_policy,
-)
+from tgraph_bot.services.wrapped_post import PostReport, WrappedPost, wrapped_post_policy
 from tgraph_bot.storage import links
 from tgraph_bot.storage.camera import CameraRepository
 from tgraph_bot.storage.db import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 from tgraph_bot.storage.heartbeat import heartbeat_path, keep_heartbeat
 from tgraph_bot.storage.history import SqliteHistoryStore
 from tgraph_bot.storage.jobs import MetaRunRecord
@@ -116,6 +115,7 @@ def history_mirror(store: ConfigStore, db: Database, tautulli: TautulliClient) -
         SqliteHistoryStore(db),
         timezone=lambda: store.settings.TIMEZONE,
         clock=utcnow,
+        release_memory=give_back,
     )
 
 
@@ -243,12 +243,13 @@ async def plex_service(
         RateLimiter,
     )
     from tgraph_bot.adapters.plex import PlexLibrary
-    from tgraph_bot.services.plex import CreditsSource
+    from tgraph_bot.services.ports.plex import CreditsSource
     from tgraph_bot.storage.locks import FileRunLock
+    from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
     from tgraph_bot.storage.plex import SqlitePlexStore
 
     now = settings()
-    cache = SqlitePlexStore(db)
+    cache = SqliteMetadataCache(db)
     agent = now.MUSICBRAINZ_USER_AGENT
     brainz = MusicBrainz(
         now.MUSICBRAINZ_URL, agent, limiter=RateLimiter(INTERVAL), cache=cache, clock=clock
@@ -268,7 +269,7 @@ async def plex_service(
         yield PlexService(
             plex,
             tautulli,
-            cache,
+            SqlitePlexStore(db),
             SqliteLinkStore(db),
             sources,
             settings,
@@ -288,18 +289,23 @@ class CogServices:
     images_dir: Path = Path("data") / "graphs"
     wrapped: WrappedService | None = None  # /wrapped (with my_stats: the link and folders)
     draw_cards: Callable[[CardJob], Awaitable[Path]] | None = None  # Wrapped's cards
-    extra: Sequence[commands.Cog] = ()  # other modules' cogs, built already (camera, Plex)
+    camera: CameraService | None = None  # camera-time tracking, /ranking, /camera
+    plex: PlexService | None = None  # /plex and its jobs (PLEX_ENABLED)
 
 
 def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
-    """Every cog of the bot, each handed its services (the bot calls it in setup_hook)."""
+    """Every cog of the bot, each handed the host and its services: the one place cogs are
+    made (the bot calls it in setup_hook)."""
     cogs: list[commands.Cog] = [AboutCog(host), UptimeCog(host), ConfigCog(host), HelpCog(host)]
     if services.posting is not None:
         cogs.append(GraphsCog(host, services.posting))
     if services.my_stats is not None and services.rendering is not None:
         stats_dir = services.images_dir / "my_stats"
+        stats = MemberStats(
+            services.rendering, host.dms, services.my_stats, stats_dir, services.summaries
+        )
         cogs += [
-            MyStatsCog(host, services.my_stats, services.rendering, stats_dir, services.summaries),
+            MyStatsCog(host, services.my_stats, stats),
             LinkCog(host, services.my_stats),
             UnlinkCog(host, services.my_stats),
         ]
@@ -313,7 +319,13 @@ def bot_cogs(host: BotHost, services: CogServices) -> list[commands.Cog]:
                     stats_dir,
                 )
             )
-    return [*cogs, *services.extra]
+    if services.camera is not None:
+        cogs.append(CameraCog(host, services.camera))
+    if services.plex is not None:
+        from tgraph_bot.adapters.discord.cogs.plex import PlexCog
+
+        cogs.append(PlexCog(host, services.plex))
+    return cogs
 
 
 async def _login(bot: TGraphBot, settings: Settings) -> None:
@@ -369,8 +381,7 @@ async def login_patiently(
 
 
 def is_connected(bot: TGraphBot) -> bool:
-    ws = cast("DiscordWebSocket | None", bot.ws)  # None before the first connection
-    return bot.is_ready() and not bot.is_closed() and ws is not None and ws.open
+    return bot.connected()
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:
@@ -405,21 +416,15 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
         # render and stops again after RENDER_IDLE_SECONDS without one.
         renderer = Renderer(idle_seconds=render_idle_seconds(os.environ))
         stack.push_async_callback(renderer.aclose)
-        source = CachedGraphSource(tautulli, db, clock=utcnow)
+        source = CachedGraphSource(tautulli, SqliteGraphCache(db), clock=utcnow)
         graphs = GraphService(source, renderer)
         summaries = SummaryService(source, tautulli)
         posting_store = SqlitePostingStore(db)
-        # Other modules' cogs (they get the live settings as a callable).
-        extra_cogs: list[commands.Cog] = [
-            CameraCog(CameraService(CameraRepository(db), clock=utcnow), lambda: store.settings),
-        ]
+        plex = None
         if settings.PLEX_ENABLED:
-            from tgraph_bot.adapters.discord.cogs.plex import PlexCog
-
             plex = await stack.enter_async_context(
                 plex_service(lambda: store.settings, db, tautulli, clock=utcnow)
             )
-            extra_cogs.append(PlexCog(plex, lambda: store.settings))
         posting = PostingService(graphs, posting_store, images, clock=utcnow, summaries=summaries)
         my_stats = MyStatsService(SqliteLinkStore(db), plextv, tautulli, clock=utcnow)
         wrapped = WrappedService(mirror)
@@ -431,7 +436,8 @@ async def run(store: ConfigStore, *, stop: asyncio.Event | None = None) -> int:
             images_dir=images,
             wrapped=wrapped,
             draw_cards=renderer.render,
-            extra=extra_cogs,
+            camera=CameraService(CameraRepository(db), clock=utcnow),
+            plex=plex,
         )
         bot = TGraphBot(
             BotParts(

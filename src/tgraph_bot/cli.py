@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tgraph_bot import __version__
 from tgraph_bot.cli_common import config_path, open_store, say
-from tgraph_bot.errors import ConfigError, UnexpectedError, UserFacingError
+from tgraph_bot.config.problems import ConfigError
+from tgraph_bot.errors import UnexpectedError, UserFacingError
 from tgraph_bot.i18n import LANGUAGES, Translator, translator
 
 log = logging.getLogger("tgraph_bot")

@@ -88,8 +88,8 @@ def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_wrapped(args: argparse.Namespace, tr: Translator) -> int:
     import json
 
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.errors import TautulliError, UserFacingError
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.render import Renderer
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.services.my_stats import find_by_name

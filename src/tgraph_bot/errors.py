@@ -57,44 +57,6 @@ class UserFacingError(TGraphError):
         return self.member_message is not None
 
 
-class ConfigError(UserFacingError):
-    """The configuration file or a value for it is not acceptable."""
-
-    def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
-        super().__init__(N_("The configuration has {count} problem(s)."), count=len(problems))
-
-    def render(self, tr: Translator, *, admin: bool = True) -> str:
-        return "\n".join(p.render(tr) for p in self.problems)
-
-
-class ConfigProblem:
-    """One line of a configuration report: key, value, what is allowed."""
-
-    def __init__(self, key: str, value: object, message: str, **params: Any) -> None:
-        self.key = key
-        self.value = value
-        self.message = message
-        self.params = params
-
-    def _shown(self) -> str:
-        """`` = value`` as a message may show it: masked, at most 80 characters."""
-        if self.value is None:
-            return ""
-        from tgraph_bot.config.display import shown  # config imports this module
-
-        return f" = {shown(self.value)}"
-
-    def render(self, tr: Translator) -> str:
-        return f"{self.key}{self._shown()}: {tr._(self.message).format(**self.params)}"
-
-    def __str__(self) -> str:
-        return f"{self.key}{self._shown()}: {self.message.format(**self.params)}"
-
-    def __repr__(self) -> str:
-        return f"ConfigProblem({self!s})"
-
-
 STORAGE_TROUBLE = N_("The bot cannot save its files right now. Please try again later.")
 """What a member reads about a full or unwritable DATA_DIR (the owner reads the cause)."""
 
@@ -574,8 +536,6 @@ def storage_problem(exc: BaseException, where: object = "DATA_DIR") -> FileProbl
 __all__ = [
     "CameraImportError",
     "ChannelUnavailableError",
-    "ConfigError",
-    "ConfigProblem",
     "DiscordNotApi",
     "DiscordTokenRefused",
     "DiscordUnreachable",

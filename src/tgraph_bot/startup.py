@@ -135,7 +135,7 @@ def require_usable_tree(root: Path, config_folder: Path) -> None:
 def write_sample(config: Path) -> None:
     """Put the annotated sample where the configuration file belongs (the folder must be ours)."""
     require_writable(config.parent, config.parent)
-    from tgraph_bot.config.store import atomic_write
+    from tgraph_bot.files import atomic_write
 
     atomic_write(config, sample_config())
 

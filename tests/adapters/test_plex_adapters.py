@@ -20,7 +20,7 @@ from tgraph_bot.adapters.plex import PlexLibrary
 from tgraph_bot.core.plex import Credit
 from tgraph_bot.errors import MetadataUnavailable
 from tgraph_bot.storage.db import Database
-from tgraph_bot.storage.plex import SqlitePlexStore
+from tgraph_bot.storage.musicbrainz import SqliteMetadataCache
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -111,7 +111,7 @@ async def test_musicbrainz_retries_503_then_gives_up_with_a_clear_error(tmp_path
         limiter.hold = lambda s: (held.append(s), original(0.0))[1]  # type: ignore[method-assign]
         async with Database(tmp_path / "t.db") as db:
             brainz = MusicBrainz(fake.url, "UA/1 ( x@example.invalid )", limiter=limiter,
-                                 cache=SqlitePlexStore(db), clock=lambda: NOW)  # fmt: skip
+                                 cache=SqliteMetadataCache(db), clock=lambda: NOW)  # fmt: skip
             credits = await brainz.album_credits("John Coltrane", "A Love Supreme")
             assert credits and Credit("McCoy Tyner", "piano") in credits
             assert held == [7.0, 7.0]

@@ -245,6 +245,8 @@ class Sent:
     files: list[tuple[str, bytes]]
     deleted: bool = False
     payload: dict[str, Any] = field(default_factory=dict[str, Any])  # embeds, attachments...
+    edits: list[dict[str, Any]] = field(default_factory=list[dict[str, Any]])
+    """Each PATCH's body, oldest first (``payload`` is the message as edited)."""
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
@@ -820,6 +822,23 @@ class FakeDiscord:
         self.messages[sent.id] = sent
         return sent
 
+    async def _edit(self, request: web.Request, channel_id: int, message_id: int) -> web.Response:
+        """PATCH .../messages/{id}: the fields sent replace the message's own (as Discord
+        does), within the same limits as a new message."""
+        sent = self.messages.get(message_id)
+        if sent is None or sent.deleted or sent.channel_id != channel_id:
+            return error(404, 10008, "Unknown Message")
+        payload, files = await self._body(request)
+        edited = {**sent.payload, **payload}
+        refused = refusal(edited, files or sent.files)
+        if refused is not None:
+            return refused
+        sent.edits.append(payload)
+        sent.payload = edited
+        sent.content = str(edited.get("content") or "")
+        sent.files = files or sent.files
+        return json_response(self._message_payload(sent))
+
     def channel_messages(self, channel_id: int = CHANNEL_ID) -> list[Sent]:
         return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
 
@@ -1034,6 +1053,8 @@ class FakeDiscord:
                 return json_response(
                     [self._message_payload(self.messages[i]) for i in reversed(found)]
                 )
+            if method == "PATCH" and len(parts) == 4 and parts[2] == "messages":
+                return await self._edit(request, channel_id, int(parts[3]))
             if method == "DELETE" and len(parts) == 4 and parts[2] == "messages":
                 sent = self.messages.get(int(parts[3]))
                 if sent is None or sent.deleted:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tautulli"
 DEFAULT_API_KEY = "fake-tautulli-api-key"
@@ -498,10 +498,19 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class FakeProcess:
-    """A fake Tautulli running as its own process: its API URL and process id."""
+    """A fake Tautulli running as its own process: its API URL, process id and control
+    URL (see the module docstring)."""
 
     url: str
     pid: int
+    control: str
+
+    async def set_mode(self, mode: str) -> None:
+        """Switch its mode ("down", "ok", ...) through the control port."""
+        async with ClientSession() as session, session.put(f"{self.control}/mode", data=mode) as r:
+            answer = await r.text()
+        if r.status != 200:
+            raise ValueError(answer)
 
 
 @contextlib.asynccontextmanager
@@ -519,7 +528,8 @@ async def fake_tautulli_process(api_key: str) -> AsyncIterator[FakeProcess]:
     assert process.stdout is not None
     try:
         url = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
-        yield FakeProcess(url, process.pid)
+        control = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().split()[-1]
+        yield FakeProcess(url, process.pid, control)
     finally:
         process.terminate()
         await process.wait()

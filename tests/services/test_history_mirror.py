@@ -156,6 +156,31 @@ async def test_tautulli_down_leaves_the_mirror_as_it_was(rig: Rig) -> None:
     assert await rig.mirror.store.synced_at() == synced  # says how recent it is
 
 
+async def test_tautulli_failing_mid_backfill_stops_it_and_the_next_sync_completes_it(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_service, "WINDOW_SESSIONS", 400)
+    told: list[str] = []
+
+    async def progress(label: str, sessions: int) -> None:
+        told.append(label)
+        if len(told) == 3:
+            await rig.fake.set_mode("down")
+
+    with pytest.raises(TautulliError):  # Tautulli's own error, not a group of them
+        await rig.mirror.sync(progress)
+    asked = len(rig.fake.api_requests("get_history"))
+    assert len(told) == 3 and asked <= 3 + history_service.IN_FLIGHT  # the others stopped
+    assert await rig.mirror.store.synced_through() is None  # not taken for a finished copy
+    await rig.fake.set_mode("ok")
+    async with TautulliClient(rig.fake.url, "k") as later:  # its breaker closed again
+        rig.mirror.source = later
+        report = await rig.mirror.sync()
+    assert report.kind == "backfill"
+    kept = await rig.mirror.rows(Window(date(2000, 1, 1), TODAY))
+    assert {p.row_id for p in kept} == window_rows(rig.fake.plays or [])
+
+
 async def test_a_time_zone_unlike_tautullis_is_logged_once(
     rig: Rig, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -31,8 +31,8 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import timedelta
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -46,7 +46,8 @@ from tgraph_bot.errors import (
     MetadataUnreachable,
     NotAnswering,
 )
-from tgraph_bot.services.ports import Clock, Sleep
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.plex import CreditsCache
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,6 @@ _NOT_PERFORMING = re.compile(
     r"cover|notes|executive|a&r|management|edited|transferred|technician",
     re.IGNORECASE,
 )
-
-
-class Cache(Protocol):
-    async def cached(self, url: str, max_age: timedelta, now: datetime) -> str | None: ...
-
-    async def keep(self, url: str, body: str, now: datetime) -> None: ...
 
 
 class RateLimiter:
@@ -127,7 +122,7 @@ class _JsonService:
         user_agent: str,
         *,
         limiter: RateLimiter,
-        cache: Cache | None,
+        cache: CreditsCache | None,
         clock: Clock,
         transport: httpx.AsyncBaseTransport | None = None,
         attempts: int = 3,

@@ -1,4 +1,5 @@
-"""Tautulli's HTTP API: one request function, typed answers, retries, clear errors, a cache.
+"""Tautulli's HTTP API: one request function, typed answers, retries, clear errors, and the
+last good answer while Tautulli is down.
 
 Every command goes through :meth:`TautulliClient._request`, which
 
@@ -25,10 +26,10 @@ the URL httpx logs ("HTTP Request: GET ...") and attaches to its exceptions neve
 key. httpx exceptions are never chained into ours (``raise ... from None``): their text may
 hold URLs. Our messages show the URL without credentials, query or fragment.
 
-:class:`CachedGraphSource` keeps every good graph answer in SQLite and serves the last
-one, marked stale, when Tautulli is *unavailable* (unreachable, timing out, failing with
-5xx). A refused key, a URL that is not Tautulli's API and an outdated Tautulli are not
-masked by old data: the admin has to learn about them.
+:class:`CachedGraphSource` keeps every good graph answer in a cache (in SQLite:
+storage.graph_cache) and serves the last one, marked stale, when Tautulli is *unavailable*
+(unreachable, timing out, failing with 5xx). A refused key, a URL that is not Tautulli's
+API and an outdated Tautulli are not masked by old data: the admin has to learn about them.
 """
 
 from __future__ import annotations
@@ -37,13 +38,12 @@ import asyncio
 import json
 import logging
 import random
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from types import TracebackType
-from typing import Final, cast, get_args
+from typing import Any, Final, cast, get_args
 
 import httpx
 
@@ -53,14 +53,12 @@ from tgraph_bot.core.breaker import Breaker, Deadline, seconds_text
 from tgraph_bot.core.graphdata import (
     TOTAL_SERIES,
     FetchedGraph,
-    GraphAnswers,
     GraphData,
     GraphDataError,
-    GraphQuery,
-    GraphSource,
+    GraphKey,
     YAxis,
 )
-from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history
+from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history, slim_row
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 from tgraph_bot.errors import (
@@ -74,8 +72,8 @@ from tgraph_bot.errors import (
 )
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.ports import Sleep
-from tgraph_bot.storage.db import Database
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.graphs import GraphCache
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +161,13 @@ class _Answer:
     data: object
 
 
-def _decode(status: int, content: bytes) -> _Answer:
+ObjectHook = Callable[[dict[str, Any]], object]
+"""Turns each JSON object as it is read (``json.loads``'s ``object_hook``)."""
+
+
+def _decode(status: int, content: bytes, hook: ObjectHook | None = None) -> _Answer:
     try:
-        body: object = json.loads(content)
+        body: object = json.loads(content, object_hook=hook)
     except ValueError:
         return _Answer(status, None, None, None)
     if not isinstance(body, Mapping):
@@ -196,7 +198,7 @@ class _Connection:
     """The (TAUTULLI_URL, key) it was made from."""
 
 
-class TautulliClient(GraphAnswers[GraphData]):
+class TautulliClient:
     """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``.
 
     :meth:`reconfigure` points it at another URL or key (a live ``/config edit``): requests
@@ -294,6 +296,7 @@ class TautulliClient(GraphAnswers[GraphData]):
         *,
         attempt_seconds: float | None = None,
         probe: bool = False,
+        hook: ObjectHook | None = None,
     ) -> object:
         """``data`` of Tautulli's answer to ``command``, or a :class:`TautulliError`.
 
@@ -313,7 +316,7 @@ class TautulliClient(GraphAnswers[GraphData]):
         while True:
             attempt += 1
             try:
-                data = await self._attempt(conn, command, query, limit)
+                data = await self._attempt(conn, command, query, limit, hook)
             except TautulliError as exc:
                 error = exc
             else:
@@ -356,7 +359,12 @@ class TautulliClient(GraphAnswers[GraphData]):
             return TautulliUnreachable(url=conn.url)
 
     async def _attempt(
-        self, conn: _Connection, command: str, query: Mapping[str, str], limit: float
+        self,
+        conn: _Connection,
+        command: str,
+        query: Mapping[str, str],
+        limit: float,
+        hook: ObjectHook | None,
     ) -> object:
         started = time.perf_counter()
         response = await self._send(conn, query, limit)
@@ -372,7 +380,7 @@ class TautulliClient(GraphAnswers[GraphData]):
             except (httpx.InvalidURL, UnicodeError):
                 shown = "?"
             raise TautulliNotApi(REDIRECTED, url=conn.url, location=shown)
-        answer = _decode(response.status_code, response.content)
+        answer = _decode(response.status_code, response.content, hook)
         log.debug(
             "Tautulli %s %s -> HTTP %d %s in %.0f ms",
             command,
@@ -411,33 +419,48 @@ class TautulliClient(GraphAnswers[GraphData]):
     # -- commands ----------------------------------------------------------------------------
 
     async def graph_json(
-        self, query: GraphQuery, deadline: Deadline | None = None
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
     ) -> tuple[GraphData, str]:
         """The graph, and Tautulli's ``data`` for it as JSON text (what the cache keeps)."""
-        if query.command not in GRAPH_COMMANDS:
-            raise ValueError(f"{query.command!r} is not one of Tautulli's graph commands")
-        if isinstance(query.time_range, bool) or query.time_range < 1:
+        if command not in GRAPH_COMMANDS:
+            raise ValueError(f"{command!r} is not one of Tautulli's graph commands")
+        if isinstance(time_range, bool) or time_range < 1:
             # Tautulli silently answers for 30 days when time_range is 0 or bad.
-            raise ValueError(f"time_range must be a positive number, not {query.time_range!r}")
-        if query.y_axis not in _Y_AXES:
+            raise ValueError(f"time_range must be a positive number, not {time_range!r}")
+        if y_axis not in _Y_AXES:
             # Tautulli reads every y_axis but "plays" as duration.
-            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {query.y_axis!r}")
-        params: dict[str, str | int] = {"time_range": query.time_range, "y_axis": query.y_axis}
-        if query.user_id is not None:
-            if query.user_id < 0:
+            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {y_axis!r}")
+        params: dict[str, str | int] = {"time_range": time_range, "y_axis": y_axis}
+        if user_id is not None:
+            if user_id < 0:
                 # Tautulli ignores a user_id that is not digits and answers server-wide.
-                raise ValueError(f"user_id must not be negative, not {query.user_id!r}")
-            params["user_id"] = query.user_id
-        data = await self._request(query.command, params, deadline)
+                raise ValueError(f"user_id must not be negative, not {user_id!r}")
+            params["user_id"] = user_id
+        data = await self._request(command, params, deadline)
         try:
             graph = GraphData.parse(data)
         except (GraphDataError, TypeError, ValueError):
-            raise TautulliNotApi(BAD_SHAPE, command=query.command) from None
+            raise TautulliNotApi(BAD_SHAPE, command=command) from None
         return graph, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
-    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> GraphData:
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+    ) -> GraphData:
         """One aggregate graph command (see :data:`GRAPH_COMMANDS`); never pages history."""
-        graph, _ = await self.graph_json(query, deadline)
+        graph, _ = await self.graph_json(
+            command, time_range=time_range, y_axis=y_axis, user_id=user_id
+        )
         return graph
 
     async def home_stats(
@@ -539,6 +562,7 @@ class TautulliClient(GraphAnswers[GraphData]):
                 "get_history",
                 {**params, "start": start, "length": length},
                 attempt_seconds=HISTORY_TIMEOUT,
+                hook=slim_row,
             )
             try:
                 answer = parse_history(data)
@@ -571,39 +595,11 @@ class TautulliClient(GraphAnswers[GraphData]):
         return name.strip() if isinstance(name, str) and name.strip() else "Plex"
 
 
-# -- the graph cache -------------------------------------------------------------------------
+# -- the last good answer, while Tautulli is down ------------------------------------------
 
 
-def _save(conn: sqlite3.Connection, key: GraphQuery, body: str, fetched_at: datetime) -> None:
-    conn.execute(
-        "INSERT INTO tautulli_graph_cache "
-        "(command, time_range, y_axis, user_id, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (command, time_range, y_axis, ifnull(user_id, -1)) "
-        "DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
-        (
-            key.command,
-            key.time_range,
-            key.y_axis,
-            key.user_id,
-            body,
-            fetched_at.isoformat(),
-        ),
-    )
-
-
-def _load(conn: sqlite3.Connection, key: GraphQuery) -> tuple[str, datetime] | None:
-    row = conn.execute(
-        "SELECT body, fetched_at FROM tautulli_graph_cache "
-        "WHERE command = ? AND time_range = ? AND y_axis = ? AND user_id IS ?",
-        (key.command, key.time_range, key.y_axis, key.user_id),
-    ).fetchone()
-    if row is None:
-        return None
-    return str(row[0]), datetime.fromisoformat(str(row[1])).astimezone(UTC)
-
-
-class CachedGraphSource(GraphSource):
-    """A :class:`~tgraph_bot.services.ports.GraphSource`: Tautulli first, the last good
+class CachedGraphSource:
+    """A :class:`~tgraph_bot.services.ports.graphs.GraphSource`: Tautulli first, the last good
     answer (``stale=True``) when Tautulli is unavailable.
 
     Only errors marked ``unavailable`` (unreachable, timeout, 5xx) fall back; a refused
@@ -611,27 +607,36 @@ class CachedGraphSource(GraphSource):
     so is the original error when nothing was kept for this graph.
     """
 
-    def __init__(
-        self, client: TautulliClient, db: Database, *, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, client: TautulliClient, cache: GraphCache, *, clock: Clock) -> None:
         self._client = client
-        self._db = db
+        self._cache = cache
         self._clock = clock
 
-    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> FetchedGraph:
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> FetchedGraph:
+        key = GraphKey(command, time_range, y_axis, user_id)
         try:
-            data, body = await self._client.graph_json(query, deadline)
+            data, body = await self._client.graph_json(
+                command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
+            )
         except TautulliError as exc:
             if not exc.unavailable:
                 raise
-            kept = await self._kept(query)
+            kept = await self._kept(key)
             if kept is None:
                 raise
             # INFO, not WARNING: the render reports the outage once, not once per graph.
             log.info(
                 "Tautulli unavailable (%s); using the %s answer kept from %s",
                 exc,
-                query.command,
+                command,
                 kept.fetched_at.isoformat(timespec="seconds"),
             )
             return kept
@@ -639,19 +644,11 @@ class CachedGraphSource(GraphSource):
         if now.tzinfo is None:
             raise ValueError("the clock must give aware datetimes")
         now = now.astimezone(UTC)
-        try:
-            await self._db.run(lambda conn: _save(conn, query, body, now))
-        except sqlite3.Error as exc:
-            # The live answer is good; failing to keep a copy must not hide it.
-            log.warning("could not keep the %s answer in the database: %s", query.command, exc)
+        await self._cache.keep(key, body, now)
         return FetchedGraph(data, now)
 
-    async def _kept(self, key: GraphQuery) -> FetchedGraph | None:
-        try:
-            kept = await self._db.run(lambda conn: _load(conn, key))
-        except sqlite3.Error as exc:
-            log.warning("could not read the kept %s answer: %s", key.command, exc)
-            return None
+    async def _kept(self, key: GraphKey) -> FetchedGraph | None:
+        kept = await self._cache.kept(key)
         if kept is None:
             return None
         body, fetched_at = kept

@@ -1,4 +1,6 @@
-"""Turn pydantic's validation errors into one translated line per problem."""
+"""A configuration report: :class:`ConfigProblem` is one translated line (key, value, what is
+allowed), :class:`ConfigError` the error that carries them; and pydantic's validation errors
+turned into such lines."""
 
 from __future__ import annotations
 
@@ -8,10 +10,47 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tgraph_bot.config.display import clip
+from tgraph_bot.config.display import clip, shown
 from tgraph_bot.config.schema import KEYS
-from tgraph_bot.errors import ConfigProblem
-from tgraph_bot.i18n import N_
+from tgraph_bot.errors import UserFacingError
+from tgraph_bot.i18n import N_, Translator
+
+
+class ConfigError(UserFacingError):
+    """The configuration file or a value for it is not acceptable."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__(N_("The configuration has {count} problem(s)."), count=len(problems))
+
+    def render(self, tr: Translator, *, admin: bool = True) -> str:
+        return "\n".join(p.render(tr) for p in self.problems)
+
+
+class ConfigProblem:
+    """One line of a configuration report: key, value, what is allowed."""
+
+    def __init__(self, key: str, value: object, message: str, **params: Any) -> None:
+        self.key = key
+        self.value = value
+        self.message = message
+        self.params = params
+
+    def _shown(self) -> str:
+        """`` = value`` as a message may show it: masked, at most 80 characters."""
+        if self.value is None:
+            return ""
+        return f" = {shown(self.value)}"
+
+    def render(self, tr: Translator) -> str:
+        return f"{self.key}{self._shown()}: {tr._(self.message).format(**self.params)}"
+
+    def __str__(self) -> str:
+        return f"{self.key}{self._shown()}: {self.message.format(**self.params)}"
+
+    def __repr__(self) -> str:
+        return f"ConfigProblem({self!s})"
+
 
 # pydantic error type -> (message, names of ctx values it uses)
 _MESSAGES: dict[str, str] = {

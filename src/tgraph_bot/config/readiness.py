@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tgraph_bot.config.problems import ConfigProblem
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.errors import ConfigProblem
 from tgraph_bot.i18n import N_
 
 

@@ -2,10 +2,11 @@
 
 - The file is edited with ruamel's round-trip mode, so comments, order, quoting and
   blank lines survive an edit; only the edited key's line changes.
-- Saving is atomic: a temporary file in the same folder, fsync, rename, fsync of the
-  folder. A kill at any moment leaves the old file or the new one, never a torn one.
-- Edits are serialised by a lock (a thread lock, and ``flock`` on a side file so the
-  CLI and a running bot do not interleave).
+- Saving is atomic (:func:`tgraph_bot.files.atomic_write`): a temporary file in the same
+  folder, fsync, rename, fsync of the folder. A kill at any moment leaves the old file or
+  the new one, never a torn one.
+- Edits are serialised by a lock (a thread lock, and :func:`tgraph_bot.files.file_lock` on
+  a side file so the CLI and a running bot do not interleave).
 - A hand edit is picked up live; a bad one (not YAML, a bad value, or a file that lost its
   settings: see :func:`lost_settings`) is one log line, and the last good settings stay.
 - Values from the environment (``KEY`` or ``TGRAPH_KEY``) and from ``.env`` beside the
@@ -20,10 +21,9 @@ import contextlib
 import io
 import logging
 import os
-import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Generator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -39,7 +39,12 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from tgraph_bot.config.display import clip, mask_secrets
-from tgraph_bot.config.problems import from_validation_error, unknown_key
+from tgraph_bot.config.problems import (
+    ConfigError,
+    ConfigProblem,
+    from_validation_error,
+    unknown_key,
+)
 from tgraph_bot.config.schema import (
     DECIMAL_INT,
     DECIMAL_NUMBER,
@@ -51,7 +56,7 @@ from tgraph_bot.config.schema import (
     SECRET_ROUTE_KEYS,
     Settings,
 )
-from tgraph_bot.errors import ConfigError, ConfigProblem
+from tgraph_bot.files import atomic_write, file_lock
 from tgraph_bot.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
@@ -351,53 +356,6 @@ def _styled(old: object, new: object) -> object:
     return new
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file.
-
-    The file keeps its permissions; a new one gets ``mode`` (mkstemp alone would make it 0600,
-    unreadable to the owner's other tools and to a host user other than the bot's).
-    """
-    folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            tmp.chmod(path.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            tmp.chmod(mode)
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Generator[None]:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: the thread lock alone
-        yield
-        return
-    lock_path = path.with_name(f".{path.name}.lock")
-    with lock_path.open("a") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 @dataclass(frozen=True, slots=True)
 class EditResult:
     settings: Settings
@@ -445,7 +403,7 @@ class ConfigStore:
 
     def _remove_leftovers(self) -> None:
         """Delete temporary files a save killed before its rename left behind."""
-        with self._lock, _file_lock(self.path):
+        with self._lock, file_lock(self.path):
             for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
@@ -577,7 +535,7 @@ class ConfigStore:
                     )
                 ]
             )
-        with self._lock, _file_lock(self.path):
+        with self._lock, file_lock(self.path):
             doc = self._edit_base()
             overrides = self.overrides()  # read .env once per edit
             value = parse_value(key, raw)
@@ -650,7 +608,6 @@ class ConfigStore:
 __all__ = [
     "ConfigStore",
     "EditResult",
-    "atomic_write",
     "display_value",
     "environment_overrides",
     "is_default",

@@ -6,14 +6,10 @@ this is that shape, immutable and typed, parsed in one place.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, Literal, TypeVar, cast
-
-from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.ids import TautulliUserId
+from typing import Any, Literal, cast
 
 YAxis = Literal["plays", "duration"]
 Bucket = Literal["day", "week"]
@@ -111,60 +107,30 @@ class FetchedGraph:
 
 
 @dataclass(frozen=True, slots=True)
-class GraphQuery:
-    """One question to a Tautulli aggregate graph command: which command (e.g.
-    ``get_plays_by_date``), over how many days (months for ``get_plays_per_month``), counting
-    plays or duration, for the whole server or one user."""
+class GraphKey:
+    """One graph request, as its answer is kept: the command and what it was asked for."""
 
     command: str
     time_range: int
-    y_axis: YAxis
-    user_id: TautulliUserId | None = None
+    y_axis: str
+    user_id: int | None
 
 
-Answer = TypeVar("Answer")
-
-
-class GraphAnswers(ABC, Generic[Answer]):
-    """Whatever answers graph questions: the Tautulli client (:class:`GraphData`), and every
-    :data:`GraphSource`. Callers ask :meth:`graph`, the one signature there is; a subclass
-    writes only :meth:`answer`, given the question as one :class:`GraphQuery`."""
-
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> Answer:
-        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
-
-        ``deadline`` is shared by every graph of one render: once it has passed, a source
-        that retries stops retrying (a source that does not retry ignores it).
-        """
-        return await self.answer(GraphQuery(command, time_range, y_axis, user_id), deadline)
-
-    @abstractmethod
-    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> Answer:
-        """The answer to ``query`` (see :meth:`graph`)."""
-
-
-GraphSource = GraphAnswers[FetchedGraph]
-"""Where the graphs' data comes from: Tautulli with its SQLite fallback, or the demo's sample."""
+def months_for(days: int) -> int:
+    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
+    (a 30-day period would give one or two bars); longer periods in whole months."""
+    return max(12, round(days / 30.44))
 
 
 __all__ = [
     "Bucket",
     "FetchedGraph",
-    "GraphAnswers",
     "GraphData",
     "GraphDataError",
-    "GraphQuery",
-    "GraphSource",
+    "GraphKey",
     "Series",
     "Weeks",
     "YAxis",
     "by_week",
+    "months_for",
 ]

@@ -89,6 +89,42 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+ROW_FIELDS = frozenset(
+    {
+        "row_id",
+        "id",
+        "reference_id",
+        "user_id",
+        "friendly_name",
+        "user",
+        "started",
+        "stopped",
+        "paused_counter",
+        "live",
+        "media_type",
+        "rating_key",
+        "grandparent_rating_key",
+        "title",
+        "parent_title",
+        "grandparent_title",
+        "year",
+        "platform",
+        "player",
+        "transcode_decision",
+        "percent_complete",
+    }
+)
+"""The fields of a ``get_history`` row that :func:`parse_play` reads (of about sixty)."""
+
+
+def slim_row(obj: dict[str, Any]) -> dict[str, Any]:
+    """A ``json.loads`` object hook: a history row keeps only :data:`ROW_FIELDS`, so a
+    window of thousands of rows is never held whole in memory; any other object is kept."""
+    if "started" not in obj or "user_id" not in obj:
+        return obj
+    return {key: value for key, value in obj.items() if key in ROW_FIELDS}
+
+
 def parse_play(raw: Mapping[str, Any]) -> Play:
     """One ``get_history`` row; ValueError when it is not one."""
     row_id, started = _int(raw.get("row_id", raw.get("id"))), _int(raw.get("started"))

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.display import mask_secrets
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.i18n import Translator
-from tgraph_bot.services.graphs import STALE, RenderReport
+from tgraph_bot.services.graph_wording import STALE
+from tgraph_bot.services.graphs import RenderReport
 
 if TYPE_CHECKING:
     from tgraph_bot.config.schema import Settings
@@ -30,13 +31,14 @@ async def render_demo(out: Path, *, language: str, days: int, theme: str = "ligh
     # Start the workers first: they import matplotlib while this process imports the rest.
     async with Renderer() as renderer:
         from tgraph_bot.config.schema import Settings
-        from tgraph_bot.graphs.sample_source import RECORDED_AT, SampleGraphSource
+        from tgraph_bot.graphs.sample_source import SAMPLE_NOW, SampleGraphSource
         from tgraph_bot.services.graphs import GraphService
 
         settings = Settings.model_validate(
             {"LANGUAGE": language, "TIME_RANGE_DAYS": days, "GRAPH_THEME": theme}
         )
-        service = GraphService(SampleGraphSource(), renderer, clock=lambda: RECORDED_AT)
+        sample = SampleGraphSource(fetched_at=SAMPLE_NOW)
+        service = GraphService(sample, renderer, clock=lambda: SAMPLE_NOW)
         report, _ = await asyncio.gather(
             service.render(settings, out),
             render_demo_wrapped(out / "wrapped", settings, days, renderer),
@@ -50,11 +52,11 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     import json
     from collections import Counter
 
-    from tgraph_bot.config.store import atomic_write
     from tgraph_bot.core.history import parse_play
     from tgraph_bot.core.wrapped import recap
+    from tgraph_bot.files import atomic_write
     from tgraph_bot.graphs.sample_history import history
-    from tgraph_bot.graphs.sample_source import RECORDED_AT
+    from tgraph_bot.graphs.sample_source import SAMPLE_NOW
     from tgraph_bot.graphs.theme import Theme
     from tgraph_bot.i18n import translator
     from tgraph_bot.services.wrapped import (
@@ -65,7 +67,7 @@ async def render_demo_wrapped(out: Path, settings: Settings, days: int, renderer
     )
     from tgraph_bot.services.wrapped_cards import Story, story_title
 
-    today = RECORDED_AT.date()
+    today = SAMPLE_NOW.date()
     window = year_window(today.year, today) if days >= 365 else days_window(days, today)
     rows = [parse_play(row) for row in history(window.after, window.before)]
     member = rows[0].user_id

@@ -12,17 +12,18 @@ from typing import Any
 from tgraph_bot.adapters.discord.channel import payload, plain_mention
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import UserFacingError
+from tgraph_bot.files import atomic_write
 from tgraph_bot.graphs.render import Renderer
 from tgraph_bot.i18n import N_, translator
 from tgraph_bot.services.graphs import GraphService, RenderReport
-from tgraph_bot.services.ports import Progress
+from tgraph_bot.services.ports.common import Progress
 from tgraph_bot.services.post_layout import OutgoingMessage, personal_messages
 from tgraph_bot.services.posting import graph_cards, post_messages
 from tgraph_bot.services.summary import SummaryService
 from tgraph_bot.storage import Database, database_path
+from tgraph_bot.storage.graph_cache import SqliteGraphCache
 
 POST_FILE = "post.json"
 
@@ -60,7 +61,7 @@ async def render_live(
             if user is None:
                 raise NoUserWithEmail()
             user_id = user.user_id
-        source = CachedGraphSource(client, db, clock=_now)
+        source = CachedGraphSource(client, SqliteGraphCache(db), clock=_now)
         service = GraphService(source, renderer, clock=_now)
         report = await service.render(settings, out, user_id=user_id, progress=progress)
         if report.graphs:
@@ -84,7 +85,9 @@ async def _post(
         period = await summaries.summary(settings.TIME_RANGE_DAYS, user_id=user_id)
     if user_id is not None:
         layout, days = settings.POST_LAYOUT, settings.TIME_RANGE_DAYS
-        return personal_messages(cards, period, layout=layout, days=days, tr=tr)
+        return personal_messages(
+            cards, period, layout=layout, days=days, tr=tr, zone=settings.TIMEZONE
+        )
     return post_messages(settings, cards, period, mention=plain_mention("my_stats"), now=_now())
 
 

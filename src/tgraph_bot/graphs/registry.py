@@ -76,7 +76,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "weekday",
         "media",
-        personal=N_("Your plays by day of week"),
+        personal=N_("Your play count by day of week"),
     ),
     _spec(
         "play_count_by_hourofday",
@@ -85,7 +85,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "hour",
         "media",
-        personal=N_("Your plays by hour of day"),
+        personal=N_("Your play count by hour of day"),
     ),
     _spec(
         "play_count_by_month",
@@ -94,7 +94,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "month",
         "media",
-        personal=N_("Your plays by month"),
+        personal=N_("Your play count by month"),
         monthly=True,
     ),
     _spec(
@@ -122,8 +122,11 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "line",
         "date",
         "stream",
-        personal=N_("Your daily plays by stream type"),
-        weekly=(N_("Weekly play count by stream type"), N_("Your weekly plays by stream type")),
+        personal=N_("Your daily play count by stream type"),
+        weekly=(
+            N_("Weekly play count by stream type"),
+            N_("Your weekly play count by stream type"),
+        ),
     ),
     _spec(
         "daily_concurrent_stream_count",
@@ -144,7 +147,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "resolution",
         "stream",
-        personal=N_("Your plays by source resolution"),
+        personal=N_("Your play count by source resolution"),
     ),
     _spec(
         "play_count_by_stream_resolution",
@@ -153,7 +156,7 @@ GRAPHS: tuple[GraphSpec, ...] = (
         "bars",
         "resolution",
         "stream",
-        personal=N_("Your plays by stream resolution"),
+        personal=N_("Your play count by stream resolution"),
     ),
     _spec(
         "top_10_platforms_by_stream_type",

@@ -2,7 +2,16 @@
 
 Files are ``<command>__<time_range>.json`` (``__duration`` for the duration y-axis),
 each holding the ``data`` part of a real Tautulli answer. The bundled set was
-recorded on 2026-11-20 for 30 and 365 days (12 months for get_plays_per_month).
+recorded on 2026-11-22 for 30 and 365 days (12 months for get_plays_per_month), from a
+history that ends early on 2026-11-21 (three plays that day, in Tautulli's time).
+
+The three daily answers (plays, plays by stream type, concurrent streams) are cut to end on
+that day, as Tautulli answers at :data:`SAMPLE_NOW`, so that the demo draws no day the
+history does not cover (two empty days at the end read as an outage): the 30-day ones are
+the 365-day recording's days 2026-10-23..2026-11-21, the 365-day ones its days up to
+2026-11-21 (364 days: the recording has none before 2025-11-23). The other answers are as
+recorded: nothing played after the history ended, so they hold the same last plays, and
+their 30 days start about a day and a half later than Tautulli's would at SAMPLE_NOW.
 """
 
 from __future__ import annotations
@@ -14,16 +23,20 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, GraphQuery, GraphSource
+from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
+from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.errors import SampleDataMissing
 
 RECORDED_AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-"""When the sample was recorded: its daily answers run to 2026-11-22 (Tautulli fills the
-days up to its today with zeros; the synthetic history itself ends on the 20th), so the
-demo draws that day, and only that day, as today's partial one."""
+"""When the recording was made (the tests' copy of it runs to 2026-11-22: Tautulli fills
+the days up to its today with zeros)."""
+
+SAMPLE_NOW = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+"""The moment the bundled sample is as of, and the demo's clock: the end of its history,
+so every day drawn is covered and today (2026-11-21, just begun) is the one partial day."""
 
 
-class SampleGraphSource(GraphSource):
+class SampleGraphSource:
     def __init__(
         self,
         root: Traversable | Path | None = None,
@@ -49,16 +62,23 @@ class SampleGraphSource(GraphSource):
                 out.append(int(number))
         return out
 
-    async def answer(self, query: GraphQuery, deadline: Deadline | None) -> FetchedGraph:
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> FetchedGraph:
         """The recording nearest to ``time_range`` (the sample holds 30 and 365 days)."""
-        command = query.command
-        suffix = "__duration" if query.y_axis == "duration" else ""
+        suffix = "__duration" if y_axis == "duration" else ""
         ranges = self._ranges(command, suffix)
         if not ranges:
             raise SampleDataMissing(command=command)
-        nearest = min(ranges, key=lambda r: (abs(r - query.time_range), r))
+        nearest = min(ranges, key=lambda r: (abs(r - time_range), r))
         raw = (self.root / f"{command}__{nearest}{suffix}.json").read_text(encoding="utf-8")
         return FetchedGraph(GraphData.parse(json.loads(raw)), self.fetched_at, self.stale)
 
 
-__all__ = ["RECORDED_AT", "SampleGraphSource"]
+__all__ = ["RECORDED_AT", "SAMPLE_NOW", "SampleGraphSource"]

@@ -12,8 +12,8 @@ operation *when called* and return a future (await it to wait for the commit). S
 caller that calls them synchronously, as discord.py parses each gateway event, gets
 the operations applied in gateway order, however the event loop schedules tasks.
 
-The tables sit behind :class:`~tgraph_bot.services.ports.CameraStore`: an operation is
-a function of :class:`~tgraph_bot.services.ports.CameraTables`, and the store runs a
+The tables sit behind :class:`~tgraph_bot.services.ports.camera.CameraStore`: an operation is
+a function of :class:`~tgraph_bot.services.ports.camera.CameraTables`, and the store runs a
 batch of them in one transaction.
 """
 
@@ -23,7 +23,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -44,7 +44,8 @@ from tgraph_bot.core.camera import (
 )
 from tgraph_bot.errors import CameraImportError, StorageUnavailable
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.ports import CameraStore, CameraTables
+from tgraph_bot.services.ports.camera import CameraStore, CameraTables
+from tgraph_bot.services.ports.common import Clock, Sleep
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,8 @@ class CameraService:
         self,
         store: CameraStore,
         *,
-        clock: Callable[[], datetime],
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
         max_kept: int = MAX_KEPT,
     ) -> None:
         self._store = store

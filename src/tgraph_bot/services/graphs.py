@@ -1,5 +1,9 @@
 """Render the enabled graphs: fetch each graph's data, prepare it, draw it in a worker.
 
+The words on a graph are services.graph_wording's, the JSON beside it services.graph_sidecar's;
+the drawing is a port (services.ports.graphs.GraphDrawing: graphs.render.Renderer, a pool of
+worker processes).
+
 Tautulli is one Python process and answers no faster in parallel, so fetches run one
 at a time (in registry order) while the graphs already fetched are drawn. One graph
 failing, to fetch or to draw, never stops the others.
@@ -22,25 +26,23 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph
+from tgraph_bot.core.graphdata import FetchedGraph, months_for
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.errors import GraphRenderError, NoGraphsError, UserFacingError, storage_problem
+from tgraph_bot.files import atomic_write
 from tgraph_bot.graphs.model import NOTE_SEPARATOR, PreparedGraph, RenderJob
-from tgraph_bot.graphs.registry import AXIS_LABELS, GRAPHS, SERIES_NAMES, GraphSpec
-from tgraph_bot.graphs.render import Renderer
+from tgraph_bot.graphs.registry import GRAPHS, SERIES_NAMES, GraphSpec
 from tgraph_bot.graphs.specs import bars, line
 from tgraph_bot.graphs.specs.common import PrepareContext, effective_y_axis
 from tgraph_bot.graphs.theme import Theme
-from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.ports import GraphSource, Progress
+from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.graph_sidecar import sidecar
+from tgraph_bot.services.graph_wording import partial_note, stale_note, title, x_label, y_label
+from tgraph_bot.services.ports.common import Clock, Progress
+from tgraph_bot.services.ports.graphs import GraphDrawing, GraphSource
 
 log = logging.getLogger(__name__)
-
-
-STALE = N_("Drawn from data of {when}: Tautulli could not be reached.")
-"""The line a post's reply and ``render`` add when a graph was drawn from kept data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +73,6 @@ class RenderReport:
         return min((g.stale_from for g in self.graphs if g.stale_from), default=None)
 
 
-def months_for(days: int) -> int:
-    """get_plays_per_month counts in months: at least a year, so the graph has bars to compare
-    (a 30-day period would give one or two bars); longer periods in whole months."""
-    return max(12, round(days / 30.44))
-
-
 def enabled_graphs(settings: Settings) -> list[GraphSpec]:
     return [spec for spec in GRAPHS if bool(getattr(settings, spec.enable_key))]
 
@@ -84,105 +80,6 @@ def enabled_graphs(settings: Settings) -> list[GraphSpec]:
 def prepare(spec: GraphSpec, fetched: FetchedGraph, ctx: PrepareContext) -> PreparedGraph:
     module = line if spec.kind == "line" else bars
     return module.prepare(spec, fetched.data, ctx)
-
-
-def title(
-    spec: GraphSpec, days: int, tr: Translator, *, personal: bool = False, weekly: bool = False
-) -> str:
-    """ "Daily play count (last 30 days)"; "Your daily play count (...)" for one member;
-    "Weekly play count (last 365 days)" when the points are weeks."""
-    if spec.monthly:
-        months = months_for(days)
-        period = tr.ngettext("last {count} month", "last {count} months", months).format(
-            count=months
-        )
-    else:
-        period = tr.ngettext("last {count} day", "last {count} days", days).format(count=days)
-    mine = spec.personal if personal else None  # None: the graph has no personal title
-    name = mine or spec.title
-    if weekly and spec.weekly is not None:
-        name = (spec.weekly[1] if mine else None) or spec.weekly[0]
-    return tr._("{title} ({period})").format(title=tr._(name), period=period)
-
-
-def y_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
-    weekly = graph.bucket == "week"
-    if spec.counts_streams:
-        return tr._("Peak concurrent streams in the week") if weekly else tr._("Concurrent streams")
-    if graph.y_axis == "duration":
-        return tr._("Hours per week") if weekly else tr._("Hours")
-    return tr._("Plays per week") if weekly else tr._("Plays")
-
-
-def x_label(spec: GraphSpec, graph: PreparedGraph, tr: Translator) -> str:
-    return tr._("Week") if graph.bucket == "week" else tr._(AXIS_LABELS[spec.axis])
-
-
-def stale_note(fetched: FetchedGraph, tr: Translator, timezone: str = "UTC") -> str | None:
-    """Small print on a graph drawn from the last good answer, in the configured time zone."""
-    if not fetched.stale:
-        return None
-    when = fetched.fetched_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
-    return tr._("Data from {when} (Tautulli unavailable)").format(when=when)
-
-
-def partial_note(graph: PreparedGraph, tr: Translator) -> str | None:
-    """Small print saying which points (dashed, hollow) or columns (hatched) are drawn
-    apart, and why."""
-    if not graph.partial:
-        return None
-    if graph.kind != "line":  # the month graph's column of this month
-        return tr._("Hatched: this month, not over yet")
-    if graph.bucket == "week":
-        return tr._("Dashed: a week only partly in this period, or not over yet")
-    return tr._("Dashed: today, not over yet")
-
-
-def _numbers(values: tuple[float, ...]) -> list[float | int]:
-    """Whole numbers as integers (plays), the rest as they are (hours)."""
-    return [int(v) if v.is_integer() else v for v in values]
-
-
-def sidecar(
-    spec: GraphSpec, job: RenderJob, *, days: int, generated_at: datetime, fetched: FetchedGraph
-) -> dict[str, object]:
-    """The data exactly as drawn, for people and programs that cannot read a picture."""
-    graph = job.graph
-    return {
-        "graph": spec.id,
-        "title": job.title,
-        "y_axis": graph.y_axis,
-        "time_range_days": days,
-        "bucket": graph.bucket,
-        "categories": list(graph.categories),
-        "series": [{"name": s.name, "key": s.key, "data": _numbers(s.data)} for s in graph.series],
-        "partial": [graph.categories[i] for i in graph.partial],
-        "summary": summary(spec, graph),
-        "note": job.note,
-        "generated_at": generated_at.astimezone(UTC).isoformat(),
-        "data_from": fetched.fetched_at.astimezone(UTC).isoformat(),
-        "stale": fetched.stale,
-    }
-
-
-def summary(spec: GraphSpec, graph: PreparedGraph) -> dict[str, object] | None:
-    """The numbers a caption names: the period's total and its biggest category.
-
-    Concurrent streams have no total (a sum of peaks means nothing): ``total`` is None
-    and ``peak`` the highest number of streams at once.
-    """
-    if graph.empty:
-        return None
-    counted = [s for s in graph.series if not s.emphasis]
-    per_category = [sum(s.data[i] for s in counted) for i in range(len(graph.categories))]
-    if spec.counts_streams:
-        per_category = [max(s.data[i] for s in graph.series) for i in range(len(graph.categories))]
-    top = max(range(len(per_category)), key=lambda i: per_category[i])
-    total = None if spec.counts_streams else sum(per_category)
-    return {
-        "total": _numbers((round(total, 1),))[0] if total is not None else None,
-        "peak": {"category": graph.categories[top], "value": _numbers((per_category[top],))[0]},
-    }
 
 
 def _utcnow() -> datetime:
@@ -193,9 +90,9 @@ class GraphService:
     def __init__(
         self,
         source: GraphSource,
-        renderer: Renderer,
+        renderer: GraphDrawing,
         *,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = _utcnow,
         fetch_concurrency: int = 1,
         retry_seconds: float = 20.0,
         monotonic: Callable[[], float] = time.monotonic,
@@ -244,7 +141,7 @@ class GraphService:
                 personal=personal,
                 weekly=graph.bucket == "week",
             ),
-            x_label=x_label(spec, graph, tr),
+            x_label=x_label(spec, graph, tr, settings.TIMEZONE),
             y_label=y_label(spec, graph, tr),
             note=NOTE_SEPARATOR.join(n for n in notes if n) or None,
             empty_text=tr._("No data for this period"),
@@ -292,7 +189,14 @@ class GraphService:
                         deadline=deadline,
                     )
                 job = self.job(spec, fetched, settings, out_dir, tr, personal=user_id is not None)
-                document = sidecar(spec, job, days=days, generated_at=self.clock(), fetched=fetched)
+                document = sidecar(
+                    spec,
+                    job,
+                    days=days,
+                    generated_at=self.clock(),
+                    fetched=fetched,
+                    zone=settings.TIMEZONE,
+                )
                 results[spec.id] = await self._write(spec, job, document, out_dir, tr, fetched)
             except Exception as exc:
                 results[spec.id] = GraphFailure(spec.id, exc)
@@ -351,4 +255,4 @@ def _log_failures(failures: list[GraphFailure]) -> None:
         log.warning("graph(s) %s failed: %s", ", ".join(graphs), reason)
 
 
-__all__ = ["STALE", "GraphFailure", "GraphService", "RenderReport", "RenderedGraph", "months_for"]
+__all__ = ["GraphFailure", "GraphService", "RenderReport", "RenderedGraph"]

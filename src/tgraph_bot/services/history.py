@@ -4,8 +4,10 @@ Tautulli's ``get_history`` loads every row that matches its filter on each reque
 unfiltered page of a large server costs seconds and hundreds of megabytes in Tautulli. The
 mirror never asks for one:
 
-- **Backfill** (an empty mirror): month by month, newest first, each month in one page,
-  until the months fetched hold every session Tautulli has (its ``recordsTotal``).
+- **Backfill** (an empty mirror): windows of days planned from Tautulli's daily counts,
+  each of at most :data:`WINDOW_SESSIONS` sessions in one page, :data:`IN_FLIGHT` at a
+  time; then month by month further back until the windows fetched hold every session
+  Tautulli has (its ``recordsTotal``).
 - **Sync** (every ``HISTORY_SYNC_MINUTES``): from :data:`RESYNC_DAYS` before the last
   synced day to today, upserted by Tautulli's row id (rows are written when a session
   stops, so a play started yesterday can appear today).
@@ -20,11 +22,11 @@ fetched row outside the window it was asked for says it is not, and is logged on
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
@@ -37,6 +39,8 @@ from tgraph_bot.core.history import (
     pack_days,
 )
 from tgraph_bot.core.schedule import Policy, every
+from tgraph_bot.services.ports.common import Clock
+from tgraph_bot.services.ports.history import HistorySource, HistoryStore, WindowProgress
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +51,12 @@ if any, is then fetched month by month)."""
 WINDOW_SESSIONS = 6000
 """Sessions one backfill request brings at most: Tautulli holds the whole window in memory
 to answer (about 15 MB a thousand rows), so this bounds its memory, not only ours."""
+IN_FLIGHT = 2
+"""Backfill requests Tautulli works on at once: its SQL runs while it turns the other
+answer into JSON, and the bot stores one window while the next is on its way."""
 EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
-
-WindowProgress = Callable[[str, int], Awaitable[None]]
-"""Told each window fetched: its label ("2026-03") and the sessions Tautulli has in it."""
 
 
 def history_policy(settings: Callable[[], Settings]) -> Policy:
@@ -63,40 +67,6 @@ def history_policy(settings: Callable[[], Settings]) -> Policy:
         return None if minutes <= 0 else every(timedelta(minutes=minutes))(last_sync, now)
 
     return policy
-
-
-class HistorySource(Protocol):
-    """Tautulli's ``get_history`` (adapters.tautulli.TautulliClient)."""
-
-    async def history(self, window: Window, *, rows: bool = True) -> HistoryAnswer: ...
-
-    async def daily_plays(self, days: int) -> dict[date, int]: ...
-
-
-class HistoryStore(Protocol):
-    """The mirror's table (storage.history.SqliteHistoryStore)."""
-
-    async def upsert(self, rows: Sequence[Play]) -> None: ...
-
-    async def replace_window(self, start: int, end: int, rows: Sequence[Play]) -> None: ...
-
-    async def rows(self, start: int, end: int, user_id: int | None = None) -> list[Play]: ...
-
-    async def count(self, start: int, end: int) -> int: ...
-
-    async def plays_by_user(self, start: int, end: int) -> dict[int, int]: ...
-
-    async def first_started(self) -> int | None: ...
-
-    async def synced_through(self) -> date | None: ...
-
-    async def synced_at(self) -> datetime | None: ...
-
-    async def mark_synced(self, through: date, at: datetime) -> None: ...
-
-    async def checked_at(self) -> datetime | None: ...
-
-    async def mark_checked(self, at: datetime) -> None: ...
 
 
 @dataclass(slots=True)
@@ -118,12 +88,14 @@ class HistoryMirror:
         store: HistoryStore,
         *,
         timezone: Callable[[], str],
-        clock: Callable[[], datetime],
+        clock: Clock,
+        release_memory: Callable[[], None] = lambda: None,
     ) -> None:
         self.source = source
         self.store = store
         self.timezone = timezone  # live: TIMEZONE may be edited while the bot runs
         self.clock = clock
+        self.release_memory = release_memory  # after each stored answer (adapters.memory)
         self._warned_zone = False
 
     @property
@@ -188,10 +160,7 @@ class HistoryMirror:
         per_day = {d: n for d, n in counted.items() if n and d <= today}
         # The counts are plays; a window brings sessions, a tenth more where plays resume.
         windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
-        fetched, total = 0, 0
-        for window in windows:  # never empty: today is always planned
-            answer = await self._keep(window, report, progress, tell_empty=True)
-            fetched, total = fetched + answer.records_filtered, answer.records_total
+        fetched, total = await self._keep_all(windows, report, progress)  # today is planned
         month, empty = _previous_month(windows[-1].after), 0
         while fetched < total and empty < EMPTY_MONTHS_STOP:
             answer = await self._keep(month_of(month), report, progress, tell_empty=False)
@@ -200,6 +169,32 @@ class HistoryMirror:
             month = _previous_month(month)
         await self.store.mark_synced(today, self.clock())
         return report
+
+    async def _keep_all(
+        self, windows: Sequence[Window], report: SyncReport, progress: WindowProgress | None
+    ) -> tuple[int, int]:
+        """The planned windows asked for, :data:`IN_FLIGHT` at a time, and kept: the
+        sessions fetched, and Tautulli's total. The first error stops the others and is
+        raised as it is. No window's rows outlive its storing."""
+        pending = iter(windows)
+        fetched, total = 0, 0
+
+        async def ask_in_turn() -> None:
+            nonlocal fetched, total
+            for window in pending:  # shared: each window is taken once
+                answer = await self._keep(window, report, progress, tell_empty=True)
+                fetched += answer.records_filtered
+                total = max(total, answer.records_total)
+
+        askers = [asyncio.ensure_future(ask_in_turn()) for _ in range(IN_FLIGHT)]
+        try:
+            await asyncio.gather(*askers)
+        except BaseException:
+            for asker in askers:
+                asker.cancel()
+            await asyncio.gather(*askers, return_exceptions=True)
+            raise
+        return fetched, total
 
     async def _keep(
         self,
@@ -213,6 +208,7 @@ class HistoryMirror:
         always; a month searched further back only when it held any)."""
         answer = await self._ask(window, report)
         await self.store.upsert(answer.rows)
+        self.release_memory()
         if progress is not None and (tell_empty or answer.records_filtered):
             await progress(window.label, answer.records_filtered)
         return answer
@@ -222,6 +218,7 @@ class HistoryMirror:
         today = self.today()
         answer = await self._ask(incremental_window(synced, today), report)
         await self.store.upsert(answer.rows)
+        self.release_memory()
         await self.store.mark_synced(today, self.clock())
         return report
 
@@ -257,11 +254,4 @@ class HistoryMirror:
         return await self.store.plays_by_user(*self.bounds(window))
 
 
-__all__ = [
-    "CHECK_EVERY",
-    "HistoryMirror",
-    "HistorySource",
-    "HistoryStore",
-    "SyncReport",
-    "history_policy",
-]
+__all__ = ["CHECK_EVERY", "HistoryMirror", "SyncReport", "history_policy"]

@@ -55,29 +55,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from tgraph_bot.core.schedule import Backoff, Policy, seconds_until
-from tgraph_bot.services.ports import Sleep
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.jobs import RunLock, RunRecord
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-class RunRecord(Protocol):
-    """Where a job keeps the time of its last successful run."""
-
-    async def last_run(self) -> datetime | None: ...
-
-    async def record_run(self, at: datetime) -> None: ...
-
-
-class RunLock(Protocol):
-    """Held around every run (and every due check) of a job by each process that runs it,
-    so the bot and a command-line run in another process never run it side by side."""
-
-    def hold(self) -> AbstractAsyncContextManager[None]: ...
 
 
 class MemoryRunRecord:
@@ -104,7 +90,7 @@ class ScheduledJob(Generic[T]):
         work: Callable[[], Awaitable[T]],
         policy: Policy,
         record: RunRecord,
-        clock: Callable[[], datetime],
+        clock: Clock,
         sleep: Sleep = asyncio.sleep,
         backoff: Backoff | Callable[[], Backoff] | None = None,
         max_wait: float = 3600.0,
@@ -210,4 +196,4 @@ class ScheduledJob(Generic[T]):
             self._sleeping = None
 
 
-__all__ = ["MemoryRunRecord", "RunLock", "RunRecord", "ScheduledJob", "Sleep"]
+__all__ = ["MemoryRunRecord", "ScheduledJob"]

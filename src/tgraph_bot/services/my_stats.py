@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.ids import MemberId, TautulliUserId
@@ -43,18 +43,11 @@ from tgraph_bot.core.my_stats import (
 from tgraph_bot.core.users import LOCAL_USER_ID, TautulliUser
 from tgraph_bot.errors import PlexTvError, PlexUserAmbiguousError, PlexUserNotFoundError
 from tgraph_bot.i18n import N_, Translator
-from tgraph_bot.services.ports import Clock, LinkReader, LinkStore, PlexSignIn, Sleep
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.members import LinkReader, LinkStore, PlexSignIn, UserDirectory
 from tgraph_bot.services.posting import delete_old_images
 
 log = logging.getLogger(__name__)
-
-
-class UserDirectory(Protocol):
-    """The server's Plex users as Tautulli lists them (the Tautulli adapter provides it)."""
-
-    async def users(self) -> list[TautulliUser]: ...
-
-    async def find_user_by_email(self, email: str) -> TautulliUser | None: ...
 
 
 REPLY_TEXTS: dict[Reply, str] = {
@@ -471,7 +464,6 @@ __all__ = [
     "MyStatsService",
     "Outcome",
     "SignInStart",
-    "UserDirectory",
     "acting_for",
     "find_by_name",
 ]

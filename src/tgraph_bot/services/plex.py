@@ -1,7 +1,7 @@
 """The Plex module's use cases: usage, completion, enrich, sync_playlists.
 
-Ports, not adapters: :class:`PlexPort` (the music library), :class:`TautulliPort` (activity,
-history and users), the credit sources, and the stores of services/ports.py. Discord, the
+Ports, not adapters (services/ports/plex.py): ``PlexPort`` (the music library),
+``TautulliPort`` (activity, history and users), the credit sources, and the stores. Discord, the
 command line and the schedule all call the same :class:`PlexService`, so they answer alike.
 The decisions themselves are pure functions in :mod:`tgraph_bot.core.plex`.
 
@@ -25,19 +25,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.activity import Activity
 from tgraph_bot.core.breaker import Deadline, Monotonic
-from tgraph_bot.core.ids import MemberId, TautulliUserId
+from tgraph_bot.core.ids import ChannelId, MemberId, MessageId, TautulliUserId
 from tgraph_bot.core.plex import (
     Completion,
-    Credit,
     PlexAlbum,
     PlexArtist,
     PlexPlaylist,
-    PlexTrack,
     SyncResult,
     chunks,
     closest_names,
@@ -49,13 +46,15 @@ from tgraph_bot.core.plex import (
     qualifies,
 )
 from tgraph_bot.core.schedule import Backoff, Policy, every
-from tgraph_bot.core.users import TautulliUser
 from tgraph_bot.errors import NotLinkedError, PlexAlbumNotFound, PlexArtistNotFound
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.jobs import RunLock, ScheduledJob
+from tgraph_bot.services.jobs import ScheduledJob
 from tgraph_bot.services.my_stats import acting_for
 from tgraph_bot.services.my_stats import find_by_name as find_user
-from tgraph_bot.services.ports import Clock, LinkReader, PlexStore, Sleep
+from tgraph_bot.services.ports.common import Clock, Sleep
+from tgraph_bot.services.ports.jobs import RunLock
+from tgraph_bot.services.ports.members import LinkReader
+from tgraph_bot.services.ports.plex import CreditsSource, PlexPort, PlexStore, TautulliPort
 
 log = logging.getLogger(__name__)
 
@@ -71,45 +70,6 @@ ACTIVITY_RETRY_CAP = 300.0
 
 ARTIST_CLOSEST = N_("No artist named {name} in the music library. Did you mean: {closest}?")
 ALBUM_CLOSEST = N_("No album named {name} in the music library. Did you mean: {closest}?")
-
-
-class PlexPort(Protocol):
-    """The music library (adapters/plex.py). Reads take the command's ``deadline``."""
-
-    async def owner(self, *, deadline: Deadline | None = None) -> str: ...
-    async def rated_tracks(
-        self, stars: float, *, deadline: Deadline | None = None
-    ) -> list[PlexTrack]: ...
-    async def artists(self, *, deadline: Deadline | None = None) -> list[PlexArtist]: ...
-    async def artist_tracks(
-        self, artist: PlexArtist, *, deadline: Deadline | None = None
-    ) -> list[PlexTrack]: ...
-    async def albums(self, title: str, *, deadline: Deadline | None = None) -> list[PlexAlbum]: ...
-    async def playlist(
-        self, title: str, *, deadline: Deadline | None = None
-    ) -> PlexPlaylist | None: ...
-    async def create_playlist(self, title: str, first: tuple[int, ...]) -> int: ...
-    async def add_to_playlist(self, playlist: int, keys: tuple[int, ...]) -> None: ...
-    async def remove_from_playlist(self, playlist: int, item_id: int) -> None: ...
-    async def set_summary(self, album: PlexAlbum, summary: str, *, lock: bool) -> None: ...
-
-
-class CreditsSource(Protocol):
-    """MusicBrainz or Discogs (adapters/musicbrainz.py)."""
-
-    name: str
-
-    async def album_credits(
-        self, artist: str, album: str, *, deadline: Deadline | None = None
-    ) -> list[Credit] | None:
-        """Performer credits of the best-matching release; None if no release matches."""
-        ...
-
-
-class TautulliPort(Protocol):
-    async def activity(self, *, live: bool = False) -> Activity: ...
-    async def played_tracks(self, user_id: TautulliUserId, artist_rating_key: int) -> set[int]: ...
-    async def users(self) -> list[TautulliUser]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,18 +348,23 @@ class PlexService:
         """When the scheduled sync is next due (None: PLAYLIST_SYNC_HOURS is 0)."""
         return await self.playlist_job.due_at()
 
+    async def activity_message(self) -> tuple[ChannelId, MessageId] | None:
+        """The live activity message to edit in place (None: none posted yet)."""
+        return await self.store.activity_message()
+
+    async def record_activity_message(self, channel: ChannelId, message: MessageId) -> None:
+        """The live activity message just posted, to edit from now on (restarts too)."""
+        await self.store.record_activity_message(channel, message)
+
 
 __all__ = [
     "AlbumChoice",
     "CompletionReport",
-    "CreditsSource",
     "EnrichOutcome",
     "Enriched",
     "NoCredits",
-    "PlexPort",
     "PlexService",
     "SyncRecord",
-    "TautulliPort",
     "activity_policy",
     "album_label",
     "playlist_policy",

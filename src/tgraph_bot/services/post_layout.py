@@ -114,6 +114,19 @@ def _day(label: str, tr: Translator) -> str:
         return label
 
 
+def _hour(label: str, tr: Translator) -> str:
+    try:
+        return tr.hour(int(label))
+    except ValueError:
+        return label
+
+
+def busiest_hour(hour: str, zone: str, tr: Translator) -> str:
+    """An hour of the day with the time zone it is in ("21:00 Europe/Copenhagen", "kl.
+    21:00 UTC"): the graph caption and a member's summary say it the same way."""
+    return tr._("{hour} {zone}").format(hour=hour, zone=zone)
+
+
 def _week(label: str, tr: Translator) -> str:
     """A weekly point is labelled with its Monday: the span of that week."""
     try:
@@ -152,9 +165,13 @@ def caption(spec: GraphSpec, document: dict[str, Any], tr: Translator) -> str:
                 total=total, week=_week(category, tr)
             )
         return tr._("{total}, busiest day {day}").format(total=total, day=_day(category, tr))
+    if spec.axis == "hour":  # Tautulli's hours, in TIMEZONE (the sidecar names it)
+        zone = str(document.get("time_zone") or "UTC")
+        return tr._("Busiest hour: {peak} ({amount})").format(
+            peak=busiest_hour(_hour(category, tr), zone, tr), amount=amount
+        )
     texts = {
         "weekday": N_("Busiest day: {peak} ({amount})"),
-        "hour": N_("Busiest hour: {peak}:00 ({amount})"),
         "month": N_("Busiest month: {peak} ({amount})"),
         "platform": N_("Most used: {peak} ({amount})"),
         "user": N_("Most active: {peak} ({amount})"),
@@ -213,8 +230,9 @@ def summary_embed(
     next_post: datetime | None = None,
     hint: str = "",
     personal: bool = False,
+    zone: str = "UTC",
 ) -> Embed:
-    """The first embed of a post: the period in numbers."""
+    """The first embed of a post: the period in numbers (hours in ``zone``, TIMEZONE)."""
     lines: list[str] = []
     if summary.first_day is not None and summary.last_day is not None:
         lines.append(date_range(summary.first_day, summary.last_day, tr))
@@ -251,7 +269,8 @@ def summary_embed(
     if personal and summary.top_platform:
         fields.append(EmbedField(tr._("Favourite platform"), summary.top_platform))
     if personal and summary.busiest_hour is not None:
-        fields.append(EmbedField(tr._("Busiest hour"), tr.hour(summary.busiest_hour)))
+        hour = busiest_hour(tr.hour(summary.busiest_hour), zone, tr)
+        fields.append(EmbedField(tr._("Busiest hour"), hour))
     if summary.top_titles:
         fields.append(
             EmbedField(
@@ -363,9 +382,11 @@ def personal_messages(
     layout: Layout,
     days: int,
     tr: Translator,
+    zone: str,
 ) -> list[OutgoingMessage]:
     """The direct messages of a member's own graphs (/my_stats), in ``layout``: what the
-    bot sends, and what ``tgraph-bot render --user`` writes to post.json."""
+    bot sends, and what ``tgraph-bot render --user`` writes to post.json (hours in
+    ``zone``, TIMEZONE)."""
     heading = tr.ngettext(
         "Your Plex statistics for the last {days} day",
         "Your Plex statistics for the last {days} days",
@@ -373,7 +394,7 @@ def personal_messages(
     ).format(days=tr.number(days))
     summary = None
     if period is not None and layout != "plain":
-        summary = summary_embed(period, tr, title=heading, personal=True)
+        summary = summary_embed(period, tr, title=heading, personal=True, zone=zone)
     return compose(cards, layout=layout, header=heading, summary=summary)
 
 

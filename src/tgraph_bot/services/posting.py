@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
@@ -24,8 +23,10 @@ from tgraph_bot.core.schedule import Backoff, Policy, next_run, parse_fixed_time
 from tgraph_bot.errors import NoGraphsError
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.jobs import ScheduledJob, Sleep
-from tgraph_bot.services.ports import PostingStore
+from tgraph_bot.services.jobs import ScheduledJob
+from tgraph_bot.services.ports.common import Clock, Progress, Sleep
+from tgraph_bot.services.ports.graphs import GraphRendering, RenderedLike, ReportLike
+from tgraph_bot.services.ports.posting import GraphChannel, PostingStore
 from tgraph_bot.services.post_layout import (
     MAX_FILES_PER_MESSAGE,
     GraphCard,
@@ -34,40 +35,12 @@ from tgraph_bot.services.post_layout import (
     read_card,
     summary_embed,
 )
-from tgraph_bot.services.rendering import GraphRendering, Progress, RenderedLike, ReportLike
 from tgraph_bot.services.summary import SummaryService
 
 log = logging.getLogger(__name__)
 
 GRAPH_FILES = frozenset(f"{graph.id}.png" for graph in GRAPHS)
 """The file names a graph post attaches (and nothing else of ours does)."""
-
-
-class GraphChannel(Protocol):
-    """The channel graphs are posted to."""
-
-    @property
-    def channel_id(self) -> ChannelId: ...
-
-    async def upload_limit(self) -> int:
-        """The largest file the channel accepts, in bytes."""
-        ...
-
-    async def delete(self, message: MessageId) -> None:
-        """Delete one of our messages; a message already gone is not an error."""
-        ...
-
-    async def send(self, message: OutgoingMessage) -> MessageId: ...
-
-    async def own_messages_since(self, moment: datetime) -> list[tuple[MessageId, list[str]]]:
-        """Our own messages in the channel created at or after ``moment``, each with the
-        file names it carries, attached or shown by its embeds or its media galleries (a post
-        that was cut short looks for what it left)."""
-        ...
-
-    def mention(self, command: str) -> str:
-        """How a reply names a slash command: a clickable mention where one is known."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +118,7 @@ class PostingService:
         store: PostingStore,
         images_dir: Path,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         summaries: SummaryService | None = None,
     ) -> None:
         self._rendering = rendering
@@ -360,7 +333,7 @@ class Scheduler(ScheduledJob[None]):
         settings: Callable[[], Settings],
         channel: Callable[[Settings], Awaitable[GraphChannel]],
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         sleep: Sleep = asyncio.sleep,
         retry_base: float = 30.0,
     ) -> None:
@@ -381,7 +354,6 @@ class Scheduler(ScheduledJob[None]):
 
 __all__ = [
     "MAX_FILES_PER_MESSAGE",
-    "GraphChannel",
     "PostResult",
     "PostingService",
     "Scheduler",

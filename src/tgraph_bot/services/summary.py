@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Protocol
 
 from tgraph_bot.core.highlights import PeriodSummary, Rank, rank_in, summarise
 from tgraph_bot.core.ids import GraphId, TautulliUserId
 from tgraph_bot.graphs.registry import BY_ID
-from tgraph_bot.services.ports import GraphSource
+from tgraph_bot.services.ports.graphs import GraphSource, HomeStats
 
 log = logging.getLogger(__name__)
 
 TOP_USERS_COMMAND = BY_ID[GraphId("top_10_users")].command
-
-
-class HomeStats(Protocol):
-    """Tautulli's ``get_home_stats`` (the Tautulli client provides it)."""
-
-    async def home_stats(
-        self, *, time_range: int, user_id: TautulliUserId | None = None
-    ) -> list[object]: ...
 
 
 class SummaryService:
@@ -77,4 +68,4 @@ class SummaryService:
         return rank_in(top.data, mine.data)
 
 
-__all__ = ["HomeStats", "SummaryService"]
+__all__ = ["SummaryService"]

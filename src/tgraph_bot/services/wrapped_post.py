@@ -15,11 +15,14 @@
   member who does not accept DMs from the bot (Discord's 50007), has left the server or
   played nothing is skipped with one log line; a member who did not say yes gets nothing.
   No failure of one DM fails the run: that would post the server's Wrapped again.
-- **Stopped half-way**: how far a run got is kept (:class:`PostProgress`: the day of the
+- **Stopped half-way**: how far a run got is kept (``PostProgress``: the day of the
   server post, then each member dealt with). A bot stopped during the DMs, back within the
   grace, goes on with the next member: nobody gets a second DM and the channel no second post.
 
-The Discord side is a port (:class:`WrappedAudience`; adapters.discord.cogs.wrapped).
+The Discord side is a port (services.ports.wrapped.WrappedAudience, implemented in
+adapters.discord.cogs.wrapped); the DMs go through its ``dms``
+(services.ports.messages.DirectMessages), whose refused answer (the member's DMs are
+closed) is a skip like any other.
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from tgraph_bot.config.schema import Settings
@@ -47,6 +49,10 @@ from tgraph_bot.errors import HistoryNotReady
 from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import Translator, translator
+from tgraph_bot.services.ports.common import Sleep
+from tgraph_bot.services.ports.messages import Delivery
+from tgraph_bot.services.ports.wrapped import DrawnCard, Members, PostProgress, WrappedAudience
+from tgraph_bot.services.post_layout import Attachment, OutgoingMessage
 from tgraph_bot.services.wrapped import WrappedService, leaderboard_names
 from tgraph_bot.services.wrapped_cards import Story, story_cards, story_title
 
@@ -57,52 +63,22 @@ DEFAULT_TIME = time(12, 0)
 DM_SPACING = 2.0
 """Seconds between two members' DMs."""
 MAX_CARDS = 10  # files in one Discord message
+ALT_LIMIT = 1024  # Discord's limit on a media item's description
 
 Draw = Callable[[CardJob], Awaitable[Path]]
-Pause = Callable[[float], Awaitable[None]]
 
 
-@dataclass(frozen=True, slots=True)
-class DrawnCard:
-    png: Path
-    job: CardJob  # what the card says (its alt text is made from it)
+def alt_text(job: CardJob) -> str:
+    """A card in words, for screen readers (and a test): its title and numbers as drawn."""
+    number = " ".join(p for p in (job.big, job.big_caption) if p)  # "281 hours in 505 plays"
+    said = [number, *(f"{name}: {value}" for name, value in job.rows)]
+    return ". ".join(p for p in (job.title, *said) if p)[:ALT_LIMIT]
 
 
-class WrappedAudience(Protocol):
-    """Discord, as the yearly post needs it."""
-
-    async def server_name(self) -> str:
-        """The name of the server CHANNEL_ID is in."""
-        ...
-
-    async def name_of(self, member: MemberId) -> str | None:
-        """The member's name in the server; None when they are no longer in it."""
-        ...
-
-    async def post(self, text: str, cards: Sequence[DrawnCard]) -> None:
-        """One message in CHANNEL_ID; raises when it cannot be posted (the job retries)."""
-        ...
-
-    async def send_dm(self, member: MemberId, text: str, cards: Sequence[DrawnCard]) -> bool:
-        """One DM to the member; False when they do not accept DMs from the bot."""
-        ...
-
-
-class Members(Protocol):
-    """Who said yes, and where their images go (services.my_stats.MyStatsService)."""
-
-    async def named_members(self, settings: Settings) -> dict[int, MemberId]: ...
-
-    async def image_dir_for(self, member_id: MemberId, base: Path) -> Path: ...
-
-
-class PostProgress(Protocol):
-    """How far the last post got (storage.wrapped.MetaPostProgress): the day of its server
-    post, and the last member (by id) whose DM was dealt with; 0 before the first."""
-
-    async def get(self) -> tuple[date, MemberId] | None: ...
-
-    async def put(self, day: date, member: MemberId) -> None: ...
+def story_message(text: str, cards: Sequence[DrawnCard]) -> OutgoingMessage:
+    """A whole story in one message: a short text and every card in a gallery."""
+    files = tuple(Attachment(c.png, c.png.name, alt_text(c.job)) for c in cards)
+    return OutgoingMessage(texts=(text,), files=files, gallery=True)
 
 
 @dataclass
@@ -153,7 +129,7 @@ class WrappedPost:
         settings: Callable[[], Settings],
         progress: PostProgress,
         *,
-        pause: Pause = asyncio.sleep,
+        pause: Sleep = asyncio.sleep,
         spacing: float = DM_SPACING,
     ) -> None:
         self._wrapped = wrapped
@@ -213,7 +189,7 @@ class WrappedPost:
             "## Wrapped: {title}\nThe server's year from {start} to {end}. Yours: /wrapped. "
             "Say yes with /wrapped share:on to be named here and get yours by DM."
         ).format(title=title, start=tr.date(window.after), end=tr.date(window.before))
-        await post.audience.post(text, cards)
+        await post.audience.post(story_message(text, cards))
         return len(cards)
 
     async def _dm(self, post: _Post, user_id: int, member: MemberId) -> bool | None:
@@ -224,7 +200,7 @@ class WrappedPost:
             if story is None:
                 log.info("wrapped post: member %s has no Wrapped to send; skipped", member)
                 return None
-            if await post.audience.send_dm(member, *story):
+            if await post.audience.dms.send(member, [story]) is Delivery.SENT:
                 return True
             log.info("wrapped post: member %s does not accept DMs from the bot; skipped", member)
         except Exception as exc:  # one member's DM never fails (and repeats) the whole post
@@ -235,7 +211,7 @@ class WrappedPost:
 
     async def _member_story(
         self, post: _Post, user_id: int, member: MemberId
-    ) -> tuple[str, list[DrawnCard]] | None:
+    ) -> OutgoingMessage | None:
         """The member's DM (its text and cards); None when they left the server or played
         nothing in the window."""
         name = await post.audience.name_of(member)
@@ -249,7 +225,7 @@ class WrappedPost:
             "## Your Wrapped: {title}\nYou get it because you said yes with /wrapped share:on; "
             "/wrapped share:off stops it."
         ).format(title=title)
-        return text, await draw_cards(jobs, self._draw)
+        return story_message(text, await draw_cards(jobs, self._draw))
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +244,11 @@ class _Post:
 __all__ = [
     "DEFAULT_TIME",
     "DM_SPACING",
-    "DrawnCard",
-    "Members",
-    "PostProgress",
     "PostReport",
-    "WrappedAudience",
     "WrappedPost",
+    "alt_text",
     "draw_cards",
     "post_window",
+    "story_message",
     "wrapped_post_policy",
 ]

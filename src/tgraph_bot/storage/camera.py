@@ -1,7 +1,7 @@
 """Repository over migration 003: camera sessions, open sessions, names, imports.
 
 Plain functions over a ``sqlite3.Connection``, and :class:`CameraRepository`, the
-:class:`~tgraph_bot.services.ports.CameraStore` the service writes through: it runs them
+:class:`~tgraph_bot.services.ports.camera.CameraStore` the service writes through: it runs them
 on the database thread (``Database.run``), a batch of writes in one transaction. Times
 are integer milliseconds since the Unix epoch, UTC.
 
@@ -273,7 +273,7 @@ def finished_sessions(
 
 
 class SqliteCameraTables:
-    """The functions above bound to one connection (a ``services.ports.CameraTables``)."""
+    """The functions above bound to one connection (a ``services.ports.camera.CameraTables``)."""
 
     __slots__ = ("_conn",)
 
@@ -324,7 +324,7 @@ class SqliteCameraTables:
 
 
 class CameraRepository:
-    """The camera's storage in the program's database (a ``services.ports.CameraStore``)."""
+    """The camera's storage in the program's database (a ``services.ports.camera.CameraStore``)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from tgraph_bot.config.store import atomic_write
 from tgraph_bot.core.health import Beat, decode, encode
+from tgraph_bot.files import atomic_write
 
 log = logging.getLogger(__name__)
 

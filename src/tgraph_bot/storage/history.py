@@ -1,6 +1,6 @@
 """The play-history mirror's tables: rows upserted by Tautulli's row id, and a count per month.
 
-:class:`SqliteHistoryStore` is the :class:`~tgraph_bot.services.ports.HistoryStore` the
+:class:`SqliteHistoryStore` is the :class:`~tgraph_bot.services.ports.history.HistoryStore` the
 history services use; every method runs on the database thread, writes in one transaction.
 """
 

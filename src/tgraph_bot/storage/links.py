@@ -1,7 +1,7 @@
 """Links between Discord members and Tautulli users, and pending Plex sign-ins.
 
 Plain functions on a connection, and :class:`SqliteLinkStore`, the
-:class:`~tgraph_bot.services.ports.LinkStore` the services use: it runs them on the
+:class:`~tgraph_bot.services.ports.members.LinkStore` the services use: it runs them on the
 database thread (``Database.run``), several at once in one transaction where the service
 needs them atomic. No email is ever passed in or stored: a pending sign-in keeps a keyed
 hash of the email only.
@@ -165,7 +165,7 @@ def plex_client_identifier(conn: sqlite3.Connection) -> str:
 
 
 class SqliteLinkStore:
-    """The :class:`~tgraph_bot.services.ports.LinkStore` over the program's database."""
+    """The :class:`~tgraph_bot.services.ports.members.LinkStore` over the program's database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

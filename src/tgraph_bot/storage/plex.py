@@ -1,4 +1,4 @@
-"""What the Plex module remembers: the metadata cache (migration 006) and two facts in meta.
+"""What the Plex module remembers: two facts in meta.
 
 - ``plex.playlist_sync_at``: when the Top Rated playlist was last synced, so a restart
   neither syncs again at once nor skips a due sync;
@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from tgraph_bot.core.ids import ChannelId, MessageId
 from tgraph_bot.storage import meta
@@ -21,8 +20,7 @@ ACTIVITY_KEY = "plex.activity_message"
 
 
 class SqlitePlexStore:
-    """The :class:`~tgraph_bot.services.ports.PlexStore`, and the MusicBrainz/Discogs answer
-    cache (:class:`~tgraph_bot.adapters.musicbrainz.Cache`), over the program's database."""
+    """The :class:`~tgraph_bot.services.ports.plex.PlexStore` over the program's database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -43,28 +41,6 @@ class SqlitePlexStore:
 
     async def record_activity_message(self, channel: ChannelId, message: MessageId) -> None:
         await self._db.run(lambda conn: meta.put(conn, ACTIVITY_KEY, f"{channel}:{message}"))
-
-    async def cached(self, url: str, max_age: timedelta, now: datetime) -> str | None:
-        def work(conn: sqlite3.Connection) -> str | None:
-            row = conn.execute(
-                "SELECT body, fetched_at FROM metadata_cache WHERE url = ?", (url,)
-            ).fetchone()
-            if row is None or now - datetime.fromisoformat(str(row[1])) > max_age:
-                return None
-            return str(row[0])
-
-        return await self._db.run(work)
-
-    async def keep(self, url: str, body: str, now: datetime) -> None:
-        stamp = now.astimezone(UTC).isoformat()
-        await self._db.run(
-            lambda conn: conn.execute(
-                "INSERT INTO metadata_cache (url, body, fetched_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (url) DO UPDATE SET body = excluded.body, "
-                "fetched_at = excluded.fetched_at",
-                (url, body, stamp),
-            )
-        )
 
 
 __all__ = ["ACTIVITY_KEY", "SYNC_KEY", "SqlitePlexStore"]

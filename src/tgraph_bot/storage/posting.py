@@ -13,7 +13,7 @@ from tgraph_bot.storage.db import Database, transaction
 
 
 class SqlitePostingStore:
-    """The :class:`~tgraph_bot.services.ports.PostingStore` over the program's database."""
+    """The :class:`~tgraph_bot.services.ports.posting.PostingStore` over the program's database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -13,9 +13,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import discord
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
 from tgraph_bot.adapters.discord.channel import (
     DiscordGraphChannel,
@@ -24,15 +26,16 @@ from tgraph_bot.adapters.discord.channel import (
 )
 from tgraph_bot.adapters.discord.checks import CooldownGate
 from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
-from tgraph_bot.adapters.discord.host import BotHost, FollowsSettings
+from tgraph_bot.adapters.discord.dms import DiscordDirectMessages
+from tgraph_bot.adapters.discord.host import Asker, BotHost, FollowsSettings
 from tgraph_bot.adapters.discord.limits import reason
 from tgraph_bot.adapters.discord.translator import CatalogTranslator, language_for
-from tgraph_bot.adapters.discord.tree import TGraphTree
+from tgraph_bot.adapters.discord.tree import TGraphTree, send_error_reply
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.config.store import ConfigStore
 from tgraph_bot.errors import ChannelUnavailableError
 from tgraph_bot.i18n import Translator, translator
-from tgraph_bot.services.ports import PostingStore
+from tgraph_bot.services.ports.posting import PostingStore
 from tgraph_bot.services.posting import PostingService, Scheduler
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,7 @@ class TGraphBot(SyncDispatchBot):
         discord.VoiceClient.warn_dave = False
         prefixed = parts.store.settings.ENABLE_PREFIX_COMMANDS  # read at start-up, like intents
         self.command_ids: dict[str, int] = {}  # top-level command name -> id, after sync
+        self.dms = DiscordDirectMessages(self)
         super().__init__(
             # Without prefix commands the bot reads no messages (no message-content intent);
             # a mention-only prefix says so, and keeps discord.py from warning about the intent.
@@ -104,12 +108,16 @@ class TGraphBot(SyncDispatchBot):
     @property
     def tr(self) -> Translator:
         """LANGUAGE: for channel posts, logs and replies to no one in particular."""
-        return translator(self.store.settings.LANGUAGE)
+        return translator(self.settings.LANGUAGE)
 
-    def tr_for(self, interaction: discord.Interaction[discord.Client]) -> Translator:
+    def tr_for(self, asker: Asker = None) -> Translator:
         """The member's Discord language when we have it (any English locale is English),
-        else LANGUAGE."""
-        return translator(language_for(interaction.locale, self.store.settings.LANGUAGE))
+        else LANGUAGE. A prefix command has no locale; a hybrid one run as a slash command
+        has its interaction's."""
+        if isinstance(asker, commands.Context):
+            asker = asker.interaction
+        locale = None if asker is None else asker.locale
+        return translator(language_for(locale, self.settings.LANGUAGE))
 
     def mention(self, command: str) -> str:
         """``</my_stats:ID>`` (Discord shows it localised and clickable) once the tree is
@@ -123,12 +131,18 @@ class TGraphBot(SyncDispatchBot):
     async def on_command_error(  # pyright: ignore[reportIncompatibleMethodOverride]
         self, context: commands.Context[commands.Bot], exception: commands.CommandError, /
     ) -> None:
-        """A message that starts with the prefix but names no command of ours is someone's
-        chat ("!!!", another bot's command): nothing to answer, nothing to log as an error."""
+        """A text (or hybrid) command's error, answered by the one error ladder (tree.py), as
+        a slash command's is. A message that starts with the prefix but names no command of
+        ours is someone's chat ("!!!", another bot's command): nothing to answer, nothing to
+        log as an error."""
         if isinstance(exception, commands.CommandNotFound):
             log.debug("no such text command: %s", exception)
             return
-        await super().on_command_error(context, exception)
+
+        async def send(text: str) -> None:
+            await context.send(text, ephemeral=True)
+
+        await send_error_reply(send, exception, context, self)
 
     def _on_config_change(self, old: Settings, new: Settings) -> None:
         """Called from whichever thread saved the file: hop onto the loop."""
@@ -234,6 +248,31 @@ class TGraphBot(SyncDispatchBot):
         if not isinstance(channel, discord.TextChannel):
             raise ChannelUnavailableError()
         return DiscordGraphChannel(channel, self.mention)
+
+    def text_channel(self, channel_id: int) -> discord.TextChannel | None:
+        channel = self.get_channel(channel_id)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    def partial_message(self, channel_id: int, message_id: int) -> discord.PartialMessage:
+        return self.get_partial_messageable(channel_id).get_partial_message(message_id)
+
+    # -- the connection ----------------------------------------------------------------------
+
+    def _gateway(self) -> DiscordWebSocket | None:
+        return cast("DiscordWebSocket | None", self.ws)  # None before the first connection
+
+    def connected(self) -> bool:
+        ws = self._gateway()
+        return self.is_ready() and not self.is_closed() and ws is not None and ws.open
+
+    def gateway_position(self) -> tuple[str | None, int | None]:
+        ws = self._gateway()
+        session: object = getattr(ws, "session_id", None)  # simcord's gateway has neither
+        seq: object = getattr(ws, "sequence", None)
+        return (
+            session if isinstance(session, str) else None,
+            seq if isinstance(seq, int) else None,
+        )
 
     async def close(self) -> None:
         if self._unsubscribe is not None:

@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
-from discord.gateway import DiscordWebSocket
 
-from tgraph_bot.adapters.discord.dispatch import SyncDispatchBot
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_embed
-from tgraph_bot.adapters.discord.translator import language_for
 from tgraph_bot.config.display import clip
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.camera import Metric, ObservedState, Period, RankRow, Replays, Totals
 from tgraph_bot.errors import StorageUnavailable
-from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.services.camera import CameraService, Present
 
 log = logging.getLogger(__name__)
@@ -171,64 +169,29 @@ def _log_failure(written: asyncio.Future[Any]) -> None:
         log.error("camera: a change could not be stored: %s", exc)
 
 
-def _gateway(bot: commands.Bot) -> DiscordWebSocket | None:
-    return cast("DiscordWebSocket | None", bot.ws)  # None before the first connect
-
-
-def _connected(bot: commands.Bot) -> bool:
-    if bot.is_closed() or not bot.is_ready():
-        return False
-    ws = _gateway(bot)
-    return ws is not None and ws.open
-
-
-def gateway_position(bot: commands.Bot) -> tuple[str | None, int | None]:
-    """The gateway session and the number of the event being parsed (inside dispatch)."""
-    ws = _gateway(bot)
-    session: object = getattr(ws, "session_id", None)  # simcord's gateway has neither
-    seq: object = getattr(ws, "sequence", None)
-    return (
-        session if isinstance(session, str) else None,
-        seq if isinstance(seq, int) else None,
-    )
-
-
 class CameraCog(commands.Cog):
     """Counts camera (and screen-sharing) time per member and shows the rankings."""
 
-    def __init__(self, service: CameraService, settings: Callable[[], Settings]) -> None:
+    def __init__(self, host: BotHost, service: CameraService) -> None:
+        self.host = host
         self._service = service
-        self._settings = settings
-        self._bot: commands.Bot | None = None
         self._tracking = True
         self._failed_beats = 0
         self._replays = Replays()
 
-    # discord.py gives a cog no public handle on its bot before a listener runs; keep it,
-    # and hook the voice events into the bot's synchronous dispatch.
-    async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> CameraCog:  # pyright: ignore[reportIncompatibleMethodOverride]
-        if not isinstance(bot, SyncDispatchBot):
-            raise TypeError("CameraCog needs a SyncDispatchBot (voice events are read in dispatch)")
-        self._bot = bot
-        cog = await super()._inject(bot, *args, **kwargs)
-        bot.add_sync_listener("voice_state_update", self.voice_state_update)
-        return cog
-
-    async def _eject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
-        if isinstance(bot, SyncDispatchBot):
-            bot.remove_sync_listener("voice_state_update", self.voice_state_update)
-        await super()._eject(bot, *args, **kwargs)
-
     async def cog_load(self) -> None:
         # Runs in setup_hook, before the gateway connects: close what a crash left open
-        # (at the last heartbeat); on_ready then reopens for those still on camera.
+        # (at the last heartbeat); on_ready then reopens for those still on camera. Voice
+        # events are read inside the bot's dispatch (see the module docstring).
         await self._service.recover(self._now())
+        self.host.add_sync_listener("voice_state_update", self.voice_state_update)
         self.heartbeat.start()
 
     async def cog_unload(self) -> None:
         # Bot.close() removes every cog: this is the clean stop, so open sessions end now
         # (a kill instead leaves them to recover() at the last heartbeat).
         now = self._now()
+        self.host.remove_sync_listener("voice_state_update", self.voice_state_update)
         self.heartbeat.cancel()
         try:
             await self._service.stop(now, STOP_WAIT_SECONDS)
@@ -236,10 +199,7 @@ class CameraCog(commands.Cog):
             log.error("camera: open sessions could not be closed at the stop: %s", exc)
 
     def _now(self) -> datetime:
-        return self._service.clock()
-
-    def _tr(self) -> Translator:
-        return translator(self._settings().LANGUAGE)
+        return self.host.clock()
 
     # -- listeners ------------------------------------------------------------------
 
@@ -248,9 +208,9 @@ class CameraCog(commands.Cog):
     ) -> None:
         """Synchronous, in gateway order: ``after`` is still this event's state here."""
         now = self._now()
-        if self._bot is not None and not self._replays.fresh(*gateway_position(self._bot)):
+        if not self._replays.fresh(*self.host.gateway_position()):
             return  # a RESUME re-sent an event already applied
-        settings = self._settings()
+        settings = self.host.settings
         if not settings.CAMERA_TRACKING_ENABLED:
             return
         state = observed_state(member.guild, after, member.bot, settings)
@@ -266,10 +226,9 @@ class CameraCog(commands.Cog):
         )
 
     async def _reconcile(self, guilds: Iterable[discord.Guild]) -> None:
-        settings = self._settings()
-        bot = self._bot
-        if not settings.CAMERA_TRACKING_ENABLED or (
-            bot is not None and self._replays.replaying(*gateway_position(bot))
+        settings = self.host.settings
+        if not settings.CAMERA_TRACKING_ENABLED or self._replays.replaying(
+            *self.host.gateway_position()
         ):
             return  # off, or the voice cache shows a past state until a replay is through
         gone_since = self._service.last_heartbeat
@@ -279,8 +238,7 @@ class CameraCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        if self._bot is not None:
-            await self._reconcile(list(self._bot.guilds))
+        await self._reconcile(list(self.host.guilds))
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
@@ -295,7 +253,7 @@ class CameraCog(commands.Cog):
     async def on_resumed(self) -> None:
         # A resume replays the missed events, which observe() settles; just note we are up.
         now = self._now()
-        if self._settings().CAMERA_TRACKING_ENABLED:
+        if self.host.settings.CAMERA_TRACKING_ENABLED:
             self._service.beat(now).add_done_callback(_log_failure)
 
     @tasks.loop(seconds=HEARTBEAT_SECONDS)
@@ -316,10 +274,9 @@ class CameraCog(commands.Cog):
 
     async def _beat(self) -> None:
         now = self._now()
-        bot = self._bot
-        if bot is None or not _connected(bot):
+        if not self.host.connected():
             return  # not connected: no heartbeat, so a crash now closes at the last one
-        enabled = self._settings().CAMERA_TRACKING_ENABLED
+        enabled = self.host.settings.CAMERA_TRACKING_ENABLED
         if not enabled:
             if self._tracking:
                 await self._service.close_all(now)
@@ -327,11 +284,11 @@ class CameraCog(commands.Cog):
             return
         self._tracking = True
         await self._service.heartbeat(now)
-        if self._replays.replaying(*gateway_position(bot)):
+        if self._replays.replaying(*self.host.gateway_position()):
             return  # the voice cache shows a past state until the replay is through
         # Apply live settings (ignored channels, the switch) to members who sent no event.
-        settings = self._settings()
-        for guild in list(bot.guilds):
+        settings = self.host.settings
+        for guild in list(self.host.guilds):
             if not guild.unavailable:
                 await self.reconcile_now(guild, settings)
 
@@ -346,15 +303,12 @@ class CameraCog(commands.Cog):
         caller: int | None = None,
     ) -> discord.Embed:
         now = self._now()
-        settings = self._settings()
+        settings = self.host.settings
         tz = ZoneInfo(settings.TIMEZONE)
         # Everyone counted (a guild's members, a small list), so the caller's place is known.
         limit = TOP if caller is None else 1_000_000
         rows = await self._service.ranking(guild.id, period, metric, now, tz, limit=limit)
         return ranking_embed(tr, guild, rows, period, metric, caller)
-
-    def _tr_for(self, interaction: discord.Interaction) -> Translator:
-        return translator(language_for(interaction.locale, self._settings().LANGUAGE))
 
     @app_commands.command(
         name=N_("ranking"), description=N_("Top 10 by camera or screen-sharing time")
@@ -384,7 +338,7 @@ class CameraCog(commands.Cog):
         chosen_period = Period.ALL if period is None else Period(period.value)
         chosen_metric = Metric.VIDEO if metric is None else Metric(metric.value)
         embed = await self._ranking(
-            guild, chosen_period, chosen_metric, self._tr_for(interaction), interaction.user.id
+            guild, chosen_period, chosen_metric, self.host.tr_for(interaction), interaction.user.id
         )
         await interaction.response.send_message(embed=fit_embed(embed))
 
@@ -399,11 +353,11 @@ class CameraCog(commands.Cog):
         if guild is None:
             return
         target = member or interaction.user
-        settings = self._settings()
+        settings = self.host.settings
         totals = await self._service.member_totals(
             guild.id, target.id, now, ZoneInfo(settings.TIMEZONE)
         )
-        tr = self._tr_for(interaction)
+        tr = self.host.tr_for(interaction)
         if not any(t.seconds for by_metric in totals.values() for t in by_metric.values()):
             await interaction.response.send_message(
                 tr._("{member} has not been counted on camera or screen sharing yet.").format(
@@ -427,14 +381,14 @@ class CameraCog(commands.Cog):
             return
         chosen = _PERIOD_ALIASES.get(period.lower().replace(" ", ""))
         if chosen is None:
-            tr = self._tr()
+            tr = self.host.tr_for(ctx)
             await ctx.send(
                 tr._("Unknown period {period!r}: use week, month or all.").format(
                     period=clip(period)
                 )
             )
             return
-        embed = await self._ranking(guild, chosen, Metric.VIDEO, self._tr())
+        embed = await self._ranking(guild, chosen, Metric.VIDEO, self.host.tr_for(ctx))
         await ctx.send(embed=fit_embed(embed))
 
 

@@ -13,11 +13,10 @@ from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed, fit_embeds
 from tgraph_bot.config.display import clip
-from tgraph_bot.config.problems import unknown_key
+from tgraph_bot.config.problems import ConfigError, unknown_key
 from tgraph_bot.config.sample import allowed_values, sample_doc
 from tgraph_bot.config.schema import DISCORD_EDITABLE_KEYS, KEYS, Settings
 from tgraph_bot.config.store import display_value, is_default
-from tgraph_bot.errors import ConfigError
 from tgraph_bot.i18n import N_, Translator
 
 

@@ -14,7 +14,7 @@ from tgraph_bot.adapters.discord.checks import require_manage_server
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content
 from tgraph_bot.i18n import N_
-from tgraph_bot.services.graphs import STALE
+from tgraph_bot.services.graph_wording import STALE
 from tgraph_bot.services.posting import PostingService
 
 EDIT_EVERY = 1.0  # seconds between progress edits (Discord rate-limits edits)

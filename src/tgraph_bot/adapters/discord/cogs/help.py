@@ -29,7 +29,7 @@ from tgraph_bot.adapters.discord.limits import (
     fit_embed,
     pack_lines,
 )
-from tgraph_bot.i18n import N_, Translator, translator
+from tgraph_bot.i18n import N_, Translator
 
 Leaf = app_commands.Command[Any, ..., Any]
 AnyCommand = Leaf | app_commands.Group
@@ -139,8 +139,8 @@ class HelpCog(commands.Cog):
     @commands.command(name="help")
     async def help_text_command(self, ctx: commands.Context[Any]) -> None:
         """``!help`` (with ENABLE_PREFIX_COMMANDS): a prefix command has no member locale,
-        so it answers in LANGUAGE."""
-        tr = translator(self.bot.settings.LANGUAGE)
+        so it answers in LANGUAGE (the host's one language rule)."""
+        tr = self.bot.tr_for(ctx)
         found = list(ctx.bot.walk_commands())
         admin = may_manage_server(ctx.author)
         text = prefix_help(tr, found, ctx.clean_prefix, self.bot.mention, admin=admin)

@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -36,16 +36,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from tgraph_bot.adapters.discord.checks import manage_server_only
+from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content, fit_embed
-from tgraph_bot.adapters.discord.translator import language_for
-from tgraph_bot.adapters.discord.tree import Mentions, answer_error, is_admin, plain_command
 from tgraph_bot.config.schema import Settings, changed
 from tgraph_bot.core.activity import Activity
 from tgraph_bot.core.ids import ChannelId, MemberId, MessageId
 from tgraph_bot.core.plex import closest_names
 from tgraph_bot.errors import TautulliError
-from tgraph_bot.i18n import N_, Translator, translator
-from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob, Sleep
+from tgraph_bot.i18n import N_, Translator
+from tgraph_bot.services.jobs import MemoryRunRecord, ScheduledJob
 from tgraph_bot.services.plex import PlexService, activity_backoff, activity_policy, album_label
 from tgraph_bot.services.plex_text import (
     LiveState,
@@ -57,6 +56,7 @@ from tgraph_bot.services.plex_text import (
     sync_text,
     usage_view,
 )
+from tgraph_bot.services.ports.common import Sleep
 
 log = logging.getLogger(__name__)
 
@@ -92,53 +92,30 @@ def split_album(text: str) -> tuple[str, int | None]:
     return match.group("title"), int(match.group("key"))
 
 
-def _unwrap(error: BaseException) -> BaseException:
-    while isinstance(error, commands.HybridCommandError | commands.CommandInvokeError):
-        error = error.original
-    if isinstance(error, app_commands.CommandInvokeError):
-        error = error.original
-    if isinstance(error, commands.CheckFailure):
-        return app_commands.CheckFailure()
-    return error
-
-
 class PlexCog(commands.Cog):
     def __init__(
-        self,
-        service: PlexService,
-        settings: Callable[[], Settings],
-        *,
-        clock: Callable[[], datetime] | None = None,
-        sleep: Sleep = asyncio.sleep,
+        self, host: BotHost, service: PlexService, *, sleep: Sleep = asyncio.sleep
     ) -> None:
+        self.host = host
         self._service = service
-        self._settings = settings
-        self._bot: commands.Bot | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._clock = clock or service.clock
+        self._clock = host.clock
         self._last: tuple[Activity, datetime] | None = None  # the streams last read, and when
         self._down = False  # Tautulli could not be reached at the last refresh
         self._shown: tuple[ChannelId, MessageId] | None = None  # the live message, this run
         self.activity_job = ScheduledJob(
             "activity message",
             work=self._refresh_activity,
-            policy=activity_policy(settings),
+            policy=activity_policy(self._settings),
             record=MemoryRunRecord(),
             clock=self._clock,
             sleep=sleep,
-            backoff=activity_backoff(settings),
+            backoff=activity_backoff(self._settings),
             quiet=True,  # every few seconds: "next run at" only at DEBUG
         )
 
-    async def _inject(self, bot: commands.Bot, *args: Any, **kwargs: Any) -> PlexCog:  # pyright: ignore[reportIncompatibleMethodOverride]
-        self._bot = bot
-        return await super()._inject(bot, *args, **kwargs)
-
-    def _tr(self, ctx: commands.Context[Any] | None = None) -> Translator:
-        """The member's language for a slash command (a prefix command has no locale)."""
-        interaction = None if ctx is None else ctx.interaction
-        locale = None if interaction is None else interaction.locale
-        return translator(language_for(locale, self._settings().LANGUAGE))
+    def _settings(self) -> Settings:
+        return self.host.settings
 
     async def cog_load(self) -> None:
         self._tasks = [
@@ -163,22 +140,9 @@ class PlexCog(commands.Cog):
                 await task
         await self._say_stopped()
 
-    async def _after_ready(self, work: Any) -> None:
-        if self._bot is not None:
-            await self._bot.wait_until_ready()
+    async def _after_ready(self, work: Awaitable[object]) -> None:
+        await self.host.wait_until_ready()
         await work
-
-    async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:  # pyright: ignore[reportIncompatibleMethodOverride]
-        text = answer_error(
-            _unwrap(error),
-            self._tr(ctx),
-            admin=is_admin(ctx.permissions),
-            command=ctx.command.qualified_name if ctx.command else "plex",
-            user=ctx.author.id,
-            mention=self._bot.mention if isinstance(self._bot, Mentions) else plain_command,
-        )
-        with contextlib.suppress(discord.HTTPException):
-            await ctx.send(text, ephemeral=True)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -186,14 +150,14 @@ class PlexCog(commands.Cog):
     @commands.guild_only()
     async def plex(self, ctx: commands.Context[Any]) -> None:
         """``!plex`` alone: say which subcommands exist."""
-        tr = self._tr(ctx)
+        tr = self.host.tr_for(ctx)
         await ctx.send(tr._("Use: plex usage, completion, enrich, sync_playlists"))
 
     @plex.command(name=N_("usage"), description=N_("What is playing on Plex right now"))
     async def usage(self, ctx: commands.Context[Any]) -> None:
         await ctx.defer()
         activity = await self._service.usage()
-        tr = self._tr(ctx)
+        tr = self.host.tr_for(ctx)
         view = usage_view(activity, tr, censor_names=self._settings().CENSOR_USERNAMES)
         await ctx.send(embed=fit_embed(usage_embed(tr, view)))
 
@@ -204,7 +168,7 @@ class PlexCog(commands.Cog):
     async def completion(self, ctx: commands.Context[Any], *, artist: str) -> None:
         await ctx.defer(ephemeral=True)
         report = await self._service.completion(artist, member=MemberId(ctx.author.id))
-        await ctx.send(fit_content(completion_text(report, self._tr(ctx))), ephemeral=True)
+        await ctx.send(fit_content(completion_text(report, self.host.tr_for(ctx))), ephemeral=True)
 
     @completion.autocomplete("artist")
     async def _artist_choices(  # pyright: ignore[reportUnusedFunction]
@@ -228,7 +192,7 @@ class PlexCog(commands.Cog):
         await ctx.defer()
         title, key = split_album(album)
         outcome = await self._service.enrich(title, album_key=key)
-        text = enrich_text(outcome, self._tr(ctx))
+        text = enrich_text(outcome, self.host.tr_for(ctx))
         await ctx.send(fit_content(text))
 
     @enrich.autocomplete("album")
@@ -254,7 +218,7 @@ class PlexCog(commands.Cog):
     async def sync_playlists(self, ctx: commands.Context[Any]) -> None:
         await ctx.defer()
         result = await self._service.sync_playlists()
-        tr = self._tr(ctx)
+        tr = self.host.tr_for(ctx)
         text = sync_text(result, tr)
         upcoming = await self._service.next_sync()  # a full period after this one
         if upcoming is not None:
@@ -273,8 +237,8 @@ class PlexCog(commands.Cog):
         Raises LookupError when ACTIVITY_CHANNEL_ID is no text channel the bot can see (the
         job logs it and tries again after a growing wait)."""
         channel_id = ChannelId(settings.ACTIVITY_CHANNEL_ID)
-        channel = None if self._bot is None else self._bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
+        channel = self.host.text_channel(channel_id)
+        if channel is None:
             raise LookupError(f"ACTIVITY_CHANNEL_ID {channel_id}: no text channel the bot can see")
         embed = self._live_embed(settings, await self._read_activity())
         message_id = await self._show(channel, embed)
@@ -298,7 +262,7 @@ class PlexCog(commands.Cog):
         return "live"
 
     def _live_embed(self, settings: Settings, state: LiveState) -> discord.Embed:
-        tr = translator(settings.LANGUAGE)
+        tr = self.host.tr_for()  # the channel's message: LANGUAGE
         last = self._last
         note = live_note(
             tr,
@@ -315,7 +279,7 @@ class PlexCog(commands.Cog):
 
     async def _show(self, channel: discord.TextChannel, embed: discord.Embed) -> MessageId:
         """Edit the stored message in place; post one (and store it) if there is none."""
-        stored = await self._service.store.activity_message()
+        stored = await self._service.activity_message()
         if stored is not None and stored[0] == channel.id:
             try:
                 await channel.get_partial_message(stored[1]).edit(embed=embed)
@@ -323,18 +287,15 @@ class PlexCog(commands.Cog):
             except discord.NotFound:
                 log.info("the activity message was deleted; posting a new one")
         message = await channel.send(embed=embed)
-        await self._service.store.record_activity_message(
-            ChannelId(channel.id), MessageId(message.id)
-        )
+        await self._service.record_activity_message(ChannelId(channel.id), MessageId(message.id))
         return MessageId(message.id)
 
     async def _say_stopped(self) -> None:
         """The bot stops: the live message shown this run says it is no longer updated.
         Bounded (the bot is shutting down): after a few seconds it is left as it is."""
-        if self._shown is None or self._bot is None:
+        if self._shown is None:
             return
-        channel_id, message_id = self._shown
-        message = self._bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        message = self.host.partial_message(*self._shown)
         try:
             async with asyncio.timeout(STOP_EDIT_SECONDS):
                 await message.edit(embed=self._live_embed(self._settings(), "stopped"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from tgraph_bot.adapters.discord.channel import send_composed
 from tgraph_bot.adapters.discord.host import BotHost
 from tgraph_bot.adapters.discord.limits import fit_content
 from tgraph_bot.config.schema import Settings
@@ -30,6 +31,8 @@ from tgraph_bot.graphs.cards import CardJob
 from tgraph_bot.graphs.theme import Theme
 from tgraph_bot.i18n import N_, Translator
 from tgraph_bot.services.my_stats import MyStatsService
+from tgraph_bot.services.ports.messages import DirectMessages
+from tgraph_bot.services.post_layout import OutgoingMessage
 from tgraph_bot.services.wrapped import (
     WrappedService,
     days_window,
@@ -38,13 +41,11 @@ from tgraph_bot.services.wrapped import (
     year_window,
 )
 from tgraph_bot.services.wrapped_cards import Story, period_name, story_cards, story_title
-from tgraph_bot.services.wrapped_post import DrawnCard
+from tgraph_bot.services.wrapped_post import alt_text
 
 log = logging.getLogger(__name__)
 
 AMBER = 0xE5A00D
-ALT_LIMIT = 1024  # Discord's limit on a media item's description
-DMS_CLOSED = 50007  # Discord: "Cannot send messages to this user"
 STORY_SECONDS = 14 * 60  # an interaction's followups live 15 minutes
 PERIODS = {
     "year": N_("This year"),
@@ -70,12 +71,6 @@ class Page:
     @classmethod
     def of(cls, job: CardJob, drawn: asyncio.Future[Path]) -> Page:
         return cls(Path(job.png).name, drawn, job.title, job.kicker, job.footnote, alt_text(job))
-
-
-def alt_text(job: CardJob) -> str:
-    """A card in words, for screen readers (and a test): its title and numbers as drawn."""
-    said = [job.big, job.big_caption, *(f"{name}: {value}" for name, value in job.rows)]
-    return ". ".join(p for p in (job.title, *said) if p)[:ALT_LIMIT]
 
 
 class _Turn(discord.ui.Button["StoryView"]):
@@ -173,42 +168,21 @@ async def _read_file(png: Path, name: str | None = None) -> discord.File:
     return discord.File(io.BytesIO(data), filename=name or png.name)
 
 
-class CardsMessage(discord.ui.LayoutView):
-    """A whole story in one message: a short text and every card in a gallery."""
-
-    def __init__(self, text: str, cards: Sequence[DrawnCard]) -> None:
-        super().__init__(timeout=None)
-        self.add_item(
-            discord.ui.Container["CardsMessage"](
-                discord.ui.TextDisplay["CardsMessage"](fit_content(text)),
-                discord.ui.MediaGallery["CardsMessage"](
-                    *(
-                        discord.MediaGalleryItem(
-                            f"attachment://{card.png.name}", description=alt_text(card.job)
-                        )
-                        for card in cards
-                    )
-                ),
-                accent_colour=AMBER,
-            )
-        )
-
-    @staticmethod
-    async def files(cards: Sequence[DrawnCard]) -> list[discord.File]:
-        return [await _read_file(card.png) for card in cards]
-
-
 class DiscordWrappedAudience:
     """The yearly post's Discord side (services.wrapped_post.WrappedAudience): CHANNEL_ID,
-    its server's members, and their DMs."""
+    its server's members, and their DMs (the one DirectMessages adapter)."""
 
-    def __init__(self, client: discord.Client, settings: Callable[[], Settings]) -> None:
-        self._client = client
+    def __init__(self, host: BotHost, settings: Callable[[], Settings]) -> None:
+        self._host = host
         self._settings = settings
 
+    @property
+    def dms(self) -> DirectMessages:
+        return self._host.dms
+
     def _channel(self) -> discord.TextChannel:
-        channel = self._client.get_channel(self._settings().CHANNEL_ID)
-        if not isinstance(channel, discord.TextChannel):
+        channel = self._host.text_channel(self._settings().CHANNEL_ID)
+        if channel is None:
             raise ChannelUnavailableError()
         return channel
 
@@ -218,20 +192,8 @@ class DiscordWrappedAudience:
     async def name_of(self, member: MemberId) -> str | None:
         return await _display_name(self._channel().guild, member)
 
-    async def post(self, text: str, cards: Sequence[DrawnCard]) -> None:
-        view = CardsMessage(text, cards)
-        await self._channel().send(view=view, files=await view.files(cards))
-
-    async def send_dm(self, member: MemberId, text: str, cards: Sequence[DrawnCard]) -> bool:
-        user = self._client.get_user(member) or await self._client.fetch_user(member)
-        view = CardsMessage(text, cards)
-        try:
-            await user.send(view=view, files=await view.files(cards))
-        except discord.Forbidden as exc:
-            if exc.code == DMS_CLOSED:
-                return False
-            raise
-        return True
+    async def post(self, message: OutgoingMessage) -> None:
+        await send_composed(self._channel(), message)
 
 
 class WrappedCog(commands.Cog):
@@ -361,4 +323,4 @@ class WrappedCog(commands.Cog):
         return year_window(today.year, today) if days is None else days_window(days, today)
 
 
-__all__ = ["CardsMessage", "DiscordWrappedAudience", "StoryView", "WrappedCog"]
+__all__ = ["DiscordWrappedAudience", "StoryView", "WrappedCog"]

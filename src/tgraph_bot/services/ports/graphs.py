@@ -1,0 +1,128 @@
+"""Graphs: where their data comes from (and the cache of its last good answers), the home
+stats, what draws one graph, and what the bot needs from a render (GraphService)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from tgraph_bot.config.schema import Settings
+from tgraph_bot.core.breaker import Deadline
+from tgraph_bot.core.graphdata import FetchedGraph, GraphKey, YAxis
+from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.graphs.model import RenderJob
+from tgraph_bot.services.ports.common import Progress
+
+
+class GraphSource(Protocol):
+    """Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample)."""
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> FetchedGraph:
+        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
+
+        ``deadline`` is shared by every graph of one render: once it has passed, a source
+        that retries stops retrying (a source that does not retry ignores it).
+        """
+        ...
+
+
+class GraphCache(Protocol):
+    """The last good answer of each graph request (storage.graph_cache.SqliteGraphCache)."""
+
+    async def keep(self, key: GraphKey, body: str, fetched_at: datetime) -> None:
+        """Keep ``body``, fetched at ``fetched_at`` (UTC), as the answer to ``key``. A
+        failure to keep it is logged, not raised: the live answer is still good."""
+        ...
+
+    async def kept(self, key: GraphKey) -> tuple[str, datetime] | None:
+        """The answer kept for ``key`` and when it was fetched; None when there is none or
+        it cannot be read."""
+        ...
+
+
+class GraphDrawing(Protocol):
+    """Draws one prepared graph to its PNG (graphs.render.Renderer: matplotlib in worker
+    processes; tests: a stand-in that writes a small PNG)."""
+
+    def start(self) -> None:
+        """Have the workers ready (they start while the first graph's data is fetched)."""
+        ...
+
+    async def render(self, job: RenderJob) -> Path:
+        """Draw ``job`` to ``job.png`` and return its path."""
+        ...
+
+
+class HomeStats(Protocol):
+    """Tautulli's ``get_home_stats`` (the Tautulli client provides it)."""
+
+    async def home_stats(
+        self, *, time_range: int, user_id: TautulliUserId | None = None
+    ) -> list[object]: ...
+
+
+class RenderedLike(Protocol):
+    @property
+    def graph_id(self) -> str: ...
+
+    @property
+    def png(self) -> Path: ...
+
+    @property
+    def sidecar(self) -> Path: ...
+
+
+class FailureLike(Protocol):
+    @property
+    def graph_id(self) -> str: ...
+
+    @property
+    def error(self) -> object:
+        """Why it failed (a UserFacingError names its cause)."""
+        ...
+
+
+class ReportLike(Protocol):
+    @property
+    def graphs(self) -> Sequence[RenderedLike]: ...
+
+    @property
+    def failures(self) -> Sequence[FailureLike]: ...
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """The oldest data drawn because Tautulli could not be reached; None if all fresh."""
+        ...
+
+
+class GraphRendering(Protocol):
+    async def render(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        user_id: TautulliUserId | None = None,
+        progress: Progress | None = None,
+    ) -> ReportLike: ...
+
+
+__all__ = [
+    "FailureLike",
+    "GraphCache",
+    "GraphDrawing",
+    "GraphRendering",
+    "GraphSource",
+    "HomeStats",
+    "RenderedLike",
+    "ReportLike",
+]
