@@ -77,8 +77,8 @@ FLOORS: dict[str, Floor] = {
             *ENTRY_POINTS,
         ),
         waived={
-            "demo.py": "the demo command, moving to the command line (issue 19, item 6)",
-            "live.py": "the render command, moving to the command line (issue 19, item 6)",
+            "demo.py": "the demo command, moving to the command line",
+            "live.py": "the render command, moving to the command line",
         },
     ),
     "storage": Floor(
