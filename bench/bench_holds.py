@@ -1,4 +1,5 @@
-"""The figures of what holds (issue 10), re-measured on real processes so they stay true.
+"""The figures of what holds (crash safety, secrets, equal answers), re-measured on real
+processes so they stay true.
 
 1. ``kill -9`` during ``config set``: a process saving the configuration in a loop is
    killed at a random moment, N times; every time the file must still load and keep its

@@ -4,7 +4,7 @@ A fake Tautulli (tests/fakes/tautulli.py) runs as its own process; for each mode
 switched over its control port, and `tgraph-bot render` is run with a fresh data folder
 (nothing kept, so every graph fails and the reason is printed). Printed per mode: the
 seconds until the process ended, the requests that reached the fake, and the lines the
-process wrote (the reason lines, then the progress lines on stderr). Issue 10's targets:
+process wrote (the reason lines, then the progress lines on stderr). The targets:
 hang, HTTP 500 and stopped each reported within 30 s with at most 15 requests; a wrong
 key and a login page after 1 request, with one line.
 

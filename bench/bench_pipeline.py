@@ -4,7 +4,7 @@ A fake Tautulli (tests/fakes/tautulli.py) runs as its own process and replays th
 recorded 365-day answers with no delay; the bot's side is measured: the real
 TautulliClient, the SQLite cache, GraphService and the worker-pool Renderer, warm as in
 the running bot. Then a whole `tgraph-bot render` process, as a person runs it.
-Targets (issue 13): pipeline <= 1.5 s, `render` process <= 3 s, all processes together
+Targets: pipeline <= 1.5 s, `render` process <= 3 s, all processes together
 at most 180 MB peak RSS (150 MB PSS), runs 2 and 3 no bigger than run 1.
 """
 

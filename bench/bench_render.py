@@ -2,7 +2,7 @@
 
 Prints the pipeline's wall time (first fetch to last PNG), the memory of the main
 process plus its workers after each of three runs in one process, and the time of a
-whole `tgraph-bot demo --days 365` process. Targets (issue 13): <= 1.5 s, at most 180 MB
+whole `tgraph-bot demo --days 365` process. Targets: <= 1.5 s, at most 180 MB
 peak RSS (150 MB PSS) for all processes, runs 2 and 3 no bigger than run 1, demo <= 3 s.
 """
 

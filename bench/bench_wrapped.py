@@ -6,7 +6,7 @@ server recaps, memory on both sides, and every recap number checked against get_
 
 TIMEZONE must be Tautulli's (its process's local time). Without TAUTULLI_URL it runs against
 the test suite's fake Tautulli with a synthetic history (smaller, and no Tautulli memory).
-Targets (issue 21): backfill <= 120 s with Tautulli growing <= 200 MB; a sync with nothing new
+Targets: backfill <= 120 s with Tautulli growing <= 200 MB; a sync with nothing new
 <= 2 s and <= 5 requests; a member's recap <= 3 s; the server's <= 5 s; this process grows
 <= 30 MB with the mirror.
 """

@@ -15,6 +15,7 @@ import discord
 from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.plex import FakePlex, jazz_library
 from tests.fakes.tautulli import DEFAULT_API_KEY, FakeTautulli
+from tests.fakes.time import MonotonicClock
 from tgraph_bot.adapters.discord.bot import TGraphBot
 from tgraph_bot.adapters.musicbrainz import MusicBrainz, RateLimiter
 from tgraph_bot.adapters.tautulli import TautulliClient
@@ -65,6 +66,9 @@ class Rig:
     library: dict[str, Any]
     live: Live
     musicbrainz: MusicBrainz
+    brainz_time: MonotonicClock
+    """MusicBrainz's rate limiter's time: a Retry-After is recorded in ``sleeps``, not
+    waited out."""
 
     @property
     def settings(self) -> Settings:
@@ -108,10 +112,13 @@ async def plex_rig(
                 database(tmp_path) as db,
                 TautulliClient(tautulli.url, DEFAULT_API_KEY, retry_budget=0) as client,
             ):
+                brainz_time = MonotonicClock()
                 brainz = MusicBrainz(
                     mb.url,
                     settings.MUSICBRAINZ_USER_AGENT,
-                    limiter=RateLimiter(0.0),
+                    limiter=RateLimiter(
+                        0.0, monotonic=brainz_time.monotonic, sleep=brainz_time.sleep
+                    ),
                     cache=SqliteMetadataCache(db),
                     clock=lambda: NOW,
                     sleep=no_sleep,
@@ -130,7 +137,7 @@ async def plex_rig(
                     deadline=deadline,
                 )
                 try:
-                    yield Rig(plex, mb, tautulli, db, service, fixtures, live, brainz)
+                    yield Rig(plex, mb, tautulli, db, service, fixtures, live, brainz, brainz_time)
                 finally:
                     library.close()
                     await brainz.aclose()

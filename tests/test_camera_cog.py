@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -38,9 +39,18 @@ class Harness:
     databases: list[Database] = field(default_factory=lambda: [])
     services: list[CameraService] = field(default_factory=lambda: [])
     max_kept: int = 20_000  # CameraService's bound on writes waiting for the database
+    env: simcord.Env | None = None
+    """Set by a test whose database refuses writes: the service's waits before it writes
+    again then pass on simcord's virtual clock (``advance_time``), not the wall clock."""
 
     def clock(self) -> datetime:
         return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        if self.env is None:
+            await asyncio.sleep(seconds)
+        else:
+            await self.env.external_wait(asyncio.sleep(seconds), reason="camera write retry")
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
@@ -63,7 +73,10 @@ class Harness:
                 db = Database(harness.path)
                 await db.__aenter__()
                 service = CameraService(
-                    repo.CameraRepository(db), clock=harness.clock, max_kept=harness.max_kept
+                    repo.CameraRepository(db),
+                    clock=harness.clock,
+                    sleep=harness.sleep,
+                    max_kept=harness.max_kept,
                 )
                 harness.databases.append(db)
                 harness.services.append(service)

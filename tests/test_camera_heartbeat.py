@@ -50,6 +50,7 @@ async def test_the_heartbeat_goes_on_through_a_full_disk_and_the_kept_sessions_l
     harness: Harness,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    harness.env = simcord_env  # the service's retry waits pass only with advance_time
     guild = simcord_env.create_guild()
     lounge = guild.create_voice_channel("lounge")
     members: list[Any] = [

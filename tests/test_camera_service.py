@@ -306,8 +306,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 async def test_import_adds_all_time_totals_once(tmp_path: Path) -> None:
     db, svc = await open_service(tmp_path / "t.db")
-    first = await svc.import_seed_file(FIXTURES / "video_ranking.json", G)
-    second = await svc.import_seed_file(FIXTURES / "video_ranking.json", G)
+    first = await svc.import_ranking_file(FIXTURES / "video_ranking.json", G)
+    second = await svc.import_ranking_file(FIXTURES / "video_ranking.json", G)
     await svc.observe(G, 111111111111111111, "ann", ON, at(0))
     await svc.observe(G, 111111111111111111, "ann", GONE, at(100))
     alltime = await svc.ranking(G, Period.ALL, Metric.VIDEO, at(200), TZ)
@@ -354,7 +354,7 @@ async def test_a_malformed_file_is_refused_with_line_and_reason_importing_nothin
     bad.write_text(text, encoding="utf-8")
     db, svc = await open_service(tmp_path / "t.db")
     with pytest.raises(CameraImportError) as caught:
-        await svc.import_seed_file(bad, G)
+        await svc.import_ranking_file(bad, G)
     rows = await svc.ranking(G, Period.ALL, Metric.VIDEO, at(0), TZ)
     await db.close()
     assert caught.value.line == line

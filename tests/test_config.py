@@ -17,7 +17,7 @@ from tgraph_bot.i18n import translator
 
 from .conftest import SAMPLE
 
-SEED_KEYS = [
+ORIGINAL_KEYS = [
     "TAUTULLI_API_KEY",
     "TAUTULLI_URL",
     "DISCORD_TOKEN",
@@ -55,7 +55,7 @@ SEED_KEYS = [
     "MY_STATS_GLOBAL_COOLDOWN_SECONDS",
 ]
 
-SEED_DEFAULTS = {
+ORIGINAL_DEFAULTS = {
     "UPDATE_DAYS": 7,
     "FIXED_UPDATE_TIME": "XX:XX",
     "KEEP_DAYS": 7,
@@ -66,8 +66,9 @@ SEED_DEFAULTS = {
     "TV_COLOR": "#1f77b4",
     "MOVIE_COLOR": "#ff7f0e",
     "GRAPH_BACKGROUND_COLOR": "#ffffff",
-    # The seeds disagreed (sample: red on black, documentation: white on black); issue 20
-    # made them the theme's text colour outlined in its background, the light theme's here.
+    # The original bot disagreed with itself (sample: red on black, documentation: white on
+    # black); these are now the theme's text colour outlined in its background (the light
+    # theme's here).
     "ANNOTATION_COLOR": "#1f2328",
     "ANNOTATION_OUTLINE_COLOR": "#ffffff",
     "ENABLE_ANNOTATION_OUTLINE": True,
@@ -84,10 +85,10 @@ def store(path: Path, **environ: str) -> ConfigStore:
 # -- schema and sample -------------------------------------------------------------------
 
 
-def test_schema_holds_every_seed_key_with_its_default() -> None:
-    assert set(SEED_KEYS) <= set(KEYS)
+def test_schema_holds_every_original_key_with_its_default() -> None:
+    assert set(ORIGINAL_KEYS) <= set(KEYS)
     defaults = Settings()
-    for key, value in SEED_DEFAULTS.items():
+    for key, value in ORIGINAL_DEFAULTS.items():
         assert getattr(defaults, key) == value, key
 
 

@@ -1,5 +1,5 @@
 """A file that loses its settings under a running bot is a bad edit, and the next edit never
-writes fewer keys than the last good file had (issue 18, item 5).
+writes fewer keys than the last good file had.
 
 Each test runs a real store watching a real file, the way ``tgraph-bot run`` does.
 """
@@ -162,6 +162,7 @@ def test_a_start_accepts_an_empty_file_on_purpose(sample_config: Path) -> None:
     assert store(sample_config).settings.CHANNEL_ID == 0
 
 
+@pytest.mark.slow  # starts the tgraph-bot process
 @pytest.mark.timeout(120)
 async def test_the_real_bot_keeps_its_settings_when_config_yml_is_emptied(tmp_path: Path) -> None:
     """``tgraph-bot run`` itself: the file emptied under it, then an admin's /config edit."""

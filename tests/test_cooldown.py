@@ -1,9 +1,12 @@
-"""core/cooldown: per member and for everyone, with ``now`` passed in."""
+"""core/cooldown: per member and for everyone, with ``now`` passed in; and which settings
+each command's cooldown reads."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tgraph_bot.adapters.discord.checks import COOLDOWN_LIMITS, policy_for
+from tgraph_bot.config.schema import KEYS, Settings
 from tgraph_bot.core.cooldown import CooldownPolicy, CooldownTracker
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
@@ -49,3 +52,18 @@ def test_a_refused_use_does_not_extend_the_wait() -> None:
     tracker.hit("config", 1, T0, policy)
     tracker.hit("config", 1, T0 + timedelta(seconds=59), policy)
     assert tracker.hit("config", 1, T0 + timedelta(seconds=60), policy) is None
+
+
+def test_each_command_with_a_cooldown_reads_its_own_two_keys() -> None:
+    member_keys = [key for key in KEYS if key.endswith("_COOLDOWN_MINUTES")]
+    everyone_keys = [key for key in KEYS if key.endswith("_GLOBAL_COOLDOWN_SECONDS")]
+    assert {k.removesuffix("_COOLDOWN_MINUTES").lower() for k in member_keys} == set(
+        COOLDOWN_LIMITS
+    )
+    values = {key: 10 + n for n, key in enumerate(member_keys + everyone_keys)}
+    settings = Settings.model_validate(values)  # every key a different number
+    for command in COOLDOWN_LIMITS:
+        name = command.upper()
+        assert policy_for(command, settings) == CooldownPolicy.of(
+            values[f"{name}_COOLDOWN_MINUTES"], values[f"{name}_GLOBAL_COOLDOWN_SECONDS"]
+        ), command

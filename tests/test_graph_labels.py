@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
@@ -74,6 +75,19 @@ def _strictly_inside(box: Box, x: float, y: float) -> bool:
     return box.left < x < box.right and box.bottom < y < box.top
 
 
+class _Walked:
+    """A line's :func:`_walk` points, sorted by x, so a box looks only at the points in its
+    own columns (the same points and the same strict test, thousands of times fewer)."""
+
+    def __init__(self, line: Polyline) -> None:
+        self.points = sorted(_walk(line))
+        self.xs = [x for x, _ in self.points]
+
+    def any_strictly_inside(self, box: Box) -> bool:
+        first, end = bisect_right(self.xs, box.left), bisect_left(self.xs, box.right)
+        return any(box.bottom < y < box.top for _, y in self.points[first:end])
+
+
 BOUNDS = Box(0.0, 0.0, 1295.0, 532.0)
 
 
@@ -109,12 +123,12 @@ def test_chosen_labels_are_clear_of_labels_lines_markers_bars_and_axes(
     assert all(p.candidate.value > 0 for p in kept)
     boxes = [p.box for p in kept]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    walked = [(one, _Walked(one)) for one in obstacles.lines]
     for box in boxes:
         assert box.inside(obstacles.bounds)
         assert not any(box.overlaps(bar) for bar in obstacles.boxes)
-        for one in obstacles.lines:
-            wide = box.grown(one.thickness)
-            assert not any(_strictly_inside(wide, x, y) for x, y in _walk(one))
+        for one, walk in walked:
+            assert not walk.any_strictly_inside(box.grown(one.thickness))
             dots = box.grown(one.marker)
             assert one.marker == 0 or not any(
                 _strictly_inside(dots, x, y) for x, y in zip(one.xs, one.ys, strict=True)

@@ -22,8 +22,15 @@ from tgraph_bot.app import render_idle_seconds
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
 from tgraph_bot.core.censor import censor_all
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis, months_for
-from tgraph_bot.core.ids import GraphId, TautulliUserId
+from tgraph_bot.core.graphdata import (
+    FetchedGraph,
+    GraphAnswers,
+    GraphData,
+    GraphKey,
+    YAxis,
+    months_for,
+)
+from tgraph_bot.core.ids import GraphId
 from tgraph_bot.errors import GraphRenderError, UserFacingError
 from tgraph_bot.graphs.registry import BY_ID, GRAPHS, GraphSpec
 from tgraph_bot.graphs.render import Renderer, default_workers, usable_cpus
@@ -280,18 +287,11 @@ def _tr(language: str):
     return translator(language)
 
 
-class EmptySource:
+class EmptySource(GraphAnswers[FetchedGraph]):
     """A Tautulli with nothing in the period: every graph all zeros, or no categories at all."""
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> FetchedGraph:
+        command = key.command
         if command.startswith("get_plays_by_top_10"):
             return FetchedGraph(GraphData((), ()), NOW, stale=False)
         real = await SampleGraphSource(FIXTURES).graph(command, time_range=30, y_axis="plays")
@@ -338,7 +338,7 @@ class Unreachable(UserFacingError):
     message = "Tautulli did not answer."
 
 
-class PartlyBrokenSource:
+class PartlyBrokenSource(GraphAnswers[FetchedGraph]):
     """One command cannot be fetched; another answers data that cannot be drawn."""
 
     def __init__(self, fail_fetch: str, undrawable: str) -> None:
@@ -346,18 +346,11 @@ class PartlyBrokenSource:
         self.undrawable = undrawable
         self.inner = SampleGraphSource(FIXTURES)
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> FetchedGraph:
+        command = key.command
         if command == self.fail_fetch:
             raise Unreachable()
-        fetched = await self.inner.graph(command, time_range=time_range, y_axis=y_axis)
+        fetched = await self.inner.answer(key, deadline)
         if command != self.undrawable:
             return fetched
         data = fetched.data

@@ -1,6 +1,6 @@
 """Live edits reach the clients: after a TAUTULLI_URL / TAUTULLI_API_KEY / PLEX_TV_URL edit
 the next render (or sign-in) of the program app.build wires talks to the new server, without
-a restart (issue 10, item 6)."""
+a restart."""
 
 from __future__ import annotations
 

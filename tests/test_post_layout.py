@@ -106,6 +106,7 @@ def test_change_against_the_period_before() -> None:
     assert f"<t:{int(NOW.timestamp())}:R>" in embed.description
 
 
+@pytest.mark.slow  # renders every graph in a worker process
 async def test_every_graph_gets_a_caption_and_alt_text_from_its_data(tmp_path: Path) -> None:
     settings = Settings()
     async with Renderer(workers=1) as renderer:
@@ -155,6 +156,7 @@ def test_compose_puts_a_summary_first_and_ten_embeds_a_message(tmp_path: Path) -
     assert all(not m.embeds for m in plain) and all(a.description for m in plain for a in m.files)
 
 
+@pytest.mark.slow  # renders every graph in a worker process
 async def test_one_members_graphs_are_titled_yours_and_leave_other_users_out(
     tmp_path: Path,
 ) -> None:

@@ -20,8 +20,7 @@ from tests.fakes.time import Clock
 from tgraph_bot.adapters.tautulli import CachedGraphSource, TautulliClient
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, YAxis
-from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.graphdata import FetchedGraph, GraphAnswers, GraphKey
 from tgraph_bot.errors import UserFacingError
 from tgraph_bot.graphs.registry import GRAPHS
 from tgraph_bot.graphs.render import Renderer
@@ -42,27 +41,17 @@ TWO = Settings.model_validate(
 )
 
 
-class DownAfter:
+class DownAfter(GraphAnswers[FetchedGraph]):
     """The real cached source; the fake Tautulli stops before request number n + 1."""
 
     def __init__(self, source: CachedGraphSource, fake: FakeTautulli, n: int | None) -> None:
         self.source, self.fake, self.n, self.calls = source, fake, n, 0
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> FetchedGraph:
         if self.calls == self.n:
             await self.fake.set_mode("down")
         self.calls += 1
-        return await self.source.graph(
-            command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
-        )
+        return await self.source.answer(key, deadline)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,8 @@
 """Start-up that explains itself: real `tgraph-bot` processes, one line and a distinct status.
 
+Each test that starts a process is marked slow where it is defined; the login's back-off
+is checked in-process, in the fast run.
+
 The permission cases run the child as uid 99 (Unraid's nobody, as in the image) when the
 suite runs as root, because root may write anywhere; otherwise they use a read-only folder.
 """
@@ -156,6 +159,7 @@ def one_line(text: str) -> str:
 # -- first start, folders, files ---------------------------------------------------------
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_first_start_writes_the_sample_and_says_what_to_fill_in(tmp_path: Path) -> None:
     config = tmp_path / "config" / "config.yml"
     config.parent.mkdir()
@@ -173,6 +177,7 @@ def test_first_start_writes_the_sample_and_says_what_to_fill_in(tmp_path: Path) 
     assert "DISCORD_TOKEN" in again.stderr and "Traceback" not in again.stderr
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_a_folder_the_bot_may_not_write_names_the_uid_and_the_chown(foreign: Foreign) -> None:
     foreign.lock()
     done = tgraph("run", "--config", str(foreign.folder / "config.yml"), preexec=foreign.preexec)
@@ -183,6 +188,7 @@ def test_a_folder_the_bot_may_not_write_names_the_uid_and_the_chown(foreign: For
     assert list(foreign.folder.iterdir()) == []
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_run_in_a_foreign_folder_with_a_config_also_says_chown(foreign: Foreign) -> None:
     config = foreign.folder / "config.yml"
     shutil.copyfile(SAMPLE, config)
@@ -193,6 +199,7 @@ def test_run_in_a_foreign_folder_with_a_config_also_says_chown(foreign: Foreign)
     assert foreign.fix in one_line(done.stderr)
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_check_and_config_get_only_read(foreign: Foreign) -> None:
     config = foreign.folder / "config.yml"
     shutil.copyfile(SAMPLE, config)
@@ -205,6 +212,7 @@ def test_check_and_config_get_only_read(foreign: Foreign) -> None:
     assert [p.name for p in foreign.folder.iterdir()] == ["config.yml"]
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_an_unreadable_config_says_chown(foreign: Foreign) -> None:
     config = foreign.folder / "config.yml"
     shutil.copyfile(SAMPLE, config)
@@ -220,6 +228,7 @@ def test_an_unreadable_config_says_chown(foreign: Foreign) -> None:
 WAIT = {"TGRAPH_WAIT_FOR_CONFIG": "1"}
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_the_image_waits_for_the_configuration_then_starts_by_itself(tmp_path: Path) -> None:
     config = tmp_path / "config" / "config.yml"
     config.parent.mkdir()
@@ -253,6 +262,7 @@ async def test_the_image_waits_for_the_configuration_then_starts_by_itself(tmp_p
             await _connects_then_stops(process, fake, seen)
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_docker_stop_while_waiting_for_the_configuration_is_status_0(
     tmp_path: Path,
 ) -> None:
@@ -327,6 +337,7 @@ def _as_root(path: Path, *, folder: bool = False) -> None:
     "name",
     ["tgraph.db", "tgraph.db-wal", "tgraph.db-shm", "heartbeat.json", "graphs/old.png", "old/"],
 )
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_a_file_or_folder_left_by_root_in_data_says_chown(own: Path, name: str) -> None:
     data = own / "data"
     if name.startswith("tgraph.db-"):  # the database is the bot's, its WAL file is not
@@ -341,6 +352,7 @@ def test_a_file_or_folder_left_by_root_in_data_says_chown(own: Path, name: str) 
     assert path.stat().st_uid == 0  # nothing was changed, nothing written over
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_a_data_folder_of_the_bot_that_forbids_writing_says_chmod_not_chown(own: Path) -> None:
     data = own / "data"
     data.chmod(0o555)
@@ -350,6 +362,7 @@ def test_a_data_folder_of_the_bot_that_forbids_writing_says_chmod_not_chown(own:
     )
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_a_read_only_data_volume_says_remove_ro_not_chown(own: Path) -> None:
     """DATA_DIR mounted read-only (``-v ...:/config/data:ro``), in a mount namespace of its own."""
     data = own / "data"
@@ -362,6 +375,7 @@ def test_a_read_only_data_volume_says_remove_ro_not_chown(own: Path) -> None:
     )
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_a_config_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     config = tmp_path / "config.yml"
     config.write_bytes(b'# settings\nUPDATE_DAYS: 7\nTV_COLOR: "gr\xf8n"\n')
@@ -371,6 +385,7 @@ def test_a_config_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     assert "not UTF-8" in line and "line 3" in line
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_debug_shows_the_traceback_of_a_fatal_error(tmp_path: Path) -> None:
     config = tmp_path / "config.yml"
     config.write_bytes(b"\xff\xfe")
@@ -379,6 +394,7 @@ def test_debug_shows_the_traceback_of_a_fatal_error(tmp_path: Path) -> None:
     assert "Traceback" in done.stderr and "not UTF-8" in done.stderr
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 def test_images_and_sidecars_are_readable_by_everyone(tmp_path: Path) -> None:
     out = tmp_path / "graphs"
     done = subprocess.run(
@@ -448,6 +464,7 @@ def _last_line(log: str) -> str:
     return log.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_a_refused_token_is_one_line_and_status_4(tmp_path: Path) -> None:
     async with FakeDiscord(login="refuse") as fake:
         status, log = await _finish(await _run(_config_for(tmp_path, fake.url)))
@@ -464,6 +481,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_an_unreachable_discord_is_one_line_and_status_5(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{_free_port()}"
     config = _config_for(tmp_path, url)
@@ -503,6 +521,7 @@ async def _line_with(process: Process, text: str, seen: list[str]) -> str:
             return seen[-1].strip()
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_a_discord_that_comes_up_late_is_waited_for(tmp_path: Path) -> None:
     """A network that is not up yet at boot: the bot tries again after growing delays."""
     port = _free_port()
@@ -566,6 +585,7 @@ def test_login_patience_comes_from_the_environment() -> None:
         assert login_patience({"TGRAPH_LOGIN_PATIENCE_SECONDS": wrong}) == 900
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_sigterm_during_a_hanging_login_stops_cleanly(tmp_path: Path) -> None:
     async with FakeDiscord(login="hang") as fake:
         process = await _run(_config_for(tmp_path, fake.url))
@@ -610,6 +630,7 @@ async def _check_online(tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
     return await _finish(await _spawn("check", "--online", "--config", str(config), env=env))
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_check_online_says_which_credential_works(tmp_path: Path) -> None:
     async with (
         FakeTautulli(api_key="right-key") as tautulli,
@@ -645,6 +666,7 @@ async def test_check_online_says_which_credential_works(tmp_path: Path) -> None:
             assert secret not in out
 
 
+@pytest.mark.slow  # starts a tgraph-bot process
 async def test_sigterm_during_a_post_stops_cleanly(tmp_path: Path) -> None:
     """The first post starts at once (none was made yet) and waits on a Tautulli that hangs."""
     async with FakeDiscord() as fake, FakeTautulli(api_key="k", mode="hang") as tautulli:

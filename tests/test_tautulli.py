@@ -553,7 +553,7 @@ async def test_one_deadline_bounds_the_retries_of_every_graph_together(
         deadline = Deadline.after(3.0, clock.monotonic)
         for command in sorted(GRAPH_COMMANDS):
             with pytest.raises(TautulliServerError):
-                await client.graph_json(
+                await client.graph(
                     command, time_range=default_range(command), y_axis="plays", deadline=deadline
                 )
     # 3 s of retries in all (each graph alone would have had 3 s): after the deadline,

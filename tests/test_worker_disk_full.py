@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts a process that renders for real
+
 WORKER_ON_A_FULL_DISK = """
 import asyncio, errno, resource, signal, sys
 from pathlib import Path

@@ -222,7 +222,7 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
     async def work() -> tuple[int, int]:
         async with database(store.data_dir) as db:
             service = camera_service(db, utcnow)
-            result = await service.import_seed_file(source, args.guild)
+            result = await service.import_ranking_file(source, args.guild)
             return result.members, result.changed
 
     members, changed = asyncio.run(work())

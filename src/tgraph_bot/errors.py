@@ -169,7 +169,8 @@ class GraphRenderError(UserFacingError):
 
 
 class CameraImportError(UserFacingError):
-    """A seed 003 ``video_ranking.json`` that cannot be imported; nothing was imported."""
+    """An original camera-ranking bot's ``video_ranking.json`` that cannot be imported; nothing
+    was imported."""
 
     def __init__(self, source: str, line: int, reason: str, **params: Any) -> None:
         self.source = source
@@ -188,7 +189,7 @@ class CameraImportError(UserFacingError):
         return tr._(self.message).format(source=self.source, line=self.line, reason=reason)
 
 
-# -- Discord bot (issue 4) ---------------------------------------------------------------
+# -- Discord bot ---------------------------------------------------------------
 
 
 class NoGraphsError(UserFacingError):
@@ -235,7 +236,7 @@ class ChannelUnavailableError(UserFacingError):
     message = N_("The graph channel (CHANNEL_ID) cannot be found. Check the setting and my access.")
 
 
-# -- Plex automation (issue 11) ----------------------------------------------------------
+# -- Plex automation ----------------------------------------------------------
 # Messages name the URL (never the token) and say what to do.
 
 
@@ -350,7 +351,7 @@ class NotAnswering(UserFacingError):
         return self.cause.hides_cause()
 
 
-# -- Wrapped (issue 21) -----------------------------------------------------------------------
+# -- Wrapped -----------------------------------------------------------------------
 
 
 class WrappedOff(UserFacingError):
@@ -401,7 +402,7 @@ class NotLinkedError(UserFacingError):
         return tr._(self.message).format(my_stats=mention("my_stats"))
 
 
-# -- start-up (issue 9): each is one line with the fix; cli.py exits with ``exit_status`` ---
+# -- start-up: each is one line with the fix; cli.py exits with ``exit_status`` ---
 
 
 class FirstStart(UserFacingError):

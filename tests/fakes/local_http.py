@@ -141,7 +141,11 @@ class LocalHttpServer:
 
         self._hold()
         self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll, so stop() (shutdown waits for the loop to look) takes milliseconds,
+        # not the half second serve_forever polls at by default.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         return self.url
 

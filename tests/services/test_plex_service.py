@@ -377,6 +377,7 @@ async def test_musicbrainz_503_then_success(tmp_path: Path) -> None:
         outcome = await rig.service.enrich("A Love Supreme")
         assert isinstance(outcome, Enriched) and outcome.written
         assert len(rig.mb.seen) == 4  # two 503s, then search and release
+        assert rig.brainz_time.sleeps == [1.0, 1.0]  # each Retry-After waited out
 
 
 async def test_musicbrainz_503_for_ever_is_a_clear_message(tmp_path: Path) -> None:

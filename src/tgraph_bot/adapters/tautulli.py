@@ -53,6 +53,7 @@ from tgraph_bot.core.breaker import Breaker, Deadline, seconds_text
 from tgraph_bot.core.graphdata import (
     TOTAL_SERIES,
     FetchedGraph,
+    GraphAnswers,
     GraphData,
     GraphDataError,
     GraphKey,
@@ -198,7 +199,7 @@ class _Connection:
     """The (TAUTULLI_URL, key) it was made from."""
 
 
-class TautulliClient:
+class TautulliClient(GraphAnswers[GraphData]):
     """Tautulli's API over one ``httpx.AsyncClient``. Open with ``async with``.
 
     :meth:`reconfigure` points it at another URL or key (a live ``/config edit``): requests
@@ -419,48 +420,33 @@ class TautulliClient:
     # -- commands ----------------------------------------------------------------------------
 
     async def graph_json(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
+        self, key: GraphKey, deadline: Deadline | None = None
     ) -> tuple[GraphData, str]:
         """The graph, and Tautulli's ``data`` for it as JSON text (what the cache keeps)."""
-        if command not in GRAPH_COMMANDS:
-            raise ValueError(f"{command!r} is not one of Tautulli's graph commands")
-        if isinstance(time_range, bool) or time_range < 1:
+        if key.command not in GRAPH_COMMANDS:
+            raise ValueError(f"{key.command!r} is not one of Tautulli's graph commands")
+        if isinstance(key.time_range, bool) or key.time_range < 1:
             # Tautulli silently answers for 30 days when time_range is 0 or bad.
-            raise ValueError(f"time_range must be a positive number, not {time_range!r}")
-        if y_axis not in _Y_AXES:
+            raise ValueError(f"time_range must be a positive number, not {key.time_range!r}")
+        if key.y_axis not in _Y_AXES:
             # Tautulli reads every y_axis but "plays" as duration.
-            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {y_axis!r}")
-        params: dict[str, str | int] = {"time_range": time_range, "y_axis": y_axis}
-        if user_id is not None:
-            if user_id < 0:
+            raise ValueError(f"y_axis must be one of {sorted(_Y_AXES)}, not {key.y_axis!r}")
+        params: dict[str, str | int] = {"time_range": key.time_range, "y_axis": key.y_axis}
+        if key.user_id is not None:
+            if key.user_id < 0:
                 # Tautulli ignores a user_id that is not digits and answers server-wide.
-                raise ValueError(f"user_id must not be negative, not {user_id!r}")
-            params["user_id"] = user_id
-        data = await self._request(command, params, deadline)
+                raise ValueError(f"user_id must not be negative, not {key.user_id!r}")
+            params["user_id"] = key.user_id
+        data = await self._request(key.command, params, deadline)
         try:
             graph = GraphData.parse(data)
         except (GraphDataError, TypeError, ValueError):
-            raise TautulliNotApi(BAD_SHAPE, command=command) from None
+            raise TautulliNotApi(BAD_SHAPE, command=key.command) from None
         return graph, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-    ) -> GraphData:
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> GraphData:
         """One aggregate graph command (see :data:`GRAPH_COMMANDS`); never pages history."""
-        graph, _ = await self.graph_json(
-            command, time_range=time_range, y_axis=y_axis, user_id=user_id
-        )
+        graph, _ = await self.graph_json(key, deadline)
         return graph
 
     async def home_stats(
@@ -598,7 +584,7 @@ class TautulliClient:
 # -- the last good answer, while Tautulli is down ------------------------------------------
 
 
-class CachedGraphSource:
+class CachedGraphSource(GraphAnswers[FetchedGraph]):
     """A :class:`~tgraph_bot.services.ports.graphs.GraphSource`: Tautulli first, the last good
     answer (``stale=True``) when Tautulli is unavailable.
 
@@ -612,20 +598,9 @@ class CachedGraphSource:
         self._cache = cache
         self._clock = clock
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
-        key = GraphKey(command, time_range, y_axis, user_id)
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> FetchedGraph:
         try:
-            data, body = await self._client.graph_json(
-                command, time_range=time_range, y_axis=y_axis, user_id=user_id, deadline=deadline
-            )
+            data, body = await self._client.graph_json(key, deadline)
         except TautulliError as exc:
             if not exc.unavailable:
                 raise
@@ -636,7 +611,7 @@ class CachedGraphSource:
             log.info(
                 "Tautulli unavailable (%s); using the %s answer kept from %s",
                 exc,
-                command,
+                key.command,
                 kept.fetched_at.isoformat(timespec="seconds"),
             )
             return kept

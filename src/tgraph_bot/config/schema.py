@@ -1,6 +1,6 @@
 """The configuration schema: every key, its type, default and rules, in one place.
 
-Keys are the seeds' flat UPPER_CASE names. Secrets are ``SecretStr``. Every key is
+Keys are the original TGraph Bot's flat UPPER_CASE names. Secrets are ``SecretStr``. Every key is
 applied live (the running bot reads it when it needs it, or rebuilds what is made from
 it: the Tautulli and plex.tv clients) unless its metadata says ``restart=True``: then it
 is read at start-up only, and an edit says it needs a restart. ``editable=False`` keeps a

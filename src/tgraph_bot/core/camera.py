@@ -166,7 +166,7 @@ def period_start(period: Period, now: datetime, tz: tzinfo) -> datetime | None:
 
 
 def format_duration(seconds: float) -> str:
-    """``"Xh Ymin Zs"``, as the seed bot wrote it, to the nearest second."""
+    """``"Xh Ymin Zs"``, as the original camera-ranking bot wrote it, to the nearest second."""
     seconds = max(0, math.floor(seconds + 0.5))  # nearest, halves up
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

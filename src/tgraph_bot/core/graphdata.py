@@ -6,10 +6,14 @@ this is that shape, immutable and typed, parsed in one place.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Generic, Literal, TypeVar, cast
+
+from tgraph_bot.core.breaker import Deadline
+from tgraph_bot.core.ids import TautulliUserId
 
 YAxis = Literal["plays", "duration"]
 Bucket = Literal["day", "week"]
@@ -108,12 +112,44 @@ class FetchedGraph:
 
 @dataclass(frozen=True, slots=True)
 class GraphKey:
-    """One graph request, as its answer is kept: the command and what it was asked for."""
+    """One graph request: the Tautulli command (e.g. ``get_plays_by_date``), over how many days
+    (months for ``get_plays_per_month``), counting plays or duration, for the whole server or
+    one user. What a :class:`GraphAnswers` answers, and what its answer is kept under."""
 
     command: str
     time_range: int
     y_axis: str
-    user_id: int | None
+    user_id: int | None = None
+
+
+Answer = TypeVar("Answer")
+
+
+class GraphAnswers(ABC, Generic[Answer]):
+    """Whatever answers graph requests: the Tautulli client (:class:`GraphData`), its cached
+    source and the demo's sample (:class:`FetchedGraph`: the services' ``GraphSource``).
+    Callers ask :meth:`graph`, the one signature there is; a subclass writes only
+    :meth:`answer`, given the request as one :class:`GraphKey`."""
+
+    async def graph(
+        self,
+        command: str,
+        *,
+        time_range: int,
+        y_axis: YAxis,
+        user_id: TautulliUserId | None = None,
+        deadline: Deadline | None = None,
+    ) -> Answer:
+        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
+
+        ``deadline`` is shared by every graph of one render: once it has passed, a source
+        that retries stops retrying (a source that does not retry ignores it).
+        """
+        return await self.answer(GraphKey(command, time_range, y_axis, user_id), deadline)
+
+    @abstractmethod
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> Answer:
+        """The answer to ``key`` (see :meth:`graph`)."""
 
 
 def months_for(days: int) -> int:
@@ -125,6 +161,7 @@ def months_for(days: int) -> int:
 __all__ = [
     "Bucket",
     "FetchedGraph",
+    "GraphAnswers",
     "GraphData",
     "GraphDataError",
     "GraphKey",

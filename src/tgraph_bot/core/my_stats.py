@@ -8,7 +8,7 @@ Tautulli user they are linked to, or the one whose Plex account they have just p
 they own. And in every mode, what the caller sees for an email that belongs to someone
 else is exactly what they see for an email nobody has (:func:`visible_reply`).
 
-Mode ``none`` is the seed's behaviour (an email alone is enough), softened: the first
+Mode ``none`` is the original bot's behaviour (an email alone is enough), softened: the first
 member to name an email is linked to it, and after that the email no longer works for
 anyone else.
 """

@@ -23,8 +23,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphData, YAxis
-from tgraph_bot.core.ids import TautulliUserId
+from tgraph_bot.core.graphdata import FetchedGraph, GraphAnswers, GraphData, GraphKey
 from tgraph_bot.errors import SampleDataMissing
 
 RECORDED_AT = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -36,7 +35,7 @@ SAMPLE_NOW = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
 so every day drawn is covered and today (2026-11-21, just begun) is the one partial day."""
 
 
-class SampleGraphSource:
+class SampleGraphSource(GraphAnswers[FetchedGraph]):
     def __init__(
         self,
         root: Traversable | Path | None = None,
@@ -62,21 +61,14 @@ class SampleGraphSource:
                 out.append(int(number))
         return out
 
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
+    async def answer(self, key: GraphKey, deadline: Deadline | None) -> FetchedGraph:
         """The recording nearest to ``time_range`` (the sample holds 30 and 365 days)."""
-        suffix = "__duration" if y_axis == "duration" else ""
+        command = key.command
+        suffix = "__duration" if key.y_axis == "duration" else ""
         ranges = self._ranges(command, suffix)
         if not ranges:
             raise SampleDataMissing(command=command)
-        nearest = min(ranges, key=lambda r: (abs(r - time_range), r))
+        nearest = min(ranges, key=lambda r: (abs(r - key.time_range), r))
         raw = (self.root / f"{command}__{nearest}{suffix}.json").read_text(encoding="utf-8")
         return FetchedGraph(GraphData.parse(json.loads(raw)), self.fetched_at, self.stale)
 

@@ -144,7 +144,7 @@ class Theme:
         }
         # Value labels, unless set: the text colour with a thin outline of the background,
         # so they read like the rest of the text on whatever background, and the outline
-        # parts them from a line or a bar they pass over. (The seeds' red outlined in black
+        # parts them from a line or a bar they pass over. (The original bot's red outlined in black
         # was lost on Discord's dark background and shouted on a white one.)
         outline = pick("ANNOTATION_OUTLINE_COLOR", background)
         return cls(

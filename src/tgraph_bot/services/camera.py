@@ -382,14 +382,14 @@ class CameraService:
 
     # -- import ---------------------------------------------------------------------
 
-    async def import_seed_file(self, path: Path, guild_id: int) -> ImportResult:
-        """Import seed 003's ``video_ranking.json`` as all-time camera totals.
+    async def import_ranking_file(self, path: Path, guild_id: int) -> ImportResult:
+        """Import the original camera-ranking bot's ``video_ranking.json`` as all-time totals.
 
         Validated completely before anything is written; a bad file raises
         :class:`CameraImportError` naming the line and the reason.
         """
         data = await asyncio.to_thread(path.read_bytes)
-        totals = parse_seed_file(data, str(path))
+        totals = parse_ranking_file(data, str(path))
         digest = hashlib.sha256(data).hexdigest()
         changed = await self._submit(
             lambda tables: tables.import_totals(guild_id, Metric.VIDEO, totals, digest)
@@ -417,8 +417,8 @@ def _line_of(text: str, needle: str) -> int:
     return 1 if index < 0 else text.count("\n", 0, index) + 1
 
 
-def parse_seed_file(data: bytes, source: str) -> list[tuple[int, int, int]]:
-    """(member id, seconds, sessions) from seed 003's JSON, or CameraImportError."""
+def parse_ranking_file(data: bytes, source: str) -> list[tuple[int, int, int]]:
+    """(member id, seconds, sessions) from that bot's JSON, or CameraImportError."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -464,4 +464,4 @@ def parse_seed_file(data: bytes, source: str) -> list[tuple[int, int, int]]:
     return out
 
 
-__all__ = ["CameraService", "ImportResult", "Present", "parse_seed_file"]
+__all__ = ["CameraService", "ImportResult", "Present", "parse_ranking_file"]

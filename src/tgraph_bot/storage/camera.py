@@ -240,7 +240,7 @@ def import_totals(
 ) -> int:
     """Store imported (member, seconds, sessions); returns how many rows changed.
 
-    A member's imported totals are replaced by a later file's (the seed's file is a
+    A member's imported totals are replaced by a later file's (the original bot's file is a
     snapshot of totals), and the same file imported again changes nothing.
     """
     changed = 0

@@ -3,9 +3,9 @@ pure tracker in core/cooldown.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Final, Literal
 
 import discord
 from discord import app_commands
@@ -66,20 +66,22 @@ def needs_manage_server(command: commands.Command[Any, ..., Any]) -> bool:
     return _manage_server in command.checks
 
 
-def policy_for(command: str, settings: Settings) -> CooldownPolicy:
-    if command == "config":
-        return CooldownPolicy.of(
-            settings.CONFIG_COOLDOWN_MINUTES, settings.CONFIG_GLOBAL_COOLDOWN_SECONDS
-        )
-    if command == "update_graphs":
-        return CooldownPolicy.of(
-            settings.UPDATE_GRAPHS_COOLDOWN_MINUTES, settings.UPDATE_GRAPHS_GLOBAL_COOLDOWN_SECONDS
-        )
-    if command == "my_stats":
-        return CooldownPolicy.of(
-            settings.MY_STATS_COOLDOWN_MINUTES, settings.MY_STATS_GLOBAL_COOLDOWN_SECONDS
-        )
-    raise ValueError(f"no cooldown for {command!r}")
+CooldownCommand = Literal["config", "update_graphs", "my_stats"]
+"""The commands with a cooldown (a cog names its own when it checks)."""
+
+COOLDOWN_LIMITS: Final[Mapping[CooldownCommand, Callable[[Settings], tuple[int, int]]]] = {
+    "config": lambda s: (s.CONFIG_COOLDOWN_MINUTES, s.CONFIG_GLOBAL_COOLDOWN_SECONDS),
+    "update_graphs": lambda s: (
+        s.UPDATE_GRAPHS_COOLDOWN_MINUTES,
+        s.UPDATE_GRAPHS_GLOBAL_COOLDOWN_SECONDS,
+    ),
+    "my_stats": lambda s: (s.MY_STATS_COOLDOWN_MINUTES, s.MY_STATS_GLOBAL_COOLDOWN_SECONDS),
+}
+"""Each command's limits in the settings: (minutes per member, seconds for everyone)."""
+
+
+def policy_for(command: CooldownCommand, settings: Settings) -> CooldownPolicy:
+    return CooldownPolicy.of(*COOLDOWN_LIMITS[command](settings))
 
 
 class CooldownGate:
@@ -95,7 +97,9 @@ class CooldownGate:
         self._clock = clock
         self._tracker = CooldownTracker()
 
-    def check(self, command: str, interaction: discord.Interaction[discord.Client]) -> None:
+    def check(
+        self, command: CooldownCommand, interaction: discord.Interaction[discord.Client]
+    ) -> None:
         now = self._clock()
         policy = policy_for(command, self._settings())
         until = self._tracker.hit(command, interaction.user.id, now, policy)
@@ -107,6 +111,8 @@ class CooldownGate:
 
 
 __all__ = [
+    "COOLDOWN_LIMITS",
+    "CooldownCommand",
     "CooldownGate",
     "is_admin_command",
     "manage_server_only",

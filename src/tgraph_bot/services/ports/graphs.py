@@ -9,31 +9,17 @@ from pathlib import Path
 from typing import Protocol
 
 from tgraph_bot.config.schema import Settings
-from tgraph_bot.core.breaker import Deadline
-from tgraph_bot.core.graphdata import FetchedGraph, GraphKey, YAxis
+from tgraph_bot.core.graphdata import FetchedGraph, GraphAnswers, GraphKey
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.graphs.model import RenderJob
 from tgraph_bot.services.ports.common import Progress
 
-
-class GraphSource(Protocol):
-    """Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample)."""
-
-    async def graph(
-        self,
-        command: str,
-        *,
-        time_range: int,
-        y_axis: YAxis,
-        user_id: TautulliUserId | None = None,
-        deadline: Deadline | None = None,
-    ) -> FetchedGraph:
-        """One Tautulli aggregate command's answer, e.g. ``get_plays_by_date``.
-
-        ``deadline`` is shared by every graph of one render: once it has passed, a source
-        that retries stops retrying (a source that does not retry ignores it).
-        """
-        ...
+GraphSource = GraphAnswers[FetchedGraph]
+"""Where graph data comes from (Tautulli, with its SQLite fallback; or the demo sample). Its
+one method, ``graph(command, *, time_range, y_axis, user_id=None, deadline=None)``, is
+written once, in :class:`~tgraph_bot.core.graphdata.GraphAnswers`: a source subclasses it
+(a class below the services cannot import this port) and writes only ``answer(key,
+deadline)``."""
 
 
 class GraphCache(Protocol):

@@ -374,7 +374,8 @@ class CameraCog(commands.Cog):
     )
     @commands.guild_only()
     async def rankingvideo(self, ctx: commands.Context[Any], period: str = "all") -> None:
-        """Top 10 by camera time (seed 003's command); optional period: week, month, all."""
+        """Top 10 by camera time (the original camera-ranking bot's command); optional period:
+        week, month, all."""
         guild = ctx.guild
         if guild is None:
             return
