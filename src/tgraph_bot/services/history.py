@@ -8,7 +8,7 @@ mirror never asks for one:
   serves, where days are filtered by a ``strftime`` that reads the whole table on every
   request), planned from each user's sessions (``get_users_table``): a user of at most
   :data:`WINDOW_SESSIONS` sessions in one request, a bigger one in windows of days packed
-  from Tautulli's daily counts scaled by the user's share, :data:`IN_FLIGHT` at a time.
+  from Tautulli's daily counts scaled by the user's share, one request at a time.
   If that brings fewer sessions than Tautulli has (its ``recordsTotal``: a deleted user's,
   whom Tautulli no longer lists), the whole history again by windows of days of at most
   :data:`WINDOW_SESSIONS` sessions, then month by month further back until every session
@@ -27,7 +27,6 @@ fetched row outside the window it was asked for says it is not, and is logged on
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,9 +57,6 @@ if any, is then fetched month by month)."""
 WINDOW_SESSIONS = 6000
 """Sessions one backfill request brings at most: Tautulli holds the whole window in memory
 to answer (about 15 MB a thousand rows), so this bounds its memory, not only ours."""
-IN_FLIGHT = 2
-"""Backfill requests Tautulli works on at once: its SQL runs while it turns the other
-answer into JSON, and the bot stores one window while the next is on its way."""
 EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
@@ -204,28 +200,15 @@ class HistoryMirror:
     async def _keep_all(
         self, plan: Sequence[HistoryFilter], report: SyncReport, progress: WindowProgress | None
     ) -> tuple[int, int]:
-        """The planned requests made, :data:`IN_FLIGHT` at a time, and kept: the sessions
-        fetched, and Tautulli's total when the first answer came (sessions written since
-        are fetched too, and must not pass for missing ones). The first error stops the
-        others and is raised as it is. No answer's rows outlive their storing."""
-        pending = iter(plan)
+        """The planned requests made one after the other (two at once were no faster, and
+        Tautulli held both answers) and kept: the sessions fetched, and Tautulli's total
+        when the first answer came (sessions written since are fetched too, and must not
+        pass for missing ones). No answer's rows outlive their storing."""
         fetched, total = 0, 0
-
-        async def ask_in_turn() -> None:
-            nonlocal fetched, total
-            for only in pending:  # shared: each request is made once
-                answer = await self._keep(only, report, progress, tell_empty=True)
-                fetched += answer.records_filtered
-                total = total or answer.records_total
-
-        askers = [asyncio.ensure_future(ask_in_turn()) for _ in range(IN_FLIGHT)]
-        try:
-            await asyncio.gather(*askers)
-        except BaseException:
-            for asker in askers:
-                asker.cancel()
-            await asyncio.gather(*askers, return_exceptions=True)
-            raise
+        for only in plan:
+            answer = await self._keep(only, report, progress, tell_empty=True)
+            fetched += answer.records_filtered
+            total = total or answer.records_total
         return fetched, total
 
     async def _keep(
