@@ -29,7 +29,9 @@ async def test_history_sync_fetches_everything_then_only_the_last_days(tmp_path:
         code, out, err = await tgraph(config, "history", "sync")
         assert (code, err) == (0, "")
         lines = out.splitlines()
-        assert f"– {today.isoformat()}: " in lines[0] and "sessioner" in lines[0]
+        users = {str(row["user_id"]) for row in fake.plays}
+        assert {line.split(":")[0] for line in lines[:-1]} == {f"bruger {u}" for u in users}
+        assert "sessioner" in lines[0]
         sessions = len(fake.plays)
         assert lines[-1].startswith(f"Historikkopi: {sessions:,}".replace(",", "."))
         with contextlib.closing(sqlite3.connect(tmp_path / "data" / "tgraph.db")) as conn:

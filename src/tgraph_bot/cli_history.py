@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tgraph_bot.cli_common import open_store, say
+from tgraph_bot.core.history import HistoryFilter
 from tgraph_bot.core.wrapped import Recap
 from tgraph_bot.i18n import Translator
 
@@ -35,14 +36,23 @@ async def _history(store: ConfigStore) -> AsyncGenerator[tuple[HistoryMirror, Ta
         yield history_mirror(lambda: store.settings, db, tautulli, utcnow), tautulli
 
 
+def _asked(only: HistoryFilter, tr: Translator) -> str:
+    """What one request asked for: "2026-03", "user 12" or "user 12 (2026-01-01 – 2026-06-30)"."""
+    if only.user_id is None:
+        return only.window.label if only.window is not None else ""
+    if only.window is None:
+        return tr._("user {user}").format(user=only.user_id)
+    return tr._("user {user} ({window})").format(user=only.user_id, window=only.window.label)
+
+
 def cmd_history_sync(args: argparse.Namespace, tr: Translator) -> int:
     from tgraph_bot.storage.history import SqliteHistoryStore
 
     store = open_store(args, tr)
 
-    async def progress(month: str, sessions: int) -> None:
-        text = tr.ngettext("{month}: {n} session", "{month}: {n} sessions", sessions)
-        say(text.format(month=month, n=tr.number(sessions)))
+    async def progress(only: HistoryFilter, sessions: int) -> None:
+        text = tr.ngettext("{asked}: {n} session", "{asked}: {n} sessions", sessions)
+        say(text.format(asked=_asked(only, tr), n=tr.number(sessions)))
 
     async def main() -> int:
         async with _history(store) as (mirror, _):

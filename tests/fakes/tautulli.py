@@ -223,6 +223,8 @@ class FakeTautulli:
         # None: get_history is served from the recordings like every other command.
         self.plays: list[dict[str, Any]] | None = None
         self.timezone = "UTC"  # the server's local time, which get_history's days are in
+        # Users of :attr:`plays` Tautulli marks deleted: get_users_table does not list them.
+        self.deleted_users: set[int] = set()
         self._mode = parse_mode(mode)
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -362,6 +364,8 @@ class FakeTautulli:
             return self._json(unknown.status, body, unknown.file)
         if cmd == "get_history" and self.plays is not None:
             return self._json(200, self._history(params))
+        if cmd == "get_users_table" and self.plays is not None:
+            return self._json(200, self._users_table(params))
         if cmd == "get_plays_by_date" and self.plays is not None and "user_id" not in params:
             return self._json(200, self._plays_by_date(params))
         found = recordings.find(cmd, params, self.activity)
@@ -407,6 +411,29 @@ class FakeTautulli:
         data = {
             "recordsFiltered": len(rows),
             "recordsTotal": total,
+            "draw": 1,
+            "data": rows[start : start + length] if length > 0 else [],
+        }
+        return {"response": {"result": "success", "message": None, "data": data}}
+
+    def _users_table(self, params: dict[str, str]) -> dict[str, Any]:
+        """``get_users_table`` over :attr:`plays`, as Tautulli v2.17.2 answers it: a row per
+        user not deleted, its ``plays`` counting sessions with ``grouping=0`` and resumed
+        sessions once otherwise (the default), paged by ``start``/``length``."""
+        grouped = params.get("grouping", "1") != "0"
+        sessions: dict[int, set[object]] = {}
+        for row in self.plays or []:
+            if int(row["user_id"]) not in self.deleted_users:
+                key = _group(row) if grouped else row.get("row_id") or id(row)
+                sessions.setdefault(int(row["user_id"]), set()).add(key)
+        rows = [
+            {"user_id": user_id, "friendly_name": f"User {user_id}", "plays": len(keys)}
+            for user_id, keys in sorted(sessions.items())
+        ]
+        start, length = int(params.get("start", 0)), int(params.get("length", 25))
+        data = {
+            "recordsFiltered": len(rows),
+            "recordsTotal": len(rows),
             "draw": 1,
             "data": rows[start : start + length] if length > 0 else [],
         }

@@ -59,7 +59,14 @@ from tgraph_bot.core.graphdata import (
     GraphKey,
     YAxis,
 )
-from tgraph_bot.core.history import HistoryAnswer, Play, Window, parse_history, slim_row
+from tgraph_bot.core.history import (
+    HistoryAnswer,
+    HistoryFilter,
+    Play,
+    parse_history,
+    parse_user_sessions,
+    slim_row,
+)
 from tgraph_bot.core.ids import TautulliUserId
 from tgraph_bot.core.users import TautulliUser, find_by_email, parse_users
 from tgraph_bot.errors import (
@@ -97,6 +104,8 @@ REDIRECTED = N_(
 
 HISTORY_PAGE: Final = 50_000
 """Rows a history request asks for: a busy server's month in one page."""
+USERS_PAGE: Final = 100_000
+"""Users a ``get_users_table`` request asks for: every user of any server in one page."""
 HISTORY_TIMEOUT: Final = 60.0
 """Seconds one history request may take: Tautulli reads every row of the window first."""
 
@@ -520,13 +529,14 @@ class TautulliClient(GraphAnswers[GraphData]):
 
     async def history(
         self,
-        window: Window,
+        only: HistoryFilter,
         *,
         rows: bool = True,
         page: int = HISTORY_PAGE,
     ) -> HistoryAnswer:
-        """The sessions started in ``window`` (Tautulli's local days), one row each
-        (``grouping=0``), never an unfiltered page; with ``rows=False`` only the count.
+        """The sessions started in ``only``'s window (Tautulli's local days) and of its user,
+        one row each (``grouping=0``), never an unfiltered page; with ``rows=False`` only
+        the count.
 
         Tautulli loads every row matching the filter on each request and then slices the
         page, so a window is asked for in as few pages as possible (``length`` has no
@@ -535,11 +545,14 @@ class TautulliClient(GraphAnswers[GraphData]):
         params: dict[str, str | int] = {
             "grouping": 0,
             "include_activity": 0,
-            "after": window.after.isoformat(),
-            "before": window.before.isoformat(),
             "order_column": "started",
             "order_dir": "asc",
         }
+        if only.window is not None:
+            params["after"] = only.window.after.isoformat()
+            params["before"] = only.window.before.isoformat()
+        if only.user_id is not None:
+            params["user_id"] = only.user_id
         found: list[Play] = []
         start = 0
         while True:
@@ -558,6 +571,19 @@ class TautulliClient(GraphAnswers[GraphData]):
             start += length
             if not rows or not answer.rows or start >= answer.records_filtered:
                 return HistoryAnswer(answer.records_filtered, answer.records_total, found)
+
+    async def user_sessions(self) -> dict[int, int]:
+        """Each user Tautulli lists and their sessions (``get_users_table``, ``grouping=0``:
+        one aggregate request); a deleted user is not listed."""
+        data = await self._request(
+            "get_users_table",
+            {"grouping": 0, "start": 0, "length": USERS_PAGE},
+            attempt_seconds=HISTORY_TIMEOUT,
+        )
+        try:
+            return parse_user_sessions(data)
+        except ValueError:
+            raise TautulliNotApi(BAD_SHAPE, command="get_users_table") from None
 
     async def daily_plays(self, days: int) -> dict[date, int]:
         """Plays a day over the last ``days`` days (``get_plays_by_date``: one aggregate query,

@@ -191,7 +191,7 @@ def incremental_window(last_synced: date, today: date) -> Window:
     return Window(min(today, last_synced - timedelta(days=RESYNC_DAYS)), today)
 
 
-def pack_days(per_day: Mapping[date, int], limit: int) -> list[Window]:
+def pack_days(per_day: Mapping[date, float], limit: int) -> list[Window]:
     """Consecutive days joined into windows of at most ``limit`` sessions (a busier day is
     a window of its own), newest first, covering every day from the first to the last
     given. Tautulli holds a whole window in memory to answer it, so ``limit`` bounds that."""
@@ -199,16 +199,64 @@ def pack_days(per_day: Mapping[date, int], limit: int) -> list[Window]:
         return []
     windows: list[Window] = []
     day, first = max(per_day), min(per_day)
-    end, total = day, 0
+    end, total = day, 0.0
     while day >= first:
         n = per_day.get(day, 0)
         if total and total + n > limit:
             windows.append(Window(day + timedelta(days=1), end))
-            end, total = day, 0
+            end, total = day, 0.0
         total += n
         day -= timedelta(days=1)
     windows.append(Window(first, end))
     return windows
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """What one ``get_history`` request is filtered on: days, a user (``user_id``, which
+    Tautulli's index serves: only that user's rows are read), or both; never neither, since
+    an unfiltered page costs Tautulli its whole table."""
+
+    window: Window | None = None
+    user_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.window is None and self.user_id is None:
+            raise ValueError("a history request must be filtered by days or by user")
+
+
+def plan_by_user(
+    sessions: Mapping[int, int], per_day: Mapping[date, float], limit: int
+) -> list[HistoryFilter]:
+    """The backfill's requests, user by user: a user with at most ``limit`` sessions in one,
+    a bigger one in windows of days packed from the server's daily counts scaled by the
+    user's share of them (a soft limit: a user's days are not the server's). A user without
+    sessions is not asked for, nor one whose sessions fall on no counted day."""
+    counted = sum(per_day.values())
+    plan: list[HistoryFilter] = []
+    for user_id, n in sessions.items():
+        if 0 < n <= limit:
+            plan.append(HistoryFilter(user_id=user_id))
+        elif n > limit:
+            theirs = {day: count * n / counted for day, count in per_day.items()}
+            plan.extend(HistoryFilter(window, user_id) for window in pack_days(theirs, limit))
+    return plan
+
+
+def parse_user_sessions(data: object) -> dict[int, int]:
+    """``get_users_table``'s ``data`` (``grouping=0``): each listed user's sessions (its
+    ``plays``); ValueError on another shape."""
+    rows = cast(Mapping[str, Any], data).get("data") if isinstance(data, Mapping) else None
+    if not isinstance(rows, Sequence) or isinstance(rows, str):
+        raise ValueError("get_users_table without data")
+    found: dict[int, int] = {}
+    for raw in cast(Sequence[object], rows):
+        row: Mapping[str, Any] = cast(Mapping[str, Any], raw) if isinstance(raw, Mapping) else {}
+        user_id, n = _int(row.get("user_id")), _int(row.get("plays"))
+        if user_id is None or n is None:
+            raise ValueError("a get_users_table row without user_id or plays")
+        found[user_id] = n
+    return found
 
 
 def month_of(day: date) -> Window:
@@ -221,6 +269,7 @@ __all__ = [
     "MEDIA_TYPES",
     "RESYNC_DAYS",
     "HistoryAnswer",
+    "HistoryFilter",
     "MediaType",
     "Play",
     "Window",
@@ -229,6 +278,8 @@ __all__ = [
     "pack_days",
     "parse_history",
     "parse_play",
+    "parse_user_sessions",
+    "plan_by_user",
     "plays",
     "seconds_played",
 ]

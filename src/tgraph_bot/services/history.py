@@ -4,10 +4,15 @@ Tautulli's ``get_history`` loads every row that matches its filter on each reque
 unfiltered page of a large server costs seconds and hundreds of megabytes in Tautulli. The
 mirror never asks for one:
 
-- **Backfill** (an empty mirror): windows of days planned from Tautulli's daily counts,
-  each of at most :data:`WINDOW_SESSIONS` sessions in one page, :data:`IN_FLIGHT` at a
-  time; then month by month further back until the windows fetched hold every session
-  Tautulli has (its ``recordsTotal``).
+- **Backfill** (an empty mirror): user by user (``user_id``, which Tautulli's index
+  serves, where days are filtered by a ``strftime`` that reads the whole table on every
+  request), planned from each user's sessions (``get_users_table``): a user of at most
+  :data:`WINDOW_SESSIONS` sessions in one request, a bigger one in windows of days packed
+  from Tautulli's daily counts scaled by the user's share, one request at a time.
+  If that brings fewer sessions than Tautulli has (its ``recordsTotal``: a deleted user's,
+  whom Tautulli no longer lists), the whole history again by windows of days of at most
+  :data:`WINDOW_SESSIONS` sessions, then month by month further back until every session
+  is in (upserts by row id: nothing is stored twice).
 - **Sync** (every ``HISTORY_SYNC_MINUTES``): from :data:`RESYNC_DAYS` before the last
   synced day to today, upserted by Tautulli's row id (rows are written when a session
   stops, so a play started yesterday can appear today).
@@ -22,7 +27,6 @@ fetched row outside the window it was asked for says it is not, and is logged on
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +36,13 @@ from zoneinfo import ZoneInfo
 from tgraph_bot.config.schema import Settings
 from tgraph_bot.core.history import (
     HistoryAnswer,
+    HistoryFilter,
     Play,
     Window,
     incremental_window,
     month_of,
     pack_days,
+    plan_by_user,
 )
 from tgraph_bot.core.schedule import Policy, every
 from tgraph_bot.services.ports.common import Clock
@@ -51,9 +57,6 @@ if any, is then fetched month by month)."""
 WINDOW_SESSIONS = 6000
 """Sessions one backfill request brings at most: Tautulli holds the whole window in memory
 to answer (about 15 MB a thousand rows), so this bounds its memory, not only ours."""
-IN_FLIGHT = 2
-"""Backfill requests Tautulli works on at once: its SQL runs while it turns the other
-answer into JSON, and the bot stores one window while the next is on its way."""
 EMPTY_MONTHS_STOP = 36
 """A backfill that meets this many empty months in a row stops even short of Tautulli's
 total (rows dated in the future, say): no server pauses for three years."""
@@ -131,10 +134,12 @@ class HistoryMirror:
             await self.check(report, progress)
         return report
 
-    async def _ask(self, window: Window, report: SyncReport) -> HistoryAnswer:
-        answer = await self.source.history(window)
+    async def _ask(self, only: HistoryFilter, report: SyncReport) -> HistoryAnswer:
+        answer = await self.source.history(only)
         report.requests += 1
         report.rows += len(answer.rows)
+        if (window := only.window) is None:
+            return answer
         start, end = self.bounds(window)
         outside = sum(1 for row in answer.rows if not start <= row.started < end)
         if outside and not self._warned_zone:
@@ -150,73 +155,83 @@ class HistoryMirror:
         return answer
 
     async def _backfill(self, progress: WindowProgress | None) -> SyncReport:
-        """Windows planned from Tautulli's daily counts (one cheap aggregate request), each
-        of at most WINDOW_SESSIONS sessions, newest first; then month by month further back
-        while Tautulli's total is not reached."""
+        """User by user, planned from two cheap aggregate requests (each user's sessions,
+        the server's daily counts); by windows of days if that missed any session."""
         report = SyncReport("backfill")
         today = self.today()
         counted = await self.source.daily_plays(PLAN_DAYS)
-        report.requests += 1
+        sessions = await self.source.user_sessions()
+        report.requests += 2
         per_day = {d: n for d, n in counted.items() if n and d <= today}
-        # The counts are plays; a window brings sessions, a tenth more where plays resume.
-        windows = pack_days({**per_day, today: per_day.get(today, 0)}, WINDOW_SESSIONS * 9 // 10)
-        fetched, total = await self._keep_all(windows, report, progress)  # today is planned
-        month, empty = _previous_month(windows[-1].after), 0
-        while fetched < total and empty < EMPTY_MONTHS_STOP:
-            answer = await self._keep(month_of(month), report, progress, tell_empty=False)
-            fetched, total = fetched + answer.records_filtered, answer.records_total
-            empty = 0 if answer.records_filtered else empty + 1
-            month = _previous_month(month)
+        per_day[today] = per_day.get(today, 0)  # the plan reaches today
+        plan = plan_by_user(sessions, per_day, WINDOW_SESSIONS)
+        fetched, total = await self._keep_all(plan, report, progress)
+        if fetched < total:
+            log.info(
+                "The history copy got %d of Tautulli's %d sessions user by user (the others "
+                "are a deleted user's, or a user's Tautulli does not list): fetching the whole "
+                "history again by days",
+                fetched,
+                total,
+            )
+        if not plan or fetched < total:  # an empty plan says nothing of Tautulli's total
+            await self._backfill_by_days(per_day, report, progress)
         await self.store.mark_synced(today, self.clock())
         return report
 
+    async def _backfill_by_days(
+        self, per_day: dict[date, int], report: SyncReport, progress: WindowProgress | None
+    ) -> None:
+        """Windows planned from Tautulli's daily counts, each of at most WINDOW_SESSIONS
+        sessions, newest first; then month by month further back while Tautulli's total is
+        not reached."""
+        # The counts are plays; a window brings sessions, a tenth more where plays resume.
+        windows = pack_days(per_day, WINDOW_SESSIONS * 9 // 10)
+        plan = [HistoryFilter(window) for window in windows]
+        fetched, total = await self._keep_all(plan, report, progress)  # today is planned
+        month, empty = _previous_month(windows[-1].after), 0
+        while fetched < total and empty < EMPTY_MONTHS_STOP:
+            only = HistoryFilter(month_of(month))
+            answer = await self._keep(only, report, progress, tell_empty=False)
+            fetched, total = fetched + answer.records_filtered, answer.records_total
+            empty = 0 if answer.records_filtered else empty + 1
+            month = _previous_month(month)
+
     async def _keep_all(
-        self, windows: Sequence[Window], report: SyncReport, progress: WindowProgress | None
+        self, plan: Sequence[HistoryFilter], report: SyncReport, progress: WindowProgress | None
     ) -> tuple[int, int]:
-        """The planned windows asked for, :data:`IN_FLIGHT` at a time, and kept: the
-        sessions fetched, and Tautulli's total. The first error stops the others and is
-        raised as it is. No window's rows outlive its storing."""
-        pending = iter(windows)
+        """The planned requests made one after the other (two at once were no faster, and
+        Tautulli held both answers) and kept: the sessions fetched, and Tautulli's total
+        when the first answer came (sessions written since are fetched too, and must not
+        pass for missing ones). No answer's rows outlive their storing."""
         fetched, total = 0, 0
-
-        async def ask_in_turn() -> None:
-            nonlocal fetched, total
-            for window in pending:  # shared: each window is taken once
-                answer = await self._keep(window, report, progress, tell_empty=True)
-                fetched += answer.records_filtered
-                total = max(total, answer.records_total)
-
-        askers = [asyncio.ensure_future(ask_in_turn()) for _ in range(IN_FLIGHT)]
-        try:
-            await asyncio.gather(*askers)
-        except BaseException:
-            for asker in askers:
-                asker.cancel()
-            await asyncio.gather(*askers, return_exceptions=True)
-            raise
+        for only in plan:
+            answer = await self._keep(only, report, progress, tell_empty=True)
+            fetched += answer.records_filtered
+            total = total or answer.records_total
         return fetched, total
 
     async def _keep(
         self,
-        window: Window,
+        only: HistoryFilter,
         report: SyncReport,
         progress: WindowProgress | None,
         *,
         tell_empty: bool,
     ) -> HistoryAnswer:
-        """One backfill window asked for and kept, and told to ``progress`` (a planned one
+        """One backfill request made and kept, and told to ``progress`` (a planned one
         always; a month searched further back only when it held any)."""
-        answer = await self._ask(window, report)
+        answer = await self._ask(only, report)
         await self.store.upsert(answer.rows)
         self.release_memory()
         if progress is not None and (tell_empty or answer.records_filtered):
-            await progress(window.label, answer.records_filtered)
+            await progress(only, answer.records_filtered)
         return answer
 
     async def _recent(self, synced: date) -> SyncReport:
         report = SyncReport("sync")
         today = self.today()
-        answer = await self._ask(incremental_window(synced, today), report)
+        answer = await self._ask(HistoryFilter(incremental_window(synced, today)), report)
         await self.store.upsert(answer.rows)
         self.release_memory()
         await self.store.mark_synced(today, self.clock())
@@ -231,16 +246,17 @@ class HistoryMirror:
         oldest = this_month if first is None else self.day_of(first).replace(day=1)
         while month >= oldest:
             window = month_of(month)
-            counted = await self.source.history(window, rows=False)
+            only = HistoryFilter(window)
+            counted = await self.source.history(only, rows=False)
             report.requests += 1
             start, end = self.bounds(window)
             kept = await self.store.count(start, end)
             if counted.records_filtered != kept:
-                answer = await self._ask(window, report)
+                answer = await self._ask(only, report)
                 await self.store.replace_window(start, end, answer.rows)
                 report.months_refetched.append(window.label)
                 if progress is not None:
-                    await progress(window.label, answer.records_filtered)
+                    await progress(only, answer.records_filtered)
             month = _previous_month(month)
         await self.store.mark_checked(self.clock())
 

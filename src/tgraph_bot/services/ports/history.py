@@ -6,16 +6,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from tgraph_bot.core.history import HistoryAnswer, Play, Window
+from tgraph_bot.core.history import HistoryAnswer, HistoryFilter, Play
 
-WindowProgress = Callable[[str, int], Awaitable[None]]
-"""Told each window fetched: its label ("2026-03") and the sessions Tautulli has in it."""
+WindowProgress = Callable[[HistoryFilter, int], Awaitable[None]]
+"""Told each request answered: what it asked for (a user, days or both) and the sessions
+Tautulli has there."""
 
 
 class HistorySource(Protocol):
     """Tautulli's ``get_history`` (adapters.tautulli.TautulliClient)."""
 
-    async def history(self, window: Window, *, rows: bool = True) -> HistoryAnswer: ...
+    async def history(self, only: HistoryFilter, *, rows: bool = True) -> HistoryAnswer: ...
+
+    async def user_sessions(self) -> dict[int, int]: ...
 
     async def daily_plays(self, days: int) -> dict[date, int]: ...
 
