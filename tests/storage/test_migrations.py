@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +154,35 @@ def test_a_failing_migration_changes_nothing_and_says_which(
     assert "t_b" not in tables(conn)
     assert record(conn) == [(1, "001_a.sql")]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_commands_started_together_on_a_new_database_each_open_it(tmp_path: Path) -> None:
+    """The bot and a command (or two commands) opening a database that does not exist yet:
+    one applies the migrations, the others wait and find them applied."""
+    path = tmp_path / "new.db"
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def open_it() -> None:
+        own = connect(path)
+        try:
+            start.wait()
+            upgrade(own)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    check = connect(path)
+    try:
+        assert pending(check, bundled()) == []
+        recorded = [r[0] for r in check.execute("SELECT number FROM schema_migrations")]
+        assert sorted(recorded) == [m.number for m in bundled()]  # each once
+    finally:
+        check.close()
