@@ -245,23 +245,24 @@ def cmd_import_camera(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, tr: Translator) -> int:
-    from tgraph_bot.storage.db import connect, database_path
+    from tgraph_bot.storage.db import connect, database_path, migration_lock
     from tgraph_bot.storage.migrations import bundled, pending, upgrade
 
     store = open_store(args, tr)
     path = database_path(store.data_dir)
-    conn = connect(path)
-    try:
-        steps = bundled()
-        if args.sql:
-            for migration in pending(conn, steps):
-                say(f"-- {migration.name}\n{migration.sql.rstrip()}\n")
-            return 0
-        for migration in upgrade(conn, steps):
-            say(tr._("Applied {name}.").format(name=migration.name))
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
+    with migration_lock(path):  # as storage.db.open_migrated: one process at a time
+        conn = connect(path)
+        try:
+            steps = bundled()
+            if args.sql:
+                for migration in pending(conn, steps):
+                    say(f"-- {migration.name}\n{migration.sql.rstrip()}\n")
+                return 0
+            for migration in upgrade(conn, steps):
+                say(tr._("Applied {name}.").format(name=migration.name))
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
     say(
         tr._("{path}: the database is up to date (version {version}).").format(
             path=path, version=version

@@ -12,6 +12,7 @@ import pytest
 
 from tgraph_bot.errors import StorageError
 from tgraph_bot.storage import connect
+from tgraph_bot.storage.db import open_migrated
 from tgraph_bot.storage.migrations import bundled, pending, upgrade
 
 
@@ -158,26 +159,23 @@ def test_a_failing_migration_changes_nothing_and_says_which(
 
 def test_commands_started_together_on_a_new_database_each_open_it(tmp_path: Path) -> None:
     """The bot and a command (or two commands) opening a database that does not exist yet:
-    one applies the migrations, the others wait and find them applied."""
+    one makes it and applies the migrations, the others wait and find them applied."""
     path = tmp_path / "new.db"
-    start = threading.Barrier(4)
+    start = threading.Barrier(4, timeout=30)
     failures: list[BaseException] = []
 
     def open_it() -> None:
-        own = connect(path)
         try:
             start.wait()
-            upgrade(own)
+            open_migrated(path).close()
         except BaseException as exc:
             failures.append(exc)
-        finally:
-            own.close()
 
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    threads = [threading.Thread(target=open_it, daemon=True) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
     assert failures == []
     check = connect(path)
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tgraph_bot.errors import StorageError
+from tgraph_bot.files import file_lock
 from tgraph_bot.i18n import N_
 from tgraph_bot.storage import migrations
 
@@ -41,6 +42,29 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def migration_lock(path: Path) -> contextlib.AbstractContextManager[None]:
+    """Held while one process makes or migrates the database at ``path`` (DATA_DIR is
+    created first, as :func:`connect` would)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return file_lock(path)
+
+
+def open_migrated(path: Path) -> sqlite3.Connection:
+    """A connection to the database at ``path`` with its migrations applied, opened by one
+    process at a time (a lock file beside the database): two commands started together on
+    a new database (the bot and ``history sync``, say) would otherwise race to make it (SQLite
+    refuses one of two connections turning a new file to WAL) and to apply the same
+    migration (the second fails to record it again)."""
+    with migration_lock(path):
+        conn = connect(path)
+        try:
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the bundled migrations this database has not applied; return the version."""
     migrations.upgrade(conn)
@@ -56,9 +80,7 @@ class Database:
         self._conn: sqlite3.Connection | None = None
 
     def _open(self) -> None:
-        conn = connect(self.path)
-        migrate(conn)
-        self._conn = conn
+        self._conn = open_migrated(self.path)
 
     async def __aenter__(self) -> Database:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)

@@ -19,7 +19,6 @@ applied 1..user_version.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import sqlite3
@@ -28,11 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
 from tgraph_bot.clock import utcnow
 from tgraph_bot.errors import StorageError
-from tgraph_bot.files import file_lock
 from tgraph_bot.i18n import N_
 
 FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -168,27 +165,18 @@ def upgrade(
     """Apply what is pending, each migration in one transaction with its record row.
 
     A process killed mid-migration leaves the database as it was before that migration.
-    Returns the migrations applied (empty when the database was up to date).
-
-    One process at a time (a lock file beside the database): two commands started together
-    on a new database (the bot and ``history sync``, say) would otherwise both find a
-    migration pending and the second would fail to record it again."""
+    Returns the migrations applied (empty when the database was up to date). Another
+    process must not migrate the same database meanwhile: open it with
+    :func:`tgraph_bot.storage.db.open_migrated`, which takes the lock for that."""
     steps = bundled() if steps is None else steps
-    with _one_migrator(conn):
-        todo = pending(conn, steps)
-        if not _has_record(conn):
-            adopted = applied(conn, steps)
-            _script(conn, _RECORD_SQL, [*adopted.values()], clock())
-        for migration in todo:
-            done = Applied(migration.number, migration.name, migration.checksum)
-            _script(conn, migration.sql, [done], clock())
+    todo = pending(conn, steps)
+    if not _has_record(conn):
+        adopted = applied(conn, steps)
+        _script(conn, _RECORD_SQL, [*adopted.values()], clock())
+    for migration in todo:
+        done = Applied(migration.number, migration.name, migration.checksum)
+        _script(conn, migration.sql, [done], clock())
     return todo
-
-
-def _one_migrator(conn: sqlite3.Connection) -> contextlib.AbstractContextManager[None]:
-    """The lock beside the connection's database file; none for a database in memory."""
-    file = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
-    return file_lock(Path(file)) if file else contextlib.nullcontext()
 
 
 def _script(conn: sqlite3.Connection, sql: str, record: list[Applied], now: datetime) -> None:
